@@ -1,0 +1,1 @@
+"""Warm Leads: the library behind the app, the dashboard and the command line."""

@@ -1,0 +1,181 @@
+"""The command line: `python -m lib.cli COMMAND [options]`.
+
+Parses arguments and prints; every behaviour lives in the library. Exit 0 on
+success, 1 on bad input (one line on stderr, nothing written), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from lib import demo, stats
+from lib.db import DB_ENV, Database, open_database, resolve_db_path
+from lib.errors import WarmLeadsError
+from lib.vocab import STAGE_LABELS
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _progress(message: str) -> None:
+    print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def _open(args: argparse.Namespace, *, write: bool) -> Database:
+    return open_database(args.db, read_only=not write, create=write)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create the database with the current schema (no-op on an existing one)."""
+    existed = bool(args.db_path_exists)
+    db = _open(args, write=True)
+    db.close()
+    print(f"{'Database ready' if existed else 'Created'}: {db.path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Load the deterministic sample network into an empty database."""
+    db = _open(args, write=True)
+    try:
+        made = demo.load_demo(
+            db,
+            contacts=args.contacts,
+            events=args.events,
+            seed=args.seed,
+            progress=_progress,
+        )
+    finally:
+        db.close()
+    print(f"Loaded the demo network into {db.path}: {made[0]:,} contacts, {made[1]:,} events")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print the funnel, referrals, weekly rows and due lists."""
+    period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
+    db = _open(args, write=False)
+    try:
+        result = stats.stats(db, period)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(format_stats(result))
+    return 0
+
+
+def format_stats(result: dict) -> str:
+    """A readable text version of the stats object."""
+    period = result["period"]
+    lines = [
+        f"Warm Leads — as of {result['as_of']}"
+        + (
+            f", period {period['from'] or '…'} to {period['to'] or '…'}"
+            if any(period.values())
+            else ""
+        ),
+        "",
+        "Funnel",
+    ]
+    top = result["funnel"][0]["contacts"] or 1
+    for row in result["funnel"]:
+        share = 100 * row["contacts"] / top
+        lines.append(f"  {STAGE_LABELS[row['stage']]:<22}{row['contacts']:>8,}  {share:5.1f}%")
+    ref = result["referrals"]
+    lines += [
+        "",
+        f"Referrals  received {ref['received']:,}  warm {ref['warm']:,}  givers {ref['givers']:,}",
+        "  by generation: " + (" → ".join(f"{n:,}" for n in ref["generations"]) or "none"),
+        "",
+        "Due",
+    ]
+    for name, ids in result["due"].items():
+        shown = ", ".join(str(i) for i in ids[:12]) + (" …" if len(ids) > 12 else "")
+        lines.append(f"  {name.replace('_', ' '):<20}{len(ids):>6,}  {shown}")
+    lines += ["", "Weekly (last 8 weeks)"]
+    header = ("week", "targets", "referrals", "contacted", "asked", "thanked", "followed")
+    lines.append("  " + "".join(f"{h:>10}" for h in header))
+    for row in result["weekly"][-8:]:
+        values = (
+            row["week"],
+            row["targets"],
+            row["referrals"],
+            row["contacted"],
+            row["referral_asked"],
+            row["thank_you"],
+            row["follow_up"],
+        )
+        lines.append("  " + "".join(f"{v:>10}" for v in values))
+    return "\n".join(lines)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: `--db` may come before or after the command without one hiding the other.
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help=f"database file (default: ${DB_ENV} or data/network.duckdb)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.cli",
+        description="Warm Leads: track the people in your job-search network.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = sub.add_parser("init", parents=[common], help="create the database file")
+    init.set_defaults(handler=cmd_init)
+
+    demo_p = sub.add_parser("demo", parents=[common], help="load the sample network")
+    demo_p.add_argument("--contacts", type=_positive, default=50, metavar="N")
+    demo_p.add_argument("--events", type=_positive, default=None, metavar="M")
+    demo_p.add_argument("--seed", type=int, default=7, metavar="S")
+    demo_p.set_defaults(handler=cmd_demo)
+
+    stats_p = sub.add_parser("stats", parents=[common], help="funnel, referrals, weekly, due")
+    stats_p.add_argument("--json", action="store_true", help="print the SPEC's JSON object")
+    stats_p.add_argument("--from", dest="from_", metavar="DATE")
+    stats_p.add_argument("--to", metavar="DATE")
+    stats_p.add_argument("--as-of", dest="as_of", metavar="DATE")
+    stats_p.set_defaults(handler=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit code (never raises for a user's mistake)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 on usage errors
+    args.db = getattr(args, "db", None)
+    args.db_path_exists = resolve_db_path(args.db).exists()
+    try:
+        return args.handler(args)
+    except WarmLeadsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written by the unfinished step", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the promise: no traceback ever reaches the user
+        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,303 @@
+"""The stats engine: stages, the funnel, referrals, weekly rows and due lists (SPEC.md).
+
+Everything is computed in DuckDB for a period [from, to] as of day T, where T is
+`to` when given, else the as-of day (default today).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from lib.db import Database
+from lib.errors import ValidationError
+from lib.validation import parse_date
+from lib.vocab import (
+    EVENT_KINDS,
+    FOLLOW_UP_MAX_DAYS,
+    FOLLOW_UP_MIN_DAYS,
+    STAGES,
+    THANKS_OWED_KINDS,
+    TOUCH_KINDS,
+)
+
+WEEKLY_KINDS: tuple[str, ...] = tuple(k for k in EVENT_KINDS if k != "note")
+DUE_LISTS: tuple[str, ...] = (
+    "to_contact",
+    "follow_up_due",
+    "follow_up_overdue",
+    "thank_you_pending",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period [start, end] seen as of day `day` (the SPEC's T)."""
+
+    as_of: date
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def day(self) -> date:
+        """T: the `to` bound when given, else the as-of day."""
+        return self.end or self.as_of
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The bound parameters every stats query takes."""
+        return {"t": self.day, "from": self.start}
+
+
+def make_period(
+    *, as_of: Any = None, start: Any = None, end: Any = None, today: date | None = None
+) -> Period:
+    """Validate the bounds of a period (ISO strings or dates) and return it."""
+    as_of_day = parse_date("as_of", as_of, required=False) or today or date.today()
+    start_day = parse_date("from", start, required=False)
+    end_day = parse_date("to", end, required=False)
+    period = Period(as_of=as_of_day, start=start_day, end=end_day)
+    if start_day and start_day > period.day:
+        which = "to" if end_day else "as_of"
+        raise ValidationError(
+            "from", f"{start_day.isoformat()} is after {which} {period.day.isoformat()}"
+        )
+    return period
+
+
+def _sql_list(words: tuple[str, ...]) -> str:
+    # A fixed vocabulary from lib.vocab, never user input.
+    return ", ".join(f"'{w}'" for w in words)
+
+
+# Each contact identified by T with its stage as of T (1..5). Binds $t.
+STAGED_SQL = """
+    ev AS (
+        SELECT contact_id, kind, occurred_on FROM events WHERE occurred_on <= $t
+    ),
+    ev_stage AS (
+        SELECT contact_id,
+               max(CASE
+                   WHEN kind IN ('contacted', 'info_interview', 'opportunity') THEN 2
+                   WHEN kind = 'referral_asked' THEN 3
+                   WHEN kind = 'thank_you' THEN 4
+                   WHEN kind = 'follow_up' THEN 5
+                   ELSE 1 END) AS stage
+        FROM ev GROUP BY contact_id
+    ),
+    gave AS (
+        SELECT referred_by AS contact_id, max(identified_on) AS last_given
+        FROM contacts
+        WHERE referred_by IS NOT NULL AND identified_on <= $t
+        GROUP BY referred_by
+    ),
+    staged AS (
+        SELECT c.*,
+               greatest(coalesce(e.stage, 1),
+                        CASE WHEN g.contact_id IS NULL THEN 1 ELSE 3 END) AS stage
+        FROM contacts c
+        LEFT JOIN ev_stage e ON e.contact_id = c.id
+        LEFT JOIN gave g ON g.contact_id = c.id
+        WHERE c.identified_on <= $t
+    ),
+    cohort AS (
+        SELECT * FROM staged WHERE $from::DATE IS NULL OR identified_on >= $from::DATE
+    )
+"""
+
+# Referral generation of every contact, walking down from the roots. Binds nothing.
+GENERATIONS_SQL = """
+    roots AS (
+        SELECT id, CASE WHEN referred_by IS NULL THEN 0 ELSE 1 END AS generation
+        FROM contacts
+        WHERE referred_by IS NULL
+           OR referred_by NOT IN (SELECT id FROM contacts)
+    ),
+    generations AS (
+        WITH RECURSIVE walk(id, generation) AS (
+            SELECT id, generation FROM roots
+            UNION ALL
+            SELECT c.id, walk.generation + 1
+            FROM contacts c JOIN walk ON c.referred_by = walk.id
+        )
+        SELECT id, generation FROM walk
+    )
+"""
+
+
+def funnel(db: Database, period: Period) -> pd.DataFrame:
+    """Bar k = cohort contacts whose stage (as of T) is at least k."""
+    counts = db.execute(
+        f"""
+        WITH {STAGED_SQL}
+        SELECT {", ".join(f"count(*) FILTER (WHERE stage >= {k})" for k in range(1, 6))}
+        FROM cohort
+        """,
+        period.params,
+    ).fetchone()
+    return pd.DataFrame({"stage": list(STAGES), "contacts": [int(n) for n in counts]})
+
+
+def referrals(db: Database, period: Period) -> dict[str, Any]:
+    """Referrals received by the cohort, the warm ones, the givers and the generations."""
+    received, warm, givers = db.execute(
+        f"""
+        WITH {STAGED_SQL}
+        SELECT count(*) FILTER (WHERE referred_by IS NOT NULL),
+               count(*) FILTER (WHERE referred_by IS NOT NULL AND may_use_name),
+               count(DISTINCT referred_by)
+        FROM cohort
+        """,
+        period.params,
+    ).fetchone()
+    rows = db.execute(
+        f"""
+        WITH {STAGED_SQL}, {GENERATIONS_SQL}
+        SELECT g.generation, count(*) AS contacts
+        FROM cohort JOIN generations g USING (id)
+        GROUP BY g.generation ORDER BY g.generation
+        """,
+        period.params,
+    ).fetchall()
+    by_generation = dict(rows)
+    depth = max(by_generation, default=-1) + 1
+    return {
+        "received": int(received),
+        "warm": int(warm),
+        "givers": int(givers),
+        "generations": [int(by_generation.get(g, 0)) for g in range(depth)],
+    }
+
+
+def weekly(db: Database, period: Period) -> pd.DataFrame:
+    """One row per ISO week, zero weeks included, from the first record through T's week."""
+    kind_counts = ",\n".join(
+        f"count(*) FILTER (WHERE r.what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS
+    )
+    return db.df(
+        f"""
+        WITH recs AS (
+            SELECT identified_on AS d, 'target' AS what, referred_by IS NOT NULL AS referral
+            FROM contacts
+            WHERE identified_on <= $t AND ($from::DATE IS NULL OR identified_on >= $from::DATE)
+            UNION ALL
+            SELECT occurred_on, kind, false
+            FROM events
+            WHERE occurred_on <= $t AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)
+        ),
+        bounds AS (
+            SELECT date_trunc('week', coalesce($from::DATE, min(d)))::DATE AS first_week,
+                   date_trunc('week', $t::DATE)::DATE AS last_week,
+                   count(*) AS records
+            FROM recs
+        ),
+        weeks AS (
+            SELECT unnest(generate_series(first_week, last_week, INTERVAL 7 DAY))::DATE
+                   AS week_start
+            FROM bounds WHERE records > 0
+        )
+        SELECT strftime(w.week_start, '%G-W%V') AS week,
+               w.week_start,
+               count(*) FILTER (WHERE r.what = 'target') AS targets,
+               count(*) FILTER (WHERE r.what = 'target' AND r.referral) AS referrals,
+               {kind_counts}
+        FROM weeks w
+        LEFT JOIN recs r ON date_trunc('week', r.d)::DATE = w.week_start
+        GROUP BY w.week_start
+        ORDER BY w.week_start
+        """,
+        period.params,
+    )
+
+
+# Every non-archived contact identified by T with what the due lists need. Binds $t.
+DUE_SQL = f"""
+    WITH {STAGED_SQL},
+    touch AS (
+        SELECT contact_id, max(occurred_on) AS last_touch
+        FROM ev WHERE kind IN ({_sql_list(TOUCH_KINDS)}) GROUP BY contact_id
+    ),
+    owed AS (
+        SELECT contact_id, max(d) AS thanks_owed_since FROM (
+            SELECT contact_id, occurred_on AS d FROM ev
+            WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)})
+            UNION ALL
+            SELECT contact_id, last_given FROM gave
+        ) GROUP BY contact_id
+    ),
+    thanked AS (
+        SELECT contact_id, max(occurred_on) AS last_thanks
+        FROM ev WHERE kind = 'thank_you' GROUP BY contact_id
+    ),
+    due AS (
+        SELECT s.id, s.stage, t.last_touch,
+               date_diff('day', t.last_touch, $t::DATE) AS days_since_touch,
+               o.thanks_owed_since, th.last_thanks
+        FROM staged s
+        LEFT JOIN touch t ON t.contact_id = s.id
+        LEFT JOIN owed o ON o.contact_id = s.id
+        LEFT JOIN thanked th ON th.contact_id = s.id
+        WHERE NOT s.archived
+    )
+    SELECT *,
+           stage = 1 AS to_contact,
+           stage >= 2 AND days_since_touch BETWEEN {FOLLOW_UP_MIN_DAYS} AND {FOLLOW_UP_MAX_DAYS}
+               AS follow_up_due,
+           stage >= 2 AND days_since_touch > {FOLLOW_UP_MAX_DAYS} AS follow_up_overdue,
+           thanks_owed_since IS NOT NULL
+               AND (last_thanks IS NULL OR last_thanks < thanks_owed_since) AS thank_you_pending
+    FROM due
+"""
+
+
+def due_frame(db: Database, day: date) -> pd.DataFrame:
+    """Every non-archived contact identified by `day`, with its due flags as of `day`."""
+    return db.df(
+        f"SELECT * FROM ({DUE_SQL}) WHERE to_contact OR follow_up_due "
+        "OR follow_up_overdue OR thank_you_pending ORDER BY id",
+        {"t": day, "from": None},
+    )
+
+
+def due_lists(db: Database, day: date) -> dict[str, list[int]]:
+    """The SPEC's four due lists as sorted contact ids."""
+    rows = db.execute(
+        f"""
+        SELECT {", ".join(f"list(id ORDER BY id) FILTER (WHERE {name})" for name in DUE_LISTS)}
+        FROM ({DUE_SQL})
+        """,
+        {"t": day, "from": None},
+    ).fetchone()
+    return {name: [int(i) for i in (ids or [])] for name, ids in zip(DUE_LISTS, rows, strict=True)}
+
+
+def stats(db: Database, period: Period) -> dict[str, Any]:
+    """The whole `stats --json` object for a period (SPEC shape, JSON-ready)."""
+    funnel_rows = funnel(db, period)
+    weekly_rows = weekly(db, period)
+    return {
+        "as_of": period.as_of.isoformat(),
+        "period": {
+            "from": period.start.isoformat() if period.start else None,
+            "to": period.end.isoformat() if period.end else None,
+        },
+        "funnel": [
+            {"stage": stage, "contacts": int(n)}
+            for stage, n in zip(funnel_rows["stage"], funnel_rows["contacts"], strict=True)
+        ],
+        "referrals": referrals(db, period),
+        "weekly": [
+            {
+                "week": row["week"],
+                "week_start": pd.Timestamp(row["week_start"]).date().isoformat(),
+                "targets": int(row["targets"]),
+                "referrals": int(row["referrals"]),
+                **{kind: int(row[kind]) for kind in WEEKLY_KINDS},
+            }
+            for row in weekly_rows.to_dict("records")
+        ],
+        "due": due_lists(db, period.day),
+    }

@@ -1,0 +1,100 @@
+"""Streamlit glue: the mode, the cached connection, a cursor per script run, cached queries.
+
+The only module in lib/ that imports streamlit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from lib.db import Database, open_database, resolve_db_path
+from lib.errors import DatabaseError, DatabaseLockedError
+
+T = TypeVar("T")
+_TRUE = ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How this app process runs: writable or read-only, names shown or redacted."""
+
+    read_only: bool = False
+    redact: bool = False
+
+
+def app_mode(argv: list[str] | None = None) -> Mode:
+    """The mode from `-- --read-only --redact` or WARMLEADS_READ_ONLY / WARMLEADS_REDACT."""
+    args = sys.argv[1:] if argv is None else argv
+    env = os.environ
+    redact = "--redact" in args or env.get("WARMLEADS_REDACT", "").lower() in _TRUE
+    read_only = "--read-only" in args or env.get("WARMLEADS_READ_ONLY", "").lower() in _TRUE
+    return Mode(read_only=read_only or redact, redact=redact)
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str, read_only: bool) -> Database:
+    # Keyed by path and mode (cache_resource ignores globals): one connection per process.
+    return open_database(path, read_only=read_only)
+
+
+def get_db() -> Database:
+    """A cursor for this script run on the process's one connection; stops the page on error."""
+    mode = app_mode()
+    path = str(resolve_db_path())
+    try:
+        return _connection(path, mode.read_only).cursor()
+    except DatabaseLockedError as exc:
+        show_database_problem(str(exc), locked=True)
+    except DatabaseError as exc:
+        show_database_problem(str(exc), locked=False)
+    raise AssertionError("unreachable")  # show_database_problem stops the script
+
+
+def show_database_problem(message: str, *, locked: bool) -> None:
+    """A page that says what is wrong with the data file and what to do; then stop."""
+    st.title("Warm Leads can't open your data")
+    st.error(message, icon="⚠️")
+    if locked:
+        st.markdown(
+            "Another Warm Leads window or command has the file open for writing. "
+            "Close it (or stop that command), then reload this page. "
+            "To look at the data while the main app runs, start a read-only view: "
+            "`streamlit run app.py -- --read-only`."
+        )
+    else:
+        st.markdown(
+            "Your file has **not** been changed. Restore it from a backup "
+            "(`*.backup-*.duckdb` beside it), or start the app on another file with "
+            "`WARMLEADS_DB=/path/to/other.duckdb streamlit run app.py`."
+        )
+    st.stop()
+
+
+def _resolve(name: str) -> Callable[..., Any]:
+    module, _, attr = name.rpartition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_call(name: str, path: str, version: int, args: tuple, kwargs: tuple) -> Any:
+    return _resolve(name)(get_db(), *args, **dict(kwargs))
+
+
+def query(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call `fn(db, *args)` through Streamlit's cache, refreshed by every committed write."""
+    db = get_db()
+    name = f"{fn.__module__}:{fn.__qualname__}"
+    return _cached_call(name, str(db.path), db.data_version, args, tuple(sorted(kwargs.items())))
+
+
+def clear_caches() -> None:
+    """Forget cached connections and queries (tests call this between cases)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
