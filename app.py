@@ -7,8 +7,22 @@ from lib.ui import app_mode
 st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
 mode = app_mode()
 
-reading = [
-    st.Page("pages/dashboard.py", title="Dashboard", icon="📊", default=True),
+# Pages that write: never listed in read-only mode.
+working = [
+    st.Page("pages/today.py", title="Today", icon="☀️", default=not mode.read_only),
+    st.Page("pages/contacts.py", title="Contacts", icon="👥"),
+    st.Page("pages/log.py", title="Log a step", icon="✍️"),
+    st.Page("pages/pitch.py", title="Pitch coach", icon="🎤"),
+    st.Page("pages/data.py", title="Import & export", icon="📥"),
 ]
-navigation = st.navigation(reading)
+# Pages that only read: the whole read-only view.
+review = [
+    st.Page("pages/dashboard.py", title="Dashboard", icon="📊", default=mode.read_only),
+    st.Page("pages/weekly.py", title="Weekly review", icon="🗓️"),
+    st.Page("pages/network.py", title="Network", icon="🕸️"),
+]
+if mode.read_only:
+    navigation = st.navigation({"Review": review})
+else:
+    navigation = st.navigation({"Work": working, "Review": review})
 navigation.run()

@@ -1,0 +1,41 @@
+"""Shared benchmark helpers: demo databases by size, medians, peak memory."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lib.db import open_database
+from lib.demo import load_demo
+
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+def demo_file(contacts: int, events: int, *, seed: int = 7) -> tuple[Path, float]:
+    """A demo database of this size under bench/ (built once); returns it and the build time."""
+    path = BENCH_DIR / f"demo-{contacts}-{events}-s{seed}.duckdb"
+    if path.exists():
+        return path, float("nan")
+    started = time.perf_counter()
+    db = open_database(path)
+    load_demo(db, contacts=contacts, events=events, seed=seed)
+    db.close()
+    return path, time.perf_counter() - started
+
+
+def median_seconds(action: Callable[[], object], repeat: int = 5) -> float:
+    """Median wall time of `repeat` runs of `action`."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

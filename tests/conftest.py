@@ -1,0 +1,51 @@
+"""Shared fixtures: a temporary database file, a fixed "today", the demo network."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lib.db import Database, open_database
+from lib.demo import load_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a test's database file lives (not created yet)."""
+    return tmp_path / "network.duckdb"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    """A fresh, migrated, empty database file."""
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_db(db: Database) -> Database:
+    """The default demo network (50 people) as of TODAY."""
+    load_demo(db, today=TODAY)
+    return db
+
+
+@pytest.fixture
+def app_env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the app at the test's database and start with empty Streamlit caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("WARMLEADS_DB", str(db_path))
+    monkeypatch.delenv("WARMLEADS_READ_ONLY", raising=False)
+    monkeypatch.delenv("WARMLEADS_REDACT", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield db_path
+    st.cache_data.clear()
+    st.cache_resource.clear()
