@@ -39,6 +39,9 @@ class _Shared:
 
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # One writer at a time across cursors: DuckDB aborts concurrent updates of one row
+    # ("Conflict on update") instead of waiting. Re-entrant so nesting fails as before.
+    writing: threading.RLock = field(default_factory=threading.RLock)
     after_commit: list[Callable[[Database], None]] = field(default_factory=list)
 
 
@@ -93,17 +96,18 @@ class Database:
         """The one way to write: all of the block commits, or none of it does."""
         if self.read_only:
             raise ReadOnlyError("this view is read-only: nothing can be changed here")
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            yield self
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
-        with self._shared.lock:
-            self._shared.version += 1
-        for hook in list(self._shared.after_commit):
-            hook(self)
+        with self._shared.writing:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
+            with self._shared.lock:
+                self._shared.version += 1
+            for hook in list(self._shared.after_commit):
+                hook(self)
 
     def close(self) -> None:
         """Close the connection (cursors taken from it close with it)."""
