@@ -71,7 +71,7 @@ def show_database_problem(message: str, *, locked: bool) -> None:
     else:
         st.markdown(
             "Your file has **not** been changed. Restore it from a backup "
-            "(`*.backup-*.duckdb` beside it), or start the app on another file with "
+            "(`*-backup-*.duckdb` beside it), or start the app on another file with "
             "`WARMLEADS_DB=/path/to/other.duckdb streamlit run app.py`."
         )
     st.stop()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.db import open_database
+from lib.db import backup_path, open_database
 from lib.demo import load_demo
 from tests.processes import ROOT, hold_open, python_env
 
@@ -157,6 +159,9 @@ def test_app_shows_what_is_wrong_with_a_damaged_file_and_leaves_it_untouched(
     guidance = " ".join(m.value for m in at.markdown)
     assert "Your file has **not** been changed" in guidance
     assert "WARMLEADS_DB=/path/to/other.duckdb streamlit run app.py" in guidance
+    # The backup pattern it names matches the backups Warm Leads really writes.
+    pattern = re.search(r"`(\*[^`]*backup[^`]*)`", guidance)
+    assert pattern and fnmatch.fnmatch(backup_path(app_env, 1).name, pattern.group(1))
     assert digest(app_env) == before
     assert folder_listing(app_env) == listing
 
