@@ -151,6 +151,15 @@ def backup_path(path: Path, version: int) -> Path:
     return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix}")
 
 
+def _write_backup(path: Path, target: Path) -> None:
+    """Copy the file to `target` so that a copy cut short never carries the backup's name."""
+    partial = target.with_name(target.name + ".partial")
+    shutil.copy2(path, partial)
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+
+
 def open_database(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -183,7 +192,7 @@ def open_database(
             if migrations.has_user_tables(con):
                 con.execute("CHECKPOINT")
                 con.close()
-                shutil.copy2(db_path, backup_path(db_path, version))
+                _write_backup(db_path, backup_path(db_path, version))
                 con = _connect(db_path, read_only=False)
             migrations.migrate(con)
     except duckdb.Error as exc:
