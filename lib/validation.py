@@ -7,6 +7,7 @@ written until a whole record is clean.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +24,10 @@ EARLIEST_DATE = date(1900, 1, 1)
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]{2,}$")
 _PHONE = re.compile(r"^[0-9+()./\- ]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?$", re.IGNORECASE)
 SAFE_LINK_SCHEMES = ("http", "https", "mailto", "tel")
+# Trimmed from the ends of text like whitespace: zero-width space, (non-)joiners, word joiner, BOM.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+# Characters that show nothing on their own: controls, format marks, separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
 CONTACT_FIELDS = (
     "full_name",
@@ -43,18 +48,41 @@ EVENT_FIELDS = ("contact_id", "kind", "occurred_on", "channel", "notes")
 
 
 def clean_text(field: str, value: Any, *, limit: int = MAX_SHORT) -> str | None:
-    """Trim a free-text value; blank becomes None; too long is rejected."""
+    """Trim a free-text value; blank becomes None; too long or broken text is rejected.
+
+    Trimming removes NUL characters, then whitespace and zero-width characters
+    (U+200B–U+200D, U+2060, BOM) at both ends. A value with nothing visible left
+    (only spaces, controls or format marks) is blank. The rest is stored exactly.
+    """
     if value is None:
         return None
     if not isinstance(value, str):
         value = str(value)
     # NUL cannot be stored by DuckDB's VARCHAR and is never meaningful text.
-    value = value.replace("\x00", "").strip()
-    if not value:
+    value = _trim(value.replace("\x00", ""))
+    if not any(unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in value):
         return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates, e.g. undecodable bytes in a command argument
+        raise ValidationError(
+            field, "contains characters that are not text (a broken encoding)"
+        ) from None
     if len(value) > limit:
         raise ValidationError(field, f"is too long ({len(value):,} characters; at most {limit:,})")
     return value
+
+
+def _trim(text: str) -> str:
+    while True:
+        trimmed = text.strip().strip(_ZERO_WIDTH)
+        if trimmed == text:
+            return text
+        text = trimmed
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def parse_date(field: str, value: Any, *, required: bool = True) -> date | None:
@@ -220,7 +248,8 @@ def clean_contact(data: Mapping[str, Any], *, today: date, partial: bool = False
             source = "referral" if out.get("referred_by") else "other"
         out["source"] = source
     if wanted("identified_on"):
-        identified = parse_date("identified_on", data.get("identified_on") or today)
+        given = data.get("identified_on")
+        identified = parse_date("identified_on", today if _blank(given) else given)
         out["identified_on"] = not_in_future("identified_on", identified, today)
     if wanted("connected_on"):
         connected = parse_date("connected_on", data.get("connected_on"), required=False)
@@ -237,7 +266,8 @@ def clean_event(data: Mapping[str, Any], *, today: date) -> dict[str, Any]:
     unknown = set(data) - set(EVENT_FIELDS)
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not an event field")
-    occurred = parse_date("occurred_on", data.get("occurred_on") or today)
+    given = data.get("occurred_on")
+    occurred = parse_date("occurred_on", today if _blank(given) else given)
     return {
         "contact_id": clean_id("contact_id", data.get("contact_id"), required=True),
         "kind": clean_choice("kind", data.get("kind"), EVENT_KINDS, required=True),
