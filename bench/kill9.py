@@ -221,6 +221,7 @@ class TrialResult:
     acknowledged_rows: int = 0
     rows_lost: int = 0
     ops_on_disk: int = 0
+    small_checkpoints: bool = False
     problems: list[str] = field(default_factory=list)
 
 
@@ -257,7 +258,7 @@ def run_trial(workdir: Path, seed: int, rng: random.Random) -> TrialResult:
     # Lines already in the pipe were printed after their commit: they count too.
     lines += rest.splitlines(keepends=True)
     acks = [json.loads(line) for line in lines if line.endswith("\n")]
-    result = TrialResult(acknowledged_ops=len(acks))
+    result = TrialResult(acknowledged_ops=len(acks), small_checkpoints=small_checkpoints)
     if writer.returncode != -signal.SIGKILL:
         result.problems.append(f"writer ended by itself ({writer.returncode}): {errors[-500:]}")
     check(path, seed, anchor, acks, result)
@@ -354,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
             status = "ok" if not result.problems else "; ".join(result.problems)
             print(
                 f"trial {trial + 1:>2}: acknowledged {result.acknowledged_ops:>3} operations "
-                f"({result.acknowledged_rows:>4} rows), on disk {result.ops_on_disk:>3}: {status}",
+                f"({result.acknowledged_rows:>4} rows), on disk {result.ops_on_disk:>3}, "
+                f"checkpoints {'256KB' if result.small_checkpoints else 'default'}: {status}",
                 flush=True,
             )
     print(
