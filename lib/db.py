@@ -249,8 +249,8 @@ def open_view(path: str | os.PathLike[str] | None = None) -> Database:
 
     This is how the read-only app and reports read, so they run beside the app that writes:
     the snapshot the writer published when no write came after it; else, when no writer holds
-    the file, a private copy of the file itself (taken under a read lock released at once, so
-    the main app can always start); else the last snapshot, however old. Raises
+    the file, a private copy of the file itself (its read lock held only while copying, so
+    the main app can start beside the view); else the last snapshot, however old. Raises
     DatabaseLockedError when a writer holds the file and has published nothing yet.
     """
     data_path = resolve_db_path(path)
@@ -282,6 +282,7 @@ def _view_of_file(data_path: Path) -> Database:
     """A view of a private copy of the data file (no writer may hold it)."""
     _check_file(data_path)
     changed = snapshot.data_mtime_ns(data_path) or 0
+    size = data_path.stat().st_size
     folder = Path(tempfile.mkdtemp(prefix="warmleads-view-"))
     try:
         copy = folder / data_path.name
@@ -296,7 +297,8 @@ def _view_of_file(data_path: Path) -> Database:
         finally:
             con.close()  # releases the read lock on the data file
         as_of = datetime.fromtimestamp(changed / 1e9).astimezone()
-        return _attach_view(data_path, copy, from_snapshot=False, as_of=as_of, key=changed)
+        key = hash(("file", size, changed))
+        return _attach_view(data_path, copy, from_snapshot=False, as_of=as_of, key=key)
     finally:
         # The view keeps its open copy; the name can go (POSIX). Elsewhere a temp file stays.
         shutil.rmtree(folder, ignore_errors=True)

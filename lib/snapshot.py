@@ -25,7 +25,8 @@ import duckdb
 
 # Each snapshot records when it was taken (the writer attaches the copy as warmleads_snapshot).
 _CREATE_INFO = (
-    "CREATE TABLE warmleads_snapshot.warmleads_snapshot_info AS SELECT ?::TIMESTAMP AS taken_at"
+    "CREATE OR REPLACE TABLE warmleads_snapshot.warmleads_snapshot_info AS "
+    "SELECT ?::TIMESTAMP AS taken_at"
 )
 _READ_INFO = "SELECT max(taken_at) FROM warmleads_snapshot_info"
 # One copy at a time per process: two would write the same temporary file.

@@ -41,9 +41,9 @@ def app_mode(argv: list[str] | None = None) -> Mode:
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str, read_only: bool) -> Database:
-    # Keyed by path and mode (cache_resource ignores globals): one connection per process.
-    return open_database(path, read_only=read_only)
+def _connection(path: str) -> Database:
+    # Keyed by path (cache_resource ignores globals): one writing connection per process.
+    return open_database(path)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
@@ -61,7 +61,7 @@ def _root() -> Database:
     try:
         if mode.read_only:
             return _view(str(path), snapshot.freshness_key(path))
-        return _connection(str(path), False)
+        return _connection(str(path))
     except DatabaseLockedError as exc:
         show_database_problem(str(exc), locked=True, read_only=mode.read_only)
     except DatabaseError as exc:
