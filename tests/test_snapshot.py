@@ -12,7 +12,7 @@ import pytest
 from conftest import TODAY
 from writer_process import Writer
 
-from lib import snapshot
+from lib import cli, snapshot
 from lib.contacts import add_contact
 from lib.db import Database, open_database, open_view
 from lib.demo import load_demo
@@ -271,3 +271,9 @@ def test_the_demo_loader_publishes_through_the_commit_hook(db_path: Path) -> Non
     database.wait_for_snapshot()
     assert snapshot_count(db_path) == 50
     database.close()
+
+
+def test_a_writing_command_leaves_a_current_snapshot(db_path: Path) -> None:
+    assert cli.main(["demo", "--db", str(db_path), "--contacts", "20"]) == 0
+    assert snapshot_count(db_path) == 20
+    assert snapshot.is_current(db_path)
