@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib.ui import app_mode
+from lib.ui import app_mode, protect_shared_view, read_only_banner
 
 st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
 mode = app_mode()
@@ -22,7 +22,9 @@ review = [
     st.Page("pages/network.py", title="Network", icon="🕸️"),
 ]
 if mode.read_only:
+    protect_shared_view()
     navigation = st.navigation({"Review": review})
+    read_only_banner()  # "Read-only view — data as of …", or why there is nothing to show
 else:
     navigation = st.navigation({"Work": working, "Review": review})
 navigation.run()

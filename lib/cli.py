@@ -11,8 +11,8 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from lib import demo, stats
-from lib.db import DB_ENV, Database, open_database, resolve_db_path
+from lib import demo, report, stats
+from lib.db import DB_ENV, Database, open_database, open_view, resolve_db_path
 from lib.errors import WarmLeadsError
 from lib.vocab import STAGE_LABELS
 
@@ -65,6 +65,29 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(result))
     else:
         print(format_stats(result))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the dashboard as one self-contained HTML file."""
+    period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
+    report.check_out_path(args.out)
+    # The report reads as the read-only view does, so it works while the app has the file open.
+    db = open_view(args.db)
+    try:
+        if db.view is not None and db.view.from_snapshot:
+            _progress(f"reading the latest snapshot ({report.format_moment(db.view.as_of)})")
+        _progress("drawing the report")
+        page = report.build_report(db, period, redact=args.redact)
+    finally:
+        db.close()
+    path = report.write_report(page, args.out)
+    size = len(page.encode("utf-8"))
+    kind = "redacted report (aggregates only)" if args.redact else "report"
+    print(
+        f"Wrote the {kind} to {path} ({size / 1e6:.1f} MB, opens offline): "
+        f"{report.describe_period(period)}"
+    )
     return 0
 
 
@@ -155,6 +178,20 @@ def build_parser() -> argparse.ArgumentParser:
     stats_p.add_argument("--to", metavar="DATE")
     stats_p.add_argument("--as-of", dest="as_of", metavar="DATE")
     stats_p.set_defaults(handler=cmd_stats)
+
+    report_p = sub.add_parser(
+        "report", parents=[common], help="write the dashboard as one HTML file that opens offline"
+    )
+    report_p.add_argument("--out", required=True, metavar="PATH", help="the HTML file to write")
+    report_p.add_argument(
+        "--redact",
+        action="store_true",
+        help="aggregates only: no names, emails, phones, URLs, companies or notes",
+    )
+    report_p.add_argument("--from", dest="from_", metavar="DATE")
+    report_p.add_argument("--to", metavar="DATE")
+    report_p.add_argument("--as-of", dest="as_of", metavar="DATE")
+    report_p.set_defaults(handler=cmd_report)
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from lib import migrations
+from lib import migrations, snapshot
 from lib.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,15 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen).expanduser()
 
 
+@dataclass(frozen=True)
+class View:
+    """What a read-only view reads: a snapshot the app published, or a copy of the file itself."""
+
+    source: Path
+    from_snapshot: bool
+    as_of: datetime  # aware: when the data was copied
+
+
 @dataclass
 class _Shared:
     """State shared by a connection and all cursors taken from it."""
@@ -43,6 +53,7 @@ class _Shared:
     # ("Conflict on update") instead of waiting. Re-entrant so nesting fails as before.
     writing: threading.RLock = field(default_factory=threading.RLock)
     after_commit: list[Callable[[Database], None]] = field(default_factory=list)
+    view: View | None = None
 
 
 class Database:
@@ -59,20 +70,30 @@ class Database:
         *,
         read_only: bool,
         shared: _Shared | None = None,
+        publisher: snapshot.Publisher | None = None,
     ) -> None:
         self.path = path
         self.con = con
         self.read_only = read_only
         self._shared = shared or _Shared()
+        self._publisher = publisher
 
     def cursor(self) -> Database:
         """A new cursor on the same database, for one thread or script run."""
-        return Database(self.path, self.con.cursor(), read_only=self.read_only, shared=self._shared)
+        con = self.con.cursor()
+        if self._shared.view is not None:
+            con.execute(f"USE {_VIEW_CATALOG}")  # a cursor starts in the empty in-memory catalog
+        return Database(self.path, con, read_only=self.read_only, shared=self._shared)
 
     @property
     def data_version(self) -> int:
-        """Bumped by every committed write in this process: a cache key for reads."""
+        """Changes with each commit in this process (a view: with each new copy): a cache key."""
         return self._shared.version
+
+    @property
+    def view(self) -> View | None:
+        """For a read-only view: which copy it reads and how current it is; else None."""
+        return self._shared.view
 
     def on_commit(self, hook: Callable[[Database], None]) -> None:
         """Run `hook(db)` after every committed write (e.g. to publish a snapshot)."""
@@ -109,9 +130,18 @@ class Database:
             for hook in list(self._shared.after_commit):
                 hook(self)
 
+    def wait_for_snapshot(self) -> None:
+        """Block until the published snapshot shows every commit so far (writers only)."""
+        if self._publisher is not None:
+            self._publisher.finish()
+
     def close(self) -> None:
-        """Close the connection (cursors taken from it close with it)."""
+        """Close the connection (and its cursors); a writer publishes its last snapshot first."""
+        if self._publisher is not None:
+            self._publisher.finish()
         self.con.close()
+        if self._publisher is not None:
+            self._publisher.mark_current()
 
 
 def _check_file(path: Path) -> None:
@@ -128,21 +158,25 @@ def _check_file(path: Path) -> None:
         )
 
 
+def _open_error(path: Path, exc: duckdb.Error) -> DatabaseError:
+    message = str(exc)
+    # Match DuckDB's lock wording exactly: a damaged file's "checksum ... in block" says "lock".
+    if "Could not set lock" in message or "Conflicting lock" in message:
+        return DatabaseLockedError(
+            f"{path} is open in another Warm Leads process (the app or a command); "
+            "close it there and try again"
+        )
+    return DatabaseError(
+        f"{path} could not be opened: it looks damaged ({message.splitlines()[0]}); "
+        "it was left untouched — restore a backup or choose another file with --db"
+    )
+
+
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
     except duckdb.Error as exc:
-        message = str(exc)
-        # Match DuckDB's lock wording exactly: a damaged file's "checksum ... in block" says "lock".
-        if "Could not set lock" in message or "Conflicting lock" in message:
-            raise DatabaseLockedError(
-                f"{path} is open in another Warm Leads process (the app or a command); "
-                "close it there and try again"
-            ) from None
-        raise DatabaseError(
-            f"{path} could not be opened: it looks damaged ({message.splitlines()[0]}); "
-            "it was left untouched — restore a backup or choose another file with --db"
-        ) from None
+        raise _open_error(path, exc) from None
 
 
 def backup_path(path: Path, version: int) -> Path:
@@ -204,10 +238,120 @@ def open_database(
     except BaseException:
         con.close()
         raise
-    return Database(db_path, con, read_only=read_only)
+    if read_only:
+        return Database(db_path, con, read_only=True)
+    # A writer publishes a snapshot now and after every commit, for read-only views elsewhere.
+    publisher = snapshot.Publisher(con, db_path)
+    database = Database(db_path, con, read_only=False, publisher=publisher)
+    database.on_commit(publisher.request)
+    publisher.request()
+    return database
 
 
 def _require_core_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     missing = [t for t in ("contacts", "events") if not migrations.table_exists(con, t)]
     if missing:
         raise DatabaseError(f"{path} has no {' or '.join(missing)} table: not a Warm Leads file")
+
+
+# The catalog a view attaches its copy under (a fixed name, never user input).
+_VIEW_CATALOG = "warmleads_view"
+
+
+def open_view(path: str | os.PathLike[str] | None = None) -> Database:
+    """Open the newest consistent copy of the data for reading, holding no lock on the file.
+
+    This is how the read-only app and reports read, so they run beside the app that writes:
+    the snapshot the writer published when no write came after it; else, when no writer holds
+    the file, a private copy of the file itself (its read lock held only while copying, so
+    the main app can start beside the view); else the last snapshot, however old. Raises
+    DatabaseLockedError when a writer holds the file and has published nothing yet.
+    """
+    data_path = resolve_db_path(path)
+    snap = snapshot.snapshot_path(data_path)
+    if snapshot.is_current(data_path):
+        try:
+            return _attach_view(data_path, snap, from_snapshot=True)
+        except DatabaseError:
+            pass  # a damaged snapshot: read the file itself instead
+    if data_path.exists():
+        try:
+            return _view_of_file(data_path)
+        except DatabaseLockedError:
+            if not snap.exists():
+                raise DatabaseLockedError(
+                    "The main app is running and has not published a snapshot yet "
+                    f"(it writes {snap.name} beside {data_path.name} when it starts and after "
+                    "every change). Reload this page in a moment."
+                ) from None
+    elif not snap.exists():
+        raise DatabaseError(
+            f"no database at {data_path} yet: start the main app (`streamlit run app.py`) "
+            "or create one with `python -m lib.cli init`"
+        )
+    return _attach_view(data_path, snap, from_snapshot=True)
+
+
+def _view_of_file(data_path: Path) -> Database:
+    """A view of a private copy of the data file (no writer may hold it)."""
+    _check_file(data_path)
+    changed = snapshot.data_mtime_ns(data_path) or 0
+    size = data_path.stat().st_size
+    folder = Path(tempfile.mkdtemp(prefix="warmleads-view-"))
+    try:
+        copy = folder / data_path.name
+        con = duckdb.connect(config=_CONFIG)
+        try:
+            try:
+                con.execute("ATTACH ? AS warmleads_source (READ_ONLY)", [str(data_path)])
+            except duckdb.Error as exc:
+                raise _open_error(data_path, exc) from None
+            con.execute("ATTACH ? AS warmleads_copy", [str(copy)])
+            con.execute("COPY FROM DATABASE warmleads_source TO warmleads_copy")
+        finally:
+            con.close()  # releases the read lock on the data file
+        as_of = datetime.fromtimestamp(changed / 1e9).astimezone()
+        key = hash(("file", size, changed))
+        return _attach_view(data_path, copy, from_snapshot=False, as_of=as_of, key=key)
+    finally:
+        # The view keeps its open copy; the name can go (POSIX). Elsewhere a temp file stays.
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _attach_view(
+    data_path: Path,
+    source: Path,
+    *,
+    from_snapshot: bool,
+    as_of: datetime | None = None,
+    key: int | None = None,
+) -> Database:
+    """Attach `source` read-only in a fresh in-memory DuckDB and make it the default catalog.
+
+    A fresh instance per copy: `duckdb.connect(path)` would hand back a cached instance of
+    an older file at the same path, and a cursor's catalog is set with USE.
+    """
+    if key is None:
+        info = source.stat()
+        key = hash((info.st_ino, info.st_size, info.st_mtime_ns))
+    con = duckdb.connect(config=_CONFIG)
+    try:
+        con.execute(f"ATTACH ? AS {_VIEW_CATALOG} (READ_ONLY)", [str(source)])
+        con.execute(f"USE {_VIEW_CATALOG}")
+        version = migrations.current_version(con)
+        if version > migrations.LATEST_VERSION:
+            raise DatabaseError(
+                f"{data_path} was written by a newer Warm Leads (schema {version}, "
+                f"this one knows {migrations.LATEST_VERSION}); update the app"
+            )
+        _require_core_tables(con, data_path)
+        when = snapshot.taken_at(con, source) if from_snapshot else as_of
+    except duckdb.Error as exc:
+        con.close()
+        raise _open_error(source, exc) from None
+    except BaseException:
+        con.close()
+        raise
+    view = View(source=source, from_snapshot=from_snapshot, as_of=when)
+    shared = _Shared(version=key & 0x7FFF_FFFF_FFFF_FFFF, view=view)
+    return Database(data_path, con, read_only=True, shared=shared)

@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lib.db import Database, open_database, resolve_db_path
+from lib import report, snapshot
+from lib.db import Database, open_database, open_view, resolve_db_path
 from lib.errors import DatabaseError, DatabaseLockedError
+from lib.stats import Period
 
 T = TypeVar("T")
 _TRUE = ("1", "true", "yes", "on")
@@ -39,29 +41,53 @@ def app_mode(argv: list[str] | None = None) -> Mode:
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str, read_only: bool) -> Database:
-    # Keyed by path and mode (cache_resource ignores globals): one connection per process.
-    return open_database(path, read_only=read_only)
+def _connection(path: str) -> Database:
+    # Keyed by path (cache_resource ignores globals): one writing connection per process.
+    return open_database(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _view(path: str, freshness: tuple) -> Database:
+    # Keyed by the files' sizes and times, so the next rerun after a new snapshot opens it.
+    # The older view is dropped, not closed: a run still reading it finishes, and its copy
+    # closes with its last cursor.
+    return open_view(path)
+
+
+def _root() -> Database:
+    """The process's connection (read-only mode: its view of the newest copy); stops on error."""
+    mode = app_mode()
+    path = resolve_db_path()
+    try:
+        if mode.read_only:
+            return _view(str(path), snapshot.freshness_key(path))
+        return _connection(str(path))
+    except DatabaseLockedError as exc:
+        show_database_problem(str(exc), locked=True, read_only=mode.read_only)
+    except DatabaseError as exc:
+        show_database_problem(str(exc), locked=False, read_only=mode.read_only)
+    raise AssertionError("unreachable")  # show_database_problem stops the script
 
 
 def get_db() -> Database:
     """A cursor for this script run on the process's one connection; stops the page on error."""
-    mode = app_mode()
-    path = str(resolve_db_path())
-    try:
-        return _connection(path, mode.read_only).cursor()
-    except DatabaseLockedError as exc:
-        show_database_problem(str(exc), locked=True)
-    except DatabaseError as exc:
-        show_database_problem(str(exc), locked=False)
-    raise AssertionError("unreachable")  # show_database_problem stops the script
+    return _root().cursor()
 
 
-def show_database_problem(message: str, *, locked: bool) -> None:
+def show_database_problem(message: str, *, locked: bool, read_only: bool = False) -> None:
     """A page that says what is wrong with the data file and what to do; then stop."""
+    if read_only and locked:
+        st.title("Nothing to show yet")
+        st.info(message, icon="⏳")
+        st.stop()
     st.title("Warm Leads can't open your data")
     st.error(message, icon="⚠️")
-    if locked:
+    if read_only:
+        st.markdown(
+            "This read-only view never changes the file. Start the main app "
+            "(`streamlit run app.py`) on the same data, then reload this page."
+        )
+    elif locked:
         st.markdown(
             "Another Warm Leads window or command has the file open for writing. "
             "Close it (or stop that command), then reload this page. "
@@ -89,9 +115,56 @@ def _cached_call(name: str, path: str, version: int, args: tuple, kwargs: tuple)
 
 def query(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call `fn(db, *args)` through Streamlit's cache, refreshed by every committed write."""
-    db = get_db()
+    db = _root()
     name = f"{fn.__module__}:{fn.__qualname__}"
     return _cached_call(name, str(db.path), db.data_version, args, tuple(sorted(kwargs.items())))
+
+
+# A shared view shows viewers no tracebacks (they could quote data) and no developer menu.
+SHARED_VIEW_OPTIONS: dict[str, str] = {
+    "client.showErrorDetails": "none",
+    "client.toolbarMode": "viewer",
+}
+
+
+def protect_shared_view() -> None:
+    """In read-only mode: generic error messages and the viewer toolbar, whatever was configured.
+
+    The toolbar setting reaches browsers from the next rerun; the error setting at once.
+    """
+    for key, value in SHARED_VIEW_OPTIONS.items():
+        if st.get_option(key) != value:
+            st.set_option(key, value)
+
+
+def read_only_banner() -> None:
+    """The read-only view's banner: "Read-only view — data as of <time>" (or why there is none)."""
+    view = _root().view
+    if view is None:
+        return
+    note = " Names and details are hidden." if app_mode().redact else ""
+    st.info(
+        f"Read-only view — data as of {report.format_moment(view.as_of)}.{note}",
+        icon=":material/visibility:",
+    )
+
+
+def report_download_button(period: Period) -> None:
+    """A "Download report" button: the same self-contained HTML file as `lib.cli report`."""
+    root = _root()
+    redact = app_mode().redact
+    st.download_button(
+        "Download report",
+        # Built on click, in another thread: it takes its own cursor.
+        data=lambda: report.build_report(root.cursor(), period, redact=redact),
+        file_name=report.file_name(period),
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/download:",
+        help="One HTML file with the funnel, this week against your goals, the weekly trend, "
+        "the multiplier and what is due. It opens offline: send it to your coach or mentor."
+        + (" Counts only: no names." if redact else " It names the people who are due."),
+    )
 
 
 def clear_caches() -> None:

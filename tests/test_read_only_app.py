@@ -1,0 +1,134 @@
+"""The read-only app runs beside the main app: it reads the snapshot and never writes the file."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from conftest import TODAY
+from sharing_helpers import REVIEW_PAGES, banner, funnel_counts, run_page
+from writer_process import Writer
+
+from lib.db import open_database
+from lib.demo import load_demo
+from lib.ui import SHARED_VIEW_OPTIONS
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def read_only_app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The app in read-only mode on the test's database; shared-view options restored after."""
+    monkeypatch.setenv("WARMLEADS_READ_ONLY", "1")
+    saved = {key: st.get_option(key) for key in SHARED_VIEW_OPTIONS}
+    yield app_env
+    for key, value in saved.items():
+        st.set_option(key, value)
+
+
+@pytest.fixture
+def demo_file(read_only_app: Path) -> Path:
+    """The demo network (50 people) written and closed, as the main app leaves it."""
+    database = open_database(read_only_app)
+    load_demo(database, today=TODAY)
+    database.close()
+    return read_only_app
+
+
+@pytest.fixture
+def writer(demo_file: Path) -> Iterator[Writer]:
+    """The main app's process: it holds the file open for writing the whole test."""
+    process = Writer(demo_file)
+    yield process
+    process.stop()
+
+
+@pytest.mark.parametrize("page", REVIEW_PAGES)
+def test_every_page_reads_the_snapshot_while_the_main_app_writes(
+    demo_file: Path, writer: Writer, page: str
+) -> None:
+    writer.add("Zoe Added-In-The-Main-App")
+    writer.send("wait")
+    before = sha256(demo_file)
+    at = run_page(page)
+    assert not at.exception, at.exception
+    assert at.title, f"{page} shows no title"
+    if page == "pages/dashboard.py":
+        assert banner(at).startswith("Read-only view — data as of ")
+        assert funnel_counts(at)[0] == 51  # the 50 demo people and the one just added
+    assert sha256(demo_file) == before
+
+
+@pytest.mark.parametrize("page", REVIEW_PAGES)
+def test_every_page_reads_the_data_when_no_app_runs(demo_file: Path, page: str) -> None:
+    before = sha256(demo_file)
+    at = run_page(page)
+    assert not at.exception, at.exception
+    assert at.title, f"{page} shows no title"
+    if page == "pages/dashboard.py":
+        assert banner(at) is not None
+        assert funnel_counts(at)[0] == 50
+    assert sha256(demo_file) == before
+
+
+def test_a_write_in_the_main_app_shows_after_the_next_rerun(
+    demo_file: Path, writer: Writer
+) -> None:
+    at = run_page("pages/dashboard.py")
+    assert funnel_counts(at)[0] == 50
+    writer.add("Nadia New-Target")
+    writer.send("wait")
+    at.run()
+    assert not at.exception, at.exception
+    assert funnel_counts(at)[0] == 51
+
+
+def test_with_no_data_file_the_view_says_how_to_start(read_only_app: Path) -> None:
+    at = run_page("pages/dashboard.py")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Warm Leads can't open your data"
+    assert "no database at" in at.error[0].value
+    assert "start the main app" in at.error[0].value
+    assert not read_only_app.exists()  # a read-only view never creates the file
+
+
+def test_a_writer_without_a_snapshot_gets_a_clear_wait_message(read_only_app: Path) -> None:
+    open_database(read_only_app).close()
+    (read_only_app.with_name("network.snapshot.duckdb")).unlink()
+    raw = Writer(read_only_app, raw=True)  # holds the lock, publishes nothing
+    try:
+        at = run_page("pages/dashboard.py")
+    finally:
+        raw.stop()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Nothing to show yet"
+    assert at.info[0].value.startswith(
+        "The main app is running and has not published a snapshot yet"
+    )
+
+
+@pytest.mark.parametrize("page", REVIEW_PAGES)
+def test_no_control_on_a_read_only_page_changes_the_data(
+    demo_file: Path, writer: Writer, page: str
+) -> None:
+    before = sha256(demo_file)
+    at = run_page(page)
+    assert not at.get("file_uploader"), f"{page} offers an upload"
+    editable = [frame for frame in at.dataframe if frame.proto.editing_mode != 0]
+    assert not editable, f"{page} offers an editable table"
+    for index in range(len(at.button)):
+        at.button[index].click().run()
+        assert not at.exception, at.exception
+    assert writer.send("wait") == "done"  # the main app is still there, untroubled
+    assert sha256(demo_file) == before
+
+
+def test_the_shared_view_hides_error_details_and_the_developer_menu(demo_file: Path) -> None:
+    run_page("pages/dashboard.py")
+    assert st.get_option("client.showErrorDetails") == "none"
+    assert st.get_option("client.toolbarMode") == "viewer"
