@@ -18,8 +18,9 @@ import streamlit as st
 from lib import review
 from lib.db import Database, open_database, resolve_db_path
 from lib.errors import DatabaseError, DatabaseLockedError, ValidationError
+from lib.network import SOURCE_SHORT
 from lib.stats import Period
-from lib.vocab import CHANNEL_LABELS, CHANNELS, SOURCE_LABELS, SOURCES
+from lib.vocab import CHANNEL_LABELS, CHANNELS, SOURCES
 
 T = TypeVar("T")
 _TRUE = ("1", "true", "yes", "on")
@@ -145,7 +146,7 @@ def review_view(*, filters: bool = True) -> tuple[review.View, Period]:
         picked_sources = by_source.multiselect(
             "Source",
             SOURCES,
-            format_func=SOURCE_LABELS.get,
+            format_func=SOURCE_SHORT.get,
             key="view_sources",
             placeholder="All sources",
             help="How you found them.",

@@ -31,7 +31,10 @@ if not app_mode().read_only:
         presets = st.columns(2)
         for column, (preset, words) in zip(
             presets,
-            (("searching", "Actively searching"), ("employed", "Searching while employed")),
+            (
+                ("searching", "Preset: actively searching"),
+                ("employed", "Preset: searching while employed"),
+            ),
             strict=True,
         ):
             goals = settings.GOAL_PRESETS[preset]

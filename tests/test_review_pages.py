@@ -271,7 +271,7 @@ def test_saving_weekly_goals_stores_exactly_what_was_entered(demo_file: Path) ->
 
 def test_a_preset_sets_every_goal(demo_file: Path) -> None:
     at = run(WEEKLY, as_of=AS_OF)
-    (employed,) = [b for b in at.button if b.label == "Searching while employed"]
+    (employed,) = [b for b in at.button if b.label == "Preset: searching while employed"]
     employed.click().run()
     assert at.success[0].value == "Weekly goals saved."
     assert {key: box.value for key, box in goal_inputs(at).items()} == GOAL_PRESETS["employed"]
