@@ -35,8 +35,10 @@ def _layout(figure: go.Figure, title: str, height: int, **extra: object) -> go.F
 
 
 def _whole_numbers(top: float) -> dict[str, object]:
-    """Y-axis settings that tick only at whole numbers (no '1, 1, 2, 2' on small counts)."""
-    step = max(1, math.ceil(top / 4))
+    """Axis settings that tick at round whole numbers (no '1, 1, 2, 2' on small counts)."""
+    rough = max(top / 4, 1)
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
     return {"tick0": 0, "dtick": step, "tickformat": ",d", "rangemode": "tozero"}
 
 

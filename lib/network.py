@@ -174,7 +174,8 @@ def _tree_counts(db: Database, day: Any) -> tuple[int, int, int, int]:
         """,
         {"t": day, "from": None},
     ).fetchone()
-    return tuple(int(n) for n in row)  # type: ignore[return-value]
+    people, first_contacts, trees, referred = (int(n) for n in row)
+    return people, first_contacts, trees, referred
 
 
 def _label_tree(nodes: pd.DataFrame, *, redact: bool) -> pd.DataFrame:

@@ -260,6 +260,7 @@ def kpis(
         thank_you AS (
             SELECT contact_id, occurred_on AS thanked_on
             FROM events WHERE kind = 'thank_you' AND {until_t}
+              AND contact_id IN (SELECT contact_id FROM conversation)
         ),
         thanks AS (
             SELECT count(*) FILTER (WHERE on_time) AS thanks_on_time,
@@ -277,6 +278,7 @@ def kpis(
         touch AS (
             SELECT contact_id, occurred_on AS touched
             FROM events WHERE kind IN ({touch_kinds}) AND {until_t}
+              AND contact_id IN (SELECT contact_id FROM follow_up)
         ),
         follow_ups AS (
             SELECT count(*) AS follow_ups,
