@@ -22,7 +22,7 @@ IDEAL_REFERRALS = 3
 # The fewest generations the multiplier shows, so the ideal curve has a shape.
 MIN_GENERATIONS = 3
 # The referral tree draws at most this many people; the rest are summarised.
-TREE_MAX_PEOPLE = 250
+TREE_MAX_PEOPLE = 150
 
 # Short names for chart axes (the long ones from lib.vocab go in hover text).
 SOURCE_SHORT: dict[str, str] = {
@@ -32,6 +32,15 @@ SOURCE_SHORT: dict[str, str] = {
     "referral": "Referral",
     "event": "Event",
     "other": "Other",
+}
+# How a sentence names the targets a source gave ("Targets from … gave you …").
+SOURCE_PHRASES: dict[str, str] = {
+    "association": "association meetings",
+    "chamber": "Chamber of Commerce / Board of Trade mixers",
+    "linkedin": "LinkedIn",
+    "referral": "referrals",
+    "event": "events",
+    "other": "other sources",
 }
 WARM_COLD_LABELS: dict[str, str] = {
     "warm": "Warm referrals",
@@ -291,7 +300,10 @@ def best_source(sources: pd.DataFrame, *, min_targets: int = 3) -> str | None:
     if enough.empty or not enough["referrals"].any():
         return None
     best = enough.sort_values(["referrals_per_target", "targets"], ascending=False).iloc[0]
+    where = SOURCE_PHRASES.get(best["source"], str(best["label"]))
+    targets = int(best["targets"])
     return (
-        f"{best['label']} gave you the most referrals per target: "
-        f"{best['referrals_per_target']:.1f} from {int(best['targets']):,} targets."
+        f"Targets from {where} gave you the most referrals: "
+        f"{best['referrals_per_target']:.1f} per target ({targets:,} "
+        f"target{'' if targets == 1 else 's'})."
     )

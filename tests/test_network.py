@@ -166,10 +166,10 @@ def test_results_by_source_of_the_tiny_network(tiny: dict[str, int], db: Databas
     ]
     assert frame["referrals_per_target"].tolist() == [2.0, 0.0, 0.0, 0.33]
     assert network.best_source(frame) == (
-        "Referral gave you the most referrals per target: 0.3 from 3 targets."
+        "Targets from referrals gave you the most referrals: 0.3 per target (3 targets)."
     )
-    assert network.best_source(frame, min_targets=1).startswith(
-        "Industry / professional association gave you the most referrals per target: 2.0"
+    assert network.best_source(frame, min_targets=1) == (
+        "Targets from association meetings gave you the most referrals: 2.0 per target (1 target)."
     )
 
 

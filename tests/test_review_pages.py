@@ -16,7 +16,7 @@ import pytest
 from review_fixtures import TODAY, build_tiny
 from streamlit.testing.v1 import AppTest
 
-from lib import cli, review, settings, stats
+from lib import cli, network, review, settings, stats
 from lib.contacts import add_contact
 from lib.db import open_database
 from lib.demo import load_demo
@@ -396,7 +396,8 @@ def test_pages_on_100k_contacts(
             assert metrics(at)["New targets"][0] == "100,000"
         if page == NETWORK:
             tree = charts(at)[2]["data"][0]
-            assert len(tree["ids"]) <= 1 + 250 + 250  # you, the drawn people, "+N more"
+            people = [i for i in tree["ids"] if i != "you" and not i.startswith("more-")]
+            assert len(people) == network.TREE_MAX_PEOPLE
         db.close()
     finally:
         st.cache_data.clear()
