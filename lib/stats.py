@@ -6,6 +6,7 @@ Everything is computed in DuckDB for a period [from, to] as of day T, where T is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -73,6 +74,33 @@ def _sql_list(words: tuple[str, ...]) -> str:
     return ", ".join(f"'{w}'" for w in words)
 
 
+# Kinds of event that are a conversation: the channel filter keeps people talked to that way.
+CONVERSATION_KINDS: tuple[str, ...] = ("contacted", "info_interview")
+
+
+def contact_filter(
+    alias: str, sources: Sequence[str] | None = None, channels: Sequence[str] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """An ` AND …` condition on contacts row `alias` keeping the chosen sources and channels.
+
+    A source filter keeps contacts identified that way (no source counts as `other`); a
+    channel filter keeps contacts with a conversation by T through one of the channels.
+    No filter gives an empty condition. Binds $t (and $sources / $channels).
+    """
+    condition, params = "", {}
+    if sources is not None:
+        condition += f" AND list_contains($sources::VARCHAR[], coalesce({alias}.source, 'other'))"
+        params["sources"] = list(sources)
+    if channels is not None:
+        condition += f"""
+            AND {alias}.id IN (
+                SELECT x.contact_id FROM events x
+                WHERE x.kind IN ({_sql_list(CONVERSATION_KINDS)}) AND x.occurred_on <= $t
+                  AND list_contains($channels::VARCHAR[], coalesce(x.channel, 'other')))"""
+        params["channels"] = list(channels)
+    return condition, params
+
+
 # Each contact identified by T with its stage as of T (1..5). Binds $t.
 STAGED_SQL = """
     ev AS (
@@ -128,39 +156,54 @@ GENERATIONS_SQL = """
 """
 
 
-def funnel(db: Database, period: Period) -> pd.DataFrame:
+def funnel(
+    db: Database,
+    period: Period,
+    *,
+    sources: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Bar k = cohort contacts whose stage (as of T) is at least k."""
+    keep, params = contact_filter("cohort", sources, channels)
     counts = db.execute(
         f"""
         WITH {STAGED_SQL}
         SELECT {", ".join(f"count(*) FILTER (WHERE stage >= {k})" for k in range(1, 6))}
-        FROM cohort
+        FROM cohort WHERE true {keep}
         """,
-        period.params,
+        period.params | params,
     ).fetchone()
     return pd.DataFrame({"stage": list(STAGES), "contacts": [int(n) for n in counts]})
 
 
-def referrals(db: Database, period: Period) -> dict[str, Any]:
+def referrals(
+    db: Database,
+    period: Period,
+    *,
+    sources: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """Referrals received by the cohort, the warm ones, the givers and the generations."""
+    keep, params = contact_filter("cohort", sources, channels)
     received, warm, givers = db.execute(
         f"""
         WITH {STAGED_SQL}
         SELECT count(*) FILTER (WHERE referred_by IS NOT NULL),
                count(*) FILTER (WHERE referred_by IS NOT NULL AND may_use_name),
                count(DISTINCT referred_by)
-        FROM cohort
+        FROM cohort WHERE true {keep}
         """,
-        period.params,
+        period.params | params,
     ).fetchone()
     rows = db.execute(
         f"""
         WITH {STAGED_SQL}, {GENERATIONS_SQL}
         SELECT g.generation, count(*) AS contacts
         FROM cohort JOIN generations g USING (id)
+        WHERE true {keep}
         GROUP BY g.generation ORDER BY g.generation
         """,
-        period.params,
+        period.params | params,
     ).fetchall()
     by_generation = dict(rows)
     depth = max(by_generation, default=-1) + 1
@@ -172,8 +215,18 @@ def referrals(db: Database, period: Period) -> dict[str, Any]:
     }
 
 
-def weekly(db: Database, period: Period) -> pd.DataFrame:
+def weekly(
+    db: Database,
+    period: Period,
+    *,
+    sources: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """One row per ISO week, zero weeks included, from the first record through T's week."""
+    keep, params = contact_filter("c", sources, channels)
+    keep_events = (
+        f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
+    )
     kind_counts = ",\n".join(
         f"count(*) FILTER (WHERE r.what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS
     )
@@ -181,12 +234,14 @@ def weekly(db: Database, period: Period) -> pd.DataFrame:
         f"""
         WITH recs AS (
             SELECT identified_on AS d, 'target' AS what, referred_by IS NOT NULL AS referral
-            FROM contacts
+            FROM contacts c
             WHERE identified_on <= $t AND ($from::DATE IS NULL OR identified_on >= $from::DATE)
+                  {keep}
             UNION ALL
             SELECT occurred_on, kind, false
             FROM events
             WHERE occurred_on <= $t AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)
+                  {keep_events}
         ),
         bounds AS (
             SELECT date_trunc('week', coalesce($from::DATE, min(d)))::DATE AS first_week,
@@ -209,7 +264,7 @@ def weekly(db: Database, period: Period) -> pd.DataFrame:
         GROUP BY w.week_start
         ORDER BY w.week_start
         """,
-        period.params,
+        period.params | params,
     )
 
 

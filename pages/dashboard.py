@@ -1,18 +1,53 @@
-"""Dashboard: the funnel of the current data."""
+"""Dashboard: the funnel and the KPIs of a period, filtered by source and channel."""
 
 import streamlit as st
 
-from lib import stats
+from lib import review, stats
 from lib.figures import funnel_figure
-from lib.ui import query
+from lib.ui import app_mode, query, report_download_button, review_view
 
 st.title("Dashboard")
-period = stats.make_period()
-funnel = query(stats.funnel, period)
+if not query(review.has_records):
+    if app_mode().read_only:
+        st.info("Nothing to show yet: this shared view has no targets.")
+    else:
+        st.info(
+            "**No targets yet.** Open **Today** in the sidebar to add your first target, "
+            "import your LinkedIn connections, or load the demo network. Every number here "
+            "fills in as you log conversations, referrals, thank-yous and follow-ups."
+        )
+    st.stop()
+
+view, period = review_view(filters=True)
+compare_with, against, cumulative = review.comparison(view, period)
+now = query(review.kpis, period, **view.filters)
+other = query(review.kpis, compare_with, **view.filters)
+funnel = query(stats.funnel, period, **view.filters)
+
+filtered = " · filtered" if view.sources or view.channels else ""
+st.caption(review.describe_period(view, period) + filtered)
+cards = review.kpi_cards(now, other, against, cumulative=cumulative)
+for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
+    column.metric(
+        card.label,
+        card.value,
+        card.delta,
+        delta_color=card.delta_color,
+        delta_arrow="off" if card.delta_color == "off" else "auto",
+        help=card.help,
+        border=True,
+    )
+
 if int(funnel["contacts"].iloc[0]) == 0:
     st.info(
-        "No targets yet. Add your first target, import your LinkedIn connections, "
-        "or load the demo network with `python -m lib.cli demo`."
+        "No targets were identified in this period, so the funnel is empty. "
+        "Pick a longer period (or All time), or clear the filters."
     )
 else:
     st.plotly_chart(funnel_figure(funnel), width="stretch")
+    st.caption(
+        "The funnel follows the people identified in the period, at the furthest step "
+        "they reached by the end of it. Hover a bar for its share of targets."
+    )
+
+report_download_button(period)

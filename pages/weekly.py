@@ -1,6 +1,100 @@
-"""Weekly review (placeholder until its issue lands)."""
+"""Weekly review: every step per ISO week against your goals, the streak and the trend."""
+
+from datetime import date
 
 import streamlit as st
 
+from lib import review, settings
+from lib.errors import ValidationError
+from lib.figures import conversation_trend_figure, weekly_goals_figure
+from lib.ui import app_mode, get_db, query
+
 st.title("Weekly review")
-st.info("This page is being built.")
+day, problem = review.link_as_of(st.query_params.to_dict())
+if problem:
+    st.warning(f"Part of this link was ignored — {problem}; reviewing up to today.")
+day = day or date.today()
+
+
+def save_goals(goals: dict) -> None:
+    try:
+        settings.set_weekly_goals(get_db(), goals)
+    except ValidationError as exc:
+        st.error(f"Goals not saved — {exc}")
+    else:
+        st.success("Weekly goals saved.")
+
+
+if not app_mode().read_only:
+    with st.expander("Set your weekly goals", icon=":material/flag:"):
+        st.caption("Start from a preset, or set each goal yourself. A goal of 0 is always met.")
+        presets = st.columns(2)
+        for column, (preset, words) in zip(
+            presets,
+            (
+                ("searching", "Preset: actively searching"),
+                ("employed", "Preset: searching while employed"),
+            ),
+            strict=True,
+        ):
+            goals = settings.GOAL_PRESETS[preset]
+            if column.button(words, help=review.goals_summary(goals), width="stretch"):
+                save_goals(goals)
+        current = query(settings.weekly_goals)
+        with st.form("weekly_goals", border=False):
+            columns = st.columns(3)
+            entered = {
+                key: columns[k % 3].number_input(
+                    review.STEP_LABELS[key], min_value=0, max_value=500, step=1, value=current[key]
+                )
+                for k, key in enumerate(settings.GOAL_KEYS)
+            }
+            if st.form_submit_button("Save goals", type="primary"):
+                save_goals(entered)
+
+goals = query(settings.weekly_goals)
+weeks = query(review.weekly_rows, day)
+if weeks.empty:
+    st.info(
+        "**No weeks to review yet.** Once you add targets and log conversations, each week "
+        "appears here against your goals: " + review.goals_summary(goals) + "."
+    )
+    st.stop()
+
+this_week = weeks.iloc[-1]["week"]
+current_streak, best_streak = review.streaks(weeks, goals)
+st.subheader(f"This week ({this_week}, so far) against your goals")
+comparison = review.week_comparison(weeks, goals)
+for column, row in zip(st.columns(3) + st.columns(3), comparison.itertuples(), strict=True):
+    column.metric(
+        row.label,
+        f"{row.this_week} of {row.goal}" + (" ✓" if row.this_week >= row.goal else ""),
+        f"{row.this_week - row.last_week:+} vs last week ({row.last_week})",
+        delta_arrow="auto" if row.this_week != row.last_week else "off",
+        delta_color="normal" if row.this_week != row.last_week else "off",
+        border=True,
+    )
+if current_streak:
+    st.success(
+        f"**{current_streak}-week streak** of meeting every goal (best: {best_streak}).",
+        icon=":material/local_fire_department:",
+    )
+else:
+    st.info(
+        "No streak running: meet every goal in a week to start one."
+        + (f" Your best so far: {best_streak} weeks in a row." if best_streak else ""),
+        icon=":material/flag:",
+    )
+
+shown = st.segmented_control(
+    "Weeks shown",
+    [4, 8, 12, 26, 52],
+    default=12,
+    format_func=lambda n: f"{n} weeks",
+    required=True,
+    key="weeks_shown",
+)
+recent = weeks.tail(shown)
+st.plotly_chart(weekly_goals_figure(review.goal_progress(recent, goals)), width="stretch")
+st.plotly_chart(conversation_trend_figure(review.conversation_trend(recent)), width="stretch")
+st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {day:%a %-d %b %Y}.")

@@ -1,0 +1,177 @@
+"""Pure figures, inspected: trace types, values equal to the library's numbers, colours."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from review_fixtures import TODAY, build_tiny
+
+from lib import cli, network, review, stats
+from lib.db import Database, open_database
+from lib.figures import (
+    BELOW_GOAL_OPACITY,
+    by_source_figure,
+    conversation_trend_figure,
+    funnel_figure,
+    multiplier_figure,
+    referral_tree_figure,
+    top_referrers_figure,
+    warm_cold_figure,
+    weekly_goals_figure,
+)
+from lib.settings import GOAL_KEYS, GOAL_PRESETS
+from lib.vocab import STAGE_COLORS, STAGE_LABELS, STAGES
+
+ALL_TIME = stats.make_period(as_of=TODAY)
+
+
+@pytest.fixture
+def tiny(db: Database) -> dict[str, int]:
+    return build_tiny(db)
+
+
+@pytest.mark.parametrize("start", [None, "2026-11-01"])
+def test_the_funnel_figure_equals_the_stats_command(
+    demo_db: Database, start: str | None, capsys: pytest.CaptureFixture
+) -> None:
+    args = ["stats", "--json", "--db", str(demo_db.path), "--as-of", TODAY.isoformat()]
+    args += ["--from", start] if start else []
+    demo_db.close()
+    assert cli.main(args) == 0
+    expected = json.loads(capsys.readouterr().out)["funnel"]
+    db = open_database(demo_db.path)
+    figure = funnel_figure(stats.funnel(db, stats.make_period(as_of=TODAY, start=start)))
+    db.close()
+    (trace,) = figure.data
+    assert trace.type == "funnel"
+    assert list(trace.x) == [row["contacts"] for row in expected]
+    assert list(trace.y) == [STAGE_LABELS[row["stage"]] for row in expected]
+    assert list(trace.marker.color) == [STAGE_COLORS[s] for s in STAGES]
+    assert trace.texttemplate[0] == "%{value:,} targets"
+    assert "of targets" in trace.texttemplate[1]
+
+
+def test_the_weekly_goals_figure_has_a_panel_per_step(demo_db: Database) -> None:
+    goals = GOAL_PRESETS["searching"]
+    weeks = review.weekly_rows(demo_db, TODAY).tail(8)
+    figure = weekly_goals_figure(review.goal_progress(weeks, goals))
+    bars = [t for t in figure.data if t.type == "bar"]
+    lines = [t for t in figure.data if t.type == "scatter"]
+    assert len(bars) == len(lines) == len(GOAL_KEYS)
+    for key, bar, line in zip(GOAL_KEYS, bars, lines, strict=True):
+        assert bar.name == review.STEP_LABELS[key]
+        assert list(bar.y) == weeks[key].astype(int).tolist()
+        assert list(line.y) == [goals[key]] * len(weeks)
+        assert bar.marker.color == STAGE_COLORS[review.STEP_STAGES[key]]
+        assert list(bar.marker.opacity) == [
+            1.0 if n >= goals[key] else BELOW_GOAL_OPACITY for n in weeks[key]
+        ]
+    assert bars[0].x[-1] == weeks["week"].iloc[-1][-3:]
+    assert [a.text for a in figure.layout.annotations] == [review.STEP_LABELS[k] for k in GOAL_KEYS]
+
+
+def test_the_conversation_trend_marks_the_unfinished_week(demo_db: Database) -> None:
+    weeks = review.weekly_rows(demo_db, TODAY).tail(6)
+    figure = conversation_trend_figure(review.conversation_trend(weeks))
+    counts, average = figure.data
+    assert (counts.type, average.type) == ("scatter", "scatter")
+    assert list(counts.y) == weeks["contacted"].astype(int).tolist()
+    assert counts.x[-1].startswith(weeks["week"].iloc[-1][-3:] + " (so far)")
+    assert counts.line.color == STAGE_COLORS["contacted"]
+
+
+def test_the_multiplier_figure_plots_generations_and_the_ideal(
+    tiny: dict[str, int], db: Database
+) -> None:
+    figure = multiplier_figure(network.multiplier(db, ALL_TIME))
+    bars, ideal = figure.data
+    assert (bars.type, ideal.type) == ("bar", "scatter")
+    assert list(bars.y) == [3, 2, 1]
+    assert list(ideal.y) == [3, 9, 27]
+    assert list(bars.text) == ["3", "2 (×0.7)", "1 (×0.5)"]
+    assert figure.layout.yaxis.type == "linear"
+
+
+def test_the_multiplier_switches_to_a_log_scale_when_the_ideal_dwarfs_the_bars() -> None:
+    frame = pd.DataFrame(
+        {"generation": [0, 1, 2, 3], "contacts": [20, 2, 0, 0], "ideal": [20, 60, 180, 540]}
+    )
+    frame["ratio"] = [None, 0.1, 0.0, None]
+    figure = multiplier_figure(frame)
+    assert figure.layout.yaxis.type == "log"
+    assert figure.layout.yaxis.title.text == "people (log scale)"
+
+
+def test_the_referral_tree_is_a_sunburst_around_you(tiny: dict[str, int], db: Database) -> None:
+    tree, _ = network.referral_tree(db, TODAY)
+    figure = referral_tree_figure(tree)
+    sunburst = figure.data[0]
+    assert sunburst.type == "sunburst"
+    assert list(sunburst.ids) == ["you", *tree["id"]]
+    assert list(sunburst.parents) == ["", *tree["parent"]]
+    assert list(sunburst.values) == [4, 4, 2, 1, 1]
+    assert list(sunburst.labels)[1:] == ["Ana Ruiz", "Chloé Martin", "Dev Patel", "Elif Yilmaz"]
+    assert list(sunburst.marker.colors)[1:] == [
+        STAGE_COLORS[s] for s in ("followed_up", "asked", "targeted", "targeted")
+    ]
+    legend = [t.name for t in figure.data[1:]]
+    assert legend == [STAGE_LABELS[s] for s in STAGES]
+
+
+def test_names_cannot_inject_markup_into_charts(tiny: dict[str, int], db: Database) -> None:
+    from lib.contacts import update_contact
+
+    update_contact(db, tiny["A"], {"full_name": "<b>Ana</b> & <a href='x'>Co</a>"}, today=TODAY)
+    tree, _ = network.referral_tree(db, TODAY)
+    sunburst = referral_tree_figure(tree).data[0]
+    assert sunburst.labels[1] == "&lt;b&gt;Ana&lt;/b&gt; &amp; &lt;a href='x'&gt;Co&lt;/a&gt;"
+    assert "<b>Ana" not in sunburst.hovertext[1]
+    referrers = top_referrers_figure(network.top_referrers(db, ALL_TIME))
+    assert referrers.layout.yaxis.ticktext[-1] == "&lt;b&gt;Ana&lt;/b&gt; &amp; &lt;a href='x…"
+    assert referrers.data[0].customdata[-1][0].startswith("<b>&lt;b&gt;Ana&lt;/b&gt; &amp; &lt;a")
+
+
+def test_a_redacted_tree_figure_shows_no_names(tiny: dict[str, int], db: Database) -> None:
+    tree, _ = network.referral_tree(db, TODAY, redact=True)
+    referrers = network.top_referrers(db, ALL_TIME, redact=True)
+    text = referral_tree_figure(tree).to_json() + top_referrers_figure(referrers).to_json()
+    for secret in ("Ana", "Chlo", "Dev Patel", "Elif", "Atlas Freight"):
+        assert secret not in text
+    assert "Referrer 1" in text
+
+
+def test_the_top_referrers_figure_stacks_warm_and_other(tiny: dict[str, int], db: Database) -> None:
+    figure = top_referrers_figure(network.top_referrers(db, ALL_TIME))
+    warm, other = figure.data
+    assert (warm.type, warm.orientation, figure.layout.barmode) == ("bar", "h", "stack")
+    assert list(warm.y) == [0, 1]
+    # The top referrer is drawn on top.
+    assert list(figure.layout.yaxis.ticktext) == ["Chloé Martin", "Ana Ruiz"]
+    assert list(warm.x) == [1, 1]
+    assert list(other.x) == [0, 1]
+    assert "Atlas Freight" in warm.customdata[1][0]
+
+
+def test_the_warm_cold_figure_shows_shares(tiny: dict[str, int], db: Database) -> None:
+    figure = warm_cold_figure(network.warm_vs_cold(db, ALL_TIME))
+    contacted, referred = figure.data
+    assert list(contacted.x) == list(network.WARM_COLD_LABELS.values())
+    assert list(contacted.y) == [0.5, 0.0, 0.667]
+    assert list(referred.y) == [0.5, 0.0, 0.333]
+    assert list(contacted.text) == ["50%", "0%", "67%"]
+    assert contacted.marker.color == STAGE_COLORS["contacted"]
+    assert referred.marker.color == STAGE_COLORS["asked"]
+
+
+def test_the_by_source_figure_has_three_bars_per_source(tiny: dict[str, int], db: Database) -> None:
+    figure = by_source_figure(network.by_source(db, ALL_TIME))
+    targets, talked, referrals = figure.data
+    assert list(targets.x) == ["Association", "Chamber", "LinkedIn", "Referral"]
+    assert list(targets.y) == [1, 1, 1, 3]
+    assert list(talked.y) == [1, 0, 1, 1]
+    assert list(referrals.y) == [2, 0, 0, 1]
+    assert [t.marker.color for t in figure.data] == [
+        STAGE_COLORS[s] for s in ("targeted", "contacted", "asked")
+    ]
