@@ -4,22 +4,23 @@ import streamlit as st
 
 from lib.ui import app_mode, protect_shared_view, read_only_banner
 
-st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
+st.set_page_config(page_title="Warm Leads", page_icon=":material/handshake:", layout="wide")
 mode = app_mode()
+# Material icons ship with Streamlit; emoji would need a font the machine may lack.
 
 # Pages that write: never listed in read-only mode.
 working = [
-    st.Page("pages/today.py", title="Today", icon="☀️", default=not mode.read_only),
-    st.Page("pages/contacts.py", title="Contacts", icon="👥"),
-    st.Page("pages/log.py", title="Log a step", icon="✍️"),
-    st.Page("pages/pitch.py", title="Pitch coach", icon="🎤"),
-    st.Page("pages/data.py", title="Import & export", icon="📥"),
+    st.Page("pages/today.py", title="Today", icon=":material/today:", default=not mode.read_only),
+    st.Page("pages/contacts.py", title="Contacts", icon=":material/group:"),
+    st.Page("pages/log.py", title="Log a step", icon=":material/edit_note:"),
+    st.Page("pages/pitch.py", title="Pitch coach", icon=":material/record_voice_over:"),
+    st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
 ]
 # Pages that only read: the whole read-only view.
 review = [
-    st.Page("pages/dashboard.py", title="Dashboard", icon="📊", default=mode.read_only),
-    st.Page("pages/weekly.py", title="Weekly review", icon="🗓️"),
-    st.Page("pages/network.py", title="Network", icon="🕸️"),
+    st.Page("pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=mode.read_only),
+    st.Page("pages/weekly.py", title="Weekly review", icon=":material/calendar_month:"),
+    st.Page("pages/network.py", title="Network", icon=":material/hub:"),
 ]
 if mode.read_only:
     protect_shared_view()
