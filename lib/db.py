@@ -129,7 +129,8 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
     except duckdb.Error as exc:
         message = str(exc)
-        if "lock" in message.lower():
+        # Match DuckDB's lock message exactly: a damaged file's errors mention "block".
+        if "could not set lock" in message.lower():
             raise DatabaseLockedError(
                 f"{path} is open in another Warm Leads process (the app or a command); "
                 "close it there and try again"
