@@ -135,6 +135,11 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
                 f"{path} is open in another Warm Leads process (the app or a command); "
                 "close it there and try again"
             ) from None
+        if "different configuration" in message.lower():
+            raise DatabaseLockedError(
+                f"{path} is already open in this process in the other mode "
+                "(read-only vs writable); reuse that connection or close it first"
+            ) from None
         raise DatabaseError(
             f"{path} could not be opened: it looks damaged ({message.splitlines()[0]}); "
             "it was left untouched — restore a backup or choose another file with --db"

@@ -217,6 +217,17 @@ def test_a_file_locked_by_another_process_is_refused_clearly(
     assert digest(held_file) == before
 
 
+def test_opening_read_only_beside_a_writable_connection_in_this_process_is_not_damage(
+    db: Database,
+) -> None:
+    with pytest.raises(DatabaseLockedError) as caught:
+        open_database(db.path, read_only=True)
+    assert str(caught.value) == (
+        f"{db.path} is already open in this process in the other mode "
+        "(read-only vs writable); reuse that connection or close it first"
+    )
+
+
 # ---------------------------------------------------------------- the one write path
 
 
