@@ -158,7 +158,11 @@ def build_network(
         new_person(day, None)
 
     cursor = 0
-    while cursor < len(net.contacts):
+    while cursor < contacts:
+        if cursor == len(net.contacts):
+            # The referral tree ran dry: more targets from meetings and LinkedIn.
+            for _ in range(min(roots, contacts - len(net.contacts))):
+                new_person(start + timedelta(days=rng.randrange(span_days)), None)
         local = cursor
         cursor += 1
         identified = net.contacts[local][11]
@@ -195,10 +199,6 @@ def build_network(
         if rng.random() < 0.15:
             day = min(today, talk + timedelta(days=rng.randrange(0, 30)))
             event(local, "note", day, None, rng.choice(NOTE_NOTES))
-        if cursor == len(net.contacts) and len(net.contacts) < contacts:
-            # The referral tree ran dry: more targets from meetings and LinkedIn.
-            for _ in range(min(roots, contacts - len(net.contacts))):
-                new_person(start + timedelta(days=rng.randrange(span_days)), None)
     return net
 
 
