@@ -38,6 +38,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the deterministic sample network into an empty database."""
+    demo.check_size(args.contacts, args.events)  # before the file is created
     db = _open(args, write=True)
     try:
         made = demo.load_demo(

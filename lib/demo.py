@@ -239,6 +239,14 @@ def _fit_events(net: DemoNetwork, wanted: int, seed: int, today: date) -> list[t
     return pd.concat([base, padding], ignore_index=True)
 
 
+def check_size(contacts: int, events: int | None) -> None:
+    """Refuse a demo size the generator will not make (before any file is opened)."""
+    if contacts < 1 or contacts > 10_000_000:
+        raise ValidationError("contacts", f"{contacts} is outside 1–10,000,000")
+    if events is not None and (events < 0 or events > 100_000_000):
+        raise ValidationError("events", f"{events} is outside 0–100,000,000")
+
+
 def load_demo(
     db: Database,
     *,
@@ -249,10 +257,7 @@ def load_demo(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[int, int]:
     """Write the sample network into an empty database in one transaction; return the counts."""
-    if contacts < 1 or contacts > 10_000_000:
-        raise ValidationError("contacts", f"{contacts} is outside 1–10,000,000")
-    if events is not None and (events < 0 or events > 100_000_000):
-        raise ValidationError("events", f"{events} is outside 0–100,000,000")
+    check_size(contacts, events)
     existing = int(db.scalar("SELECT count(*) FROM contacts"))
     if existing:
         raise ValidationError(
