@@ -124,6 +124,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _path(text: str) -> str:
+    # An empty --db (say, from an unset shell variable) must not fall back to the default file.
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the path is empty")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -131,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         metavar="PATH",
+        type=_path,
         default=argparse.SUPPRESS,
         help=f"database file (default: ${DB_ENV} or data/network.duckdb)",
     )
