@@ -125,6 +125,7 @@ def _check_file(path: Path) -> None:
 
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    creating = not path.exists()
     try:
         return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
     except duckdb.Error as exc:
@@ -139,6 +140,10 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise DatabaseLockedError(
                 f"{path} is already open in this process in the other mode "
                 "(read-only vs writable); reuse that connection or close it first"
+            ) from None
+        if creating:
+            raise DatabaseError(
+                f"{path} could not be created ({message.splitlines()[0]})"
             ) from None
         raise DatabaseError(
             f"{path} could not be opened: it looks damaged ({message.splitlines()[0]}); "
@@ -168,7 +173,16 @@ def open_database(
             "(or `demo` for a sample network)"
         )
     else:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as exc:
+            raise DatabaseError(
+                f"{db_path} could not be created ({exc.filename} is a file, not a folder)"
+            ) from None
+        except OSError as exc:
+            raise DatabaseError(
+                f"{db_path} could not be created ({exc.strerror}: {exc.filename})"
+            ) from None
 
     con = _connect(db_path, read_only=read_only)
     try:

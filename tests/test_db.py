@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -170,6 +167,22 @@ def test_a_corrupted_block_is_reported_as_damage_not_as_a_lock(
     assert path.read_bytes() == content
 
 
+def test_a_file_that_cannot_be_created_is_not_called_damaged(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file where a folder should be")
+    with pytest.raises(DatabaseError) as caught:
+        open_database(blocker / "network.duckdb")
+    assert str(caught.value) == (
+        f"{blocker / 'network.duckdb'} could not be created ({blocker} is a file, not a folder)"
+    )
+    # /proc exists but no file can be made there (Linux).
+    with pytest.raises(DatabaseError) as caught:
+        open_database("/proc/warmleads.duckdb")
+    assert str(caught.value).startswith(
+        "/proc/warmleads.duckdb could not be created (IO Error: Cannot open file"
+    )
+
+
 def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError) as caught:
         open_database(tmp_path)
@@ -177,30 +190,6 @@ def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- a file locked by another process
-
-HOLDER = """
-import sys, duckdb
-con = duckdb.connect(sys.argv[1])
-print("holding", flush=True)
-sys.stdin.read()
-"""
-
-
-@pytest.fixture
-def held_file(db_path: Path) -> Iterator[Path]:
-    """The database file, held open for writing by another process for the test's duration."""
-    open_database(db_path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
-        yield db_path
-    finally:
-        holder.communicate("", timeout=30)
 
 
 @pytest.mark.parametrize("read_only", [False, True])
