@@ -20,7 +20,13 @@ MAX_SHORT = 300
 MAX_NOTES = 20_000
 EARLIEST_DATE = date(1900, 1, 1)
 
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]{2,}$")
+# Local part: dot-separated runs (no leading, trailing or doubled dots). Domain: labels of
+# letters and digits (any script) with inner hyphens, then a top-level domain of letters.
+_EMAIL_ATOM = r"[^@\s<>()\[\],;:\".]+"
+_DOMAIN_LABEL = r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?"
+_EMAIL = re.compile(
+    rf"^{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*@(?:{_DOMAIN_LABEL}\.)+(?:[^\W\d_]{{2,}}|xn--[^\W_][\w-]*)$"
+)
 _PHONE = re.compile(r"^[0-9+()./\- ]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?$", re.IGNORECASE)
 SAFE_LINK_SCHEMES = ("http", "https", "mailto", "tel")
 
