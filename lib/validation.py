@@ -129,8 +129,16 @@ def clean_url(field: str, value: Any) -> str | None:
         return None
     if re.match(r"^(www\.)?linkedin\.com/", text, re.IGNORECASE):
         text = "https://" + text
-    parsed = urlparse(text)
-    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc or " " in text:
+    try:
+        parsed = urlparse(text)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "https://[::1"
+        parsed = None
+    if (
+        parsed is None
+        or parsed.scheme.lower() not in ("http", "https")
+        or not parsed.netloc
+        or any(ch.isspace() for ch in text)
+    ):
         raise ValidationError(field, f"{text!r} is not a web address (http:// or https://)")
     return text
 
@@ -139,7 +147,10 @@ def is_safe_link(url: str | None) -> bool:
     """True for the only links the app renders: http(s), mailto and tel."""
     if not url:
         return False
-    scheme = urlparse(url.strip()).scheme.lower()
+    try:
+        scheme = urlparse(url.strip()).scheme.lower()
+    except ValueError:
+        return False
     return scheme in SAFE_LINK_SCHEMES
 
 
