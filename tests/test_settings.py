@@ -43,6 +43,13 @@ def test_numbers_written_as_text_or_whole_floats_are_accepted(db: Database) -> N
     assert weekly_goals(db) == stored
 
 
+def test_changing_one_goal_keeps_the_others(db: Database) -> None:
+    set_weekly_goals(db, GOAL_PRESETS["employed"])
+    stored = set_weekly_goals(db, {"follow_up": 4})
+    assert stored == {**GOAL_PRESETS["employed"], "follow_up": 4}
+    assert weekly_goals(db) == stored
+
+
 @pytest.mark.parametrize(
     ("goals", "message"),
     [
