@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -174,7 +175,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.db = getattr(args, "db", None)
     args.db_path_exists = resolve_db_path(args.db).exists()
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # meet a closed pipe here rather than at interpreter exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except WarmLeadsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -170,6 +170,21 @@ def test_stats_only_reads_the_file(capsys: pytest.CaptureFixture[str], demo_file
     assert digest(demo_file) == before
 
 
+def test_a_reader_that_stops_early_is_not_an_error(demo_file: Path) -> None:
+    """`stats --json | head -c 10`: the reader closes the pipe before the object is written."""
+    reader_gone = subprocess.Popen(
+        [sys.executable, "-m", "lib.cli", "stats", "--json", "--db", str(demo_file)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert reader_gone.stdout is not None
+    reader_gone.stdout.close()
+    _, err = reader_gone.communicate(timeout=60)
+    assert (reader_gone.returncode, err) == (0, "")
+
+
 # ---------------------------------------------------------------- bad input: exit 1, one line
 
 
