@@ -74,7 +74,9 @@ def _sql_list(words: tuple[str, ...]) -> str:
 
 
 # Each contact identified by T with its stage as of T (1..5). Binds $t.
-STAGED_SQL = """
+# ev_stage reads the events once for everything per contact: the stage they reach and the
+# days the due lists need (last touch, last thanks-owing step, last thank-you).
+STAGED_SQL = f"""
     ev AS (
         SELECT contact_id, kind, occurred_on FROM events WHERE occurred_on <= $t
     ),
@@ -85,7 +87,11 @@ STAGED_SQL = """
                    WHEN kind = 'referral_asked' THEN 3
                    WHEN kind = 'thank_you' THEN 4
                    WHEN kind = 'follow_up' THEN 5
-                   ELSE 1 END) AS stage
+                   ELSE 1 END) AS stage,
+               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(TOUCH_KINDS)})) AS last_touch,
+               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)}))
+                   AS thanks_owed_on,
+               max(occurred_on) FILTER (WHERE kind = 'thank_you') AS last_thanks
         FROM ev GROUP BY contact_id
     ),
     gave AS (
@@ -143,9 +149,14 @@ def funnel(db: Database, period: Period) -> pd.DataFrame:
 
 def referrals(db: Database, period: Period) -> dict[str, Any]:
     """Referrals received by the cohort, the warm ones, the givers and the generations."""
+    # Referrals need no stages: the cohort is just who was identified in [from, T].
+    cohort = (
+        "cohort AS (SELECT id, referred_by, may_use_name FROM contacts "
+        "WHERE identified_on <= $t AND ($from::DATE IS NULL OR identified_on >= $from::DATE))"
+    )
     received, warm, givers = db.execute(
         f"""
-        WITH {STAGED_SQL}
+        WITH {cohort}
         SELECT count(*) FILTER (WHERE referred_by IS NOT NULL),
                count(*) FILTER (WHERE referred_by IS NOT NULL AND may_use_name),
                count(DISTINCT referred_by)
@@ -155,7 +166,7 @@ def referrals(db: Database, period: Period) -> dict[str, Any]:
     ).fetchone()
     rows = db.execute(
         f"""
-        WITH {STAGED_SQL}, {GENERATIONS_SQL}
+        WITH {cohort}, {GENERATIONS_SQL}
         SELECT g.generation, count(*) AS contacts
         FROM cohort JOIN generations g USING (id)
         GROUP BY g.generation ORDER BY g.generation
@@ -174,9 +185,11 @@ def referrals(db: Database, period: Period) -> dict[str, Any]:
 
 def weekly(db: Database, period: Period) -> pd.DataFrame:
     """One row per ISO week, zero weeks included, from the first record through T's week."""
+    columns = ("targets", "referrals", *WEEKLY_KINDS)
     kind_counts = ",\n".join(
-        f"count(*) FILTER (WHERE r.what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS
+        f"count(*) FILTER (WHERE what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS
     )
+    # Count per week first (one pass over the records), then lay the counts on every week.
     return db.df(
         f"""
         WITH recs AS (
@@ -188,25 +201,28 @@ def weekly(db: Database, period: Period) -> pd.DataFrame:
             FROM events
             WHERE occurred_on <= $t AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)
         ),
+        per_week AS (
+            SELECT date_trunc('week', d)::DATE AS week_start,
+                   count(*) FILTER (WHERE what = 'target') AS targets,
+                   count(*) FILTER (WHERE what = 'target' AND referral) AS referrals,
+                   {kind_counts}
+            FROM recs GROUP BY ALL
+        ),
         bounds AS (
-            SELECT date_trunc('week', coalesce($from::DATE, min(d)))::DATE AS first_week,
-                   date_trunc('week', $t::DATE)::DATE AS last_week,
-                   count(*) AS records
-            FROM recs
+            SELECT coalesce(date_trunc('week', $from::DATE)::DATE, min(week_start)) AS first_week,
+                   date_trunc('week', $t::DATE)::DATE AS last_week
+            FROM per_week HAVING count(*) > 0
         ),
         weeks AS (
             SELECT unnest(generate_series(first_week, last_week, INTERVAL 7 DAY))::DATE
                    AS week_start
-            FROM bounds WHERE records > 0
+            FROM bounds
         )
         SELECT strftime(w.week_start, '%G-W%V') AS week,
                w.week_start,
-               count(*) FILTER (WHERE r.what = 'target') AS targets,
-               count(*) FILTER (WHERE r.what = 'target' AND r.referral) AS referrals,
-               {kind_counts}
+               {", ".join(f"coalesce(p.{c}, 0) AS {c}" for c in columns)}
         FROM weeks w
-        LEFT JOIN recs r ON date_trunc('week', r.d)::DATE = w.week_start
-        GROUP BY w.week_start
+        LEFT JOIN per_week p USING (week_start)
         ORDER BY w.week_start
         """,
         period.params,
@@ -216,30 +232,14 @@ def weekly(db: Database, period: Period) -> pd.DataFrame:
 # Every non-archived contact identified by T with what the due lists need. Binds $t.
 DUE_SQL = f"""
     WITH {STAGED_SQL},
-    touch AS (
-        SELECT contact_id, max(occurred_on) AS last_touch
-        FROM ev WHERE kind IN ({_sql_list(TOUCH_KINDS)}) GROUP BY contact_id
-    ),
-    owed AS (
-        SELECT contact_id, max(d) AS thanks_owed_since FROM (
-            SELECT contact_id, occurred_on AS d FROM ev
-            WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)})
-            UNION ALL
-            SELECT contact_id, last_given FROM gave
-        ) GROUP BY contact_id
-    ),
-    thanked AS (
-        SELECT contact_id, max(occurred_on) AS last_thanks
-        FROM ev WHERE kind = 'thank_you' GROUP BY contact_id
-    ),
     due AS (
-        SELECT s.id, s.stage, t.last_touch,
-               date_diff('day', t.last_touch, $t::DATE) AS days_since_touch,
-               o.thanks_owed_since, th.last_thanks
+        SELECT s.id, s.stage, e.last_touch,
+               date_diff('day', e.last_touch, $t::DATE) AS days_since_touch,
+               greatest(e.thanks_owed_on, g.last_given) AS thanks_owed_since,  -- NULLs ignored
+               e.last_thanks
         FROM staged s
-        LEFT JOIN touch t ON t.contact_id = s.id
-        LEFT JOIN owed o ON o.contact_id = s.id
-        LEFT JOIN thanked th ON th.contact_id = s.id
+        LEFT JOIN ev_stage e ON e.contact_id = s.id
+        LEFT JOIN gave g ON g.contact_id = s.id
         WHERE NOT s.archived
     )
     SELECT *,
