@@ -118,7 +118,6 @@ def build_network(
     rng = random.Random(seed)
     net = DemoNetwork()
     generation: list[int] = []
-    pending: list[int] = []
     start = today - timedelta(days=span_days)
 
     def new_person(day: date, referrer: int | None) -> int:
@@ -146,7 +145,6 @@ def build_network(
             )
         )
         generation.append(0 if referrer is None else generation[referrer] + 1)
-        pending.append(local)
         return local
 
     def event(local: int, kind: str, day: date, channel: str | None, notes: str | None) -> None:
