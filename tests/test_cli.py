@@ -67,6 +67,25 @@ def test_init_creates_the_file_then_says_it_is_ready(
     assert digest(db_path) == before
 
 
+def test_demo_is_deterministic_by_seed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    def loaded(name: str, seed: str) -> tuple[list[tuple], list[tuple]]:
+        path = tmp_path / f"{name}.duckdb"
+        code, out, _ = run(capsys, "demo", "--contacts", "25", "--seed", seed, "--db", str(path))
+        assert code == 0 and out.startswith(f"Loaded the demo network into {path}: 25 contacts")
+        db = open_database(path, read_only=True)
+        try:
+            return (
+                db.execute("SELECT * EXCLUDE (created_at) FROM contacts ORDER BY id").fetchall(),
+                db.execute("SELECT * EXCLUDE (created_at) FROM events ORDER BY id").fetchall(),
+            )
+        finally:
+            db.close()
+
+    first, again, other = loaded("a", "3"), loaded("b", "3"), loaded("c", "4")
+    assert first == again
+    assert first[0] != other[0] and first[1] != other[1]
+
+
 # ---------------------------------------------------------------- where --db goes
 
 
