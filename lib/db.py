@@ -196,6 +196,8 @@ def open_database(
             _require_core_tables(con, db_path)
         elif version < migrations.LATEST_VERSION:
             if migrations.has_user_tables(con):
+                if version == 0:  # made elsewhere: only another tool's Warm Leads file is ours
+                    _require_core_tables(con, db_path)
                 con.execute("CHECKPOINT")
                 con.close()
                 shutil.copy2(db_path, backup_path(db_path, version))

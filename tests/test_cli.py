@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import ROOT, TODAY
 
@@ -296,6 +297,22 @@ def test_a_file_locked_by_another_process_exits_1_with_a_clear_message(
         "close it there and try again\n",
     )
     assert digest(held_file) == before
+
+
+@pytest.mark.parametrize("command", ["init", "demo", "stats"])
+def test_another_apps_duckdb_file_exits_1_and_gains_no_tables(
+    capsys: pytest.CaptureFixture[str], db_path: Path, command: str
+) -> None:
+    con = duckdb.connect(str(db_path))
+    con.execute("CREATE TABLE orders (id INTEGER)")
+    con.close()
+    content = db_path.read_bytes()
+    assert run(capsys, command, "--db", str(db_path)) == (
+        1,
+        "",
+        f"error: {db_path} has no contacts or events table: not a Warm Leads file\n",
+    )
+    assert db_path.read_bytes() == content
 
 
 def test_a_file_that_cannot_be_created_exits_1_saying_so(

@@ -85,13 +85,29 @@ def test_a_file_written_by_a_newer_warm_leads_is_refused(db_path: Path) -> None:
     )
 
 
-def test_a_duckdb_file_without_the_core_tables_is_refused_read_only(db_path: Path) -> None:
+@pytest.mark.parametrize("read_only", [False, True])
+def test_another_apps_duckdb_file_is_refused_and_left_untouched(
+    db_path: Path, read_only: bool
+) -> None:
     con = duckdb.connect(str(db_path))
-    con.execute("CREATE TABLE contacts (id INTEGER)")
+    con.execute("CREATE TABLE orders (id INTEGER, total DECIMAL(10, 2))")
+    con.execute("INSERT INTO orders VALUES (1, 9.99)")
     con.close()
+    content = db_path.read_bytes()
     with pytest.raises(DatabaseError) as caught:
-        open_database(db_path, read_only=True)
-    assert str(caught.value) == f"{db_path} has no events table: not a Warm Leads file"
+        open_database(db_path, read_only=read_only)
+    assert str(caught.value) == (
+        f"{db_path} has no contacts or events table: not a Warm Leads file"
+    )
+    assert db_path.read_bytes() == content
+    assert [p.name for p in db_path.parent.iterdir()] == ["network.duckdb"]
+
+
+def test_a_blank_duckdb_file_is_made_a_warm_leads_file(db_path: Path) -> None:
+    duckdb.connect(str(db_path)).close()
+    db = open_database(db_path)
+    assert migrations.current_version(db.con) == migrations.LATEST_VERSION
+    db.close()
 
 
 # ---------------------------------------------------------------- damaged files
