@@ -244,9 +244,11 @@ DUE_SQL = f"""
     )
     SELECT *,
            stage = 1 AS to_contact,
-           stage >= 2 AND days_since_touch BETWEEN {FOLLOW_UP_MIN_DAYS} AND {FOLLOW_UP_MAX_DAYS}
-               AS follow_up_due,
-           stage >= 2 AND days_since_touch > {FOLLOW_UP_MAX_DAYS} AS follow_up_overdue,
+           -- coalesce: no touch yet (e.g. only a referral given) is "not due", never NULL
+           coalesce(stage >= 2 AND days_since_touch
+                    BETWEEN {FOLLOW_UP_MIN_DAYS} AND {FOLLOW_UP_MAX_DAYS}, false) AS follow_up_due,
+           coalesce(stage >= 2 AND days_since_touch > {FOLLOW_UP_MAX_DAYS}, false)
+               AS follow_up_overdue,
            thanks_owed_since IS NOT NULL
                AND (last_thanks IS NULL OR last_thanks < thanks_owed_since) AS thank_you_pending
     FROM due

@@ -290,6 +290,10 @@ def test_someone_whose_only_record_is_a_referral_they_gave_is_in_neither_follow_
         "follow_up_overdue": [],
         "thank_you_pending": [1],  # the referral is owed a thank-you
     }
+    # The flags are plain booleans (false, never NULL) for them too.
+    frame = due_frame(db, date(2026, 11, 25))
+    flags = frame[["follow_up_due", "follow_up_overdue"]]
+    assert list(flags.dtypes) == [bool, bool] and not flags.to_numpy().any()
 
 
 @pytest.mark.parametrize(
