@@ -18,7 +18,9 @@ working = [
 ]
 # Pages that only read: the whole read-only view.
 review = [
-    st.Page("pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=mode.read_only),
+    st.Page(
+        "pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=mode.read_only
+    ),
     st.Page("pages/weekly.py", title="Weekly review", icon=":material/calendar_month:"),
     st.Page("pages/network.py", title="Network", icon=":material/hub:"),
 ]

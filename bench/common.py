@@ -14,9 +14,17 @@ from lib.demo import load_demo
 BENCH_DIR = Path(__file__).resolve().parent
 
 
-def demo_file(contacts: int, events: int, *, seed: int = 7) -> tuple[Path, float]:
-    """A demo database of this size under bench/ (built once); returns it and the build time."""
+def demo_file(
+    contacts: int, events: int, *, seed: int = 7, fresh: bool = False
+) -> tuple[Path, float]:
+    """A demo database of this size under bench/ (built once, or again when `fresh`).
+
+    Returns the file and the build time (NaN when an existing file was reused).
+    """
     path = BENCH_DIR / f"demo-{contacts}-{events}-s{seed}.duckdb"
+    if fresh:
+        for stale in (path, path.with_name(path.name + ".wal")):
+            stale.unlink(missing_ok=True)
     if path.exists():
         return path, float("nan")
     started = time.perf_counter()

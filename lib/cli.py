@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -38,6 +39,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the deterministic sample network into an empty database."""
+    demo.check_size(args.contacts, args.events)  # before the file is created
     db = _open(args, write=True)
     try:
         made = demo.load_demo(
@@ -146,6 +148,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _path(text: str) -> str:
+    # An empty --db (say, from an unset shell variable) must not fall back to the default file.
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the path is empty")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -153,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         metavar="PATH",
+        type=_path,
         default=argparse.SUPPRESS,
         help=f"database file (default: ${DB_ENV} or data/network.duckdb)",
     )
@@ -202,7 +212,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.db = getattr(args, "db", None)
     args.db_path_exists = resolve_db_path(args.db).exists()
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # meet a closed pipe here rather than at interpreter exit
+        return code
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except WarmLeadsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

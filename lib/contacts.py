@@ -113,11 +113,11 @@ def require_contact(db: Database, contact_id: Any, field: str = "contact_id") ->
 
 def get_contact(db: Database, contact_id: int) -> dict[str, Any]:
     """One contact's stored fields as a dict."""
-    frame = db.df("SELECT * FROM contacts WHERE id = ?", [contact_id])
-    if frame.empty:
+    result = db.execute("SELECT * FROM contacts WHERE id = ?", [contact_id])
+    row = result.fetchone()
+    if row is None:
         raise NotFoundError(f"there is no contact with id {contact_id}")
-    record = frame.iloc[0].to_dict()
-    return {k: (None if _is_missing(v) else v) for k, v in record.items()}
+    return dict(zip([column[0] for column in result.description], row, strict=True))
 
 
 def count_contacts(db: Database) -> int:
@@ -132,10 +132,3 @@ def contact_events(db: Database, contact_id: int) -> pd.DataFrame:
         "WHERE contact_id = ? ORDER BY occurred_on DESC, id DESC",
         [contact_id],
     )
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -158,14 +158,23 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _open_error(path: Path, exc: duckdb.Error) -> DatabaseError:
+def _open_error(path: Path, exc: duckdb.Error, *, creating: bool = False) -> DatabaseError:
+    """Turn DuckDB's refusal to open a file into a message that says what to do."""
     message = str(exc)
+    lowered = message.lower()
     # Match DuckDB's lock wording exactly: a damaged file's "checksum ... in block" says "lock".
-    if "Could not set lock" in message or "Conflicting lock" in message:
+    if "could not set lock" in lowered or "conflicting lock" in lowered:
         return DatabaseLockedError(
             f"{path} is open in another Warm Leads process (the app or a command); "
             "close it there and try again"
         )
+    if "different configuration" in lowered:
+        return DatabaseLockedError(
+            f"{path} is already open in this process in the other mode "
+            "(read-only vs writable); reuse that connection or close it first"
+        )
+    if creating:
+        return DatabaseError(f"{path} could not be created ({message.splitlines()[0]})")
     return DatabaseError(
         f"{path} could not be opened: it looks damaged ({message.splitlines()[0]}); "
         "it was left untouched — restore a backup or choose another file with --db"
@@ -173,10 +182,11 @@ def _open_error(path: Path, exc: duckdb.Error) -> DatabaseError:
 
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    creating = not path.exists()
     try:
         return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
     except duckdb.Error as exc:
-        raise _open_error(path, exc) from None
+        raise _open_error(path, exc, creating=creating) from None
 
 
 def backup_path(path: Path, version: int) -> Path:
@@ -210,7 +220,16 @@ def open_database(
             "(or `demo` for a sample network)"
         )
     else:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as exc:
+            raise DatabaseError(
+                f"{db_path} could not be created ({exc.filename} is a file, not a folder)"
+            ) from None
+        except OSError as exc:
+            raise DatabaseError(
+                f"{db_path} could not be created ({exc.strerror}: {exc.filename})"
+            ) from None
 
     con = _connect(db_path, read_only=read_only)
     try:
@@ -224,6 +243,8 @@ def open_database(
             _require_core_tables(con, db_path)
         elif version < migrations.LATEST_VERSION:
             if migrations.has_user_tables(con):
+                if version == 0:  # made elsewhere: only another tool's Warm Leads file is ours
+                    _require_core_tables(con, db_path)
                 con.execute("CHECKPOINT")
                 con.close()
                 _write_backup(db_path, backup_path(db_path, version))

@@ -118,7 +118,6 @@ def build_network(
     rng = random.Random(seed)
     net = DemoNetwork()
     generation: list[int] = []
-    pending: list[int] = []
     start = today - timedelta(days=span_days)
 
     def new_person(day: date, referrer: int | None) -> int:
@@ -146,11 +145,41 @@ def build_network(
             )
         )
         generation.append(0 if referrer is None else generation[referrer] + 1)
-        pending.append(local)
         return local
 
     def event(local: int, kind: str, day: date, channel: str | None, notes: str | None) -> None:
         net.events.append((local, kind, day, channel, notes))
+
+    def tell_story(local: int, talk: date, channel: str) -> None:
+        """The method's steps in order, stopping at the first one not taken (yet)."""
+        event(local, "contacted", talk, channel, rng.choice(CONVERSATION_NOTES))
+        if rng.random() < 0.3:
+            event(local, "info_interview", talk, channel, None)
+        if rng.random() >= 0.8:
+            return  # pitched, but did not ask for referrals
+        event(local, "referral_asked", talk, channel, None)
+        wanted = rng.choices((0, 1, 2, 3), (2, 3, 3, 3))[0]
+        if generation[local] >= 3:
+            wanted = 0
+        for _ in range(min(wanted, contacts - len(net.contacts))):
+            new_person(talk, local)
+        thanked = rng.random() < 0.5
+        if thanked:
+            event(local, "thank_you", talk, channel, "Thanked them at the end of the call.")
+        touch = talk
+        thank_note = talk + timedelta(days=rng.randrange(2, 5))
+        if rng.random() < 0.75 and thank_note <= today:
+            event(local, "thank_you", thank_note, "email", "Thank-you email.")
+            thanked, touch = True, thank_note
+        if not thanked:
+            return  # a follow-up comes after the thank-you
+        while rng.random() < 0.85:
+            touch = touch + timedelta(days=rng.randrange(21, 29))
+            if touch > today:
+                break
+            event(local, "follow_up", touch, "email", rng.choice(FOLLOW_UP_NOTES))
+            if rng.random() < 0.06:
+                event(local, "opportunity", touch, "email", "Heard about an unposted role.")
 
     roots = max(1, round(contacts * 0.35))
     root_days = sorted(start + timedelta(days=rng.randrange(span_days - 2)) for _ in range(roots))
@@ -158,7 +187,11 @@ def build_network(
         new_person(day, None)
 
     cursor = 0
-    while cursor < len(net.contacts):
+    while cursor < contacts:
+        if cursor == len(net.contacts):
+            # The referral tree ran dry: more targets from meetings and LinkedIn.
+            for _ in range(min(roots, contacts - len(net.contacts))):
+                new_person(start + timedelta(days=rng.randrange(span_days)), None)
         local = cursor
         cursor += 1
         identified = net.contacts[local][11]
@@ -168,37 +201,10 @@ def build_network(
         if talk > today:
             continue
         channel = rng.choices(("phone", "in_person", "video", "event"), (4, 3, 2, 1))[0]
-        event(local, "contacted", talk, channel, rng.choice(CONVERSATION_NOTES))
-        if rng.random() < 0.3:
-            event(local, "info_interview", talk, channel, None)
-        touch = talk
-        if rng.random() < 0.8:
-            event(local, "referral_asked", talk, channel, None)
-            wanted = rng.choices((0, 1, 2, 3), (2, 3, 3, 3))[0]
-            if generation[local] >= 3:
-                wanted = 0
-            for _ in range(min(wanted, contacts - len(net.contacts))):
-                new_person(talk, local)
-        if rng.random() < 0.5:
-            event(local, "thank_you", talk, channel, "Thanked them at the end of the call.")
-        thank_note = talk + timedelta(days=rng.randrange(2, 5))
-        if rng.random() < 0.75 and thank_note <= today:
-            event(local, "thank_you", thank_note, "email", "Thank-you email.")
-            touch = thank_note
-        while rng.random() < 0.85:
-            touch = touch + timedelta(days=rng.randrange(21, 29))
-            if touch > today:
-                break
-            event(local, "follow_up", touch, "email", rng.choice(FOLLOW_UP_NOTES))
-            if rng.random() < 0.06:
-                event(local, "opportunity", touch, "email", "Heard about an unposted role.")
+        tell_story(local, talk, channel)
         if rng.random() < 0.15:
             day = min(today, talk + timedelta(days=rng.randrange(0, 30)))
             event(local, "note", day, None, rng.choice(NOTE_NOTES))
-        if cursor == len(net.contacts) and len(net.contacts) < contacts:
-            # The referral tree ran dry: more targets from meetings and LinkedIn.
-            for _ in range(min(roots, contacts - len(net.contacts))):
-                new_person(start + timedelta(days=rng.randrange(span_days)), None)
     return net
 
 
@@ -231,6 +237,14 @@ def _fit_events(net: DemoNetwork, wanted: int, seed: int, today: date) -> list[t
     return pd.concat([base, padding], ignore_index=True)
 
 
+def check_size(contacts: int, events: int | None) -> None:
+    """Refuse a demo size the generator will not make (before any file is opened)."""
+    if contacts < 1 or contacts > 10_000_000:
+        raise ValidationError("contacts", f"{contacts} is outside 1–10,000,000")
+    if events is not None and (events < 0 or events > 100_000_000):
+        raise ValidationError("events", f"{events} is outside 0–100,000,000")
+
+
 def load_demo(
     db: Database,
     *,
@@ -241,10 +255,7 @@ def load_demo(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[int, int]:
     """Write the sample network into an empty database in one transaction; return the counts."""
-    if contacts < 1 or contacts > 10_000_000:
-        raise ValidationError("contacts", f"{contacts} is outside 1–10,000,000")
-    if events is not None and (events < 0 or events > 100_000_000):
-        raise ValidationError("events", f"{events} is outside 0–100,000,000")
+    check_size(contacts, events)
     existing = int(db.scalar("SELECT count(*) FROM contacts"))
     if existing:
         raise ValidationError(

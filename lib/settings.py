@@ -70,13 +70,19 @@ def weekly_goals(db: Database) -> dict[str, int]:
 
 
 def set_weekly_goals(db: Database, goals: dict[str, Any]) -> dict[str, int]:
-    """Validate and store weekly goals (whole numbers 0–500); return what was stored."""
+    """Validate and store the given weekly goals (whole numbers 0–500); return all of them."""
+    unknown = sorted(set(goals) - set(GOAL_KEYS))
+    if unknown:
+        raise ValidationError(unknown[0], f"is not a weekly goal (one of {', '.join(GOAL_KEYS)})")
+    current = weekly_goals(db)
     clean: dict[str, int] = {}
     for key in GOAL_KEYS:
-        value = goals.get(key, DEFAULT_GOALS[key])
+        value = goals.get(key, current[key])
+        if isinstance(value, bool):
+            raise ValidationError(key, f"{value!r} is not a whole number")
         try:
             number = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: float("inf")
             raise ValidationError(key, f"{value!r} is not a whole number") from None
         if isinstance(value, float) and value != number:
             raise ValidationError(key, f"{value!r} is not a whole number")

@@ -102,7 +102,9 @@ def contact_filter(
 
 
 # Each contact identified by T with its stage as of T (1..5). Binds $t.
-STAGED_SQL = """
+# ev_stage reads the events once for everything per contact: the stage they reach and the
+# days the due lists need (last touch, last thanks-owing step, last thank-you).
+STAGED_SQL = f"""
     ev AS (
         SELECT contact_id, kind, occurred_on FROM events WHERE occurred_on <= $t
     ),
@@ -113,7 +115,11 @@ STAGED_SQL = """
                    WHEN kind = 'referral_asked' THEN 3
                    WHEN kind = 'thank_you' THEN 4
                    WHEN kind = 'follow_up' THEN 5
-                   ELSE 1 END) AS stage
+                   ELSE 1 END) AS stage,
+               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(TOUCH_KINDS)})) AS last_touch,
+               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)}))
+                   AS thanks_owed_on,
+               max(occurred_on) FILTER (WHERE kind = 'thank_you') AS last_thanks
         FROM ev GROUP BY contact_id
     ),
     gave AS (
@@ -184,23 +190,28 @@ def referrals(
     channels: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Referrals received by the cohort, the warm ones, the givers and the generations."""
-    keep, params = contact_filter("cohort", sources, channels)
+    keep, params = contact_filter("c", sources, channels)
+    # Referrals need no stages: the cohort is just who was identified in [from, T].
+    cohort = (
+        "cohort AS (SELECT c.id, c.referred_by, c.may_use_name FROM contacts c "
+        "WHERE c.identified_on <= $t "
+        f"AND ($from::DATE IS NULL OR c.identified_on >= $from::DATE) {keep})"
+    )
     received, warm, givers = db.execute(
         f"""
-        WITH {STAGED_SQL}
+        WITH {cohort}
         SELECT count(*) FILTER (WHERE referred_by IS NOT NULL),
                count(*) FILTER (WHERE referred_by IS NOT NULL AND may_use_name),
                count(DISTINCT referred_by)
-        FROM cohort WHERE true {keep}
+        FROM cohort
         """,
         period.params | params,
     ).fetchone()
     rows = db.execute(
         f"""
-        WITH {STAGED_SQL}, {GENERATIONS_SQL}
+        WITH {cohort}, {GENERATIONS_SQL}
         SELECT g.generation, count(*) AS contacts
         FROM cohort JOIN generations g USING (id)
-        WHERE true {keep}
         GROUP BY g.generation ORDER BY g.generation
         """,
         period.params | params,
@@ -227,9 +238,11 @@ def weekly(
     keep_events = (
         f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     )
+    columns = ("targets", "referrals", *WEEKLY_KINDS)
     kind_counts = ",\n".join(
-        f"count(*) FILTER (WHERE r.what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS
+        f"count(*) FILTER (WHERE what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS
     )
+    # Count per week first (one pass over the records), then lay the counts on every week.
     return db.df(
         f"""
         WITH recs AS (
@@ -243,25 +256,28 @@ def weekly(
             WHERE occurred_on <= $t AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)
                   {keep_events}
         ),
+        per_week AS (
+            SELECT date_trunc('week', d)::DATE AS week_start,
+                   count(*) FILTER (WHERE what = 'target') AS targets,
+                   count(*) FILTER (WHERE what = 'target' AND referral) AS referrals,
+                   {kind_counts}
+            FROM recs GROUP BY ALL
+        ),
         bounds AS (
-            SELECT date_trunc('week', coalesce($from::DATE, min(d)))::DATE AS first_week,
-                   date_trunc('week', $t::DATE)::DATE AS last_week,
-                   count(*) AS records
-            FROM recs
+            SELECT coalesce(date_trunc('week', $from::DATE)::DATE, min(week_start)) AS first_week,
+                   date_trunc('week', $t::DATE)::DATE AS last_week
+            FROM per_week HAVING count(*) > 0
         ),
         weeks AS (
             SELECT unnest(generate_series(first_week, last_week, INTERVAL 7 DAY))::DATE
                    AS week_start
-            FROM bounds WHERE records > 0
+            FROM bounds
         )
         SELECT strftime(w.week_start, '%G-W%V') AS week,
                w.week_start,
-               count(*) FILTER (WHERE r.what = 'target') AS targets,
-               count(*) FILTER (WHERE r.what = 'target' AND r.referral) AS referrals,
-               {kind_counts}
+               {", ".join(f"coalesce(p.{c}, 0) AS {c}" for c in columns)}
         FROM weeks w
-        LEFT JOIN recs r ON date_trunc('week', r.d)::DATE = w.week_start
-        GROUP BY w.week_start
+        LEFT JOIN per_week p USING (week_start)
         ORDER BY w.week_start
         """,
         period.params | params,
@@ -271,37 +287,23 @@ def weekly(
 # Every non-archived contact identified by T with what the due lists need. Binds $t.
 DUE_SQL = f"""
     WITH {STAGED_SQL},
-    touch AS (
-        SELECT contact_id, max(occurred_on) AS last_touch
-        FROM ev WHERE kind IN ({_sql_list(TOUCH_KINDS)}) GROUP BY contact_id
-    ),
-    owed AS (
-        SELECT contact_id, max(d) AS thanks_owed_since FROM (
-            SELECT contact_id, occurred_on AS d FROM ev
-            WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)})
-            UNION ALL
-            SELECT contact_id, last_given FROM gave
-        ) GROUP BY contact_id
-    ),
-    thanked AS (
-        SELECT contact_id, max(occurred_on) AS last_thanks
-        FROM ev WHERE kind = 'thank_you' GROUP BY contact_id
-    ),
     due AS (
-        SELECT s.id, s.stage, t.last_touch,
-               date_diff('day', t.last_touch, $t::DATE) AS days_since_touch,
-               o.thanks_owed_since, th.last_thanks
+        SELECT s.id, s.stage, e.last_touch,
+               date_diff('day', e.last_touch, $t::DATE) AS days_since_touch,
+               greatest(e.thanks_owed_on, g.last_given) AS thanks_owed_since,  -- NULLs ignored
+               e.last_thanks
         FROM staged s
-        LEFT JOIN touch t ON t.contact_id = s.id
-        LEFT JOIN owed o ON o.contact_id = s.id
-        LEFT JOIN thanked th ON th.contact_id = s.id
+        LEFT JOIN ev_stage e ON e.contact_id = s.id
+        LEFT JOIN gave g ON g.contact_id = s.id
         WHERE NOT s.archived
     )
     SELECT *,
            stage = 1 AS to_contact,
-           stage >= 2 AND days_since_touch BETWEEN {FOLLOW_UP_MIN_DAYS} AND {FOLLOW_UP_MAX_DAYS}
-               AS follow_up_due,
-           stage >= 2 AND days_since_touch > {FOLLOW_UP_MAX_DAYS} AS follow_up_overdue,
+           -- coalesce: no touch yet (e.g. only a referral given) is "not due", never NULL
+           coalesce(stage >= 2 AND days_since_touch
+                    BETWEEN {FOLLOW_UP_MIN_DAYS} AND {FOLLOW_UP_MAX_DAYS}, false) AS follow_up_due,
+           coalesce(stage >= 2 AND days_since_touch > {FOLLOW_UP_MAX_DAYS}, false)
+               AS follow_up_overdue,
            thanks_owed_since IS NOT NULL
                AND (last_thanks IS NULL OR last_thanks < thanks_owed_since) AS thank_you_pending
     FROM due

@@ -21,7 +21,13 @@ MAX_SHORT = 300
 MAX_NOTES = 20_000
 EARLIEST_DATE = date(1900, 1, 1)
 
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]{2,}$")
+# Local part: dot-separated runs (no leading, trailing or doubled dots). Domain: labels of
+# letters and digits (any script) with inner hyphens, then a top-level domain of letters.
+_EMAIL_ATOM = r"[^@\s<>()\[\],;:\".]+"
+_DOMAIN_LABEL = r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?"
+_EMAIL = re.compile(
+    rf"^{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*@(?:{_DOMAIN_LABEL}\.)+(?:[^\W\d_]{{2,}}|xn--[^\W_][\w-]*)$"
+)
 _PHONE = re.compile(r"^[0-9+()./\- ]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?$", re.IGNORECASE)
 SAFE_LINK_SCHEMES = ("http", "https", "mailto", "tel")
 # Trimmed from the ends of text like whitespace: zero-width space, (non-)joiners, word joiner, BOM.
@@ -151,8 +157,16 @@ def clean_url(field: str, value: Any) -> str | None:
         return None
     if re.match(r"^(www\.)?linkedin\.com/", text, re.IGNORECASE):
         text = "https://" + text
-    parsed = urlparse(text)
-    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc or " " in text:
+    try:
+        parsed = urlparse(text)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "https://[::1"
+        parsed = None
+    if (
+        parsed is None
+        or parsed.scheme.lower() not in ("http", "https")
+        or not parsed.netloc
+        or any(ch.isspace() for ch in text)
+    ):
         raise ValidationError(field, f"{text!r} is not a web address (http:// or https://)")
     return text
 
@@ -161,7 +175,10 @@ def is_safe_link(url: str | None) -> bool:
     """True for the only links the app renders: http(s), mailto and tel."""
     if not url:
         return False
-    scheme = urlparse(url.strip()).scheme.lower()
+    try:
+        scheme = urlparse(url.strip()).scheme.lower()
+    except ValueError:
+        return False
     return scheme in SAFE_LINK_SCHEMES
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -49,3 +51,28 @@ def app_env(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield db_path
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+_HOLDER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.fixture
+def held_file(db_path: Path) -> Iterator[Path]:
+    """A database file held open for writing by another process for the test's duration."""
+    open_database(db_path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+        yield db_path
+    finally:
+        holder.communicate("", timeout=30)

@@ -1,0 +1,278 @@
+"""Opening the file: creating it, refusing damaged or locked files untouched, the write path."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lib import migrations
+from lib.db import Database, open_database, resolve_db_path
+from lib.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def add_person(db: Database, name: str) -> None:
+    db.execute(
+        "INSERT INTO contacts (id, full_name, identified_on) "
+        "VALUES (nextval('contacts_id_seq'), ?, DATE '2026-11-02')",
+        [name],
+    )
+
+
+# ---------------------------------------------------------------- creating and reopening
+
+
+def test_opening_a_missing_path_creates_a_migrated_file(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "folder" / "network.duckdb"
+    db = open_database(path)
+    assert db.path == path and not db.read_only
+    assert migrations.current_version(db.con) == migrations.LATEST_VERSION
+    assert db.scalar("SELECT count(*) FROM contacts") == 0
+    db.close()
+    assert path.exists()
+
+
+def test_reopening_a_current_file_keeps_its_rows_and_makes_no_backup(db_path: Path) -> None:
+    db = open_database(db_path)
+    with db.transaction():
+        add_person(db, "Ana Ruiz")
+    db.close()
+    again = open_database(db_path)
+    assert again.df("SELECT id, full_name FROM contacts").to_dict("records") == [
+        {"id": 1, "full_name": "Ana Ruiz"}
+    ]
+    again.close()
+    # Beside it only the read-only view's snapshot, which every writable open publishes.
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [
+        "network.duckdb",
+        "network.snapshot.duckdb",
+    ]
+
+
+@pytest.mark.parametrize("create", [False, True])
+def test_read_only_or_no_create_refuses_a_missing_file(tmp_path: Path, create: bool) -> None:
+    path = tmp_path / "missing.duckdb"
+    with pytest.raises(DatabaseError) as caught:
+        open_database(path, read_only=create, create=create)
+    assert str(caught.value) == (
+        f"no database at {path}: create one with `python -m lib.cli init` "
+        "(or `demo` for a sample network)"
+    )
+    assert not path.exists()
+
+
+def test_the_path_comes_from_the_argument_then_the_environment_then_the_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("WARMLEADS_DB", str(tmp_path / "env.duckdb"))
+    assert resolve_db_path(tmp_path / "arg.duckdb") == tmp_path / "arg.duckdb"
+    assert resolve_db_path() == tmp_path / "env.duckdb"
+    monkeypatch.delenv("WARMLEADS_DB")
+    assert resolve_db_path() == Path(__file__).resolve().parents[1] / "data" / "network.duckdb"
+
+
+def test_a_file_written_by_a_newer_warm_leads_is_refused(db_path: Path) -> None:
+    db = open_database(db_path)
+    db.execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')")
+    db.close()
+    with pytest.raises(DatabaseError) as caught:
+        open_database(db_path)
+    assert str(caught.value) == (
+        f"{db_path} was written by a newer Warm Leads (schema 99, this one knows "
+        f"{migrations.LATEST_VERSION}); update the app"
+    )
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_another_apps_duckdb_file_is_refused_and_left_untouched(
+    db_path: Path, read_only: bool
+) -> None:
+    con = duckdb.connect(str(db_path))
+    con.execute("CREATE TABLE orders (id INTEGER, total DECIMAL(10, 2))")
+    con.execute("INSERT INTO orders VALUES (1, 9.99)")
+    con.close()
+    content = db_path.read_bytes()
+    with pytest.raises(DatabaseError) as caught:
+        open_database(db_path, read_only=read_only)
+    assert str(caught.value) == (
+        f"{db_path} has no contacts or events table: not a Warm Leads file"
+    )
+    assert db_path.read_bytes() == content
+    assert [p.name for p in db_path.parent.iterdir()] == ["network.duckdb"]
+
+
+def test_a_blank_duckdb_file_is_made_a_warm_leads_file(db_path: Path) -> None:
+    duckdb.connect(str(db_path)).close()
+    db = open_database(db_path)
+    assert migrations.current_version(db.con) == migrations.LATEST_VERSION
+    db.close()
+
+
+# ---------------------------------------------------------------- damaged files
+
+
+def damaged_files(good: bytes) -> dict[str, bytes]:
+    """Ways a database file gets broken, from a good file's bytes."""
+    flipped = bytearray(good)
+    for i in range(12288 + 64, 12288 + 512):  # inside the first block after the two headers
+        flipped[i] ^= 0xFF
+    return {
+        "truncated": good[:4096],
+        "random bytes": bytes((i * 7919 + 13) % 251 for i in range(20_000)),
+        "a text file": b"full_name,email\nAna Ruiz,ana@example.com\n",
+        "an empty file": b"",
+        "a corrupted block": bytes(flipped),
+    }
+
+
+@pytest.fixture(scope="module")
+def good_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = tmp_path_factory.mktemp("good") / "network.duckdb"
+    db = open_database(path)
+    with db.transaction():
+        add_person(db, "Ana Ruiz")
+    db.execute("CHECKPOINT")
+    db.close()
+    return path.read_bytes()
+
+
+NOT_DUCKDB = (
+    "{path} is not a Warm Leads database (damaged or another kind of file); "
+    "it was left untouched — restore a backup or choose another file with --db"
+)
+
+
+@pytest.mark.parametrize("kind", ["truncated", "random bytes", "a text file", "an empty file"])
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_damaged_file_is_refused_with_a_clear_message_and_left_untouched(
+    tmp_path: Path, good_bytes: bytes, kind: str, read_only: bool
+) -> None:
+    path = tmp_path / "network.duckdb"
+    content = damaged_files(good_bytes)[kind]
+    path.write_bytes(content)
+    with pytest.raises(DatabaseError) as caught:
+        open_database(path, read_only=read_only)
+    message = str(caught.value)
+    if kind == "truncated":
+        assert message.startswith(f"{path} could not be opened: it looks damaged (IO Error: ")
+        assert message.endswith(
+            "it was left untouched — restore a backup or choose another file with --db"
+        )
+    else:
+        assert message == NOT_DUCKDB.format(path=path)
+    assert "\n" not in message
+    assert path.read_bytes() == content
+    assert [p.name for p in tmp_path.iterdir()] == ["network.duckdb"]
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_corrupted_block_is_reported_as_damage_not_as_a_lock(
+    tmp_path: Path, good_bytes: bytes, read_only: bool
+) -> None:
+    path = tmp_path / "network.duckdb"
+    content = damaged_files(good_bytes)["a corrupted block"]
+    path.write_bytes(content)
+    with pytest.raises(DatabaseError) as caught:
+        open_database(path, read_only=read_only)
+    assert not isinstance(caught.value, DatabaseLockedError)
+    assert str(caught.value).startswith(
+        f"{path} could not be opened: it looks damaged (Corrupt database file: "
+    )
+    assert path.read_bytes() == content
+
+
+def test_a_file_that_cannot_be_created_is_not_called_damaged(tmp_path: Path) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file where a folder should be")
+    with pytest.raises(DatabaseError) as caught:
+        open_database(blocker / "network.duckdb")
+    assert str(caught.value) == (
+        f"{blocker / 'network.duckdb'} could not be created ({blocker} is a file, not a folder)"
+    )
+    # /proc exists but no file can be made there (Linux).
+    with pytest.raises(DatabaseError) as caught:
+        open_database("/proc/warmleads.duckdb")
+    assert str(caught.value).startswith(
+        "/proc/warmleads.duckdb could not be created (IO Error: Cannot open file"
+    )
+
+
+def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError) as caught:
+        open_database(tmp_path)
+    assert str(caught.value) == f"{tmp_path} is a folder, not a database file"
+
+
+# ---------------------------------------------------------------- a file locked by another process
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_file_locked_by_another_process_is_refused_clearly(
+    held_file: Path, read_only: bool
+) -> None:
+    before = digest(held_file)
+    with pytest.raises(DatabaseLockedError) as caught:
+        open_database(held_file, read_only=read_only)
+    assert str(caught.value) == (
+        f"{held_file} is open in another Warm Leads process (the app or a command); "
+        "close it there and try again"
+    )
+    assert digest(held_file) == before
+
+
+def test_opening_read_only_beside_a_writable_connection_in_this_process_is_not_damage(
+    db: Database,
+) -> None:
+    with pytest.raises(DatabaseLockedError) as caught:
+        open_database(db.path, read_only=True)
+    assert str(caught.value) == (
+        f"{db.path} is already open in this process in the other mode "
+        "(read-only vs writable); reuse that connection or close it first"
+    )
+
+
+# ---------------------------------------------------------------- the one write path
+
+
+def test_a_transaction_commits_all_of_its_block(db: Database) -> None:
+    with db.transaction():
+        add_person(db, "Ana Ruiz")
+        add_person(db, "Ben Okafor")
+    assert db.scalar("SELECT count(*) FROM contacts") == 2
+
+
+def test_a_failing_transaction_writes_nothing_and_bumps_no_version(db: Database) -> None:
+    seen: list[int] = []
+    db.on_commit(lambda d: seen.append(d.data_version))
+    with pytest.raises(RuntimeError), db.transaction():
+        add_person(db, "Ana Ruiz")
+        raise RuntimeError("boom")
+    assert db.scalar("SELECT count(*) FROM contacts") == 0
+    assert db.data_version == 0 and seen == []
+
+
+def test_each_commit_bumps_the_data_version_shared_by_cursors_and_runs_hooks(db: Database) -> None:
+    cursor = db.cursor()
+    seen: list[int] = []
+    db.on_commit(lambda d: seen.append(d.data_version))
+    with cursor.transaction():
+        add_person(cursor, "Ana Ruiz")
+    with db.transaction():
+        add_person(db, "Ben Okafor")
+    assert (db.data_version, cursor.data_version, seen) == (2, 2, [1, 2])
+    assert cursor.scalar("SELECT count(*) FROM contacts") == 2
+
+
+def test_a_read_only_database_refuses_to_write(db_path: Path) -> None:
+    open_database(db_path).close()
+    db = open_database(db_path, read_only=True)
+    with pytest.raises(ReadOnlyError) as caught, db.transaction():
+        add_person(db, "Ana Ruiz")
+    assert str(caught.value) == "this view is read-only: nothing can be changed here"
+    db.close()
