@@ -230,42 +230,49 @@ def reminders(db: Database, today: date) -> list[Reminder]:
     anyone, so it is dated the export day. The UID keeps the day it fell due, so exporting
     again on a later day updates the same calendar event rather than adding a second one.
     """
-    due = due_frame(db, today)
-    due = due[due["follow_up_due"] | due["follow_up_overdue"] | due["thank_you_pending"]]
+    due = _due_rows(db, today)
     if due.empty:
         return []
-    people = db.df(
-        "SELECT id, full_name, company, email, phone FROM contacts "
-        "WHERE id IN (SELECT unnest(?::INTEGER[]))",
-        [[int(i) for i in due["id"]]],
-    ).set_index("id")
+    people = {
+        row[0]: row[1:]
+        for row in db.execute(
+            "SELECT id, full_name, company, email, phone FROM contacts "
+            "WHERE id IN (SELECT unnest(?::INTEGER[]))",
+            [[int(i) for i in due["id"]]],
+        ).fetchall()
+    }
     out: list[Reminder] = []
-    for row in due.itertuples(index=False):
-        person = people.loc[row.id]
+    columns = (
+        due["id"].tolist(),
+        due["follow_up_due"].tolist(),
+        due["follow_up_overdue"].tolist(),
+        due["thank_you_pending"].tolist(),
+        _dates(due["last_touch"]),
+        _dates(due["thanks_owed_since"]),
+    )
+    for contact_id, follow_up, late, thanks, touched, owed in zip(*columns, strict=True):
+        name, company, email, phone = people[contact_id]
         common = {
-            "contact_id": int(row.id),
-            "full_name": str(person["full_name"]),
-            "company": _text_or_none(person["company"]),
-            "email": _text_or_none(person["email"]),
-            "phone": _text_or_none(person["phone"]),
+            "contact_id": int(contact_id),
+            "full_name": name,
+            "company": company,
+            "email": email,
+            "phone": phone,
         }
-        if row.follow_up_due or row.follow_up_overdue:
-            touched = pd.Timestamp(row.last_touch).date()
+        if follow_up or late:
             due_on = touched + timedelta(days=FOLLOW_UP_MIN_DAYS)
-            overdue = bool(row.follow_up_overdue)
             out.append(
                 Reminder(
                     kind="follow-up",
                     due_on=due_on,
-                    dated=today if overdue else due_on,
-                    overdue=overdue,
+                    dated=today if late else due_on,
+                    overdue=bool(late),
                     since=touched,
                     days=(today - touched).days,
                     **common,
                 )
             )
-        if row.thank_you_pending:
-            owed = pd.Timestamp(row.thanks_owed_since).date()
+        if thanks:
             overdue = (today - owed).days > THANKS_OVERDUE_DAYS
             out.append(
                 Reminder(
@@ -281,10 +288,22 @@ def reminders(db: Database, today: date) -> list[Reminder]:
     return out
 
 
-def _text_or_none(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    return str(value)
+def _due_rows(db: Database, today: date) -> pd.DataFrame:
+    """The SPEC's due rows that get a reminder: follow-ups due or overdue, thanks pending."""
+    due = due_frame(db, today)
+    return due[due["follow_up_due"] | due["follow_up_overdue"] | due["thank_you_pending"]]
+
+
+def _dates(column: pd.Series) -> list[date | None]:
+    return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column.tolist()]
+
+
+def reminder_count(db: Database, today: date) -> int:
+    """How many reminders the ics export holds as of `today`."""
+    due = _due_rows(db, today)
+    return int(
+        (due["follow_up_due"] | due["follow_up_overdue"]).sum() + due["thank_you_pending"].sum()
+    )
 
 
 def export_ics(db: Database, *, today: date, now: datetime | None = None) -> bytes:

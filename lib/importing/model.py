@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from lib.errors import ValidationError, WarmLeadsError
-from lib.validation import clean_contact, clean_url
+from lib.validation import clean_contact
 
 
 class ImportRejected(WarmLeadsError):
@@ -83,22 +83,22 @@ class ParsedImport:
         if name is None or not str(name).strip():
             self.problem(where, "no name")
             return None
-        values["linkedin_url"] = self._checked_url(where, values.get("linkedin_url"))
         try:
             clean = clean_contact(values, today=today)
         except ValidationError as exc:
-            self.problem(where, str(exc))
-            return None
+            if exc.field != "linkedin_url":
+                self.problem(where, str(exc))
+                return None
+            # A URL that is not http(s) is dropped, not the person.
+            self._dropped_url(where, values.pop("linkedin_url"))
+            return self.add_contact(
+                where, values, today=today, file_id=file_id, file_referred_by=file_referred_by
+            )
         candidate = Candidate(where, clean, file_id, file_referred_by)
         self.contacts.append(candidate)
         return candidate
 
-    def _checked_url(self, where: int, value: Any) -> str | None:
-        """A web address for linkedin_url; anything else is dropped with a warning."""
-        try:
-            return clean_url("linkedin_url", value)
-        except ValidationError:
-            shown = str(value).strip()
-            shown = shown if len(shown) <= 60 else shown[:57] + "…"
-            self.warn(where, f"LinkedIn URL {shown!r} dropped: not a web address (http or https)")
-            return None
+    def _dropped_url(self, where: int, value: Any) -> None:
+        shown = str(value).strip()
+        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        self.warn(where, f"LinkedIn URL {shown!r} dropped: not a web address (http or https)")
