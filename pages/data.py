@@ -47,10 +47,10 @@ def show_import(uploaded, fmt: str | None) -> None:
         st.warning(note)
     skipped = importing.skipped_problems(plan)
     counts = st.columns(4)
-    counts[0].metric("New people", plan.count("new"))
-    counts[1].metric("Known, with new details", plan.count("update"))
-    counts[2].metric("Already up to date", plan.count("unchanged"))
-    counts[3].metric("Left out", len(skipped))
+    counts[0].metric("New people", f"{plan.count('new'):,}")
+    counts[1].metric("Known, with new details", f"{plan.count('update'):,}")
+    counts[2].metric("Already up to date", f"{plan.count('unchanged'):,}")
+    counts[3].metric("Left out", f"{len(skipped):,}")
     if skipped or parsed.warnings:
         title = f"Left out ({len(skipped)}) and dropped values ({len(parsed.warnings)})"
         with st.expander(title, expanded=True):
@@ -61,6 +61,7 @@ def show_import(uploaded, fmt: str | None) -> None:
                     columns=["What", "Where and why"],
                 ),
                 hide_index=True,
+                column_config={"What": st.column_config.TextColumn(width="small")},
             )
     known = plan.rows[plan.rows["action"].isin(["update", "unchanged"])]
     if not known.empty:
@@ -81,7 +82,7 @@ def show_import(uploaded, fmt: str | None) -> None:
     picked: list[int] = []
     if not new.empty:
         st.markdown(
-            "**Not every connection is a target.** Everyone new is picked; narrow it down "
+            "**Not everyone you know is a target.** Everyone new is picked; narrow it down "
             "by company or by words in the position, then untick anyone else."
         )
         left, right = st.columns(2)
@@ -104,15 +105,22 @@ def show_import(uploaded, fmt: str | None) -> None:
                 "Company": new["company"].fillna(""),
                 "Position": new["title"].fillna(""),
                 "Email": new["email"].fillna(""),
+                "LinkedIn": new["linkedin_url"],  # http(s) only: checked by clean_contact
                 "Connected on": pd.to_datetime(new["connected_on"]).dt.date,
             }
         )
+        if new["connected_on"].isna().all():
+            table = table.drop(columns=["Connected on"])
         filters = hash((tuple(companies), tuple(words)))
         edited = st.data_editor(
             table,
             hide_index=True,
             disabled=[c for c in table.columns if c != "Add"],
             key=f"picker-{state.upload_round}-{filters}",
+            column_config={
+                "LinkedIn": st.column_config.LinkColumn(display_text="profile", width="small"),
+                "Row": st.column_config.NumberColumn(width="small"),
+            },
         )
         picked = edited.loc[edited["Add"], "Row"].astype(int).tolist()
     updates = plan.count("update")
