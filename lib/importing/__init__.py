@@ -22,22 +22,12 @@ from lib.importing.google import parse_google
 from lib.importing.linkedin import parse_linkedin
 from lib.importing.model import ImportRejected, ParsedImport, Problem
 from lib.importing.native import parse_native
-from lib.importing.plan import (
-    ACTION_LABELS,
-    ImportPlan,
-    ImportResult,
-    apply_import,
-    choose_targets,
-    dry_run_import,
-    plan_import,
-    plan_summary,
-    skipped_problems,
-)
+from lib.importing.plan import ImportPlan, choose_targets, plan_import, skipped_problems
 from lib.importing.text import FORMAT_LABELS, FORMATS, MAX_IMPORT_BYTES, decode, detect_format
 from lib.importing.vcard import parse_vcard
+from lib.importing.write import ImportResult, apply_import, dry_run_import
 
 __all__ = [
-    "ACTION_LABELS",
     "FORMATS",
     "FORMAT_LABELS",
     "ImportPlan",
@@ -49,7 +39,6 @@ __all__ = [
     "choose_targets",
     "import_file",
     "plan_import",
-    "plan_summary",
     "read_import",
     "read_import_file",
     "skipped_problems",
