@@ -126,3 +126,15 @@ def test_only_a_linkedin_url_is_kept_and_other_websites_are_ignored():
     (contact,) = read_import(text.encode(), today=TODAY).contacts
 
     assert contact.fields["linkedin_url"] == "https://uk.linkedin.com/in/ana-ruiz"
+
+
+def test_a_google_vcard_url_with_an_escaped_colon_is_the_linkedin_url():
+    text = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Ruiz\r\n"
+        "item1.URL:https\\://www.linkedin.com/in/ana-ruiz\r\nitem1.X-ABLabel:Profile\r\n"
+        "END:VCARD\r\n"
+    )
+
+    (contact,) = read_import(text.encode(), today=TODAY).contacts
+
+    assert contact.fields["linkedin_url"] == "https://www.linkedin.com/in/ana-ruiz"

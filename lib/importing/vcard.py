@@ -94,7 +94,8 @@ def _linkedin_url(card: Any) -> str | None:
     urls = [_text(line.value) for line in card.contents.get("url", [])]
     for key in ("x-socialprofile", "x-linkedin"):
         urls += [_text(line.value) for line in card.contents.get(key, [])]
-    found = [u for u in urls if linkedin_profile(u)]
+    # Google escapes URLs as if they were text (`https\://…`); vobject leaves URIs as they are.
+    found = [u for u in (re.sub(r"\\(.)", r"\1", u) for u in urls) if linkedin_profile(u)]
     return found[0] if found else None
 
 
