@@ -244,14 +244,8 @@ def show_merges() -> None:
             st.rerun()
 
 
-st.title("Import & export")
-db = get_db()
-today = date.today()
-state = st.session_state
-state.setdefault("upload_round", 0)
-import_tab, export_tab, duplicates_tab = st.tabs(["Import", "Export", "Possible duplicates"])
-
-with import_tab:
+def import_section() -> None:
+    """Upload a file; its preview and the confirm button follow."""
     if done := state.pop("import_done", None):
         st.success(done, icon="✅")
     uploaded = st.file_uploader(
@@ -271,15 +265,18 @@ with import_tab:
     if uploaded is not None:
         show_import(uploaded, fmt)
 
-with export_tab:
+
+def export_section() -> None:
+    """The three downloads, each built when clicked."""
     counts = query(exporters.export_counts, today)
     st.markdown("Your data leaves as easily as it came. Each file is built when you click.")
     columns = st.columns(3)
     stamp = today.isoformat()
     export_button(
         columns[0],
-        f"**Everything (CSV)**: {counts['contacts']:,} contacts and {counts['events']:,} events. "
-        "Imports back here without loss; opens in any spreadsheet.",
+        f"**Everything (CSV)**: {counts['contacts']:,} contacts and "
+        f"{counts['events']:,} events. Imports back here without loss; opens in any "
+        "spreadsheet.",
         "Cells starting with = + - @ get a leading ' so a spreadsheet shows them as text "
         "instead of running them; importing the file here removes it again.",
         "csv",
@@ -306,8 +303,23 @@ with export_tab:
         f"warm-leads-reminders-{stamp}.ics",
     )
 
-with duplicates_tab:
+
+def duplicates_section() -> None:
+    """Possible duplicates, then the latest merges."""
     if done := state.pop("merge_done", None):
         st.success(done, icon="✅")
     show_duplicates()
     show_merges()
+
+
+st.title("Import & export")
+db = get_db()
+today = date.today()
+state = st.session_state
+state.setdefault("upload_round", 0)
+# Stateful tabs run only the open one: finding duplicates in a big file is not free.
+tabs = st.tabs(["Import", "Export", "Possible duplicates"], on_change="rerun", key="data_tab")
+for tab, section in zip(tabs, (import_section, export_section, duplicates_section), strict=True):
+    if tab.open:
+        with tab:
+            section()
