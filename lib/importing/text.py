@@ -24,6 +24,7 @@ FORMAT_LABELS: dict[str, str] = {
 }
 _DELIMITERS = (",", ";", "\t")
 
+# A multi-line note can outgrow the csv module's default 128 KB cell limit.
 csv.field_size_limit(MAX_IMPORT_BYTES)
 
 
