@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from lib import demo, report, stats
+from lib import demo, exporters, importing, report, stats
 from lib.db import DB_ENV, Database, open_database, open_view, resolve_db_path
 from lib.errors import WarmLeadsError
 from lib.vocab import STAGE_LABELS
@@ -90,6 +90,42 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"Wrote the {kind} to {path} ({size / 1e6:.1f} MB, opens offline): "
         f"{report.describe_period(period)}"
     )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a LinkedIn, Google Contacts, vCard or Warm Leads CSV file."""
+    db = _open(args, write=True)
+    try:
+        result = importing.import_file(
+            db,
+            args.path,
+            format=args.format,
+            strict=args.strict,
+            dry_run=args.dry_run,
+            progress=_progress,
+        )
+    finally:
+        db.close()
+    label = importing.FORMAT_LABELS[result.format]
+    verb = "Would import" if result.dry_run else "Imported"
+    print(f"{verb} {args.path} ({label}): {result.summary()}")
+    for problem in result.skipped:
+        print(f"  skipped {problem}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export contacts and events (csv), contacts (vcard) or due reminders (ics)."""
+    today = stats.make_period(as_of=args.as_of).as_of
+    db = _open(args, write=False)
+    try:
+        result = exporters.write_export(db, args.format, args.out, today=today, progress=_progress)
+    finally:
+        db.close()
+    print(result.summary())
     return 0
 
 
@@ -202,6 +238,33 @@ def build_parser() -> argparse.ArgumentParser:
     report_p.add_argument("--to", metavar="DATE")
     report_p.add_argument("--as-of", dest="as_of", metavar="DATE")
     report_p.set_defaults(handler=cmd_report)
+
+    import_p = sub.add_parser(
+        "import", parents=[common], help="import LinkedIn, Google Contacts, vCard or our CSV"
+    )
+    import_p.add_argument("path", metavar="PATH", help="the exported file")
+    import_p.add_argument(
+        "--format",
+        choices=importing.FORMATS,
+        help="what the file is (default: detected from its content)",
+    )
+    import_p.add_argument(
+        "--strict", action="store_true", help="any bad row or dropped value rejects the file"
+    )
+    import_p.add_argument(
+        "--dry-run", action="store_true", help="say what would happen; write nothing"
+    )
+    import_p.set_defaults(handler=cmd_import)
+
+    export_p = sub.add_parser(
+        "export", parents=[common], help="write a CSV, vCards or calendar reminders"
+    )
+    export_p.add_argument("--format", choices=exporters.EXPORT_FORMATS, required=True)
+    export_p.add_argument("--out", metavar="PATH", required=True, help="the file to write")
+    export_p.add_argument(
+        "--as-of", dest="as_of", metavar="DATE", help="ics: reminders due as of this day"
+    )
+    export_p.set_defaults(handler=cmd_export)
     return parser
 
 

@@ -109,8 +109,10 @@ class Database:
 
     def scalar(self, sql: str, params: Any = None) -> Any:
         """Run a query and return the first column of its first row."""
-        row = self.execute(sql, params).fetchone()
-        return row[0] if row else None
+        # fetchall, not fetchone: a half-read result keeps the connection busy in DuckDB 2.0
+        # (a later `unregister` fails with "ResourceInUse").
+        rows = self.execute(sql, params).fetchall()
+        return rows[0][0] if rows else None
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:

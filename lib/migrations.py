@@ -89,9 +89,40 @@ def m002_settings_and_history(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m003_contact_merges(con: duckdb.DuckDBPyConnection) -> None:
+    """Merged duplicates, kept whole so a merge can be undone; pairs marked "not the same"."""
+    _create_id_sequence(con, "contact_merges", "contact_merges_id_seq")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS contact_merges (
+            id INTEGER PRIMARY KEY DEFAULT nextval('contact_merges_id_seq'),
+            kept_id INTEGER NOT NULL,
+            removed_id INTEGER NOT NULL,
+            kept_before VARCHAR NOT NULL,      -- JSON: the kept contact before the merge
+            kept_after VARCHAR NOT NULL,       -- JSON: and right after it
+            removed VARCHAR NOT NULL,          -- JSON: the contact merged away
+            moved_events INTEGER[] NOT NULL,
+            moved_referrals INTEGER[] NOT NULL,
+            merged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            undone_at TIMESTAMP
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS not_duplicates (
+            low_id INTEGER NOT NULL,
+            high_id INTEGER NOT NULL,
+            marked_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "core tables", m001_core_tables),
     (2, "settings and history", m002_settings_and_history),
+    (3, "contact merges", m003_contact_merges),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -1,0 +1,175 @@
+"""`import` and `export` on the command line: output, exit codes, nothing written on error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lib.cli import main
+from lib.db import open_database
+from lib.demo import load_demo
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def contacts(path: Path) -> int:
+    db = open_database(path)
+    try:
+        return int(db.scalar("SELECT count(*) FROM contacts"))
+    finally:
+        db.close()
+
+
+def test_import_prints_what_it_did_and_lists_skipped_rows_on_stderr(db_path: Path, capsys):
+    source = FIXTURES / "linkedin_bad_rows.csv"
+
+    code, out, err = run(capsys, "--db", str(db_path), "import", str(source))
+
+    assert code == 0
+    assert out == (
+        f"Imported {source} (LinkedIn connections): 3 new, 0 updated, 4 skipped "
+        "(row 6: no name; row 8: email: 'not-an-email' is not an email address; "
+        "row 9: connected_on: '31 Feb 2020' is not a date; and 1 more)\n"
+    )
+    assert err.splitlines()[-5:] == [
+        "  skipped row 6: no name",
+        "  skipped row 8: email: 'not-an-email' is not an email address",
+        "  skipped row 9: connected_on: '31 Feb 2020' is not a date",
+        "  skipped row 10: same person as row 5",
+        "  warning: row 7: LinkedIn URL 'javascript:alert(1)' dropped: "
+        "not a web address (http or https)",
+    ]
+    assert err.startswith(f"… reading {source}\n")
+    assert contacts(db_path) == 3
+
+
+def test_import_strict_exits_1_with_one_line_and_writes_nothing(db_path: Path, capsys):
+    code, out, err = run(
+        capsys, "import", str(FIXTURES / "linkedin_bad_rows.csv"), "--strict", "--db", str(db_path)
+    )
+
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == (
+        "error: row 6: no name (and 3 more problems); with --strict nothing was imported"
+    )
+    assert contacts(db_path) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv"], "error: file: missing.csv does not exist"),
+        ([str(FIXTURES)], f"error: file: {FIXTURES} is not a file"),
+        (
+            [str(FIXTURES / "README.md")],
+            "error: file: is not a format Warm Leads knows: expected LinkedIn's "
+            "Connections.csv, a Google Contacts CSV, a vCard (.vcf) or a Warm Leads CSV export",
+        ),
+        (
+            [str(FIXTURES / "contacts.vcf"), "--format", "google"],
+            "error: file: has no Google Contacts header row (First Name… or Name, Given Name…)",
+        ),
+    ],
+)
+def test_import_of_a_bad_file_exits_1_with_the_reason(db_path, capsys, args, message):
+    code, out, err = run(capsys, "--db", str(db_path), "import", *args)
+
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == message
+
+
+def test_import_with_an_unknown_format_is_a_usage_error(db_path: Path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--db", str(db_path), "import", "x.csv", "--format", "excel"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'excel'" in capsys.readouterr().err
+
+
+def test_import_dry_run_says_what_would_happen(db_path: Path, capsys):
+    source = FIXTURES / "google_contacts.csv"
+
+    code, out, _ = run(capsys, "--db", str(db_path), "import", str(source), "--dry-run")
+
+    assert code == 0
+    assert out == f"Would import {source} (Google Contacts): 2 new, 0 updated, 0 skipped\n"
+    assert contacts(db_path) == 0
+
+
+def count_events(path: Path) -> int:
+    db = open_database(path, read_only=True)
+    try:
+        return int(db.scalar("SELECT count(*) FROM events"))
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def demo_path(db_path: Path) -> Path:
+    db = open_database(db_path)
+    load_demo(db)
+    db.close()
+    return db_path
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix", "starts", "summary"),
+    [
+        ("csv", "csv", b"\xef\xbb\xbfrecord,id,", "Wrote 50 contacts and {events} events to {out}"),
+        ("vcard", "vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\n", "Wrote 50 contacts as vCards to {out}"),
+        ("ics", "ics", b"BEGIN:VCALENDAR\r\n", "Wrote {reminders} reminders to {out}"),
+    ],
+)
+def test_export_writes_the_file_and_says_so(
+    demo_path, tmp_path, capsys, fmt, suffix, starts, summary
+):
+    out = tmp_path / f"network.{suffix}"
+
+    code, printed, _ = run(
+        capsys, "--db", str(demo_path), "export", "--format", fmt, "--out", str(out)
+    )
+
+    data = out.read_bytes()
+    assert code == 0
+    assert data.startswith(starts)
+    events = count_events(demo_path)
+    reminders = data.count(b"BEGIN:VEVENT")
+    assert printed == summary.format(out=out, events=events, reminders=reminders) + "\n"
+
+
+def test_export_then_import_into_a_new_file_round_trips(demo_path, tmp_path, capsys):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    copy = tmp_path / "copy.duckdb"
+
+    run(capsys, "--db", str(demo_path), "export", "--format", "csv", "--out", str(first))
+    code, out, _ = run(capsys, "--db", str(copy), "import", str(first))
+    run(capsys, "--db", str(copy), "export", "--format", "csv", "--out", str(second))
+
+    assert code == 0
+    assert out.endswith(f"50 new, 0 updated, 0 skipped, {count_events(demo_path)} events added\n")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_export_to_a_missing_folder_exits_1_and_writes_nothing(demo_path, tmp_path, capsys):
+    out = tmp_path / "nowhere" / "x.ics"
+
+    code, printed, err = run(
+        capsys, "--db", str(demo_path), "export", "--format", "ics", "--out", str(out)
+    )
+
+    assert (code, printed) == (1, "")
+    assert err == f"error: out: the folder {out.parent} does not exist\n"
+    assert not out.parent.exists()
+
+
+def test_export_needs_format_and_out(demo_path: Path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--db", str(demo_path), "export", "--format", "csv"])
+    assert exit_.value.code == 2
+    assert "the following arguments are required: --out" in capsys.readouterr().err

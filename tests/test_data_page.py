@@ -1,0 +1,207 @@
+"""The Import & export page: upload, preview, pick targets, confirm; exports; merge and undo."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from lib.contacts import add_contact
+from lib.db import Database, open_database
+from lib.events import log_event
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def data_page(tab: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    if tab is not None:  # only the open tab runs
+        at.session_state["data_tab"] = tab
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes | None = None) -> AppTest:
+    content = (FIXTURES / name).read_bytes() if data is None else data
+    at.file_uploader[0].set_value((name, content, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees in Markdown the page escaped (every `\\x` shows as `x`)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def button(at: AppTest, starts: str):
+    (found,) = [b for b in at.button if b.label.startswith(starts)]
+    return found
+
+
+def stored(path: Path, sql: str = "SELECT full_name FROM contacts ORDER BY id") -> list[tuple]:
+    db = open_database(path)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def with_database(path: Path, build) -> None:
+    db: Database = open_database(path)
+    try:
+        build(db)
+    finally:
+        db.close()
+
+
+def test_an_upload_is_previewed_and_confirming_imports_it(app_env: Path):
+    at = upload(data_page(), "linkedin_connections.csv")
+
+    assert at.title[0].value == "Import & export"
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("New people", "3"),
+        ("Known, with new details", "0"),
+        ("Already up to date", "0"),
+        ("Left out", "0"),
+    ]
+    assert stored(app_env) == []  # nothing is written before the user confirms
+
+    button(at, "Add 3 targets").click().run()
+
+    assert stored(app_env) == [("Amara Nwosu",), ("Lukas Bräuer",), ("Sofia Lind 🌿",)]
+    assert [shown(s.value) for s in at.success] == [
+        "linkedin_connections.csv: 3 new, 0 updated, 0 skipped"
+    ]
+    assert at.file_uploader[0].value is None  # ready for the next file
+
+
+def test_words_in_the_position_narrow_who_becomes_a_target(app_env: Path):
+    at = upload(data_page(), "linkedin_connections.csv")
+
+    (words,) = [m for m in at.multiselect if m.label == "Position contains any of"]
+    words.set_value(["Head of"]).run()
+    button(at, "Add 1 target").click().run()
+
+    assert stored(app_env) == [("Amara Nwosu",)]
+    assert shown(at.success[0].value).endswith("1 new, 0 updated, 2 not chosen, 0 skipped")
+
+
+def test_a_company_filter_picks_only_people_there(app_env: Path):
+    at = upload(data_page(), "linkedin_excel_us.csv")
+
+    (companies,) = [m for m in at.multiselect if m.label == "Company"]
+    assert companies.options == ["Atlas Freight", "Lumen Grid Energy"]
+    companies.set_value(["Atlas Freight"]).run()
+    button(at, "Add 2 targets").click().run()
+
+    assert stored(app_env) == [("Maya Cohen",), ("Ben Okafor",)]
+
+
+def test_rows_left_out_and_dropped_values_are_listed_before_importing(app_env: Path):
+    at = upload(data_page(), "linkedin_bad_rows.csv")
+
+    assert [(m.label, m.value) for m in at.metric][3] == ("Left out", "4")
+    problems = at.dataframe[0].value
+    assert problems["Where and why"].tolist() == [
+        "row 6: no name",
+        "row 8: email: 'not-an-email' is not an email address",
+        "row 9: connected_on: '31 Feb 2020' is not a date",
+        "row 10: same person as row 5",
+        "row 7: LinkedIn URL 'javascript:alert(1)' dropped: not a web address (http or https)",
+    ]
+
+
+def test_a_file_that_is_not_an_export_shows_why_and_writes_nothing(app_env: Path):
+    at = upload(data_page(), "notes.csv", b"just,some,columns\n1,2,3\n")
+
+    assert [shown(e.value) for e in at.error] == [
+        "notes.csv: file: is not a format Warm Leads knows: expected LinkedIn's "
+        "Connections.csv, a Google Contacts CSV, a vCard (.vcf) or a Warm Leads CSV export"
+    ]
+    assert not [b for b in at.button if b.label.startswith("Add")]
+    assert stored(app_env) == []
+
+
+def test_known_people_are_updated_without_a_target_pick(app_env: Path):
+    with_database(
+        app_env,
+        lambda db: add_contact(
+            db, {"full_name": "Amara Nwosu", "company": "Blue Harbor Logistics, Ltd."}
+        ),
+    )
+    at = upload(data_page(), "contacts.vcf")
+
+    button(at, "Add 0 targets and update 1").click().run()
+
+    assert stored(app_env, "SELECT full_name, email FROM contacts") == [
+        ("Amara Nwosu", "amara@example.org")
+    ]
+
+
+def test_the_export_tab_says_what_each_file_holds(app_env: Path):
+    def build(db: Database) -> None:
+        person = add_contact(db, {"full_name": "Ana Ruiz"})
+        log_event(db, {"contact_id": person, "kind": "contacted", "occurred_on": "2026-01-05"})
+
+    with_database(app_env, build)
+    at = data_page("Export")
+
+    texts = [m.value for m in at.markdown]
+    assert any(t.startswith("**Everything (CSV)**: 1 contacts and 1 events.") for t in texts)
+    assert any(t.startswith("**Reminders (calendar)**: 2 follow-ups and thank-yous") for t in texts)
+    assert [b.label for b in at.get("download_button")] == [
+        "Download .csv",
+        "Download .vcf",
+        "Download .ics",
+    ]
+
+
+def two_anas(db: Database) -> None:
+    first = add_contact(db, {"full_name": "Ana Ruiz", "email": "ana@example.com"})
+    add_contact(db, {"full_name": "Ana Ruiz", "email": "ANA@example.com", "title": "VP"})
+    log_event(db, {"contact_id": first, "kind": "contacted", "occurred_on": "2026-01-05"})
+
+
+def test_a_possible_duplicate_is_merged_and_the_merge_undone(app_env: Path):
+    with_database(app_env, two_anas)
+    at = data_page("Possible duplicates")
+
+    assert "**1** pair looks like the same person." in [m.value for m in at.markdown]
+    button(at, "Merge #2 into #1").click().run()
+
+    assert stored(app_env, "SELECT id, title FROM contacts") == [(1, "VP")]
+    assert shown(at.success[0].value) == (
+        "Merged Ana Ruiz into contact 1: moved 0 events and 0 referrals; filled title. "
+        "You can undo it below."
+    )
+
+    button(at, "Undo").click().run()
+
+    assert stored(app_env, "SELECT id, title FROM contacts ORDER BY id") == [(1, None), (2, "VP")]
+    assert shown(at.success[0].value) == "Merge undone: Ana Ruiz is back."
+
+
+def test_a_pair_marked_as_different_people_leaves_the_list(app_env: Path):
+    with_database(app_env, two_anas)
+    at = data_page("Possible duplicates")
+
+    button(at, "They are different people").click().run()
+
+    assert any(i.value.startswith("No possible duplicates") for i in at.info)
+    assert stored(app_env, "SELECT count(*) FROM contacts") == [(2,)]
+
+
+def test_only_the_open_tab_runs(app_env: Path):
+    with_database(app_env, two_anas)
+
+    at = data_page()
+
+    assert [t.label for t in at.tabs] == ["Import", "Export", "Possible duplicates"]
+    assert len(at.file_uploader) == 1
+    assert not [b for b in at.button if b.label.startswith("Merge")]
+    assert not at.get("download_button")

@@ -1,0 +1,291 @@
+"""Exports: the Warm Leads CSV, vCards and calendar reminders, each read back by a parser."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+import vobject
+
+from lib.contacts import add_contact
+from lib.db import Database
+from lib.errors import ValidationError
+from lib.events import log_event
+from lib.exporters import (
+    NATIVE_COLUMNS,
+    export_csv,
+    export_ics,
+    export_vcard,
+    neutralise,
+    reminders,
+    restore,
+    write_export,
+)
+from lib.stats import due_lists
+from lib.validation import CONTACT_FIELDS, EVENT_FIELDS
+from tests.conftest import TODAY
+
+NOW = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
+
+
+def csv_records(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+        ("+44 7700 900123", "'+44 7700 900123"),
+        ("-- agenda", "'-- agenda"),
+        ("@handle", "'@handle"),
+        ("\tindented", "'\tindented"),
+        ("'quoted'", "''quoted'"),
+        ("Plain text", "Plain text"),
+        ("a=b", "a=b"),
+        (None, None),
+        ("", ""),
+    ],
+)
+def test_cells_a_spreadsheet_would_run_get_a_quote_that_import_takes_off(text, written):
+    assert neutralise(text) == written
+    if written is not None:
+        assert restore(written) == text
+
+
+def test_the_csv_holds_every_spec_column_of_contacts_and_events(demo_db: Database):
+    data = export_csv(demo_db)
+    records = csv_records(data)
+    events = demo_db.scalar("SELECT count(*) FROM events")
+
+    assert data.startswith(b"\xef\xbb\xbfrecord,id,full_name,")
+    assert data.count(b"\r\n") == 1 + 50 + events
+    assert tuple(records[0]) == NATIVE_COLUMNS
+    assert set(CONTACT_FIELDS) | set(EVENT_FIELDS) | {"id"} <= set(NATIVE_COLUMNS)
+    assert [r["record"] for r in records] == ["contact"] * 50 + ["event"] * events
+    first = demo_db.execute(
+        "SELECT id, full_name, identified_on FROM contacts ORDER BY id LIMIT 1"
+    ).fetchone()
+    assert (records[0]["id"], records[0]["full_name"], records[0]["identified_on"]) == (
+        str(first[0]),
+        first[1],
+        first[2].isoformat(),
+    )
+    assert {r["archived"] for r in records[:50]} == {"false"}
+    assert all(r["kind"] == "" for r in records[:50])
+
+
+def test_formula_like_cells_are_neutralised_in_the_csv(db: Database):
+    add_contact(
+        db,
+        {
+            "full_name": "=cmd|'/C calc'!A0",
+            "company": "@Corp",
+            "phone": "+1 555 0100",
+            "notes": '-2+3 =HYPERLINK("http://evil.example")',
+        },
+        today=TODAY,
+    )
+
+    (record,) = csv_records(export_csv(db))
+
+    assert (record["full_name"], record["company"], record["phone"], record["notes"]) == (
+        "'=cmd|'/C calc'!A0",
+        "'@Corp",
+        "'+1 555 0100",
+        '\'-2+3 =HYPERLINK("http://evil.example")',
+    )
+
+
+def test_each_contact_is_one_vcard_3_that_vobject_reads_back(db: Database):
+    add_contact(
+        db,
+        {
+            "full_name": "Lukas Bräuer",
+            "company": "Stadtwerke Nord, GmbH",
+            "title": 'Manager; Grid "Smart" Systems',
+            "email": "lukas.b@example.com",
+            "phone": "+49 170 1234567",
+            "linkedin_url": "https://www.linkedin.com/in/lukas-braeuer",
+            "notes": "Line one\nLine two, with commas; and semicolons. " + "é" * 60,
+        },
+        today=TODAY,
+    )
+    add_contact(db, {"full_name": "Sofia Lind 🌿"}, today=TODAY)
+
+    data = export_vcard(db)
+    cards = list(vobject.readComponents(data.decode("utf-8")))
+
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert [c.version.value for c in cards] == ["3.0", "3.0"]
+    lukas, sofia = cards
+    assert lukas.fn.value == "Lukas Bräuer"
+    assert (lukas.n.value.given, lukas.n.value.family) == ("Lukas", "Bräuer")
+    assert lukas.org.value == ["Stadtwerke Nord, GmbH"]
+    assert lukas.title.value == 'Manager; Grid "Smart" Systems'
+    assert lukas.email.value == "lukas.b@example.com"
+    assert lukas.tel.value == "+49 170 1234567"
+    assert lukas.url.value == "https://www.linkedin.com/in/lukas-braeuer"
+    assert lukas.note.value == "Line one\nLine two, with commas; and semicolons. " + "é" * 60
+    assert lukas.uid.value == "warmleads-1@warmleads.local"
+    assert (sofia.n.value.given, sofia.n.value.family) == ("Sofia", "Lind")
+    assert "email" not in sofia.contents
+
+
+def test_the_vcards_import_back_as_the_same_people(db: Database, tmp_path: Path):
+    from lib.db import open_database
+    from lib.importing import apply_import, read_import
+
+    add_contact(db, {"full_name": "Ana Ruiz", "company": "Kestrel", "email": "ana@k.example"})
+    copy = open_database(tmp_path / "copy.duckdb")
+
+    result = apply_import(copy, read_import(export_vcard(db), today=TODAY))
+
+    assert result.summary() == "1 new, 0 updated, 0 skipped"
+    assert copy.execute("SELECT full_name, company, email FROM contacts").fetchall() == [
+        ("Ana Ruiz", "Kestrel", "ana@k.example")
+    ]
+    copy.close()
+
+
+def calendar_events(data: bytes) -> list[icalendar.Event]:
+    return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+
+
+def test_one_all_day_reminder_per_follow_up_due_or_overdue_and_thank_you_pending(
+    demo_db: Database,
+):
+    due = due_lists(demo_db, TODAY)
+    data = export_ics(demo_db, today=TODAY, now=NOW)
+    events = calendar_events(data)
+
+    follow_ups = sorted(
+        int(str(e["uid"]).split("-")[1]) for e in events if "-follow-up-" in str(e["uid"])
+    )
+    thanks = sorted(
+        int(str(e["uid"]).split("-")[1]) for e in events if "-thank-you-" in str(e["uid"])
+    )
+    assert follow_ups == sorted(due["follow_up_due"] + due["follow_up_overdue"])
+    assert thanks == due["thank_you_pending"]
+    assert len(events) == len(follow_ups) + len(thanks) > 0
+    for event in events:
+        start, end = event.decoded("dtstart"), event.decoded("dtend")
+        assert type(start) is date and end == start + timedelta(days=1)
+        assert event.decoded("dtstamp") == NOW
+        assert str(event["uid"]).endswith("@warmleads.local")
+
+
+def test_the_ics_has_crlf_line_ends_and_folds_at_75_octets(demo_db: Database):
+    data = export_ics(demo_db, today=TODAY, now=NOW)
+
+    assert data.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert max(len(line) for line in data.split(b"\r\n")) <= 75
+    assert b"\r\n " in data  # long descriptions really are folded
+
+
+def test_reminders_are_dated_when_due_and_overdue_ones_today(db: Database):
+    due_soon = add_contact(db, {"full_name": "Ana Ruiz"}, today=TODAY)
+    overdue = add_contact(db, {"full_name": "Ben Okafor", "company": "Atlas"}, today=TODAY)
+    log_event(db, {"contact_id": due_soon, "kind": "thank_you", "occurred_on": "2026-11-01"})
+    log_event(db, {"contact_id": overdue, "kind": "thank_you", "occurred_on": "2026-10-01"})
+    fresh = add_contact(db, {"full_name": "Cara Diaz"}, today=TODAY)
+    log_event(db, {"contact_id": fresh, "kind": "contacted", "occurred_on": "2026-11-23"})
+
+    found = {(r.contact_id, r.kind): r for r in reminders(db, TODAY)}
+
+    assert sorted(found) == [(1, "follow-up"), (2, "follow-up"), (3, "thank-you")]
+    soon, late, thanks = found[(1, "follow-up")], found[(2, "follow-up")], found[(3, "thank-you")]
+    assert (soon.dated, soon.overdue, soon.summary) == (
+        date(2026, 11, 22),
+        False,
+        "Follow up: Ana Ruiz",
+    )
+    assert (late.dated, late.due_on, late.overdue, late.summary) == (
+        TODAY,
+        date(2026, 10, 22),
+        True,
+        "Overdue follow-up: Ben Okafor (Atlas)",
+    )
+    assert late.uid == "warmleads-2-follow-up-2026-10-22@warmleads.local"
+    assert (thanks.dated, thanks.summary) == (date(2026, 11, 23), "Say thank you: Cara Diaz")
+    assert late.description.startswith("Last touch 2026-10-01 (55 days ago).")
+
+
+def test_a_reminder_keeps_its_uid_on_later_days_until_the_contact_is_touched(db: Database):
+    person = add_contact(db, {"full_name": "Ben Okafor"}, today=TODAY)
+    log_event(db, {"contact_id": person, "kind": "thank_you", "occurred_on": "2026-10-01"})
+
+    monday = {str(e["uid"]) for e in calendar_events(export_ics(db, today=TODAY))}
+    tuesday = {
+        str(e["uid"]) for e in calendar_events(export_ics(db, today=TODAY + timedelta(days=1)))
+    }
+
+    assert monday == tuesday == {"warmleads-1-follow-up-2026-10-22@warmleads.local"}
+
+
+def test_an_empty_database_exports_an_empty_but_valid_calendar(db: Database):
+    data = export_ics(db, today=TODAY, now=NOW)
+
+    assert calendar_events(data) == []
+    assert icalendar.Calendar.from_ical(data)["version"] == "2.0"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "vcard", "ics"])
+def test_write_export_writes_the_file_whole(demo_db: Database, tmp_path: Path, fmt: str):
+    out = tmp_path / f"export.{fmt}"
+
+    result = write_export(demo_db, fmt, out, today=TODAY, now=NOW)
+
+    assert (
+        out.read_bytes()
+        == {
+            "csv": lambda: export_csv(demo_db),
+            "vcard": lambda: export_vcard(demo_db),
+            "ics": lambda: export_ics(demo_db, today=TODAY, now=NOW),
+        }[fmt]()
+    )
+    assert result.path == out
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_write_export_refuses_a_missing_folder_and_writes_nothing(
+    demo_db: Database, tmp_path: Path
+):
+    with pytest.raises(ValidationError) as caught:
+        write_export(demo_db, "csv", tmp_path / "missing" / "out.csv")
+    assert str(caught.value) == f"out: the folder {tmp_path / 'missing'} does not exist"
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_failed_export_leaves_an_existing_file_untouched(
+    demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "exports").mkdir()
+    out = tmp_path / "exports" / "export.csv"
+    out.write_bytes(b"yesterday's export")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr("lib.exporters.export_csv", broken)
+    with pytest.raises(RuntimeError):
+        write_export(demo_db, "csv", out)
+
+    assert out.read_bytes() == b"yesterday's export"
+    assert [p.name for p in out.parent.iterdir()] == ["export.csv"]
+
+
+def test_the_reminder_count_matches_the_reminders_exported(demo_db: Database):
+    from lib.exporters import reminder_count
+
+    assert (
+        reminder_count(demo_db, TODAY)
+        == len(reminders(demo_db, TODAY))
+        == len(calendar_events(export_ics(demo_db, today=TODAY, now=NOW)))
+    )
