@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import streamlit as st
 
 from lib.db import Database, open_database, resolve_db_path
-from lib.errors import DatabaseError, DatabaseLockedError
+from lib.errors import DatabaseError, DatabaseLockedError, ValidationError
+from lib.validation import is_safe_link
 
 T = TypeVar("T")
 _TRUE = ("1", "true", "yes", "on")
@@ -60,7 +64,7 @@ def get_db() -> Database:
 def show_database_problem(message: str, *, locked: bool) -> None:
     """A page that says what is wrong with the data file and what to do; then stop."""
     st.title("Warm Leads can't open your data")
-    st.error(message, icon="⚠️")
+    st.error(message, icon=":material/error:")
     if locked:
         st.markdown(
             "Another Warm Leads window or command has the file open for writing. "
@@ -98,3 +102,190 @@ def clear_caches() -> None:
     """Forget cached connections and queries (tests call this between cases)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+# --- Shared widgets for the daily pages (Today, Contacts, Log, Pitch coach) -----------------
+
+# Any ASCII punctuation may be backslash-escaped in CommonMark; escaping these keeps user text
+# from becoming links (also bare URLs and emails), emphasis, headings, lists, HTML entities,
+# colour directives (:red[...]), icons (:material/...:) or maths ($...$).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&@])")
+FIELD_LABELS: dict[str, str] = {
+    "full_name": "Name",
+    "company": "Company",
+    "title": "Title",
+    "email": "Email",
+    "phone": "Phone",
+    "linkedin_url": "LinkedIn URL",
+    "notes": "Notes",
+    "source": "Source",
+    "referred_by": "Referred by",
+    "may_use_name": "May use their name",
+    "identified_on": "Identified on",
+    "occurred_on": "Date",
+    "contact_id": "Contact",
+    "channel": "Channel",
+    "kind": "Step",
+    "pitch": "Pitch",
+    "your_name": "Your name",
+    "search": "Search",
+}
+
+
+def escape_markdown(text: Any) -> str:
+    """User text made safe to put inside Markdown: shown exactly as typed, never as markup."""
+    value = "" if text is None else str(text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", value).replace("\n", " ")
+
+
+def today() -> date:
+    """The day the app works as of (the local date)."""
+    return date.today()
+
+
+def field_label(field: str) -> str:
+    """A field's name as the form shows it (`referral 2 full_name` → `Referral 2 name`)."""
+    prefix, _, name = field.rpartition(" ")
+    label = FIELD_LABELS.get(name, name.replace("_", " "))
+    if prefix:
+        return f"{prefix.capitalize()} {label.lower()}"
+    return label
+
+
+class FieldErrors:
+    """Places under form fields where a ValidationError's message shows, next to its field."""
+
+    def __init__(self) -> None:
+        self._slots: dict[str, Any] = {}
+
+    def slot(self, *fields: str) -> None:
+        """Reserve the place for these fields' messages here (call right after the widget)."""
+        placeholder = st.empty()
+        for name in fields:
+            self._slots[name] = placeholder
+
+    def show(self, error: ValidationError) -> None:
+        """Show the message at its field (or at the form's general slot, `*`)."""
+        message = f"{field_label(error.field)}: {escape_markdown(error.reason)}"
+        target = self._slots.get(error.field) or self._slots.get("*")
+        (target or st).error(message, icon=":material/error:")
+
+
+def flash(message: str, *, kind: str = "success", undo: list[int] | None = None) -> None:
+    """Keep a confirmation to show after the rerun that follows a write."""
+    st.session_state.setdefault("_flash", []).append((kind, message, undo))
+
+
+def show_flash(undo: Callable[[list[int]], None] | None = None) -> None:
+    """Show (once) the confirmations kept by `flash`, with an Undo button when offered."""
+    for number, (kind, message, ids) in enumerate(st.session_state.pop("_flash", [])):
+        box = st.container(horizontal=True, vertical_alignment="center")
+        show = {"success": box.success, "warning": box.warning, "info": box.info}[kind]
+        show(
+            escape_markdown(message),
+            icon=":material/check:" if kind == "success" else None,
+            width="stretch",
+        )
+        if ids and undo is not None:
+            box.button("Undo", key=f"undo_{number}_{ids[0]}", on_click=undo, args=(ids,))
+
+
+def query_id(name: str = "contact") -> int | None:
+    """A positive integer id from the page's URL (`?contact=12`), else None."""
+    raw = st.query_params.get(name)
+    if raw is None or not str(raw).isdigit():
+        return None
+    number = int(raw)
+    return number if 0 < number < 2**31 else None
+
+
+def contact_link(
+    contact_id: int, name: str, *, icon: str | None = None, bold: bool = False
+) -> None:
+    """A link to a contact's own view on the Contacts page."""
+    label = escape_markdown(name)
+    st.page_link(
+        "pages/contacts.py",
+        label=f"**{label}**" if bold else label,
+        icon=icon,
+        query_params={"contact": str(contact_id)},
+    )
+
+
+def contact_picker(
+    label: str, key: str, *, selected: int | None = None, help: str | None = None
+) -> int | None:
+    """Search, then pick among at most 50 matches; returns the chosen contact's id."""
+    from lib.directory import picker_labels
+
+    search_col, pick_col = st.columns([2, 3], vertical_alignment="bottom")
+    text = search_col.text_input(
+        f"Find {label.lower()}",
+        key=f"{key}_search",
+        placeholder="Name, company or #id",
+        live="300ms",
+    )
+    try:
+        labels = query(picker_labels, text, selected)
+    except ValidationError as exc:
+        search_col.error(f"{field_label(exc.field)}: {escape_markdown(exc.reason)}")
+        labels = query(picker_labels, "", selected)
+    options = list(labels)
+    index = options.index(selected) if selected in labels else None
+    # Keyed by the options: a new search is a new list, starting on the selected contact.
+    signature = abs(hash(tuple(options))) % 10**12
+    choice = pick_col.selectbox(
+        label,
+        options,
+        index=index,
+        format_func=labels.get,
+        key=f"{key}_pick_{signature}",
+        placeholder="No match" if not options else f"Pick from {len(options)} shown",
+        help=help,
+    )
+    return int(choice) if choice is not None else None
+
+
+def welcome() -> None:
+    """The empty database's greeting: the three ways to start."""
+    from lib.demo import load_demo
+
+    st.title("Welcome to Warm Leads")
+    st.markdown(
+        "Most jobs are filled through people. Warm Leads keeps your networking on track: "
+        "who to **contact**, **thank** and **follow up** today — and how three referrals "
+        "become nine, then twenty-seven. Start in one of three ways:"
+    )
+    add, upload, demo = st.columns(3, border=True)
+    with add:
+        st.subheader("Add a first target")
+        st.caption("Someone from an association meeting, a mixer, LinkedIn or a referral.")
+        st.page_link(
+            "pages/contacts.py",
+            label="Add a target",
+            icon=":material/person_add:",
+            query_params={"add": "1"},
+        )
+    with upload:
+        st.subheader("Import a file")
+        st.caption("Your LinkedIn connections, Google contacts, a vCard or a CSV file.")
+        st.page_link("pages/data.py", label="Import your contacts", icon=":material/upload_file:")
+    with demo:
+        st.subheader("Explore the demo")
+        st.caption("A sample network of 50 people, to see every step before adding your own.")
+        if st.button("Load the demo network", icon=":material/science:", type="primary"):
+            try:
+                people, steps = load_demo(get_db())
+            except ValidationError as exc:
+                st.error(escape_markdown(str(exc)))
+            else:
+                flash(f"Loaded the demo network: {people} people and {steps} logged steps.")
+                st.rerun()
+
+
+def markdown_link(label: Any, url: str | None) -> str | None:
+    """A Markdown link for an http(s)/mailto/tel URL (label escaped), else None."""
+    if not url or not is_safe_link(url):
+        return None
+    href = quote(url.strip(), safe=":/?#@!$&*+,;=%~.-_")
+    return f"[{escape_markdown(label)}]({href})"
