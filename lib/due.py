@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib.db import Database
 from lib.stats import DUE_LISTS, DUE_SQL
-from lib.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
+from lib.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, THANKS_OWED_KINDS
 
 # The order the Today page shows the lists in (the SPEC's order).
 TODAY_LISTS: tuple[str, ...] = (
@@ -42,6 +42,10 @@ LIST_HINTS: dict[str, str] = {
 }
 PAGE_SIZE = 5
 assert set(TODAY_LISTS) == set(DUE_LISTS)
+
+
+def _sql_words(words: tuple[str, ...]) -> str:
+    return ", ".join(f"'{word}'" for word in words)  # a fixed vocabulary, never user input
 
 
 def due_page(
@@ -97,6 +101,11 @@ def due_page(
                date_diff('day', c.identified_on, $t::DATE) AS days_since_identified,
                d.last_touch, d.days_since_touch, d.thanks_owed_since,
                coalesce(g.last_given = d.thanks_owed_since, false) AS owed_for_referral,
+               EXISTS (
+                   SELECT 1 FROM events e
+                   WHERE e.contact_id = p.id AND e.occurred_on = d.thanks_owed_since
+                     AND e.kind IN ({_sql_words(THANKS_OWED_KINDS)})
+               ) AS owed_for_talk,
                c.referred_by, ref.full_name AS referrer_name, c.may_use_name
         FROM paged p
         JOIN due d ON d.id = p.id
@@ -145,6 +154,11 @@ def warm_intro(referrer_name: str | None, may_use_name: bool | None) -> str | No
     return f"Referred by {referrer_name} — not cleared to use their name"
 
 
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """`1 logged step`, `3 logged steps`, `2 people`."""
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
+
+
 def days_phrase(days: int | None) -> str:
     """`today`, `yesterday`, `5 days ago`."""
     if days is None:
@@ -169,7 +183,12 @@ def why_due(row: Mapping[str, Any], day: date) -> str:
         return f"{how} {days_phrase(row['days_since_identified'])} — not contacted yet"
     if which == "thank_you_pending":
         owed = row["thanks_owed_since"]
-        what = "Gave you a referral" if row.get("owed_for_referral") else "Talked with you"
+        what = {
+            (True, True): "Talked with you and gave you a referral",
+            (False, True): "Gave you a referral",
+        }.get(
+            (bool(row.get("owed_for_talk")), bool(row.get("owed_for_referral"))), "Talked with you"
+        )
         return f"{what} {days_phrase((day - owed).days)} — no thank-you since"
     days = int(row["days_since_touch"])
     if which == "follow_up_due":

@@ -280,17 +280,22 @@ def archive_or_delete(card: dict) -> None:
             st.session_state["confirm_delete"] = card["id"]
             st.rerun()
         return
-    kept = f" The {card['referred_count']} people they referred stay, without a referrer."
+    steps = due.counted(card["event_count"], "logged step")
+    referred = card["referred_count"]
+    kept = (
+        f" The {due.counted(referred, 'person', 'people')} they referred "
+        f"{'stays' if referred == 1 else 'stay'}, without a referrer."
+    )
     st.warning(
-        f"Delete **{escape_markdown(name)}** and their {card['event_count']} logged steps? "
-        f"This cannot be undone.{kept if card['referred_count'] else ''}"
+        f"Delete **{escape_markdown(name)}** and their {steps}? "
+        f"This cannot be undone.{kept if referred else ''}"
     )
     yes, no = st.columns(2)
     if yes.button("Yes, delete", type="primary"):
         contacts.delete_contact(db, card["id"])
         st.session_state.pop("confirm_delete", None)
         close_contact()
-        flash(f"Deleted {name} and their {card['event_count']} logged steps.")
+        flash(f"Deleted {name} and their {steps}.")
         st.rerun()
     if no.button("Cancel"):
         st.session_state.pop("confirm_delete", None)

@@ -89,8 +89,9 @@ if contact_id is not None:
         [p.full_name for p in referred.itertuples() if p.generation == 1],
         name,
     )
-    for column, message in zip(st.columns(2) * 2, messages, strict=True):
-        with column, st.container(border=True):
+    columns = [column for _ in range(2) for column in st.columns(2)]  # two rows of two
+    for column, message in zip(columns, messages, strict=True):
+        with column, st.container(border=True, height="stretch"):
             st.markdown(f"**{message.title}**")
             st.caption(escape_markdown(message.when))
             if message.subject:
