@@ -33,6 +33,13 @@ DUE_LABELS: dict[str, str] = {
     "follow_up_overdue": "Follow-up overdue",
     "nothing_due": "Nothing due",
 }
+# The table's Due column: a contact can be on several lists at once.
+DUE_SHORT: dict[str, str] = {
+    "to_contact": "To contact",
+    "thank_you_pending": "Thank-you",
+    "follow_up_due": "Follow-up",
+    "follow_up_overdue": "Overdue",
+}
 ARCHIVED_LABELS: dict[str, str] = {"active": "Active", "archived": "Archived", "all": "All"}
 DUE_CHOICES: tuple[str, ...] = (
     "to_contact",
@@ -307,19 +314,18 @@ def _missing(value: Any) -> bool:
 def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A page of `search_contacts` in the words the Contacts table shows."""
     due = [
-        ", ".join(DUE_LABELS[name] for name in DUE_CHOICES[:4] if row.get(name) is True)
+        " · ".join(DUE_SHORT[name] for name in DUE_SHORT if row.get(name) is True)
         for row in frame.to_dict("records")
     ]
     return pd.DataFrame(
         {
             "Name": frame["full_name"],
-            "Company": frame["company"],
-            "Title": frame["title"],
             "Stage": frame["stage"].map(lambda n: STAGE_LABELS[STAGES[int(n) - 1]]),
             "Due": due,
             "Last touch": pd.to_datetime(frame["last_touch"]).dt.date,
+            "Company": frame["company"],
+            "Title": frame["title"],
             "Referred by": frame["referred_by_name"],
-            "Source": frame["source"].map(SOURCE_LABELS),
             "Archived": frame["archived"].astype(bool),
         }
     ).set_index(frame["id"].rename("#"))

@@ -213,23 +213,35 @@ def contact_link(
 
 
 def contact_picker(
-    label: str, key: str, *, selected: int | None = None, help: str | None = None
+    label: str,
+    key: str,
+    *,
+    selected: int | None = None,
+    nobody: str | None = None,
+    help: str | None = None,
 ) -> int | None:
-    """Search, then pick among at most 50 matches; returns the chosen contact's id."""
+    """Search, then pick among at most 50 matches; returns the chosen contact's id.
+
+    With `nobody`, the list starts with that choice (returned as None), e.g. "No referrer".
+    """
+    nobody_id = 0  # never a contact id; a None option would read as "nothing picked yet"
     from lib.directory import picker_labels
 
     search_col, pick_col = st.columns([2, 3], vertical_alignment="bottom")
     text = search_col.text_input(
-        f"Find {label.lower()}",
+        "Search contacts",
         key=f"{key}_search",
         placeholder="Name, company or #id",
         live="300ms",
     )
     try:
-        labels = query(picker_labels, text, selected)
+        labels: dict[int, str] = query(picker_labels, text, selected)
     except ValidationError as exc:
         search_col.error(f"{field_label(exc.field)}: {escape_markdown(exc.reason)}")
         labels = query(picker_labels, "", selected)
+    if nobody is not None:
+        labels = {nobody_id: nobody, **labels}
+        selected = nobody_id if selected is None else selected
     options = list(labels)
     index = options.index(selected) if selected in labels else None
     # Keyed by the options: a new search is a new list, starting on the selected contact.
@@ -243,7 +255,7 @@ def contact_picker(
         placeholder="No match" if not options else f"Pick from {len(options)} shown",
         help=help,
     )
-    return int(choice) if choice is not None else None
+    return int(choice) if choice not in (None, nobody_id) else None
 
 
 def welcome() -> None:

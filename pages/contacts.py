@@ -30,7 +30,7 @@ def close_contact() -> None:
 
 
 def contact_form(key: str, errors: FieldErrors, values: dict) -> dict:
-    """The fields of a contact, filled with `values`; returns what the form holds."""
+    """The fields of a contact, filled with `values`; returns what they hold."""
     name, company, title = st.columns(3)
     data = {"full_name": name.text_input("Name *", values.get("full_name") or "", key=f"{key}_n")}
     with name:
@@ -54,16 +54,27 @@ def contact_form(key: str, errors: FieldErrors, values: dict) -> dict:
     data["source"] = source.selectbox(
         "Source",
         SOURCES,
-        index=SOURCES.index(current) if current in SOURCES else len(SOURCES) - 1,
+        index=SOURCES.index(current),
         format_func=SOURCE_LABELS.get,
         key=f"{key}_s",
-        help="How you identified them. A referral's source is set for you.",
+        help="How you identified them. Picking a referrer below makes it a referral.",
     )
     data["identified_on"] = found.date_input(
         "Identified on", values.get("identified_on") or day, max_value=day, key=f"{key}_d"
     )
     with found:
         errors.slot("identified_on")
+    data["referred_by"] = contact_picker(
+        "Referred by", f"{key}_ref", selected=values.get("referred_by"), nobody="Nobody"
+    )
+    errors.slot("referred_by")
+    data["may_use_name"] = None
+    if data["referred_by"] is not None:
+        data["may_use_name"] = st.checkbox(
+            "They said I may use their name (a warm referral)",
+            value=bool(values.get("may_use_name")),
+            key=f"{key}_w",
+        )
     data["notes"] = st.text_area("Notes", values.get("notes") or "", key=f"{key}_o", height=90)
     errors.slot("notes")
     errors.slot("*")
@@ -71,22 +82,11 @@ def contact_form(key: str, errors: FieldErrors, values: dict) -> dict:
 
 
 def add_target() -> None:
-    """The Add a target form, with an optional referrer picked above it."""
     round_ = st.session_state.setdefault("add_round", 0)
-    referrer = contact_picker("Referred by (optional)", f"add_ref_{round_}")
     errors = FieldErrors()
-    errors.slot("referred_by")
-    with st.form(f"add_{round_}", border=False):
-        may_use = st.checkbox(
-            "The referrer said I may use their name (warm referral)", key=f"add_warm_{round_}"
-        )
-        data = contact_form(f"add_{round_}", errors, {})
-        submitted = st.form_submit_button(
-            "Add target", type="primary", icon=":material/person_add:"
-        )
-    if submitted:
-        data.update(referred_by=referrer, may_use_name=may_use if referrer else None)
-        if referrer:
+    data = contact_form(f"add_{round_}", errors, {})
+    if st.button("Add target", type="primary", icon=":material/person_add:"):
+        if data["referred_by"] is not None:
             data["source"] = "referral"
         try:
             new_id = contacts.add_contact(db, data, today=day)
@@ -109,7 +109,7 @@ def show_directory() -> None:
     ):
         add_target()
 
-    search, sort = st.columns([4, 1], vertical_alignment="bottom")
+    search, sort = st.columns([3, 1], vertical_alignment="bottom")
     text = search.text_input(
         "Search", key="q", placeholder="Name, company, title or notes", live="300ms"
     )
@@ -158,9 +158,9 @@ def show_directory() -> None:
         selection_mode="single-row",
         key=f"table_{page}",
         height="content",
+        hide_index=True,
         column_config={
-            "Name": st.column_config.TextColumn(width="medium", pinned=True),
-            "Due": st.column_config.TextColumn(width="medium"),
+            "Due": st.column_config.TextColumn(help="Thank-you pending, follow-up due or overdue"),
             "Archived": None if filters.archived == "active" else "Archived",
         },
     )
@@ -228,27 +228,10 @@ def show_chain(card: dict) -> None:
 
 
 def edit_contact(card: dict) -> None:
-    round_ = st.session_state.setdefault("edit_round", 0)
-    clear = st.checkbox("Nobody referred them", value=not card["referred_by"], key="no_ref")
-    referrer = None
-    if not clear:
-        referrer = contact_picker(
-            "Referred by", f"edit_ref_{card['id']}", selected=card["referred_by"]
-        )
+    key = f"edit_{card['id']}_{st.session_state.setdefault('edit_round', 0)}"
     errors = FieldErrors()
-    errors.slot("referred_by")
-    with st.form(f"edit_{card['id']}_{round_}", border=False):
-        may_use = st.checkbox(
-            "The referrer said I may use their name (warm referral)",
-            value=bool(card["may_use_name"]),
-        )
-        data = contact_form(f"edit_{card['id']}_{round_}", errors, card)
-        submitted = st.form_submit_button("Save changes", type="primary")
-    if submitted:
-        data.update(
-            referred_by=None if clear else referrer,
-            may_use_name=None if clear or not referrer else may_use,
-        )
+    data = contact_form(key, errors, card)
+    if st.button("Save changes", type="primary"):
         changes = {k: v for k, v in data.items() if (v or None) != (card.get(k) or None)}
         try:
             contacts.update_contact(db, card["id"], changes, today=day)
@@ -256,7 +239,7 @@ def edit_contact(card: dict) -> None:
             errors.show(exc)
         else:
             flash(f"Saved {data['full_name'].strip()}." if changes else "Nothing changed.")
-            st.session_state["edit_round"] = round_ + 1
+            st.session_state["edit_round"] += 1
             st.rerun()
 
 

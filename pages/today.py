@@ -19,6 +19,13 @@ from lib.due import (
 from lib.errors import ValidationError
 from lib.ui import contact_link, escape_markdown, flash, get_db, query, show_flash, today, welcome
 
+# Short enough for four side by side on a laptop.
+METRIC_LABELS = {
+    "to_contact": "To contact",
+    "thank_you_pending": "To thank",
+    "follow_up_due": "Follow-ups due",
+    "follow_up_overdue": "Overdue",
+}
 # The one-click action of each list: (event kind, button label, channel).
 QUICK = {
     "thank_you_pending": ("thank_you", "Thank-you sent", "email"),
@@ -41,6 +48,48 @@ def log_now(kind: str, contact_id: int, channel: str) -> None:
         flash(logged.message, undo=logged.event_ids)
 
 
+def due_row(name: str, row: dict) -> None:
+    """One person on a due list: who, why, how warm, and the step to log right here."""
+    with st.container(border=True):
+        who, why = st.columns([2, 3], gap="medium")
+        with who:
+            contact_link(row["id"], row["full_name"], bold=True)
+            place = " · ".join(p for p in (row["title"], row["company"]) if p)
+            if place:
+                st.caption(escape_markdown(place))
+        with why:
+            st.markdown(escape_markdown(why_due(row, day)))
+            intro = warm_intro(row["referrer_name"], row["may_use_name"])
+            if intro:
+                warm = ":material/local_fire_department: " if row["may_use_name"] else ""
+                st.caption(warm + escape_markdown(intro))
+            actions = st.container(horizontal=True, vertical_alignment="center")
+            params = {"contact": str(row["id"])}
+            if name == "to_contact":
+                actions.page_link(
+                    "pages/log.py",
+                    label="Log conversation",
+                    icon=":material/edit_note:",
+                    query_params={**params, "step": "conversation"},
+                )
+                return
+            kind, label, channel = QUICK[name]
+            actions.button(
+                label,
+                key=f"quick_{name}_{row['id']}",
+                icon=":material/check:",
+                help=f"Logs a {label.lower()} by email, dated today.",
+                on_click=log_now,
+                args=(kind, row["id"], channel),
+            )
+            actions.page_link(
+                "pages/log.py",
+                label="Another date or notes",
+                icon=":material/edit_calendar:",
+                query_params={**params, "step": kind},
+            )
+
+
 day = today()
 if query(count_contacts) == 0:
     show_flash()
@@ -58,7 +107,7 @@ for name in TODAY_LISTS:  # a list that shrank keeps its reader on its last page
     if pages[name] > last:
         st.session_state[f"page_{name}"] = last
 for column, name in zip(st.columns(4), TODAY_LISTS, strict=True):
-    column.metric(LIST_TITLES[name], f"{counts[name]:,}", border=True)
+    column.metric(METRIC_LABELS[name], f"{counts[name]:,}", border=True)
 
 if not any(counts.values()):
     st.success("Nothing is due today. Add new targets or log a conversation to keep going.")
@@ -69,40 +118,7 @@ for name in TODAY_LISTS:
     st.subheader(f"{LIST_TITLES[name]} · {counts[name]:,}", anchor=name)
     st.caption(LIST_HINTS[name])
     for row in (r for r in rows if r["list"] == name):
-        with st.container(border=True):
-            who, why, act = st.columns([3, 5, 2], vertical_alignment="center")
-            with who:
-                contact_link(row["id"], row["full_name"], bold=True)
-                place = " · ".join(p for p in (row["title"], row["company"]) if p)
-                if place:
-                    st.caption(escape_markdown(place))
-            with why:
-                st.markdown(escape_markdown(why_due(row, day)))
-                intro = warm_intro(row["referrer_name"], row["may_use_name"])
-                if intro:
-                    st.caption(
-                        (":material/local_fire_department: " if row["may_use_name"] else "")
-                        + escape_markdown(intro)
-                    )
-            with act:
-                if name == "to_contact":
-                    st.page_link(
-                        "pages/log.py",
-                        label="Log conversation",
-                        icon=":material/edit_note:",
-                        query_params={"contact": str(row["id"]), "step": "conversation"},
-                    )
-                else:
-                    kind, label, channel = QUICK[name]
-                    st.button(
-                        label,
-                        key=f"quick_{name}_{row['id']}",
-                        icon=":material/check:",
-                        help=f"Logs a {label.lower()} by email, dated today. Use Log a step "
-                        "to backfill a date or add notes.",
-                        on_click=log_now,
-                        args=(kind, row["id"], channel),
-                    )
+        due_row(name, row)
     pages_total = math.ceil(counts[name] / PAGE_SIZE)
     if pages_total > 1:
         st.pagination(pages_total, key=f"page_{name}", width="stretch")

@@ -85,8 +85,8 @@ def test_adding_a_warm_referral_links_it_to_its_referrer(
     app_env: Path, people: dict[str, int]
 ) -> None:
     at = open_page("pages/contacts.py", add=1)
-    at = pick_contact(at, people["ana"], "Referred by (optional)")
-    by_label(at.checkbox, "The referrer said I may use their name (warm referral)").check()
+    at = pick_contact(at, people["ana"], "Referred by")
+    by_label(at.checkbox, "They said I may use their name (a warm referral)").check()
     at = click(fill_add_form(at, full_name="Dev Rao"), "Add target")
     assert contact_rows(app_env)[-1] == (
         "Dev Rao", None, None, None, None, None, "referral", people["ana"], True,
@@ -180,7 +180,6 @@ def test_editing_saves_only_valid_changes(app_env: Path, people: dict[str, int])
 
 def test_a_referral_loop_is_refused(app_env: Path, people: dict[str, int]) -> None:
     at = open_page("pages/contacts.py", contact=people["ana"])
-    by_label(at.checkbox, "Nobody referred them").uncheck().run()
     at = pick_contact(at, people["ben"], "Referred by")
     at = click(at, "Save changes")
     assert shown(at.error) == [
@@ -218,3 +217,11 @@ def test_deleting_a_referrer_asks_first_and_keeps_the_people_they_referred(
     assert read_db(app_env).scalar("SELECT count(*) FROM events") == 0
     assert shown(at.success) == ["Deleted Ana Ruiz and their 1 logged step."]
     assert at.title[0].value == "Contacts"
+
+
+def test_editing_can_remove_the_referrer(app_env: Path, people: dict[str, int]) -> None:
+    at = open_page("pages/contacts.py", contact=people["ben"])
+    assert by_label(at.selectbox, "Referred by").value == people["ana"]
+    at = click(pick_contact(at, 0, "Referred by"), "Save changes")  # 0: "Nobody"
+    assert shown(at.success) == ["Saved Ben Okafor."]
+    assert contact_rows(app_env)[1][7:] == (None, None)

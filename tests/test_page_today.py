@@ -15,7 +15,7 @@ from lib.events import log_event
 from lib.stats import due_lists
 from tests.pagekit import click, open_page, read_db, shown
 
-TITLES = ["To contact", "Thank-you pending", "Follow-ups due", "Follow-ups overdue"]
+TITLES = ["To contact", "To thank", "Follow-ups due", "Overdue"]
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_thank_you_sent_logs_one_thank_you_today_and_leaves_the_list(
     )
     assert rows == [(small_app["ana"], "thank_you", today, "email")]
     assert "Thank-you pending · 1" not in [s.value for s in at.subheader]
-    assert {m.label: m.value for m in at.metric}["Thank-you pending"] == "0"
+    assert {m.label: m.value for m in at.metric}["To thank"] == "0"
 
 
 def test_undo_removes_the_step_just_logged(small_app: dict[str, int], app_env: Path) -> None:
@@ -125,12 +125,12 @@ def test_undo_removes_the_step_just_logged(small_app: dict[str, int], app_env: P
     assert shown(at.info) == ["Undone: the step was removed."]
     database = read_db(app_env)
     assert database.scalar("SELECT count(*) FROM events WHERE kind = 'thank_you'") == 0
-    assert {m.label: m.value for m in at.metric}["Thank-you pending"] == "1"
+    assert {m.label: m.value for m in at.metric}["To thank"] == "1"
 
 
 def test_follow_up_sent_logs_a_follow_up(small_app: dict[str, int], app_env: Path) -> None:
     at = click(open_page("pages/today.py"), "Follow-up sent")
-    assert {m.label: m.value for m in at.metric}["Follow-ups overdue"] == "0"
+    assert {m.label: m.value for m in at.metric}["Overdue"] == "0"
     rows = read_db(app_env).execute("SELECT contact_id, kind FROM events ORDER BY id").fetchall()
     assert rows == [(small_app["ana"], "contacted"), (small_app["ana"], "follow_up")]
 
