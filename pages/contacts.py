@@ -273,14 +273,14 @@ def archive_or_delete(card: dict) -> None:
         f"Delete **{escape_markdown(name)}** and their {steps}? "
         f"This cannot be undone.{kept if referred else ''}"
     )
-    yes, no = st.columns(2)
-    if yes.button("Yes, delete", type="primary"):
+    yes_no = st.container(horizontal=True)
+    if yes_no.button("Yes, delete", type="primary"):
         contacts.delete_contact(db, card["id"])
         st.session_state.pop("confirm_delete", None)
         close_contact()
         flash(f"Deleted {name} and their {steps}.")
         st.rerun()
-    if no.button("Cancel"):
+    if yes_no.button("Cancel"):
         st.session_state.pop("confirm_delete", None)
         st.rerun()
 

@@ -92,9 +92,9 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
         notes = st.text_area("Notes", key=f"{key}_notes", height=80)
         errors.slot("notes")
         errors.slot("*")
-        submit, more = st.columns([1, 4])
-        send = submit.form_submit_button("Log conversation", type="primary")
-        add_rows = more.form_submit_button("More referral rows", disabled=rows >= MAX_ROWS)
+        buttons = st.container(horizontal=True)
+        send = buttons.form_submit_button("Log conversation", type="primary")
+        add_rows = buttons.form_submit_button("More referral rows", disabled=rows >= MAX_ROWS)
     if add_rows:
         st.session_state["referral_rows"] = min(MAX_ROWS, rows + MORE_ROWS)
         st.rerun()
