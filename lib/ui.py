@@ -18,7 +18,7 @@ from urllib.parse import quote
 import streamlit as st
 
 from lib.db import Database, open_database, resolve_db_path
-from lib.errors import DatabaseError, DatabaseLockedError, ValidationError
+from lib.errors import DatabaseError, DatabaseLockedError, ValidationError, WarmLeadsError
 from lib.validation import is_safe_link
 
 T = TypeVar("T")
@@ -143,6 +143,17 @@ def escape_markdown(text: Any) -> str:
     return _WWW.sub(lambda m: m.group(0)[:2] + _ZWSP + m.group(0)[2:], value).replace("\n", " ")
 
 
+def require_writable() -> None:
+    """Stop a page that writes when this process is a read-only view (it shows a pointer)."""
+    if app_mode().read_only:
+        st.title("Read-only view")
+        st.info(
+            "This shared view shows the review pages only (Dashboard, Weekly review, Network); "
+            "nothing can be changed here."
+        )
+        st.stop()
+
+
 def today() -> date:
     """The day the app works as of (the local date)."""
     return date.today()
@@ -169,10 +180,16 @@ class FieldErrors:
         for name in fields:
             self._slots[name] = placeholder
 
-    def show(self, error: ValidationError) -> None:
-        """Show the message at its field (or at the form's general slot, `*`)."""
-        message = f"{field_label(error.field)}: {escape_markdown(error.reason)}"
-        target = self._slots.get(error.field) or self._slots.get("*")
+    def show(self, error: WarmLeadsError) -> None:
+        """Show the message at its field (or, for a problem with no field, the form's `*` slot)."""
+        if isinstance(error, ValidationError):
+            field, message = (
+                error.field,
+                f"{field_label(error.field)}: {escape_markdown(error.reason)}",
+            )
+        else:
+            field, message = "*", escape_markdown(str(error))
+        target = self._slots.get(field) or self._slots.get("*")
         (target or st).error(message, icon=":material/error:")
 
 

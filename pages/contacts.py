@@ -5,7 +5,7 @@ import math
 import streamlit as st
 
 from lib import contacts, directory, due
-from lib.errors import NotFoundError, ValidationError
+from lib.errors import NotFoundError, ValidationError, WarmLeadsError
 from lib.ui import (
     FieldErrors,
     contact_link,
@@ -16,11 +16,13 @@ from lib.ui import (
     markdown_link,
     query,
     query_id,
+    require_writable,
     show_flash,
     today,
 )
 from lib.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
 
+require_writable()
 db = get_db()
 day = today()
 
@@ -90,7 +92,7 @@ def add_target() -> None:
             data["source"] = "referral"
         try:
             new_id = contacts.add_contact(db, data, today=day)
-        except ValidationError as exc:
+        except WarmLeadsError as exc:
             errors.show(exc)
         else:
             flash(f"Added {data['full_name'].strip()} as a target (#{new_id}).")
@@ -235,7 +237,7 @@ def edit_contact(card: dict) -> None:
         changes = {k: v for k, v in data.items() if (v or None) != (card.get(k) or None)}
         try:
             contacts.update_contact(db, card["id"], changes, today=day)
-        except ValidationError as exc:
+        except WarmLeadsError as exc:
             errors.show(exc)
         else:
             flash(f"Saved {data['full_name'].strip()}." if changes else "Nothing changed.")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import directory, due, logbook
 from lib.contacts import count_contacts
-from lib.errors import NotFoundError, ValidationError
+from lib.errors import NotFoundError, WarmLeadsError
 from lib.events import follow_up_warning
 from lib.ui import (
     FieldErrors,
@@ -15,6 +15,7 @@ from lib.ui import (
     get_db,
     query,
     query_id,
+    require_writable,
     show_flash,
     today,
 )
@@ -22,6 +23,7 @@ from lib.vocab import CHANNEL_LABELS, CHANNELS, STAGE_LABELS, STAGES
 
 MORE_ROWS = 3
 MAX_ROWS = 15
+require_writable()
 db = get_db()
 day = today()
 
@@ -113,7 +115,7 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
                 notes=notes,
                 today=day,
             )
-        except ValidationError as exc:
+        except WarmLeadsError as exc:
             errors.show(exc)
         else:
             logged(result)
@@ -141,7 +143,7 @@ def step_form(step: str, contact_id: int | None, errors: FieldErrors, key: str) 
             result = logbook.log_step(
                 db, step, contact_id, occurred_on=on, channel=channel, notes=notes, today=day
             )
-        except ValidationError as exc:
+        except WarmLeadsError as exc:
             errors.show(exc)
         else:
             logged(result)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import directory, pitch
-from lib.errors import NotFoundError, ValidationError
+from lib.errors import NotFoundError, WarmLeadsError
 from lib.ui import (
     FieldErrors,
     contact_picker,
@@ -12,10 +12,12 @@ from lib.ui import (
     get_db,
     query,
     query_id,
+    require_writable,
     show_flash,
     today,
 )
 
+require_writable()
 db = get_db()
 
 st.title("Pitch coach")
@@ -44,7 +46,7 @@ with write:
     if st.button("Save pitch", type="primary", icon=":material/save:"):
         try:
             pitch.save_pitch(db, text, name)
-        except ValidationError as exc:
+        except WarmLeadsError as exc:
             errors.show(exc)
         else:
             flash("Saved your pitch.")

@@ -16,8 +16,18 @@ from lib.due import (
     warm_intro,
     why_due,
 )
-from lib.errors import ValidationError
-from lib.ui import contact_link, escape_markdown, flash, get_db, query, show_flash, today, welcome
+from lib.errors import WarmLeadsError
+from lib.ui import (
+    contact_link,
+    escape_markdown,
+    flash,
+    get_db,
+    query,
+    require_writable,
+    show_flash,
+    today,
+    welcome,
+)
 
 # Short enough for four side by side on a laptop.
 METRIC_LABELS = {
@@ -42,7 +52,7 @@ def undo(event_ids: list[int]) -> None:
 def log_now(kind: str, contact_id: int, channel: str) -> None:
     try:
         logged = logbook.log_step(get_db(), kind, contact_id, channel=channel, today=today())
-    except ValidationError as exc:
+    except WarmLeadsError as exc:
         flash(str(exc), kind="warning")
     else:
         flash(logged.message, undo=logged.event_ids)
@@ -90,6 +100,7 @@ def due_row(name: str, row: dict) -> None:
             )
 
 
+require_writable()
 day = today()
 if query(count_contacts) == 0:
     show_flash()

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from lib.contacts import add_contact
 from lib.db import open_database
 from lib.events import log_event
-from tests.pagekit import by_label, click, open_page, pick_contact, read_db, shown
+from tests.pagekit import APP, by_label, click, open_page, pick_contact, read_db, shown
 
 
 @pytest.fixture
@@ -191,3 +192,16 @@ def test_the_step_comes_from_the_link(app_env: Path, ana: int) -> None:
 def test_an_empty_database_sends_you_to_add_a_target(app_env: Path) -> None:
     at = open_page("pages/log.py")
     assert shown(at.info) == ["Nobody to log a step for yet: add your first target."]
+
+
+@pytest.mark.parametrize("page", ["today", "contacts", "log", "pitch"])
+def test_a_writing_page_run_in_a_read_only_view_writes_nothing_and_says_so(
+    app_env: Path, ana: int, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    monkeypatch.setenv("WARMLEADS_READ_ONLY", "1")
+    # Run the page on its own, as Streamlit does for a deep link before app.py has run once.
+    at = AppTest.from_file(str(Path(APP).parent / "pages" / f"{page}.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Read-only view"]
+    assert at.button == [] and at.text_input == []
