@@ -234,7 +234,8 @@ def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[Next
             steps.append(NextStep("Follow up — overdue", day, why))
         elif due["follow_up_due"]:
             by = touched + timedelta(days=FOLLOW_UP_MAX_DAYS)
-            steps.append(NextStep("Follow up", by, f"last touch {days_phrase(days)}; by this day"))
+            why = f"last touch {days_phrase(days)}; the 4 weeks are up on this day"
+            steps.append(NextStep("Follow up", by, why))
         else:
             start = touched + timedelta(days=FOLLOW_UP_MIN_DAYS)
             end = touched + timedelta(days=FOLLOW_UP_MAX_DAYS)

@@ -110,7 +110,7 @@ def clear_caches() -> None:
 # from becoming links (also bare URLs and emails), emphasis, headings, lists, HTML entities,
 # colour directives (:red[...]), icons (:material/...:) or maths ($...$).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&@])")
-_ZWSP = "\u200b"
+_JOINER = "\u2060"  # word joiner: invisible, and no line break where it sits
 _WWW = re.compile(r"www", re.IGNORECASE)
 FIELD_LABELS: dict[str, str] = {
     "full_name": "Name",
@@ -138,9 +138,9 @@ def escape_markdown(text: Any) -> str:
     """User text made safe to put inside Markdown: shown exactly as typed, never as markup."""
     value = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
     # Streamlit turns `:smile:` into an emoji and bare www./http://, emails into links even
-    # when escaped; an invisible zero-width space after `:` and `@` and inside `www` stops it.
-    value = value.replace(":", ":" + _ZWSP).replace("@", "@" + _ZWSP)
-    return _WWW.sub(lambda m: m.group(0)[:2] + _ZWSP + m.group(0)[2:], value).replace("\n", " ")
+    # when escaped; an invisible word joiner after `:` and `@` and inside `www` stops it.
+    value = value.replace(":", ":" + _JOINER).replace("@", "@" + _JOINER)
+    return _WWW.sub(lambda m: m.group(0)[:2] + _JOINER + m.group(0)[2:], value).replace("\n", " ")
 
 
 def require_writable() -> None:

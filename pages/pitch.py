@@ -54,9 +54,9 @@ with write:
 
 with score:
     check = pitch.check_pitch(text)
-    words, seconds = st.columns(2)
-    words.metric("Words", check.words, border=True)
-    seconds.metric(
+    metrics = st.container(horizontal=True)  # side by side when there is room
+    metrics.metric("Words", check.words, border=True, width=150)
+    metrics.metric(
         "Spoken time",
         f"{check.seconds:.0f} s",
         delta="in 30–60 s" if check.in_range else "outside 30–60 s",
@@ -64,6 +64,7 @@ with score:
         delta_arrow="off",
         border=True,
         help=f"At {pitch.WORDS_PER_MINUTE} words a minute.",
+        width=170,
     )
     if not check.words:
         st.info("Write your pitch to see its timing and advice.")

@@ -7,7 +7,7 @@ import pytest
 from lib.errors import ValidationError
 from lib.ui import escape_markdown, field_label, markdown_link
 
-Z = "\u200b"  # zero-width space: stops Streamlit's emoji shortcodes and bare-URL links
+Z = "\u2060"  # word joiner: stops Streamlit's emoji shortcodes and bare-URL links
 
 
 @pytest.mark.parametrize(
