@@ -162,7 +162,9 @@ def show_directory() -> None:
         height="content",
         hide_index=True,
         column_config={
-            "Due": st.column_config.TextColumn(help="Thank-you pending, follow-up due or overdue"),
+            "Due": st.column_config.TextColumn(
+                width="medium", help="Thank-you pending, follow-up due or overdue"
+            ),
             "Archived": None if filters.archived == "active" else "Archived",
         },
     )
