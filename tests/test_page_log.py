@@ -205,3 +205,20 @@ def test_a_writing_page_run_in_a_read_only_view_writes_nothing_and_says_so(
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Read-only view"]
     assert at.button == [] and at.text_input == []
+
+
+def test_today_reflects_a_logged_conversation_on_the_next_run(app_env: Path, ana: int) -> None:
+    at = open_page("pages/log.py", contact=ana)
+    by_label(at.text_input, "Referral 1: name").input("Ben Okafor")
+    at.checkbox(key="conversation_0_r1w").check()
+    click(at, "Log conversation")
+    at.switch_page("pages/today.py").run()
+    assert {m.label: m.value for m in at.metric} == {
+        "To contact": "1",  # Ben; Ana is contacted now
+        "To thank": "1",  # Ana: not thanked at the time
+        "Follow-ups due": "0",
+        "Overdue": "0",
+    }
+    warm = "“Ana Ruiz suggested I get in touch” — you may use their name"
+    warm = f":material/local_fire_department: {warm}"
+    assert warm in shown(at.caption)
