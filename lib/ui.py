@@ -64,7 +64,7 @@ def get_db() -> Database:
 def show_database_problem(message: str, *, locked: bool) -> None:
     """A page that says what is wrong with the data file and what to do; then stop."""
     st.title("Warm Leads can't open your data")
-    st.error(message, icon=":material/error:")
+    st.error(message, icon="⚠️")
     if locked:
         st.markdown(
             "Another Warm Leads window or command has the file open for writing. "
@@ -107,8 +107,8 @@ def clear_caches() -> None:
 # --- Shared widgets for the daily pages (Today, Contacts, Log, Pitch coach) -----------------
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; escaping these keeps user text
-# from becoming links (also bare URLs and emails), emphasis, headings, lists, HTML entities,
-# colour directives (:red[...]), icons (:material/...:) or maths ($...$).
+# from becoming Markdown links, emphasis, headings, lists, HTML, entities, colour directives
+# (:red[...]) or maths ($...$). Bare URLs, emails and :emoji: need the word joiner below.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&@])")
 _JOINER = "\u2060"  # word joiner: invisible, and no line break where it sits
 _WWW = re.compile(r"www", re.IGNORECASE)
