@@ -78,7 +78,7 @@ class Filters:
 
 
 def search_words(text: str | None) -> list[str]:
-    """The words of a search, lower-cased without accents; `#12` or `12` also means id 12."""
+    """The words of a search, lower-cased; `#12` also finds contact 12."""
     cleaned = clean_text("search", text, limit=200) or ""
     return [word for word in re.split(r"\s+", cleaned.lower()) if word]
 
@@ -90,19 +90,21 @@ def _text_clause(words: list[str], *, notes: bool) -> tuple[str, dict[str, Any]]
     for i, word in enumerate(words):
         params[f"w{i}"] = word
         clause = f"contains({haystack}, ' ' || strip_accents($w{i}))"
-        number = word.removeprefix("#")
-        if number.isdigit() and len(number) < 10:
-            params[f"n{i}"] = int(number)
+        if _is_id(word):
+            params[f"n{i}"] = int(word[1:])
             clause = f"({clause} OR c.id = $n{i})"
         clauses.append(clause)
     return " AND ".join(clauses) or "true", params
 
 
+def _is_id(word: str) -> bool:
+    """`#12` names contact 12 (a bare `12` is just text: it may be part of a name or note)."""
+    return word.startswith("#") and word[1:].isdigit() and len(word) < 11
+
+
 def _as_id(words: list[str]) -> int:
     """The id a one-word search like `#12` names, else 0 (no contact has id 0)."""
-    if len(words) == 1 and words[0].removeprefix("#").isdigit() and len(words[0]) < 10:
-        return int(words[0].removeprefix("#"))
-    return 0
+    return int(words[0][1:]) if len(words) == 1 and _is_id(words[0]) else 0
 
 
 def find_contacts(db: Database, text: str = "", limit: int = PICKER_LIMIT) -> pd.DataFrame:
@@ -175,7 +177,10 @@ def _filter_sql(filters: Filters) -> tuple[str, dict[str, Any]]:
 def search_contacts(
     db: Database, filters: Filters, day: date, *, page: int = 1, page_size: int = PAGE_SIZE
 ) -> tuple[pd.DataFrame, int]:
-    """One page of the contacts matching `filters` (stage and due as of `day`), and the total."""
+    """One page of the contacts matching `filters` (stage and due as of `day`), and the total.
+
+    A page past the end gives the last page; each row's `position` counts from 1.
+    """
     condition, params = _filter_sql(filters)
     order = SORTS.get(filters.sort, SORTS["name"])
     frame = db.df(
@@ -188,26 +193,32 @@ def search_contacts(
         touched AS (
             SELECT contact_id, max(occurred_on) AS last_touch FROM ev
             WHERE kind IN ({_TOUCH_LIST}) GROUP BY contact_id
+        ),
+        matches AS (
+            SELECT c.id, c.full_name, c.company, c.title, coalesce(s.stage, 1) AS stage,
+                   d.to_contact, d.thank_you_pending, d.follow_up_due, d.follow_up_overdue,
+                   t.last_touch, c.source, r.full_name AS referred_by_name, c.identified_on,
+                   c.archived,
+                   row_number() OVER (ORDER BY {order}) AS position,
+                   count(*) OVER () AS total
+            FROM contacts c
+            LEFT JOIN staged s ON s.id = c.id
+            LEFT JOIN flags d ON d.id = c.id
+            LEFT JOIN touched t ON t.contact_id = c.id
+            LEFT JOIN contacts r ON r.id = c.referred_by
+            WHERE {condition}
         )
-        SELECT c.id, c.full_name, c.company, c.title, coalesce(s.stage, 1) AS stage,
-               d.to_contact, d.thank_you_pending, d.follow_up_due, d.follow_up_overdue,
-               t.last_touch, c.source, r.full_name AS referred_by_name, c.identified_on,
-               c.archived, count(*) OVER () AS total
-        FROM contacts c
-        LEFT JOIN staged s ON s.id = c.id
-        LEFT JOIN flags d ON d.id = c.id
-        LEFT JOIN touched t ON t.contact_id = c.id
-        LEFT JOIN contacts r ON r.id = c.referred_by
-        WHERE {condition}
-        ORDER BY {order}
-        LIMIT $limit OFFSET $offset
+        SELECT * FROM matches
+        WHERE position > least($skip, (total - 1) // $size * $size)
+          AND position <= least($skip, (total - 1) // $size * $size) + $size
+        ORDER BY position
         """,
         {
             **params,
             "t": day,
             "from": None,
-            "limit": page_size,
-            "offset": max(0, page - 1) * page_size,
+            "size": page_size,
+            "skip": (max(1, page) - 1) * page_size,
         },
     )
     total = int(frame["total"].iloc[0]) if len(frame) else 0

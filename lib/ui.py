@@ -6,6 +6,7 @@ The only module in lib/ that imports streamlit.
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import re
 import sys
@@ -323,3 +324,27 @@ def markdown_link(label: Any, url: str | None) -> str | None:
         return None
     href = quote(url.strip(), safe=":/?#@!$&*+,;=%~.-_")
     return f"[{escape_markdown(label)}]({href})"
+
+
+def current_page(key: str) -> int:
+    """The page (from 1) the paged list `key` is on; `pager` turns it."""
+    return int(st.session_state.get(f"{key}_page", 1))
+
+
+def pager(key: str, total: int, page_size: int) -> None:
+    """Page buttons under a list of `total` items (none for a single page)."""
+    pages = max(1, math.ceil(total / page_size))
+    if pages < 2:
+        return
+
+    def turn() -> None:
+        st.session_state[f"{key}_page"] = st.session_state[f"{key}_pager"]
+
+    # A list that shrank shows its last page (the query clamps the same way).
+    st.pagination(
+        pages,
+        default=min(current_page(key), pages),
+        key=f"{key}_pager",
+        on_change=turn,
+        width="stretch",
+    )

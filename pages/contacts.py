@@ -1,7 +1,5 @@
 """Contacts: find anyone among many, add a target, and each contact's own view."""
 
-import math
-
 import streamlit as st
 
 from lib import contacts, directory, due
@@ -10,10 +8,12 @@ from lib.ui import (
     FieldErrors,
     contact_link,
     contact_picker,
+    current_page,
     escape_markdown,
     flash,
     get_db,
     markdown_link,
+    pager,
     query,
     query_id,
     require_writable,
@@ -139,7 +139,8 @@ def show_directory() -> None:
         ),
         sort=order,
     )
-    page = st.session_state.get("contacts_page", 1)
+    paging = f"contacts_{abs(hash(filters)) % 10**12}"  # a new search starts on page 1
+    page = current_page(paging)
     try:
         frame, total = query(directory.search_contacts, filters, day, page=page)
     except ValidationError as exc:
@@ -148,8 +149,7 @@ def show_directory() -> None:
     if total == 0:
         st.info("No contact matches. Clear the search or the filters, or add a target above.")
         return
-    pages = math.ceil(total / directory.PAGE_SIZE)
-    first = (min(page, pages) - 1) * directory.PAGE_SIZE + 1
+    first = int(frame["position"].iloc[0])
     st.caption(
         f"{total:,} contact{'s' if total != 1 else ''} — showing {first:,}–"
         f"{first + len(frame) - 1:,}. Click a row to open it."
@@ -171,8 +171,7 @@ def show_directory() -> None:
     if picked.selection.rows:
         st.query_params["contact"] = str(int(frame["id"].iloc[picked.selection.rows[0]]))
         st.rerun()
-    if pages > 1:
-        st.pagination(pages, key="contacts_page", width="stretch")
+    pager(paging, total, directory.PAGE_SIZE)
 
 
 def show_details(card: dict) -> None:

@@ -1,7 +1,5 @@
 """Today: who to contact, thank and follow up — with the step to log right there."""
 
-import math
-
 import streamlit as st
 
 from lib import logbook
@@ -19,9 +17,11 @@ from lib.due import (
 from lib.errors import WarmLeadsError
 from lib.ui import (
     contact_link,
+    current_page,
     escape_markdown,
     flash,
     get_db,
+    pager,
     query,
     require_writable,
     show_flash,
@@ -111,12 +111,7 @@ st.title("Today")
 st.caption(f"{human_date(day)} — what the method asks of you today.")
 show_flash(undo)
 
-pages = {name: st.session_state.get(f"page_{name}", 1) for name in TODAY_LISTS}
-rows, counts = query(due_page, day, pages)
-for name in TODAY_LISTS:  # a list that shrank keeps its reader on its last page
-    last = max(1, math.ceil(counts[name] / PAGE_SIZE))
-    if pages[name] > last:
-        st.session_state[f"page_{name}"] = last
+rows, counts = query(due_page, day, {name: current_page(name) for name in TODAY_LISTS})
 for column, name in zip(st.columns(4), TODAY_LISTS, strict=True):
     column.metric(METRIC_LABELS[name], f"{counts[name]:,}", border=True)
 
@@ -130,6 +125,4 @@ for name in TODAY_LISTS:
     st.caption(LIST_HINTS[name])
     for row in (r for r in rows if r["list"] == name):
         due_row(name, row)
-    pages_total = math.ceil(counts[name] / PAGE_SIZE)
-    if pages_total > 1:
-        st.pagination(pages_total, key=f"page_{name}", width="stretch")
+    pager(name, counts[name], PAGE_SIZE)

@@ -79,6 +79,7 @@ def test_search_matches_name_company_title_and_notes_at_word_starts(
 
 def test_search_by_id(db: Database, people: dict[str, int]) -> None:
     assert names(db, Filters(text=f"#{people['anand']}")) == ["Anand Rao"]
+    assert names(db, Filters(text=str(people["anand"]))) == []  # a bare number is text
 
 
 def test_archived_filter_shows_active_archived_or_all(db: Database, people: dict[str, int]) -> None:
@@ -217,3 +218,12 @@ def test_referral_chain_up_and_down(db: Database) -> None:
     down, total = referral_tree_down(db, root, limit=1)
     assert (len(down), total) == (1, 3)
     assert referral_chain_up(db, root).empty
+
+
+def test_a_page_past_the_end_gives_the_last_page(db: Database) -> None:
+    for number in range(7):
+        person(db, f"Person {number}")
+    frame, total = search_contacts(db, Filters(), TODAY, page=9, page_size=3)
+    assert total == 7
+    assert list(frame["full_name"]) == ["Person 6"]
+    assert list(frame["position"]) == [7]

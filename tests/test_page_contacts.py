@@ -227,3 +227,16 @@ def test_editing_can_remove_the_referrer(app_env: Path, people: dict[str, int]) 
     at = click(pick_contact(at, 0, "Referred by"), "Save changes")  # 0: "Nobody"
     assert shown(at.success) == ["Saved Ben Okafor."]
     assert contact_rows(app_env)[1][7:] == (None, None)
+
+
+def test_a_new_search_starts_on_the_first_page(app_env: Path) -> None:
+    database = open_database(app_env)
+    for number in range(30):
+        add_contact(database, {"full_name": f"Person {number:02d}"})
+    database.close()
+    at = open_page("pages/contacts.py")
+    assert shown(at.caption)[0] == "30 contacts — showing 1–25. Click a row to open it."
+    at.get("pagination")[0].set_value(2).run()
+    assert table_names(at) == [f"Person {n}" for n in range(25, 30)]
+    by_label(at.text_input, "Search").input("person 03").run()
+    assert table_names(at) == ["Person 03"]
