@@ -6,20 +6,24 @@ The only module in lib/ that imports streamlit.
 from __future__ import annotations
 
 import importlib
+import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import streamlit as st
 
 from lib import report, review, snapshot
 from lib.db import Database, open_database, open_view, resolve_db_path
-from lib.errors import DatabaseError, DatabaseLockedError, ValidationError
+from lib.errors import DatabaseError, DatabaseLockedError, ValidationError, WarmLeadsError
 from lib.network import SOURCE_SHORT
 from lib.stats import Period
+from lib.validation import is_safe_link
 from lib.vocab import CHANNEL_LABELS, CHANNELS, SOURCES
 
 T = TypeVar("T")
@@ -261,3 +265,248 @@ def _set_query_params(params: dict[str, str], *, owned: tuple[str, ...]) -> None
             current[key] = params[key]
         elif key not in params and key in current:
             del current[key]
+
+
+# --- Shared widgets for the daily pages (Today, Contacts, Log, Pitch coach) -----------------
+
+# Any ASCII punctuation may be backslash-escaped in CommonMark; escaping these keeps user text
+# from becoming Markdown links, emphasis, headings, lists, HTML, entities, colour directives
+# (:red[...]) or maths ($...$). Bare URLs, emails and :emoji: need the word joiner below.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&@])")
+_JOINER = "\u2060"  # word joiner: invisible, and no line break where it sits
+_WWW = re.compile(r"www", re.IGNORECASE)
+FIELD_LABELS: dict[str, str] = {
+    "full_name": "Name",
+    "company": "Company",
+    "title": "Title",
+    "email": "Email",
+    "phone": "Phone",
+    "linkedin_url": "LinkedIn URL",
+    "notes": "Notes",
+    "source": "Source",
+    "referred_by": "Referred by",
+    "may_use_name": "May use their name",
+    "identified_on": "Identified on",
+    "occurred_on": "Date",
+    "contact_id": "Contact",
+    "channel": "Channel",
+    "kind": "Step",
+    "pitch": "Pitch",
+    "your_name": "Your name",
+    "search": "Search",
+}
+
+
+def escape_markdown(text: Any) -> str:
+    """User text made safe to put inside Markdown: shown exactly as typed, never as markup."""
+    value = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    # Streamlit turns `:smile:` into an emoji and bare www./http://, emails into links even
+    # when escaped; an invisible word joiner after `:` and `@` and inside `www` stops it.
+    value = value.replace(":", ":" + _JOINER).replace("@", "@" + _JOINER)
+    return _WWW.sub(lambda m: m.group(0)[:2] + _JOINER + m.group(0)[2:], value).replace("\n", " ")
+
+
+def require_writable() -> None:
+    """Stop a page that writes when this process is a read-only view (it shows a pointer)."""
+    if app_mode().read_only:
+        st.title("Read-only view")
+        st.info(
+            "This shared view shows the review pages only (Dashboard, Weekly review, Network); "
+            "nothing can be changed here."
+        )
+        st.stop()
+
+
+def today() -> date:
+    """The day the app works as of (the local date)."""
+    return date.today()
+
+
+def field_label(field: str) -> str:
+    """A field's name as the form shows it (`referral 2 full_name` → `Referral 2 name`)."""
+    prefix, _, name = field.rpartition(" ")
+    label = FIELD_LABELS.get(name, name.replace("_", " "))
+    if prefix:
+        return f"{prefix.capitalize()} {label.lower()}"
+    return label
+
+
+class FieldErrors:
+    """Places under form fields where a ValidationError's message shows, next to its field."""
+
+    def __init__(self) -> None:
+        self._slots: dict[str, Any] = {}
+
+    def slot(self, *fields: str) -> None:
+        """Reserve the place for these fields' messages here (call right after the widget)."""
+        placeholder = st.empty()
+        for name in fields:
+            self._slots[name] = placeholder
+
+    def show(self, error: WarmLeadsError) -> None:
+        """Show the message at its field (or, for a problem with no field, the form's `*` slot)."""
+        if isinstance(error, ValidationError):
+            field, message = (
+                error.field,
+                f"{field_label(error.field)}: {escape_markdown(error.reason)}",
+            )
+        else:
+            field, message = "*", escape_markdown(str(error))
+        target = self._slots.get(field) or self._slots.get("*")
+        (target or st).error(message, icon=":material/error:")
+
+
+def flash(message: str, *, kind: str = "success", undo: list[int] | None = None) -> None:
+    """Keep a confirmation to show after the rerun that follows a write."""
+    st.session_state.setdefault("_flash", []).append((kind, message, undo))
+
+
+def show_flash(undo: Callable[[list[int]], None] | None = None) -> None:
+    """Show (once) the confirmations kept by `flash`, with an Undo button when offered."""
+    for number, (kind, message, ids) in enumerate(st.session_state.pop("_flash", [])):
+        box = st.container(horizontal=True, vertical_alignment="center")
+        show = {"success": box.success, "warning": box.warning, "info": box.info}[kind]
+        show(
+            escape_markdown(message),
+            icon=":material/check:" if kind == "success" else None,
+            width="stretch",
+        )
+        if ids and undo is not None:
+            box.button("Undo", key=f"undo_{number}_{ids[0]}", on_click=undo, args=(ids,))
+
+
+def query_id(name: str = "contact") -> int | None:
+    """A positive integer id from the page's URL (`?contact=12`), else None."""
+    raw = st.query_params.get(name)
+    if raw is None or not str(raw).isdigit():
+        return None
+    number = int(raw)
+    return number if 0 < number < 2**31 else None
+
+
+def contact_link(
+    contact_id: int, name: str, *, icon: str | None = None, bold: bool = False
+) -> None:
+    """A link to a contact's own view on the Contacts page."""
+    label = escape_markdown(name)
+    st.page_link(
+        "pages/contacts.py",
+        label=f"**{label}**" if bold else label,
+        icon=icon,
+        query_params={"contact": str(contact_id)},
+    )
+
+
+def contact_picker(
+    label: str,
+    key: str,
+    *,
+    selected: int | None = None,
+    nobody: str | None = None,
+    help: str | None = None,
+) -> int | None:
+    """Search, then pick among at most 50 matches; returns the chosen contact's id.
+
+    With `nobody`, the list starts with that choice (returned as None), e.g. "No referrer".
+    """
+    nobody_id = 0  # never a contact id; a None option would read as "nothing picked yet"
+    from lib.directory import picker_labels
+
+    search_col, pick_col = st.columns([2, 3], vertical_alignment="bottom")
+    text = search_col.text_input(
+        "Search contacts",
+        key=f"{key}_search",
+        placeholder="Name, company or #id",
+        live="300ms",
+    )
+    try:
+        labels: dict[int, str] = query(picker_labels, text, selected)
+    except ValidationError as exc:
+        search_col.error(f"{field_label(exc.field)}: {escape_markdown(exc.reason)}")
+        labels = query(picker_labels, "", selected)
+    if nobody is not None:
+        labels = {nobody_id: nobody, **labels}
+        selected = nobody_id if selected is None else selected
+    options = list(labels)
+    index = options.index(selected) if selected in labels else None
+    # Keyed by the options: a new search is a new list, starting on the selected contact.
+    signature = abs(hash(tuple(options))) % 10**12
+    choice = pick_col.selectbox(
+        label,
+        options,
+        index=index,
+        format_func=labels.get,
+        key=f"{key}_pick_{signature}",
+        placeholder="No match" if not options else f"Pick from {len(options)} shown",
+        help=help,
+    )
+    return int(choice) if choice not in (None, nobody_id) else None
+
+
+def welcome() -> None:
+    """The empty database's greeting: the three ways to start."""
+    from lib.demo import load_demo
+
+    st.title("Welcome to Warm Leads")
+    st.markdown(
+        "Most jobs are filled through people. Warm Leads keeps your networking on track: "
+        "who to **contact**, **thank** and **follow up** today — and how three referrals "
+        "become nine, then twenty-seven. Start in one of three ways:"
+    )
+    add, upload, demo = st.columns(3, border=True)
+    with add:
+        st.subheader("Add a first target")
+        st.caption("Someone from an association meeting, a mixer, LinkedIn or a referral.")
+        st.page_link(
+            "pages/contacts.py",
+            label="Add a target",
+            icon=":material/person_add:",
+            query_params={"add": "1"},
+        )
+    with upload:
+        st.subheader("Import a file")
+        st.caption("Your LinkedIn connections, Google contacts, a vCard or a CSV file.")
+        st.page_link("pages/data.py", label="Import your contacts", icon=":material/upload_file:")
+    with demo:
+        st.subheader("Explore the demo")
+        st.caption("A sample network of 50 people, to see every step before adding your own.")
+        if st.button("Load the demo network", icon=":material/science:", type="primary"):
+            try:
+                people, steps = load_demo(get_db())
+            except ValidationError as exc:
+                st.error(escape_markdown(str(exc)))
+            else:
+                flash(f"Loaded the demo network: {people} people and {steps} logged steps.")
+                st.rerun()
+
+
+def markdown_link(label: Any, url: str | None) -> str | None:
+    """A Markdown link for an http(s)/mailto/tel URL (label escaped), else None."""
+    if not url or not is_safe_link(url):
+        return None
+    href = quote(url.strip(), safe=":/?#@!$&*+,;=%~.-_")
+    return f"[{escape_markdown(label)}]({href})"
+
+
+def current_page(key: str) -> int:
+    """The page (from 1) the paged list `key` is on; `pager` turns it."""
+    return int(st.session_state.get(f"{key}_page", 1))
+
+
+def pager(key: str, total: int, page_size: int) -> None:
+    """Page buttons under a list of `total` items (none for a single page)."""
+    pages = max(1, math.ceil(total / page_size))
+    if pages < 2:
+        return
+
+    def turn() -> None:
+        st.session_state[f"{key}_page"] = st.session_state[f"{key}_pager"]
+
+    # A list that shrank shows its last page (the query clamps the same way).
+    st.pagination(
+        pages,
+        default=min(current_page(key), pages),
+        key=f"{key}_pager",
+        on_change=turn,
+        width="stretch",
+    )

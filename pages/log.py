@@ -1,6 +1,204 @@
-"""Log (placeholder until its issue lands)."""
+"""Log a step: one form per real moment of the method, dated today or backfilled."""
 
 import streamlit as st
 
-st.title("Log")
-st.info("This page is being built.")
+from lib import directory, due, logbook
+from lib.contacts import count_contacts
+from lib.errors import NotFoundError, WarmLeadsError
+from lib.events import follow_up_warning
+from lib.ui import (
+    FieldErrors,
+    contact_link,
+    contact_picker,
+    escape_markdown,
+    flash,
+    get_db,
+    query,
+    query_id,
+    require_writable,
+    show_flash,
+    today,
+)
+from lib.vocab import CHANNEL_LABELS, CHANNELS, STAGE_LABELS, STAGES
+
+MORE_ROWS = 3
+MAX_ROWS = 15
+require_writable()
+db = get_db()
+day = today()
+
+
+def logged(result: logbook.Logged) -> None:
+    """Confirm, clear the form (a fresh key) and rerun so every list reflects the write."""
+    flash(result.message)
+    if result.warning:
+        flash(f"Logged anyway — {result.warning}.", kind="warning")
+    st.session_state["log_round"] = st.session_state.get("log_round", 0) + 1
+    st.session_state.pop("referral_rows", None)
+    st.rerun()
+
+
+def when_and_how(errors: FieldErrors, key: str, channel: str | None, *, ask_channel=True):
+    on_col, channel_col = st.columns(2)
+    on = on_col.date_input("Date", day, max_value=day, key=f"{key}_on")
+    with on_col:
+        errors.slot("occurred_on")
+    how = None
+    if ask_channel:
+        how = channel_col.selectbox(
+            "Channel",
+            CHANNELS,
+            index=CHANNELS.index(channel),
+            format_func=CHANNEL_LABELS.get,
+            key=f"{key}_channel",
+        )
+    return on, how
+
+
+def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> None:
+    rows = st.session_state.get("referral_rows", MORE_ROWS)
+    with st.form(key):
+        on, channel = when_and_how(errors, key, "phone")
+        st.markdown("**What happened, in the order of the method**")
+        pitch = st.checkbox("Delivered my pitch", value=True, key=f"{key}_pitch")
+        interview = st.checkbox("It was an informational interview", key=f"{key}_info")
+        asked = st.checkbox(
+            "Asked for referrals — “Who do you know that might be helpful for me to get in "
+            "touch with?”",
+            key=f"{key}_asked",
+        )
+        st.markdown("**Referrals given** — one person per row; leave the rest empty.")
+        referrals = []
+        for row in range(1, rows + 1):
+            name, company, warm = st.columns([3, 3, 2], vertical_alignment="bottom")
+            shown = "visible" if row == 1 else "collapsed"  # one header row for the grid
+            referrals.append(
+                {
+                    "full_name": name.text_input(
+                        f"Referral {row}: name",
+                        key=f"{key}_r{row}n",
+                        placeholder=f"Name {row}",
+                        label_visibility=shown,
+                    ),
+                    "company": company.text_input(
+                        f"Referral {row}: company",
+                        key=f"{key}_r{row}c",
+                        placeholder="Company",
+                        label_visibility=shown,
+                    ),
+                    "may_use_name": warm.checkbox("May use their name", key=f"{key}_r{row}w"),
+                }
+            )
+            errors.slot(f"referral {row} full_name", f"referral {row} company")
+        thanked = st.checkbox("Thanked them at the time", key=f"{key}_thanked")
+        notes = st.text_area("Notes", key=f"{key}_notes", height=80)
+        errors.slot("notes")
+        errors.slot("*")
+        buttons = st.container(horizontal=True)
+        send = buttons.form_submit_button("Log conversation", type="primary")
+        add_rows = buttons.form_submit_button("More referral rows", disabled=rows >= MAX_ROWS)
+    if add_rows:
+        st.session_state["referral_rows"] = min(MAX_ROWS, rows + MORE_ROWS)
+        st.rerun()
+    if send:
+        try:
+            result = logbook.log_talk(
+                db,
+                contact_id,
+                occurred_on=on,
+                channel=channel,
+                pitch_delivered=pitch,
+                info_interview=interview,
+                asked_for_referrals=asked,
+                referrals=referrals,
+                thanked=thanked,
+                notes=notes,
+                today=day,
+            )
+        except WarmLeadsError as exc:
+            errors.show(exc)
+        else:
+            logged(result)
+
+
+def step_form(step: str, contact_id: int | None, errors: FieldErrors, key: str) -> None:
+    if step == "follow_up" and contact_id is not None:
+        warning = follow_up_warning(db, contact_id, day)
+        if warning:
+            st.warning(
+                f"If you send it today: {warning}. You can still log it.",
+                icon=":material/schedule:",
+            )
+    with st.form(key):
+        on, channel = when_and_how(
+            errors, key, "other" if step == "opportunity" else "email", ask_channel=step != "note"
+        )
+        label = {"opportunity": "The lead *", "note": "Note *"}.get(step, "Notes")
+        notes = st.text_area(label, key=f"{key}_notes", height=100)
+        errors.slot("notes")
+        errors.slot("*")
+        send = st.form_submit_button(f"Log {logbook.STEP_LABELS[step].lower()}", type="primary")
+    if send:
+        try:
+            result = logbook.log_step(
+                db, step, contact_id, occurred_on=on, channel=channel, notes=notes, today=day
+            )
+        except WarmLeadsError as exc:
+            errors.show(exc)
+        else:
+            logged(result)
+
+
+def summary(contact_id: int) -> None:
+    """Where this contact stands, so the right step is logged."""
+    try:
+        card = query(directory.contact_card, contact_id, day)
+    except NotFoundError:
+        return
+    stage = STAGE_LABELS[STAGES[int(card["stage"]) - 1]]
+    nexts = "; ".join(step.action.lower() for step in due.next_steps(db, card, day))
+    st.caption(f"{escape_markdown(card['full_name'])} — {stage}. Next: {escape_markdown(nexts)}.")
+    intro = due.warm_intro(card["referrer_name"], card["may_use_name"])
+    if intro:
+        st.caption(
+            (":material/local_fire_department: " if card["may_use_name"] else "")
+            + escape_markdown(intro)
+        )
+
+
+st.title("Log a step")
+show_flash()
+if query(count_contacts) == 0:
+    st.info("Nobody to log a step for yet: add your first target.")
+    st.page_link(
+        "pages/contacts.py",
+        label="Add a target",
+        icon=":material/person_add:",
+        query_params={"add": "1"},
+    )
+    st.stop()
+
+errors = FieldErrors()
+contact_id = contact_picker("Contact", "log_contact", selected=query_id("contact"))
+errors.slot("contact_id")
+if contact_id is not None:
+    if contact_id != query_id("contact"):
+        st.query_params["contact"] = str(contact_id)
+    summary(contact_id)
+    contact_link(contact_id, "Open their page", icon=":material/person:")
+
+wanted = st.query_params.get("step")
+step = st.segmented_control(
+    "What happened?",
+    logbook.STEPS,
+    default=wanted if wanted in logbook.STEPS else "conversation",
+    format_func=logbook.STEP_LABELS.get,
+    required=True,
+    key="log_step",
+)
+st.caption(logbook.STEP_HINTS[step])
+form_key = f"{step}_{st.session_state.get('log_round', 0)}"
+if step == "conversation":
+    conversation_form(contact_id, errors, form_key)
+else:
+    step_form(step, contact_id, errors, form_key)

@@ -1,6 +1,128 @@
-"""Today (placeholder until its issue lands)."""
+"""Today: who to contact, thank and follow up — with the step to log right there."""
 
 import streamlit as st
 
+from lib import logbook
+from lib.contacts import count_contacts
+from lib.due import (
+    LIST_HINTS,
+    LIST_TITLES,
+    PAGE_SIZE,
+    TODAY_LISTS,
+    due_page,
+    human_date,
+    warm_intro,
+    why_due,
+)
+from lib.errors import WarmLeadsError
+from lib.ui import (
+    contact_link,
+    current_page,
+    escape_markdown,
+    flash,
+    get_db,
+    pager,
+    query,
+    require_writable,
+    show_flash,
+    today,
+    welcome,
+)
+
+# Short enough for four side by side on a laptop.
+METRIC_LABELS = {
+    "to_contact": "To contact",
+    "thank_you_pending": "To thank",
+    "follow_up_due": "Follow-ups due",
+    "follow_up_overdue": "Overdue",
+}
+# The one-click action of each list: (event kind, button label, channel).
+QUICK = {
+    "thank_you_pending": ("thank_you", "Thank-you sent", "email"),
+    "follow_up_due": ("follow_up", "Follow-up sent", "email"),
+    "follow_up_overdue": ("follow_up", "Follow-up sent", "email"),
+}
+
+
+def undo(event_ids: list[int]) -> None:
+    logbook.undo_events(get_db(), event_ids)
+    flash("Undone: the step was removed.", kind="info")
+
+
+def log_now(kind: str, contact_id: int, channel: str) -> None:
+    try:
+        logged = logbook.log_step(get_db(), kind, contact_id, channel=channel, today=today())
+    except WarmLeadsError as exc:
+        flash(str(exc), kind="warning")
+    else:
+        flash(logged.message, undo=logged.event_ids)
+
+
+def due_row(name: str, row: dict) -> None:
+    """One person on a due list: who, why, how warm, and the step to log right here."""
+    with st.container(border=True):
+        who, why = st.columns([2, 3], gap="medium")
+        with who:
+            contact_link(row["id"], row["full_name"], bold=True)
+            place = " · ".join(p for p in (row["title"], row["company"]) if p)
+            if place:
+                st.caption(escape_markdown(place))
+        with why:
+            st.markdown(escape_markdown(why_due(row, day)))
+            intro = warm_intro(row["referrer_name"], row["may_use_name"])
+            if intro:
+                warm = ":material/local_fire_department: " if row["may_use_name"] else ""
+                st.caption(warm + escape_markdown(intro))
+            actions = st.container(horizontal=True, vertical_alignment="center")
+            params = {"contact": str(row["id"])}
+            if name == "to_contact":
+                actions.page_link(
+                    "pages/log.py",
+                    label="Log conversation",
+                    icon=":material/edit_note:",
+                    query_params={**params, "step": "conversation"},
+                )
+                return
+            kind, label, channel = QUICK[name]
+            actions.button(
+                label,
+                key=f"quick_{name}_{row['id']}",
+                icon=":material/check:",
+                help=f"Logs a {label.lower()} by email, dated today.",
+                on_click=log_now,
+                args=(kind, row["id"], channel),
+            )
+            actions.page_link(
+                "pages/log.py",
+                label="Another date or notes",
+                icon=":material/edit_calendar:",
+                query_params={**params, "step": kind},
+            )
+
+
+require_writable()
+day = today()
+if query(count_contacts) == 0:
+    show_flash()
+    welcome()
+    st.stop()
+
 st.title("Today")
-st.info("This page is being built.")
+st.caption(f"{human_date(day)} — what the method asks of you today.")
+show_flash(undo)
+
+rows, counts = query(due_page, day, {name: current_page(name) for name in TODAY_LISTS})
+for column, name in zip(st.columns(4), TODAY_LISTS, strict=True):
+    column.metric(METRIC_LABELS[name], f"{counts[name]:,}", border=True)
+
+if not any(counts.values()):
+    st.success("Nothing is due today. Add new targets or log a conversation to keep going.")
+
+for name in TODAY_LISTS:
+    if not counts[name]:
+        continue
+    st.subheader(f"{LIST_TITLES[name]} · {counts[name]:,}", anchor=name)
+    st.caption(LIST_HINTS[name])
+    for row in (r for r in rows if r["list"] == name):
+        due_row(name, row)
+    pager(name, counts[name], PAGE_SIZE)

@@ -1,0 +1,113 @@
+"""Time the daily pages at 100,000 contacts / 1,000,000 events: each page's AppTest run and a
+conversation-form submit, median of 5. Targets: a page ≤ 1 s, a submit ≤ 0.5 s.
+
+    python -m bench.bench_pages [--contacts N] [--events M] [--repeat R]
+
+"cold" runs clear the query cache first (what the first view after a write costs);
+"warm" runs reuse it (revisiting a page with nothing new written). The connection is
+cached in both, as in the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from bench.common import demo_file, median_seconds, peak_rss_mb
+from lib.db import open_database
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGE_TARGET = 1.0
+SUBMIT_TARGET = 0.5
+
+
+def busiest_contact(path: Path) -> int:
+    """The contact with the most logged steps (the heaviest contact view)."""
+    db = open_database(path)
+    try:
+        return int(
+            db.scalar("SELECT contact_id FROM events GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+        )
+    finally:
+        db.close()
+
+
+def page_run(page: str, params: dict[str, str], *, cold: bool) -> None:
+    if cold:
+        st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+
+
+def conversation_submit(contact_id: int, repeat: int) -> float:
+    """Median time from clicking "Log conversation" (two referrals) to the page shown again."""
+    timings = []
+    for number in range(repeat):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["contact"] = str(contact_id)
+        at.switch_page("pages/log.py").run()
+        for row, name in ((1, f"Bench Referral {number}a"), (2, f"Bench Referral {number}b")):
+            next(w for w in at.text_input if w.label == f"Referral {row}: name").input(name)
+        next(w for w in at.checkbox if w.label == "Thanked them at the time").check()
+        submit = next(b for b in at.button if b.label == "Log conversation")
+
+        def click(button=submit, test=at) -> None:
+            button.click()
+            test.run()
+            assert not test.exception, test.exception
+            assert test.success, "the submit did not confirm"
+
+        timings.append(median_seconds(click, repeat=1))
+    return sorted(timings)[len(timings) // 2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    source, built = demo_file(args.contacts, args.events)
+    if not math.isnan(built):  # NaN: the file was already there
+        print(f"built {source.name} in {built:.1f} s")
+    work = Path(tempfile.mkdtemp(prefix="warmleads-bench-")) / "network.duckdb"
+    shutil.copy2(source, work)  # the submits write; keep the shared file pristine
+    os.environ["WARMLEADS_DB"] = str(work)
+    contact = str(busiest_contact(work))
+
+    cases = [
+        ("Today", "pages/today.py", {}),
+        ("Contacts (directory)", "pages/contacts.py", {}),
+        ("Contacts (one contact)", "pages/contacts.py", {"contact": contact}),
+        ("Log a step", "pages/log.py", {"contact": contact}),
+        ("Pitch coach", "pages/pitch.py", {"contact": contact}),
+    ]
+    print(f"{args.contacts:,} contacts / {args.events:,} events, median of {args.repeat}")
+    print(f"{'page':<26}{'cold':>9}{'warm':>9}   target ≤ {PAGE_TARGET:.1f} s")
+    page_run("pages/today.py", {}, cold=True)  # open the connection once, as the app does
+    for label, page, params in cases:
+        cold = median_seconds(lambda p=page, q=params: page_run(p, q, cold=True), args.repeat)
+        warm = median_seconds(lambda p=page, q=params: page_run(p, q, cold=False), args.repeat)
+        verdict = "ok" if cold <= PAGE_TARGET else "SLOW"
+        print(f"{label:<26}{cold:>8.3f}s{warm:>8.3f}s   {verdict}")
+    submit = conversation_submit(int(contact), args.repeat)
+    verdict = "ok" if submit <= SUBMIT_TARGET else "SLOW"
+    target = f"target ≤ {SUBMIT_TARGET:.1f} s"
+    print(f"{'conversation submit':<26}{submit:>8.3f}s{'':>9}   {target} {verdict}")
+    print(f"peak memory {peak_rss_mb():.0f} MB")
+    shutil.rmtree(work.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

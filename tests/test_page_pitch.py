@@ -1,0 +1,93 @@
+"""The Pitch coach page: timing and flags as you write, saving, and the filled-in templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lib.contacts import add_contact
+from lib.db import open_database
+from lib.demo import PITCH
+from lib.settings import get_setting
+from tests.pagekit import by_label, click, open_page, read_db, shown
+
+
+@pytest.fixture
+def ben(app_env: Path) -> int:
+    database = open_database(app_env)
+    ana = add_contact(database, {"full_name": "Ana Ruiz"})
+    contact = add_contact(
+        database,
+        {
+            "full_name": "Ben Okafor",
+            "email": "ben@atlas.example",
+            "referred_by": ana,
+            "may_use_name": True,
+        },
+    )
+    database.close()
+    return contact
+
+
+def pitch_box(at):
+    return by_label(at.text_area, "Your elevator pitch")
+
+
+def test_the_saved_pitch_is_timed(app_env: Path) -> None:
+    database = open_database(app_env)
+    from lib.pitch import save_pitch
+
+    save_pitch(database, PITCH)
+    database.close()
+    at = open_page("pages/pitch.py")
+    assert pitch_box(at).value == PITCH
+    assert {m.label: m.value for m in at.metric} == {"Words": "78", "Spoken time": "36 s"}
+    assert shown(at.success) == [
+        "Good: the right length, no “are you hiring?”, and it ends with a request."
+    ]
+
+
+def test_are_you_hiring_and_no_request_are_flagged_as_you_write(app_env: Path) -> None:
+    at = open_page("pages/pitch.py")
+    pitch_box(at).input("I'm a supply-chain analyst. Are you hiring?").run()
+    assert {m.label: m.value for m in at.metric} == {"Words": "7", "Spoken time": "3 s"}
+    assert shown(at.warning) == [
+        "Too short: add about 58 words — who you are, what you offer.",
+        "Drop “are you hiring?” — a “no” ends the conversation. Ask for their perspective "
+        "or for people to talk to instead.",
+        "End with a clear request: an informational interview, or “Who do you know that "
+        "might be helpful for me to get in touch with?”",
+    ]
+
+
+def test_saving_the_pitch_and_your_name(app_env: Path) -> None:
+    at = open_page("pages/pitch.py")
+    pitch_box(at).input("My pitch. Could we talk?")
+    by_label(at.text_input, "Your name, to sign the messages below").input("Sam Lee")
+    at = click(at, "Save pitch")
+    assert shown(at.success)[0] == "Saved your pitch."
+    database = read_db(app_env)
+    assert (get_setting(database, "pitch"), get_setting(database, "your_name")) == (
+        "My pitch. Could we talk?",
+        "Sam Lee",
+    )
+
+
+def test_a_pitch_too_long_to_save_writes_nothing(app_env: Path) -> None:
+    at = open_page("pages/pitch.py")
+    pitch_box(at).input("word " * 1001)
+    at = click(at, "Save pitch")
+    assert shown(at.error) == ["Pitch: is too long (5,004 characters; at most 5,000)"]
+    assert get_setting(read_db(app_env), "pitch") is None
+
+
+def test_templates_use_the_contacts_and_referrers_names(app_env: Path, ben: int) -> None:
+    at = open_page("pages/pitch.py", contact=ben)
+    bodies = [code.value for code in at.code]
+    assert len(bodies) == 4
+    assert bodies[0].startswith("Thank you, Ben — this has been really helpful.")
+    assert bodies[1].startswith("Hi Ben, this is [your name]. Ana Ruiz suggested I get in touch")
+    links = [button.proto.url for button in at.get("link_button")]
+    assert len(links) == 2
+    assert all(link.startswith("mailto:ben@atlas.example?subject=") for link in links)

@@ -1,0 +1,154 @@
+"""The Today page: counts and due lists as of today, warm intros, and one-click steps."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from lib.contacts import add_contact
+from lib.db import open_database
+from lib.demo import load_demo
+from lib.due import TODAY_LISTS
+from lib.events import log_event
+from lib.stats import due_lists
+from tests.pagekit import click, open_page, read_db, shown
+
+TITLES = ["To contact", "To thank", "Follow-ups due", "Overdue"]
+
+
+@pytest.fixture
+def demo_app(app_env: Path) -> Path:
+    database = open_database(app_env)
+    load_demo(database)
+    database.close()
+    return app_env
+
+
+@pytest.fixture
+def small_app(app_env: Path) -> dict[str, int]:
+    """Ana (talked 30 days ago, owes a thank-you) and Ben, her warm referral."""
+    database = open_database(app_env)
+    today = date.today()
+    ana = add_contact(
+        database,
+        {"full_name": "Ana Ruiz", "company": "Kestrel", "identified_on": today - timedelta(40)},
+    )
+    log_event(
+        database, {"contact_id": ana, "kind": "contacted", "occurred_on": today - timedelta(30)}
+    )
+    ben = add_contact(
+        database,
+        {
+            "full_name": "Ben Okafor",
+            "title": "CFO",
+            "referred_by": ana,
+            "may_use_name": True,
+            "identified_on": today - timedelta(30),
+        },
+    )
+    database.close()
+    return {"ana": ana, "ben": ben}
+
+
+def test_an_empty_database_greets_with_the_three_ways_to_start(app_env: Path) -> None:
+    at = open_page("pages/today.py")
+    assert at.title[0].value == "Welcome to Warm Leads"
+    links = {link.value: (link.proto.page, link.proto.query_string) for link in at.get("page_link")}
+    assert links == {"Add a target": ("contacts", "add=1"), "Import your contacts": ("data", "")}
+    assert [b.label for b in at.button] == ["Load the demo network"]
+
+
+def test_loading_the_demo_fills_today(app_env: Path) -> None:
+    at = click(open_page("pages/today.py"), "Load the demo network")
+    assert at.title[0].value == "Today"
+    assert shown(at.success)[0].startswith("Loaded the demo network: 50 people and ")
+    database = read_db(app_env)
+    assert database.scalar("SELECT count(*) FROM contacts") == 50
+
+
+def test_counts_are_the_spec_due_lists_as_of_today(demo_app: Path) -> None:
+    at = open_page("pages/today.py")
+    expected = due_lists(read_db(demo_app), date.today())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {t: f"{len(expected[n]):,}" for t, n in zip(TITLES, TODAY_LISTS, strict=True)}
+
+
+def test_rows_say_who_why_and_the_warm_intro(small_app: dict[str, int]) -> None:
+    at = open_page("pages/today.py")
+    assert [s.value for s in at.subheader] == [
+        "To contact · 1",
+        "Thank-you pending · 1",
+        "Follow-ups overdue · 1",
+    ]
+    texts = shown(at.markdown)
+    assert "Referred 30 days ago — not contacted yet" in texts
+    assert "Talked with you and gave you a referral 30 days ago — no thank-you since" in texts
+    assert "Last touch 30 days ago — 2 days past 4 weeks" in texts
+    captions = shown(at.caption)
+    assert (
+        ":material/local_fire_department: “Ana Ruiz suggested I get in touch” — "
+        "you may use their name" in captions
+    )
+    assert "CFO" in captions
+    log_links = [
+        (link.proto.page, link.proto.query_string)
+        for link in at.get("page_link")
+        if link.value == "Log conversation"
+    ]
+    assert log_links == [("log", f"contact={small_app['ben']}&step=conversation")]
+
+
+def test_thank_you_sent_logs_one_thank_you_today_and_leaves_the_list(
+    small_app: dict[str, int], app_env: Path
+) -> None:
+    at = click(open_page("pages/today.py"), "Thank-you sent")
+    today = date.today()
+    assert shown(at.success) == [
+        f"Logged: thank-you sent to Ana Ruiz on {today:%a} {today.day} {today:%b %Y} by email."
+    ]
+    rows = (
+        read_db(app_env)
+        .execute(
+            "SELECT contact_id, kind, occurred_on, channel FROM events WHERE kind = 'thank_you'"
+        )
+        .fetchall()
+    )
+    assert rows == [(small_app["ana"], "thank_you", today, "email")]
+    assert "Thank-you pending · 1" not in [s.value for s in at.subheader]
+    assert {m.label: m.value for m in at.metric}["To thank"] == "0"
+
+
+def test_undo_removes_the_step_just_logged(small_app: dict[str, int], app_env: Path) -> None:
+    at = click(click(open_page("pages/today.py"), "Thank-you sent"), "Undo")
+    assert shown(at.info) == ["Undone: the step was removed."]
+    database = read_db(app_env)
+    assert database.scalar("SELECT count(*) FROM events WHERE kind = 'thank_you'") == 0
+    assert {m.label: m.value for m in at.metric}["To thank"] == "1"
+
+
+def test_follow_up_sent_logs_a_follow_up(small_app: dict[str, int], app_env: Path) -> None:
+    at = click(open_page("pages/today.py"), "Follow-up sent")
+    assert {m.label: m.value for m in at.metric}["Overdue"] == "0"
+    rows = read_db(app_env).execute("SELECT contact_id, kind FROM events ORDER BY id").fetchall()
+    assert rows == [(small_app["ana"], "contacted"), (small_app["ana"], "follow_up")]
+
+
+def test_long_lists_are_paged_five_at_a_time(app_env: Path) -> None:
+    database = open_database(app_env)
+    for number in range(7):
+        add_contact(
+            database,
+            {
+                "full_name": f"Target {number}",
+                "identified_on": date.today() - timedelta(20 - number),
+            },
+        )
+    database.close()
+    at = open_page("pages/today.py")
+    names = [link.value for link in at.get("page_link") if "Target" in link.value]
+    assert names == [f"**Target {n}**" for n in range(5)]
+    at.get("pagination")[0].set_value(2).run()
+    names = [link.value for link in at.get("page_link") if "Target" in link.value]
+    assert names == ["**Target 5**", "**Target 6**"]
