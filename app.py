@@ -4,25 +4,35 @@ import streamlit as st
 
 from lib.ui import app_mode, protect_shared_view, read_only_banner
 
-st.set_page_config(page_title="Warm Leads", page_icon=":material/handshake:", layout="wide")
+st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
 mode = app_mode()
-# Material icons ship with Streamlit; emoji would need a font the machine may lack.
+
+# Page scripts live in pages/work/ and pages/review/, not directly in pages/: Streamlit 1.67
+# treats *.py files directly in pages/ as old-style pages, and a fresh server's first visit to
+# a bookmarked /dashboard would then run that file without this routing (or read-only mode).
+# Navigation icons are Streamlit's bundled Material icons (emoji need a font the machine may
+# lack); the tab icon stays an emoji: a Material one there is fetched from Google's servers.
 
 # Pages that write: never listed in read-only mode.
 working = [
-    st.Page("pages/today.py", title="Today", icon=":material/today:", default=not mode.read_only),
-    st.Page("pages/contacts.py", title="Contacts", icon=":material/group:"),
-    st.Page("pages/log.py", title="Log a step", icon=":material/edit_note:"),
-    st.Page("pages/pitch.py", title="Pitch coach", icon=":material/record_voice_over:"),
-    st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
+    st.Page(
+        "pages/work/today.py", title="Today", icon=":material/today:", default=not mode.read_only
+    ),
+    st.Page("pages/work/contacts.py", title="Contacts", icon=":material/group:"),
+    st.Page("pages/work/log.py", title="Log a step", icon=":material/edit_note:"),
+    st.Page("pages/work/pitch.py", title="Pitch coach", icon=":material/record_voice_over:"),
+    st.Page("pages/work/data.py", title="Import & export", icon=":material/import_export:"),
 ]
 # Pages that only read: the whole read-only view.
 review = [
     st.Page(
-        "pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=mode.read_only
+        "pages/review/dashboard.py",
+        title="Dashboard",
+        icon=":material/dashboard:",
+        default=mode.read_only,
     ),
-    st.Page("pages/weekly.py", title="Weekly review", icon=":material/calendar_month:"),
-    st.Page("pages/network.py", title="Network", icon=":material/hub:"),
+    st.Page("pages/review/weekly.py", title="Weekly review", icon=":material/calendar_month:"),
+    st.Page("pages/review/network.py", title="Network", icon=":material/hub:"),
 ]
 if mode.read_only:
     protect_shared_view()

@@ -21,9 +21,9 @@ from bench.common import demo_file, median_seconds, peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
-    "Dashboard": ROOT / "pages" / "dashboard.py",
-    "Weekly review": ROOT / "pages" / "weekly.py",
-    "Network": ROOT / "pages" / "network.py",
+    "Dashboard": ROOT / "pages" / "review" / "dashboard.py",
+    "Weekly review": ROOT / "pages" / "review" / "weekly.py",
+    "Network": ROOT / "pages" / "review" / "network.py",
 }
 
 

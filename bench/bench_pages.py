@@ -55,7 +55,7 @@ def conversation_submit(contact_id: int, repeat: int) -> float:
     for number in range(repeat):
         at = AppTest.from_file(APP, default_timeout=120)
         at.query_params["contact"] = str(contact_id)
-        at.switch_page("pages/log.py").run()
+        at.switch_page("pages/work/log.py").run()
         for row, name in ((1, f"Bench Referral {number}a"), (2, f"Bench Referral {number}b")):
             next(w for w in at.text_input if w.label == f"Referral {row}: name").input(name)
         next(w for w in at.checkbox if w.label == "Thanked them at the time").check()
@@ -87,15 +87,15 @@ def main() -> None:
     contact = str(busiest_contact(work))
 
     cases = [
-        ("Today", "pages/today.py", {}),
-        ("Contacts (directory)", "pages/contacts.py", {}),
-        ("Contacts (one contact)", "pages/contacts.py", {"contact": contact}),
-        ("Log a step", "pages/log.py", {"contact": contact}),
-        ("Pitch coach", "pages/pitch.py", {"contact": contact}),
+        ("Today", "pages/work/today.py", {}),
+        ("Contacts (directory)", "pages/work/contacts.py", {}),
+        ("Contacts (one contact)", "pages/work/contacts.py", {"contact": contact}),
+        ("Log a step", "pages/work/log.py", {"contact": contact}),
+        ("Pitch coach", "pages/work/pitch.py", {"contact": contact}),
     ]
     print(f"{args.contacts:,} contacts / {args.events:,} events, median of {args.repeat}")
     print(f"{'page':<26}{'cold':>9}{'warm':>9}   target ≤ {PAGE_TARGET:.1f} s")
-    page_run("pages/today.py", {}, cold=True)  # open the connection once, as the app does
+    page_run("pages/work/today.py", {}, cold=True)  # open the connection once, as the app does
     for label, page, params in cases:
         cold = median_seconds(lambda p=page, q=params: page_run(p, q, cold=True), args.repeat)
         warm = median_seconds(lambda p=page, q=params: page_run(p, q, cold=False), args.repeat)

@@ -390,7 +390,7 @@ def contact_link(
     """A link to a contact's own view on the Contacts page."""
     label = escape_markdown(name)
     st.page_link(
-        "pages/contacts.py",
+        "pages/work/contacts.py",
         label=f"**{label}**" if bold else label,
         icon=icon,
         query_params={"contact": str(contact_id)},
@@ -458,7 +458,7 @@ def welcome() -> None:
         st.subheader("Add a first target")
         st.caption("Someone from an association meeting, a mixer, LinkedIn or a referral.")
         st.page_link(
-            "pages/contacts.py",
+            "pages/work/contacts.py",
             label="Add a target",
             icon=":material/person_add:",
             query_params={"add": "1"},
@@ -466,7 +466,9 @@ def welcome() -> None:
     with upload:
         st.subheader("Import a file")
         st.caption("Your LinkedIn connections, Google contacts, a vCard or a CSV file.")
-        st.page_link("pages/data.py", label="Import your contacts", icon=":material/upload_file:")
+        st.page_link(
+            "pages/work/data.py", label="Import your contacts", icon=":material/upload_file:"
+        )
     with demo:
         st.subheader("Explore the demo")
         st.caption("A sample network of 50 people, to see every step before adding your own.")

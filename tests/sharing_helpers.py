@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 # The whole read-only view: every page app.py lists in read-only mode.
-REVIEW_PAGES = ["pages/dashboard.py", "pages/weekly.py", "pages/network.py"]
+REVIEW_PAGES = ["pages/review/dashboard.py", "pages/review/weekly.py", "pages/review/network.py"]
 
 
 def run_page(page: str) -> AppTest:

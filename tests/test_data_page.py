@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def data_page(tab: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("pages/work/data.py").run()
     if tab is not None:  # only the open tab runs
         at.session_state["data_tab"] = tab
         at.run()

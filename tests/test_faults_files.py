@@ -138,7 +138,7 @@ def test_cli_refuses_a_file_from_a_newer_warm_leads(tmp_path: Path) -> None:
 def run_dashboard() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/dashboard.py").run()
+    at.switch_page("pages/review/dashboard.py").run()
     return at
 
 

@@ -50,7 +50,7 @@ def table_names(at) -> list[str]:
 
 
 def test_adding_a_target_writes_exactly_that_row_and_clears_the_form(app_env: Path) -> None:
-    at = open_page("pages/contacts.py", add=1)
+    at = open_page("pages/work/contacts.py", add=1)
     fill_add_form(
         at,
         full_name="  Chloé Martin ",
@@ -85,7 +85,7 @@ def test_adding_a_target_writes_exactly_that_row_and_clears_the_form(app_env: Pa
 def test_adding_a_warm_referral_links_it_to_its_referrer(
     app_env: Path, people: dict[str, int]
 ) -> None:
-    at = open_page("pages/contacts.py", add=1)
+    at = open_page("pages/work/contacts.py", add=1)
     at = pick_contact(at, people["ana"], "Referred by")
     by_label(at.checkbox, "They said I may use their name (a warm referral)").check()
     at = click(fill_add_form(at, full_name="Dev Rao"), "Add target")
@@ -113,14 +113,14 @@ def test_adding_a_warm_referral_links_it_to_its_referrer(
 def test_bad_input_writes_nothing_and_says_why_at_the_field(
     app_env: Path, values: dict[str, str], message: str
 ) -> None:
-    at = click(fill_add_form(open_page("pages/contacts.py", add=1), **values), "Add target")
+    at = click(fill_add_form(open_page("pages/work/contacts.py", add=1), **values), "Add target")
     assert shown(at.error) == [message]
     assert contact_rows(app_env) == []
     assert at.success == []
 
 
 def test_search_and_filters_narrow_the_table(app_env: Path, people: dict[str, int]) -> None:
-    at = open_page("pages/contacts.py")
+    at = open_page("pages/work/contacts.py")
     assert table_names(at) == ["Ana Ruiz", "Ben Okafor"]
     by_label(at.text_input, "Search").input("kestrel").run()
     assert table_names(at) == ["Ana Ruiz"]
@@ -136,7 +136,7 @@ def test_search_and_filters_narrow_the_table(app_env: Path, people: dict[str, in
 def test_a_contacts_view_shows_details_timeline_chain_and_next_step(
     app_env: Path, people: dict[str, int]
 ) -> None:
-    at = open_page("pages/contacts.py", contact=people["ana"])
+    at = open_page("pages/work/contacts.py", contact=people["ana"])
     assert at.title[0].value == "Ana Ruiz"
     timeline = at.dataframe[0].value
     assert list(timeline["Step"]) == [
@@ -147,7 +147,7 @@ def test_a_contacts_view_shows_details_timeline_chain_and_next_step(
     assert "Send a thank-you" in " ".join(shown(at.markdown))
     referred = at.dataframe[1].value
     assert list(referred["Name"]) == ["Ben Okafor"]
-    ben = open_page("pages/contacts.py", contact=people["ben"])
+    ben = open_page("pages/work/contacts.py", contact=people["ben"])
     # Ana is linked from Ben's details and from his referral chain.
     links = [link.value for link in ben.get("page_link") if link.value == "Ana Ruiz"]
     assert links == ["Ana Ruiz", "Ana Ruiz"]
@@ -157,18 +157,18 @@ def test_user_text_is_never_markup(app_env: Path) -> None:
     database = open_database(app_env)
     nasty = add_contact(database, {"full_name": "**Bold** [x](javascript:alert(1)) <b>"})
     database.close()
-    at = open_page("pages/contacts.py", contact=nasty)
+    at = open_page("pages/work/contacts.py", contact=nasty)
     assert at.title[0].value == escape_markdown("**Bold** [x](javascript:alert(1)) <b>")
     assert shown(at.title) == ["**Bold** [x](javascript:alert(1)) <b>"]
 
 
 def test_an_unknown_contact_says_so(app_env: Path) -> None:
-    at = open_page("pages/contacts.py", contact=999)
+    at = open_page("pages/work/contacts.py", contact=999)
     assert shown(at.warning) == ["There is no contact #999 (it may have been deleted)."]
 
 
 def test_editing_saves_only_valid_changes(app_env: Path, people: dict[str, int]) -> None:
-    at = open_page("pages/contacts.py", contact=people["ana"])
+    at = open_page("pages/work/contacts.py", contact=people["ana"])
     by_label(at.text_input, "Email").input("not-an-email")
     at = click(at, "Save changes")
     assert shown(at.error) == ["Email: 'not-an-email' is not an email address"]
@@ -181,7 +181,7 @@ def test_editing_saves_only_valid_changes(app_env: Path, people: dict[str, int])
 
 
 def test_a_referral_loop_is_refused(app_env: Path, people: dict[str, int]) -> None:
-    at = open_page("pages/contacts.py", contact=people["ana"])
+    at = open_page("pages/work/contacts.py", contact=people["ana"])
     at = pick_contact(at, people["ben"], "Referred by")
     at = click(at, "Save changes")
     assert shown(at.error) == [
@@ -191,7 +191,7 @@ def test_a_referral_loop_is_refused(app_env: Path, people: dict[str, int]) -> No
 
 
 def test_archive_and_unarchive(app_env: Path, people: dict[str, int]) -> None:
-    at = click(open_page("pages/contacts.py", contact=people["ben"]), "Archive")
+    at = click(open_page("pages/work/contacts.py", contact=people["ben"]), "Archive")
     assert shown(at.success) == [
         "Archived Ben Okafor: hidden from the due lists, kept in your history."
     ]
@@ -205,7 +205,7 @@ def test_archive_and_unarchive(app_env: Path, people: dict[str, int]) -> None:
 def test_deleting_a_referrer_asks_first_and_keeps_the_people_they_referred(
     app_env: Path, people: dict[str, int]
 ) -> None:
-    at = click(open_page("pages/contacts.py", contact=people["ana"]), "Delete…")
+    at = click(open_page("pages/work/contacts.py", contact=people["ana"]), "Delete…")
     assert shown(at.warning) == [
         "Delete **Ana Ruiz** and their 1 logged step? This cannot be undone. "
         "The 1 person they referred stays, without a referrer."
@@ -222,7 +222,7 @@ def test_deleting_a_referrer_asks_first_and_keeps_the_people_they_referred(
 
 
 def test_editing_can_remove_the_referrer(app_env: Path, people: dict[str, int]) -> None:
-    at = open_page("pages/contacts.py", contact=people["ben"])
+    at = open_page("pages/work/contacts.py", contact=people["ben"])
     assert by_label(at.selectbox, "Referred by").value == people["ana"]
     at = click(pick_contact(at, 0, "Referred by"), "Save changes")  # 0: "Nobody"
     assert shown(at.success) == ["Saved Ben Okafor."]
@@ -234,7 +234,7 @@ def test_a_new_search_starts_on_the_first_page(app_env: Path) -> None:
     for number in range(30):
         add_contact(database, {"full_name": f"Person {number:02d}"})
     database.close()
-    at = open_page("pages/contacts.py")
+    at = open_page("pages/work/contacts.py")
     assert shown(at.caption)[0] == "30 contacts — showing 1–25. Click a row to open it."
     at.get("pagination")[0].set_value(2).run()
     assert table_names(at) == [f"Person {n}" for n in range(25, 30)]

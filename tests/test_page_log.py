@@ -41,7 +41,7 @@ def choose_step(at, step: str):
 
 
 def test_a_conversation_with_two_referrals_creates_both_referrals(app_env: Path, ana: int) -> None:
-    at = open_page("pages/log.py", contact=ana)
+    at = open_page("pages/work/log.py", contact=ana)
     by_label(at.checkbox, "It was an informational interview").check()
     by_label(at.text_input, "Referral 1: name").input("Ben Okafor")
     by_label(at.text_input, "Referral 1: company").input("Atlas Freight")
@@ -79,7 +79,7 @@ def test_a_conversation_with_two_referrals_creates_both_referrals(app_env: Path,
 
 
 def test_a_backfilled_conversation_keeps_its_date(app_env: Path, ana: int) -> None:
-    at = open_page("pages/log.py", contact=ana)
+    at = open_page("pages/work/log.py", contact=ana)
     earlier = date.today() - timedelta(days=9)
     by_label(at.date_input, "Date").set_value(earlier)
     by_label(at.selectbox, "Channel").set_value("in_person")
@@ -100,7 +100,7 @@ def test_a_backfilled_conversation_keeps_its_date(app_env: Path, ana: int) -> No
 def test_a_bad_conversation_writes_nothing(
     app_env: Path, ana: int, fill: dict, message: str
 ) -> None:
-    at = open_page("pages/log.py", **({} if "contact" in fill else {"contact": ana}))
+    at = open_page("pages/work/log.py", **({} if "contact" in fill else {"contact": ana}))
     if "referral" in fill:
         by_label(at.text_input, "Referral 1: name").input(fill["referral"])
     if "company_only" in fill:
@@ -116,7 +116,7 @@ def test_a_bad_conversation_writes_nothing(
 def test_more_referral_rows_writes_nothing_and_keeps_what_was_typed(
     app_env: Path, ana: int
 ) -> None:
-    at = open_page("pages/log.py", contact=ana)
+    at = open_page("pages/work/log.py", contact=ana)
     by_label(at.text_input, "Referral 1: name").input("Ben Okafor")
     at = click(at, "More referral rows")
     assert by_label(at.text_input, "Referral 6: name").value == ""
@@ -125,13 +125,13 @@ def test_more_referral_rows_writes_nothing_and_keeps_what_was_typed(
 
 
 def test_picking_a_contact_puts_it_in_the_link(app_env: Path, ana: int) -> None:
-    at = pick_contact(open_page("pages/log.py"), ana)
+    at = pick_contact(open_page("pages/work/log.py"), ana)
     assert at.query_params["contact"] == str(ana)
     assert "Ana Ruiz — Targeted. Next: make contact and deliver your pitch." in shown(at.caption)
 
 
 def test_a_thank_you_note(app_env: Path, ana: int) -> None:
-    at = choose_step(open_page("pages/log.py", contact=ana), "thank_you")
+    at = choose_step(open_page("pages/work/log.py", contact=ana), "thank_you")
     by_label(at.text_area, "Notes").input("Emailed after the call")
     at = click(at, "Log thank-you note")
     rows = read_db(app_env).execute("SELECT kind, channel, notes FROM events").fetchall()
@@ -148,7 +148,7 @@ def test_a_follow_up_too_soon_warns_and_is_still_logged(app_env: Path, ana: int)
         {"contact_id": ana, "kind": "contacted", "occurred_on": date.today() - timedelta(days=5)},
     )
     database.close()
-    at = choose_step(open_page("pages/log.py", contact=ana), "follow_up")
+    at = choose_step(open_page("pages/work/log.py", contact=ana), "follow_up")
     expected = (
         "too soon — could become a nuisance: only 5 days since the last touch "
         "(every 21–28 days is the rhythm)"
@@ -174,7 +174,7 @@ def test_a_follow_up_too_soon_warns_and_is_still_logged(app_env: Path, ana: int)
 def test_an_opportunity_or_note_needs_words(
     app_env: Path, ana: int, step: str, label: str, button: str, message: str
 ) -> None:
-    at = click(choose_step(open_page("pages/log.py", contact=ana), step), button)
+    at = click(choose_step(open_page("pages/work/log.py", contact=ana), step), button)
     assert shown(at.error) == [message]
     assert counts(app_env) == (1, 0)
     by_label(at.text_area, label).input("Planning role at Atlas, ask for Dev")
@@ -184,13 +184,13 @@ def test_an_opportunity_or_note_needs_words(
 
 
 def test_the_step_comes_from_the_link(app_env: Path, ana: int) -> None:
-    at = open_page("pages/log.py", contact=ana, step="follow_up")
+    at = open_page("pages/work/log.py", contact=ana, step="follow_up")
     assert at.segmented_control[0].value == "follow_up"
     assert [b.label for b in at.button] == ["Log follow-up"]
 
 
 def test_an_empty_database_sends_you_to_add_a_target(app_env: Path) -> None:
-    at = open_page("pages/log.py")
+    at = open_page("pages/work/log.py")
     assert shown(at.info) == ["Nobody to log a step for yet: add your first target."]
 
 
@@ -200,7 +200,9 @@ def test_a_writing_page_run_in_a_read_only_view_writes_nothing_and_says_so(
 ) -> None:
     monkeypatch.setenv("WARMLEADS_READ_ONLY", "1")
     # Run the page on its own, as Streamlit does for a deep link before app.py has run once.
-    at = AppTest.from_file(str(Path(APP).parent / "pages" / f"{page}.py"), default_timeout=60)
+    at = AppTest.from_file(
+        str(Path(APP).parent / "pages" / "work" / f"{page}.py"), default_timeout=60
+    )
     at.run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Read-only view"]
@@ -208,11 +210,11 @@ def test_a_writing_page_run_in_a_read_only_view_writes_nothing_and_says_so(
 
 
 def test_today_reflects_a_logged_conversation_on_the_next_run(app_env: Path, ana: int) -> None:
-    at = open_page("pages/log.py", contact=ana)
+    at = open_page("pages/work/log.py", contact=ana)
     by_label(at.text_input, "Referral 1: name").input("Ben Okafor")
     at.checkbox(key="conversation_0_r1w").check()
     click(at, "Log conversation")
-    at.switch_page("pages/today.py").run()
+    at.switch_page("pages/work/today.py").run()
     assert {m.label: m.value for m in at.metric} == {
         "To contact": "1",  # Ben; Ana is contacted now
         "To thank": "1",  # Ana: not thanked at the time

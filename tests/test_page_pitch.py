@@ -40,7 +40,7 @@ def test_the_saved_pitch_is_timed(app_env: Path) -> None:
 
     save_pitch(database, PITCH)
     database.close()
-    at = open_page("pages/pitch.py")
+    at = open_page("pages/work/pitch.py")
     assert pitch_box(at).value == PITCH
     assert {m.label: m.value for m in at.metric} == {"Words": "78", "Spoken time": "36 s"}
     assert shown(at.success) == [
@@ -49,7 +49,7 @@ def test_the_saved_pitch_is_timed(app_env: Path) -> None:
 
 
 def test_are_you_hiring_and_no_request_are_flagged_as_you_write(app_env: Path) -> None:
-    at = open_page("pages/pitch.py")
+    at = open_page("pages/work/pitch.py")
     pitch_box(at).input("I'm a supply-chain analyst. Are you hiring?").run()
     assert {m.label: m.value for m in at.metric} == {"Words": "7", "Spoken time": "3 s"}
     assert shown(at.warning) == [
@@ -62,7 +62,7 @@ def test_are_you_hiring_and_no_request_are_flagged_as_you_write(app_env: Path) -
 
 
 def test_saving_the_pitch_and_your_name(app_env: Path) -> None:
-    at = open_page("pages/pitch.py")
+    at = open_page("pages/work/pitch.py")
     pitch_box(at).input("My pitch. Could we talk?")
     by_label(at.text_input, "Your name, to sign the messages below").input("Sam Lee")
     at = click(at, "Save pitch")
@@ -75,7 +75,7 @@ def test_saving_the_pitch_and_your_name(app_env: Path) -> None:
 
 
 def test_a_pitch_too_long_to_save_writes_nothing(app_env: Path) -> None:
-    at = open_page("pages/pitch.py")
+    at = open_page("pages/work/pitch.py")
     pitch_box(at).input("word " * 1001)
     at = click(at, "Save pitch")
     assert shown(at.error) == ["Pitch: is too long (5,004 characters; at most 5,000)"]
@@ -83,7 +83,7 @@ def test_a_pitch_too_long_to_save_writes_nothing(app_env: Path) -> None:
 
 
 def test_templates_use_the_contacts_and_referrers_names(app_env: Path, ben: int) -> None:
-    at = open_page("pages/pitch.py", contact=ben)
+    at = open_page("pages/work/pitch.py", contact=ben)
     bodies = [code.value for code in at.code]
     assert len(bodies) == 4
     assert bodies[0].startswith("Thank you, Ben — this has been really helpful.")

@@ -53,7 +53,7 @@ def small_app(app_env: Path) -> dict[str, int]:
 
 
 def test_an_empty_database_greets_with_the_three_ways_to_start(app_env: Path) -> None:
-    at = open_page("pages/today.py")
+    at = open_page("pages/work/today.py")
     assert at.title[0].value == "Welcome to Warm Leads"
     links = {link.value: (link.proto.page, link.proto.query_string) for link in at.get("page_link")}
     assert links == {"Add a target": ("contacts", "add=1"), "Import your contacts": ("data", "")}
@@ -61,7 +61,7 @@ def test_an_empty_database_greets_with_the_three_ways_to_start(app_env: Path) ->
 
 
 def test_loading_the_demo_fills_today(app_env: Path) -> None:
-    at = click(open_page("pages/today.py"), "Load the demo network")
+    at = click(open_page("pages/work/today.py"), "Load the demo network")
     assert at.title[0].value == "Today"
     assert shown(at.success)[0].startswith("Loaded the demo network: 50 people and ")
     database = read_db(app_env)
@@ -69,14 +69,14 @@ def test_loading_the_demo_fills_today(app_env: Path) -> None:
 
 
 def test_counts_are_the_spec_due_lists_as_of_today(demo_app: Path) -> None:
-    at = open_page("pages/today.py")
+    at = open_page("pages/work/today.py")
     expected = due_lists(read_db(demo_app), date.today())
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {t: f"{len(expected[n]):,}" for t, n in zip(TITLES, TODAY_LISTS, strict=True)}
 
 
 def test_rows_say_who_why_and_the_warm_intro(small_app: dict[str, int]) -> None:
-    at = open_page("pages/today.py")
+    at = open_page("pages/work/today.py")
     assert [s.value for s in at.subheader] == [
         "To contact · 1",
         "Thank-you pending · 1",
@@ -103,7 +103,7 @@ def test_rows_say_who_why_and_the_warm_intro(small_app: dict[str, int]) -> None:
 def test_thank_you_sent_logs_one_thank_you_today_and_leaves_the_list(
     small_app: dict[str, int], app_env: Path
 ) -> None:
-    at = click(open_page("pages/today.py"), "Thank-you sent")
+    at = click(open_page("pages/work/today.py"), "Thank-you sent")
     today = date.today()
     assert shown(at.success) == [
         f"Logged: thank-you sent to Ana Ruiz on {today:%a} {today.day} {today:%b %Y} by email."
@@ -121,7 +121,7 @@ def test_thank_you_sent_logs_one_thank_you_today_and_leaves_the_list(
 
 
 def test_undo_removes_the_step_just_logged(small_app: dict[str, int], app_env: Path) -> None:
-    at = click(click(open_page("pages/today.py"), "Thank-you sent"), "Undo")
+    at = click(click(open_page("pages/work/today.py"), "Thank-you sent"), "Undo")
     assert shown(at.info) == ["Undone: the step was removed."]
     database = read_db(app_env)
     assert database.scalar("SELECT count(*) FROM events WHERE kind = 'thank_you'") == 0
@@ -129,7 +129,7 @@ def test_undo_removes_the_step_just_logged(small_app: dict[str, int], app_env: P
 
 
 def test_follow_up_sent_logs_a_follow_up(small_app: dict[str, int], app_env: Path) -> None:
-    at = click(open_page("pages/today.py"), "Follow-up sent")
+    at = click(open_page("pages/work/today.py"), "Follow-up sent")
     assert {m.label: m.value for m in at.metric}["Overdue"] == "0"
     rows = read_db(app_env).execute("SELECT contact_id, kind FROM events ORDER BY id").fetchall()
     assert rows == [(small_app["ana"], "contacted"), (small_app["ana"], "follow_up")]
@@ -146,7 +146,7 @@ def test_long_lists_are_paged_five_at_a_time(app_env: Path) -> None:
             },
         )
     database.close()
-    at = open_page("pages/today.py")
+    at = open_page("pages/work/today.py")
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
     assert names == [f"**Target {n}**" for n in range(5)]
     at.get("pagination")[0].set_value(2).run()

@@ -12,21 +12,21 @@ from lib.demo import load_demo
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
-    "pages/today.py",
-    "pages/contacts.py",
-    "pages/log.py",
-    "pages/pitch.py",
-    "pages/data.py",
-    "pages/dashboard.py",
-    "pages/weekly.py",
-    "pages/network.py",
+    "pages/work/today.py",
+    "pages/work/contacts.py",
+    "pages/work/log.py",
+    "pages/work/pitch.py",
+    "pages/work/data.py",
+    "pages/review/dashboard.py",
+    "pages/review/weekly.py",
+    "pages/review/network.py",
 ]
 
 
 def run_page(page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    if page != "pages/today.py":
+    if page != "pages/work/today.py":
         at.switch_page(page).run()
     return at
 

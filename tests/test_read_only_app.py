@@ -58,7 +58,7 @@ def test_every_page_reads_the_snapshot_while_the_main_app_writes(
     at = run_page(page)
     assert not at.exception, at.exception
     assert at.title, f"{page} shows no title"
-    if page == "pages/dashboard.py":
+    if page == "pages/review/dashboard.py":
         assert banner(at).startswith("Read-only view — data as of ")
         assert funnel_counts(at)[0] == 51  # the 50 demo people and the one just added
     assert sha256(demo_file) == before
@@ -70,7 +70,7 @@ def test_every_page_reads_the_data_when_no_app_runs(demo_file: Path, page: str) 
     at = run_page(page)
     assert not at.exception, at.exception
     assert at.title, f"{page} shows no title"
-    if page == "pages/dashboard.py":
+    if page == "pages/review/dashboard.py":
         assert banner(at) is not None
         assert funnel_counts(at)[0] == 50
     assert sha256(demo_file) == before
@@ -79,7 +79,7 @@ def test_every_page_reads_the_data_when_no_app_runs(demo_file: Path, page: str) 
 def test_a_write_in_the_main_app_shows_after_the_next_rerun(
     demo_file: Path, writer: Writer
 ) -> None:
-    at = run_page("pages/dashboard.py")
+    at = run_page("pages/review/dashboard.py")
     assert funnel_counts(at)[0] == 50
     writer.add("Nadia New-Target")
     writer.send("wait")
@@ -89,7 +89,7 @@ def test_a_write_in_the_main_app_shows_after_the_next_rerun(
 
 
 def test_with_no_data_file_the_view_says_how_to_start(read_only_app: Path) -> None:
-    at = run_page("pages/dashboard.py")
+    at = run_page("pages/review/dashboard.py")
     assert not at.exception, at.exception
     assert at.title[0].value == "Warm Leads can't open your data"
     assert "no database at" in at.error[0].value
@@ -102,7 +102,7 @@ def test_a_writer_without_a_snapshot_gets_a_clear_wait_message(read_only_app: Pa
     (read_only_app.with_name("network.snapshot.duckdb")).unlink()
     raw = Writer(read_only_app, raw=True)  # holds the lock, publishes nothing
     try:
-        at = run_page("pages/dashboard.py")
+        at = run_page("pages/review/dashboard.py")
     finally:
         raw.stop()
     assert not at.exception, at.exception
@@ -129,6 +129,6 @@ def test_no_control_on_a_read_only_page_changes_the_data(
 
 
 def test_the_shared_view_hides_error_details_and_the_developer_menu(demo_file: Path) -> None:
-    run_page("pages/dashboard.py")
+    run_page("pages/review/dashboard.py")
     assert st.get_option("client.showErrorDetails") == "none"
     assert st.get_option("client.toolbarMode") == "viewer"

@@ -24,9 +24,9 @@ from lib.settings import GOAL_KEYS, GOAL_PRESETS
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-DASHBOARD = str(ROOT / "pages" / "dashboard.py")
-WEEKLY = str(ROOT / "pages" / "weekly.py")
-NETWORK = str(ROOT / "pages" / "network.py")
+DASHBOARD = str(ROOT / "pages" / "review" / "dashboard.py")
+WEEKLY = str(ROOT / "pages" / "review" / "weekly.py")
+NETWORK = str(ROOT / "pages" / "review" / "network.py")
 AS_OF = TODAY.isoformat()
 
 
@@ -212,7 +212,11 @@ def test_a_write_shows_on_the_next_rerun(demo_file: Path) -> None:
 
 def test_moving_between_the_review_pages_keeps_each_period_picker(demo_file: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
-    for page in ("pages/dashboard.py", "pages/network.py", "pages/dashboard.py"):
+    for page in (
+        "pages/review/dashboard.py",
+        "pages/review/network.py",
+        "pages/review/dashboard.py",
+    ):
         at.switch_page(page).run()
         assert not at.exception, f"{page}: {at.exception}"
         assert at.segmented_control[0].value == "all"

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from lib import report, stats
 from lib.db import open_database
 from lib.demo import load_demo
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 TODAY_ISO = "2026-11-25"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def offline_browser() -> Iterator[object]:
-    """Debian's Chromium through Playwright; in CI a missing browser is a failure."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium for the browser tests")
-        pytest.skip(f"{CHROMIUM} is not installed (browser tests run in CI)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -47,8 +27,9 @@ def report_file(tmp_path: Path) -> Path:
     return report.write_report(page, tmp_path / "report.html")
 
 
-def test_the_report_draws_its_charts_with_no_network(offline_browser, report_file: Path) -> None:
-    context = offline_browser.new_context(viewport={"width": 1100, "height": 900})
+def test_the_report_draws_its_charts_with_no_network(browser: Browser, report_file: Path) -> None:
+    # `browser` is Debian's Chromium, launched by tests/browser/conftest.py.
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
     context.set_offline(True)
     asked_for: list[str] = []
 

@@ -171,7 +171,7 @@ show_flash()
 if query(count_contacts) == 0:
     st.info("Nobody to log a step for yet: add your first target.")
     st.page_link(
-        "pages/contacts.py",
+        "pages/work/contacts.py",
         label="Add a target",
         icon=":material/person_add:",
         query_params={"add": "1"},

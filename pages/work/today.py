@@ -77,7 +77,7 @@ def due_row(name: str, row: dict) -> None:
             params = {"contact": str(row["id"])}
             if name == "to_contact":
                 actions.page_link(
-                    "pages/log.py",
+                    "pages/work/log.py",
                     label="Log conversation",
                     icon=":material/edit_note:",
                     query_params={**params, "step": "conversation"},
@@ -93,7 +93,7 @@ def due_row(name: str, row: dict) -> None:
                 args=(kind, row["id"], channel),
             )
             actions.page_link(
-                "pages/log.py",
+                "pages/work/log.py",
                 label="Another date or notes",
                 icon=":material/edit_calendar:",
                 query_params={**params, "step": kind},

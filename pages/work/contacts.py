@@ -321,10 +321,13 @@ def show_contact(contact_id: int) -> None:
         links = st.container(horizontal=True)
         params = {"contact": str(card["id"])}
         links.page_link(
-            "pages/log.py", label="Log a step", icon=":material/edit_note:", query_params=params
+            "pages/work/log.py",
+            label="Log a step",
+            icon=":material/edit_note:",
+            query_params=params,
         )
         links.page_link(
-            "pages/pitch.py",
+            "pages/work/pitch.py",
             label="Message templates",
             icon=":material/record_voice_over:",
             query_params=params,
