@@ -12,12 +12,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, TODAY
 
 from lib.cli import main
 from lib.db import open_database
 from lib.demo import load_demo
 from lib.stats import DUE_LISTS, WEEKLY_KINDS
+from tests.conftest import ROOT, TODAY
 
 
 def cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import TODAY
 
 from lib.contacts import (
     add_contact,
@@ -20,6 +19,7 @@ from lib.contacts import (
 from lib.db import Database
 from lib.errors import NotFoundError, ValidationError
 from lib.events import log_event
+from tests.conftest import TODAY
 
 
 def contact_rows(db: Database) -> list[tuple]:

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY
 
 from lib.contacts import get_contact
 from lib.db import Database, open_database
@@ -19,6 +18,7 @@ from lib.errors import ValidationError
 from lib.settings import get_setting
 from lib.stats import make_period, stats
 from lib.validation import clean_contact, clean_event
+from tests.conftest import ROOT, TODAY
 
 CONTACT_COLUMNS = (
     "id, full_name, company, title, email, phone, linkedin_url, notes, source, referred_by, "

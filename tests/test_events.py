@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import TODAY
 
 from lib.contacts import add_contact
 from lib.db import Database
 from lib.errors import NotFoundError, ValidationError
 from lib.events import Conversation, follow_up_warning, last_touch, log_conversation, log_event
+from tests.conftest import TODAY
 
 EVENT_ROWS = "SELECT id, contact_id, kind, occurred_on, channel, notes FROM events ORDER BY id"
 CONTACT_ROWS = (

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from conftest import TODAY
 from sharing_helpers import REVIEW_PAGES, banner, funnel_counts, run_page
 from writer_process import Writer
 
 from lib.db import open_database
 from lib.demo import load_demo
 from lib.ui import SHARED_VIEW_OPTIONS
+from tests.conftest import TODAY
 
 
 def sha256(path: Path) -> str:

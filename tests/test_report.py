@@ -7,7 +7,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
 from plotly.offline import get_plotlyjs
 from streamlit.testing.v1 import AppTest
 from writer_process import Writer
@@ -17,6 +16,7 @@ from lib.contacts import add_contact
 from lib.db import Database, open_database
 from lib.events import log_event
 from lib.settings import DEFAULT_GOALS
+from tests.conftest import TODAY
 
 GENERATED = datetime(2026, 11, 25, 9, 30).astimezone()
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import TODAY
 from writer_process import Writer
 
 from lib import cli, snapshot
@@ -18,6 +17,7 @@ from lib.db import Database, open_database, open_view
 from lib.demo import load_demo
 from lib.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
 from lib.events import log_event
+from tests.conftest import TODAY
 
 
 def sha256(path: Path) -> str:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
-from conftest import TODAY
 
 from lib.errors import ValidationError
 from lib.validation import (
@@ -20,6 +19,7 @@ from lib.validation import (
     is_safe_link,
     parse_date,
 )
+from tests.conftest import TODAY
 
 KINDS = "contacted, info_interview, referral_asked, thank_you, follow_up, opportunity, note"
 CHANNELS = "phone, in_person, email, linkedin, video, event, other"

@@ -2,95 +2,38 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import icalendar
 import pytest
+from playwright.sync_api import Page, expect
 
 from lib.db import open_database
 from lib.demo import load_demo
 from lib.exporters import export_csv
 from lib.importing import apply_import, read_import
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).parent / "fixtures"
-CHROMIUM = "/usr/bin/chromium"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.environ.get("CI") and not Path(CHROMIUM).exists(),
-        reason="Debian's Chromium is not installed (never skipped in CI)",
-    ),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A real `streamlit run app.py` on the demo network: (its URL, the database file)."""
-    path = tmp_path_factory.mktemp("browser") / "network.duckdb"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
-    port = free_port()
-    env = os.environ | {"WARMLEADS_DB": str(path)}
-    env.pop("WARMLEADS_READ_ONLY", None)
-    env.pop("WARMLEADS_REDACT", None)
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "streamlit", "run", "app.py"),
-            *("--server.headless", "true", "--server.port", str(port)),
-            *("--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
-        yield url, path
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def data_page(served: tuple[str, Path]):
-    """The Import & export page, open in Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        tab.goto(served[0])
-        settle(tab)
-        tab.get_by_role("link", name="Import & export").click()
-        settle(tab)
-        yield tab
-        browser.close()
+def data_page(streamlit_app: Callable[..., str], tmp_path: Path, page: Page) -> Page:
+    """The Import & export page of a real `streamlit run app.py` on the demo network."""
+    path = tmp_path / "network.duckdb"
+    db = open_database(path)
+    load_demo(db)
+    db.close()
+    url = streamlit_app(path)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(url)
+    settle(page)
+    page.get_by_role("link", name="Import & export").click()
+    settle(page)
+    return page
 
 
 def settle(tab) -> None:
@@ -121,8 +64,6 @@ def test_the_downloaded_csv_imports_back_without_loss_and_the_ics_parses(data_pa
 
 
 def test_an_uploaded_connections_file_is_previewed_and_imported(data_page):
-    from playwright.sync_api import expect
-
     data_page.set_input_files("input[type=file]", str(FIXTURES / "linkedin_connections.csv"))
     settle(data_page)
     data_page.get_by_role("button", name="Add 3 targets").click()

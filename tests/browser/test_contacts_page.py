@@ -1,0 +1,53 @@
+"""What only a browser shows: a clicked table row opens the contact; user text makes no links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from lib.contacts import add_contact
+from lib.db import open_database
+from tests.browser.conftest import Guard, open_page
+
+NASTY = ":smile: www.evil.example http://evil.example a@evil.example [x](javascript:alert(1))"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_url(streamlit_app: Callable[..., str], tmp_path: Path) -> str:
+    """A real `streamlit run app.py` on a two-person database."""
+    path = tmp_path / "network.duckdb"
+    db = open_database(path)
+    ana = add_contact(db, {"full_name": "Ana Ruiz", "company": "Kestrel"})
+    add_contact(db, {"full_name": NASTY, "referred_by": ana, "may_use_name": True})
+    db.close()
+    return streamlit_app(path)
+
+
+def settle(page) -> None:
+    page.wait_for_timeout(500)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    page.wait_for_timeout(500)
+
+
+def test_a_clicked_row_opens_the_contact_and_user_text_makes_no_links(
+    app_url: str, page: Page, guard: Guard
+) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    open_page(page, app_url)  # the entry page first, as a user arrives
+    open_page(page, f"{app_url}/contacts")
+    table = page.locator("[data-testid=stDataFrame]").first.bounding_box()
+    assert table is not None
+    page.mouse.click(table["x"] + 15, table["y"] + 35 + 17)  # row 1's selection cell
+    settle(page)
+    assert page.url.endswith("/contacts?contact=2")  # ":" sorts before "A"
+    main = page.locator("[data-testid=stMain]")
+    assert main.locator("h1").first.inner_text().replace("\u2060", "") == NASTY
+    hrefs = [a.get_attribute("href") or "" for a in main.locator("a").all()]
+    assert not [h for h in hrefs if "evil" in h or h.startswith("javascript")], hrefs
+    assert "😄" not in main.inner_text()
+    guard.assert_clean()
