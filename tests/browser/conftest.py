@@ -226,5 +226,7 @@ def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot to tests/screenshots/NAME.png (git-ignored) and return it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # The script has finished, but widgets still paint over their grey placeholders.
+    page.wait_for_timeout(800)
     page.screenshot(path=str(path), full_page=True)
     return path
