@@ -1,0 +1,37 @@
+"""Every benchmark in turn: `python -m bench` (each prints its own table).
+
+Each runs in its own process so one's memory and caches don't colour the next. The first
+run builds the 100,000-contact demo file under bench/ (git-ignored) and reuses it after.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = (
+    ("stats engine and demo (issue: foundation)", ["bench/bench_stats.py"]),
+    ("daily pages and a conversation submit", ["-m", "bench.bench_pages"]),
+    ("review pages", ["-m", "bench.bench_dashboard"]),
+    ("import and export", ["-m", "bench.bench_import"]),
+    ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
+    ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
+)
+
+
+def main() -> int:
+    """Run each benchmark; return non-zero if any failed."""
+    failed = []
+    for title, args in BENCHMARKS:
+        print(f"\n=== {title}: python {' '.join(args)}", flush=True)
+        if subprocess.run([sys.executable, *args], cwd=ROOT).returncode != 0:
+            failed.append(title)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
