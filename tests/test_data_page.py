@@ -34,8 +34,9 @@ def upload(at: AppTest, name: str, data: bytes | None = None) -> AppTest:
 
 
 def shown(markdown: str) -> str:
-    """The text a reader sees in Markdown the page escaped (every `\\x` shows as `x`)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """The text a reader sees in Markdown the page escaped (`\\x` shows as `x`; the word
+    joiners that stop auto-links are invisible)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def button(at: AppTest, starts: str):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import duckdb
@@ -11,7 +10,7 @@ import streamlit as st
 
 from lib import duplicates, exporters, importing
 from lib.errors import WarmLeadsError
-from lib.ui import get_db, query
+from lib.ui import escape_markdown, get_db, query
 
 POSITION_WORDS = ["Recruiter", "Talent", "Hiring", "Head of", "Director", "VP", "Manager", "Chief"]
 LINKEDIN_STEPS = """
@@ -21,11 +20,6 @@ LINKEDIN_STEPS = """
 4. Upload **Connections.csv** here. Importing a newer copy later adds only the new
    connections and fills in blanks; nobody is added twice.
 """
-
-
-def plain(text: object) -> str:
-    """User text shown inside Markdown: every Markdown character escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=4)
@@ -40,7 +34,7 @@ def show_import(uploaded, fmt: str | None) -> None:
         parsed = read_upload(uploaded.getvalue(), fmt, today)
         plan = importing.plan_import(db, parsed)
     except WarmLeadsError as exc:
-        st.error(f"{plain(uploaded.name)}: {plain(exc)}", icon="⚠️")
+        st.error(f"{escape_markdown(uploaded.name)}: {escape_markdown(exc)}", icon="⚠️")
         return
     st.subheader(f"Preview: {plan.label}")
     for note in parsed.notes:
@@ -131,9 +125,9 @@ def show_import(uploaded, fmt: str | None) -> None:
         try:
             result = importing.apply_import(db, parsed, chosen=picked)
         except (WarmLeadsError, duckdb.Error) as exc:
-            st.error(f"Nothing was imported: {plain(exc)}", icon="⚠️")
+            st.error(f"Nothing was imported: {escape_markdown(exc)}", icon="⚠️")
             return
-        state.import_done = f"{plain(uploaded.name)}: {plain(result.summary())}"
+        state.import_done = f"{escape_markdown(uploaded.name)}: {escape_markdown(result.summary())}"
         state.upload_round += 1
         st.rerun()
 
@@ -193,7 +187,7 @@ def show_duplicates() -> None:
         company = pair[f"{s}_company"]
         events = int(pair[f"{s}_events"])
         where = f", {company}" if isinstance(company, str) else ""
-        return plain(f"#{contact_id} {pair[f'{s}_name']}{where} ({events} events)")
+        return escape_markdown(f"#{contact_id} {pair[f'{s}_name']}{where} ({events} events)")
 
     ids = sorted(people, key=lambda i: -int(pair[f"{side[i]}_events"]))
     keep = st.radio(
@@ -209,10 +203,12 @@ def show_duplicates() -> None:
         try:
             merged = duplicates.merge_contacts(db, keep, other)
         except WarmLeadsError as exc:
-            st.error(plain(exc), icon="⚠️")
+            st.error(escape_markdown(exc), icon="⚠️")
             return
         removed_name = str(pair[f"{side[other]}_name"])
-        state.merge_done = plain(merged.summary(removed_name)) + ". You can undo it below."
+        state.merge_done = (
+            escape_markdown(merged.summary(removed_name)) + ". You can undo it below."
+        )
         st.rerun()
     if differ_col.button("They are different people"):
         duplicates.mark_not_duplicates(db, keep, other)
@@ -231,16 +227,16 @@ def show_merges() -> None:
         kept = merge.kept_name if isinstance(merge.kept_name, str) else "a deleted contact"
         undone = not pd.isna(merge.undone_at)
         text_col.markdown(
-            f"{when} · {plain(merge.removed_name)} (#{merge.removed_id}) merged into "
-            f"{plain(kept)} (#{merge.kept_id})" + (" · *undone*" if undone else "")
+            f"{when} · {escape_markdown(merge.removed_name)} (#{merge.removed_id}) merged into "
+            f"{escape_markdown(kept)} (#{merge.kept_id})" + (" · *undone*" if undone else "")
         )
         if not undone and button_col.button("Undo", key=f"undo-{merge.id}"):
             try:
                 duplicates.undo_merge(db, int(merge.id))
             except WarmLeadsError as exc:
-                st.error(plain(exc), icon="⚠️")
+                st.error(escape_markdown(exc), icon="⚠️")
                 return
-            state.merge_done = f"Merge undone: {plain(merge.removed_name)} is back."
+            state.merge_done = f"Merge undone: {escape_markdown(merge.removed_name)} is back."
             st.rerun()
 
 
