@@ -252,6 +252,11 @@ def open_database(
                 _write_backup(db_path, backup_path(db_path, version))
                 con = _connect(db_path, read_only=False)
             migrations.migrate(con)
+            # The new schema goes into the file now, not only into the write-ahead log:
+            # replaying a logged CREATE TABLE whose defaults call current_timestamp needs
+            # DuckDB's core_functions extension, which it tries to download, so a file
+            # created (or migrated) and then killed would not open offline.
+            con.execute("CHECKPOINT")
     except duckdb.Error as exc:
         con.close()
         raise DatabaseError(

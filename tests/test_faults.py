@@ -245,3 +245,28 @@ def test_kill_9_inside_the_migration_leaves_version_1_whole_and_a_complete_backu
     db.close()
     assert schema_version(path) == migrations.LATEST_VERSION
     assert v1_rows(path) == rows
+
+
+KILLED_AFTER_CREATING = """
+import os, signal, sys
+from lib.contacts import add_contact
+from lib.db import open_database
+db = open_database(sys.argv[1])
+add_contact(db, {"full_name": "Ana Ruiz", "company": "Kestrel"})
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_new_file_killed_right_after_its_first_write_opens_offline(tmp_path: Path) -> None:
+    """The new schema is checkpointed: replaying a logged CREATE TABLE would need a download."""
+    path = tmp_path / "new.duckdb"
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_CREATING, str(path)], cwd=ROOT, env=python_env()
+    )
+    assert killed.returncode == -signal.SIGKILL
+
+    db = open_database(path)
+    assert db.execute("SELECT full_name, company FROM contacts").fetchall() == [
+        ("Ana Ruiz", "Kestrel")
+    ]
+    db.close()

@@ -224,6 +224,7 @@ def show_chain(card: dict) -> None:
         on_select="rerun",
         selection_mode="single-row",
         key="chain_down",
+        column_config={"Referred on": st.column_config.DateColumn()},
     )
     if picked.selection.rows:
         st.query_params["contact"] = str(int(down["id"].iloc[picked.selection.rows[0]]))

@@ -11,7 +11,9 @@ Fixtures and helpers:
   `app_args` go to the script after `--` (e.g. `"--read-only"`).
 * `guard`: records every request, websocket and dialog of the test's page; fails the
   test when anything leaves 127.0.0.1 (such requests are also blocked) or a dialog opens.
-* `open_page(page, url)`, `nav_links(page)`, `screenshot(page, name)`.
+  `streamlit_app.stop(url)` stops one early; `streamlit_app.app(url).process` is its leader.
+* `open_page(page, url)`, `settle(page)`, `main_text(page)`, `metrics(page)`,
+  `funnel_counts(page)`, `nav_links(page)`, `screenshot(page, name)`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ SCREENSHOTS = ROOT / "tests" / "screenshots"
 APP_READY = "[data-testid=stApp][data-test-script-state=notRunning]"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
+WAIT = 30_000  # ms: long enough for a rerun on a busy 2-core machine
 HEALTH_TIMEOUT = 90  # seconds; a cold start on a busy 2-core machine takes ~10
 
 
@@ -183,25 +186,74 @@ def start_streamlit(
     pytest.fail(f"streamlit found no free port:\n{app.output()}")
 
 
-@pytest.fixture
-def streamlit_app(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """Factory: `streamlit_app(db_path, *app_args, env=None)` starts the app, returns its URL."""
-    running: list[RunningApp] = []
+class AppServers:
+    """`streamlit_app(db_path, *app_args, env=None) -> url`; `.app(url)`, `.stop(url)` too."""
 
-    def start(db_path: Path, *app_args: str, env: dict[str, str] | None = None) -> str:
-        app = start_streamlit(db_path, app_args, env, tmp_path)
-        running.append(app)
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.running: dict[str, RunningApp] = {}
+
+    def __call__(self, db_path: Path, *app_args: str, env: dict[str, str] | None = None) -> str:
+        app = start_streamlit(db_path, app_args, env, self.logs)
+        self.running[app.url] = app
         return app.url
 
-    yield start
-    for app in running:
-        stop_group(app.process)
+    def app(self, url: str) -> RunningApp:
+        """The running server behind `url` (its process, for a test that kills it)."""
+        return self.running[url]
+
+    def stop(self, url: str) -> None:
+        """Stop the server behind `url`, so the test may open its file."""
+        stop_group(self.running.pop(url).process)
+
+    def stop_all(self) -> None:
+        """Stop every server this test started."""
+        for url in list(self.running):
+            self.stop(url)
+
+
+@pytest.fixture
+def streamlit_app(tmp_path: Path) -> Iterator[AppServers]:
+    """Factory: `streamlit_app(db_path, *app_args, env=None)` starts the app, returns its URL."""
+    servers = AppServers(tmp_path)
+    yield servers
+    servers.stop_all()
 
 
 def open_page(page: Page, url: str, *, timeout: float = 60_000) -> None:
     """Load `url` and wait until the app's script has run to the end."""
     page.goto(url)
     page.wait_for_selector(APP_READY, timeout=timeout)
+
+
+def settle(page: Page, *, timeout: float = 60_000) -> None:
+    """Wait for the rerun an interaction started to finish (it may take a moment to start)."""
+    page.wait_for_timeout(400)
+    page.wait_for_selector(APP_READY, timeout=timeout)
+
+
+def main_text(page: Page) -> str:
+    """The main area's visible text, without the invisible word joiners escaping adds."""
+    return page.inner_text("[data-testid=stMain]").replace("\u2060", "")
+
+
+def funnel_counts(page: Page) -> list[int]:
+    """The funnel bars' counts, top to bottom, as drawn."""
+    bars = page.locator("[data-testid=stPlotlyChart] .funnellayer .point text")
+    bars.first.wait_for(timeout=WAIT)
+    first_lines = bars.evaluate_all(
+        "texts => texts.map(t => (t.querySelector('tspan') || t).textContent)"
+    )
+    return [int(re.match(r"[\d,]+", line).group().replace(",", "")) for line in first_lines]
+
+
+def metrics(page: Page) -> dict[str, str]:
+    """Every st.metric on the page: label → value."""
+    found = {}
+    for text in page.locator("[data-testid=stMetric]").all_inner_texts():
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        found[lines[0]] = lines[1]
+    return found
 
 
 def nav_links(page: Page) -> list[tuple[str, str]]:

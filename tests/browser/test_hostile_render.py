@@ -10,18 +10,27 @@ opened; any page that shows one of these strings must show it literally.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from lib.contacts import add_contact
 from lib.db import open_database
 from lib.events import Conversation, log_conversation, log_event
-from tests.browser.conftest import Guard, nav_links, open_page, page_slug, screenshot
+from tests.browser.conftest import (
+    WAIT,
+    AppServers,
+    Guard,
+    main_text,
+    nav_links,
+    open_page,
+    page_slug,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -104,7 +113,7 @@ def hostile_database(path: Path) -> int:
 
 
 def test_hostile_text_is_shown_as_text_on_every_page(
-    page: Page, guard: Guard, streamlit_app: Callable[..., str], tmp_path: Path
+    page: Page, guard: Guard, streamlit_app: AppServers, tmp_path: Path
 ) -> None:
     path = tmp_path / "network.duckdb"
     hostile_database(path)
@@ -158,3 +167,76 @@ def test_the_checks_catch_live_markup_a_dialog_and_an_offsite_request(
     assert guard.offsite == ["http://tracker.example/pixel.png"]
     guard.dialogs.clear()  # seen and asserted: not a failure of this test
     guard.requests.clear()
+
+
+LITERAL = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "[click](javascript:alert(1))",
+]
+
+
+def shown_as(name: str) -> re.Pattern[str]:
+    """The exact text of `name`, allowing the invisible word joiners escaping puts after `:`."""
+    pattern = re.escape(name).replace(":", ":\u2060?").replace("/", "\\/")  # `/`: Playwright
+    return re.compile(f"^{pattern}$")
+
+
+def chart_text(page: Page) -> str:
+    """Every label drawn in the page's plotly charts (SVG text), in one string."""
+    page.locator("[data-testid=stPlotlyChart] svg text").first.wait_for(timeout=WAIT)
+    return " ".join(
+        page.locator("[data-testid=stPlotlyChart] svg text").evaluate_all(
+            "nodes => nodes.map(n => n.textContent)"
+        )
+    )
+
+
+def test_hostile_names_are_shown_literally_where_names_are_shown(
+    page: Page, guard: Guard, streamlit_app: AppServers, tmp_path: Path
+) -> None:
+    """A referrer and two referrals named with markup: Contacts, Today and Network show them."""
+    path = tmp_path / "network.duckdb"
+    db = open_database(path)
+    referrer = add_contact(db, {"full_name": LITERAL[0], "company": LITERAL[2]})
+    log_conversation(
+        db,
+        Conversation(
+            contact_id=referrer,
+            occurred_on=date.today() - timedelta(days=2),
+            channel="phone",
+            referrals=[
+                {"full_name": LITERAL[1], "may_use_name": True},
+                {"full_name": LITERAL[2], "may_use_name": False},
+            ],
+        ),
+    )
+    db.close()
+    url = streamlit_app(path)
+
+    open_page(page, url)  # Today: the referrals to contact, the referrer to thank
+    for name in LITERAL:  # each name is a link to the contact, labelled exactly
+        expect(page.get_by_role("link", name=shown_as(name)).first).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text(f"“{LITERAL[0]} suggested I get in touch”")).to_be_visible()
+    screenshot(page, "hostile-literal-today")
+
+    open_page(page, f"{url}/contacts")  # the list is drawn on a canvas: no markup to inject
+    expect(page.get_by_text("3 contacts")).to_be_visible(timeout=WAIT)
+    assert page.evaluate(INJECTED)["handlers"] == 0
+    screenshot(page, "hostile-literal-contacts")
+
+    open_page(page, f"{url}/contacts?contact={referrer + 1}")
+    expect(page.get_by_role("heading", name=LITERAL[1])).to_be_visible(timeout=WAIT)
+    view = main_text(page)
+    assert LITERAL[0] in view  # "Referred by": the referrer's hostile name, as a link label
+    expect(page.get_by_role("link", name=shown_as(LITERAL[0]))).to_be_visible()
+    screenshot(page, "hostile-literal-contact-view")
+
+    open_page(page, f"{url}/network")
+    page.wait_for_timeout(1000)  # charts draw after the script ends
+    drawn = chart_text(page)
+    screenshot(page, "hostile-literal-network")
+    for name in LITERAL:
+        assert name in drawn
+    assert page.evaluate(INJECTED)["images"] == 0
+    guard.assert_clean()
