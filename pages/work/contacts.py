@@ -95,7 +95,8 @@ def add_target() -> None:
         except WarmLeadsError as exc:
             errors.show(exc)
         else:
-            flash(f"Added {data['full_name'].strip()} as a target (#{new_id}).")
+            stored = contacts.get_contact(db, new_id)["full_name"]  # as cleaned and saved
+            flash(f"Added {stored} as a target (#{new_id}).")
             st.session_state.update(add_round=round_ + 1, just_added=new_id)
             st.rerun()
 
