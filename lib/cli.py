@@ -31,7 +31,7 @@ def _open(args: argparse.Namespace, *, write: bool) -> Database:
 def cmd_init(args: argparse.Namespace) -> int:
     """Create the database with the current schema (no-op on an existing one)."""
     existed = bool(args.db_path_exists)
-    db = _open(args, write=True)
+    db = _open(args, write=True)  # creating and migrating is all there is to do
     db.close()
     print(f"{'Database ready' if existed else 'Created'}: {db.path}")
     return 0
@@ -40,8 +40,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the deterministic sample network into an empty database."""
     demo.check_size(args.contacts, args.events)  # before the file is created
-    db = _open(args, write=True)
-    try:
+    with _open(args, write=True) as db:
         made = demo.load_demo(
             db,
             contacts=args.contacts,
@@ -49,8 +48,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
             seed=args.seed,
             progress=_progress,
         )
-    finally:
-        db.close()
     print(f"Loaded the demo network into {db.path}: {made[0]:,} contacts, {made[1]:,} events")
     return 0
 
@@ -58,11 +55,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the funnel, referrals, weekly rows and due lists."""
     period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
-    db = _open(args, write=False)
-    try:
+    with _open(args, write=False) as db:
         result = stats.stats(db, period)
-    finally:
-        db.close()
     if args.json:
         print(json.dumps(result))
     else:
@@ -75,14 +69,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
     report.check_out_path(args.out)
     # The report reads as the read-only view does, so it works while the app has the file open.
-    db = open_view(args.db)
-    try:
+    with open_view(args.db) as db:
         if db.view is not None and db.view.from_snapshot:
             _progress(f"reading the latest snapshot ({report.format_moment(db.view.as_of)})")
         _progress("drawing the report")
         page = report.build_report(db, period, redact=args.redact)
-    finally:
-        db.close()
     path = report.write_report(page, args.out)
     size = len(page.encode("utf-8"))
     kind = "redacted report (aggregates only)" if args.redact else "report"
@@ -95,8 +86,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a LinkedIn, Google Contacts, vCard or Warm Leads CSV file."""
-    db = _open(args, write=True)
-    try:
+    with _open(args, write=True) as db:
         result = importing.import_file(
             db,
             args.path,
@@ -105,8 +95,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=_progress,
         )
-    finally:
-        db.close()
     label = importing.FORMAT_LABELS[result.format]
     verb = "Would import" if result.dry_run else "Imported"
     print(f"{verb} {args.path} ({label}): {result.summary()}")
@@ -120,11 +108,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export contacts and events (csv), contacts (vcard) or due reminders (ics)."""
     today = stats.make_period(as_of=args.as_of).as_of
-    db = _open(args, write=False)
-    try:
+    with _open(args, write=False) as db:
         result = exporters.write_export(db, args.format, args.out, today=today, progress=_progress)
-    finally:
-        db.close()
     print(result.summary())
     return 0
 

@@ -137,6 +137,12 @@ class Database:
         if self._publisher is not None:
             self._publisher.finish()
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Close the connection (and its cursors); a writer publishes its last snapshot first."""
         if self._publisher is not None:
