@@ -223,6 +223,21 @@ def describe_period(view: View, period: Period) -> str:
 # ---------------------------------------------------------------- KPIs
 
 
+# What `kpis` returns, in the order its query selects them.
+KPI_NAMES: tuple[str, ...] = (
+    "targets",
+    "referrals",
+    "warm",
+    "conversations",
+    "opportunities",
+    "thanks_on_time",
+    "thanks_judged",
+    "follow_ups",
+    "follow_ups_on_schedule",
+    "follow_ups_too_soon",
+)
+
+
 def kpis(
     db: Database,
     period: Period,
@@ -298,19 +313,7 @@ def kpis(
         """,
         period.params | params,
     ).fetchone()
-    names = (
-        "targets",
-        "referrals",
-        "warm",
-        "conversations",
-        "opportunities",
-        "thanks_on_time",
-        "thanks_judged",
-        "follow_ups",
-        "follow_ups_on_schedule",
-        "follow_ups_too_soon",
-    )
-    return {name: int(value) for name, value in zip(names, row, strict=True)}
+    return {name: int(value) for name, value in zip(KPI_NAMES, row, strict=True)}
 
 
 @dataclass(frozen=True)

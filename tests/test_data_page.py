@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -10,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from lib.contacts import add_contact
 from lib.db import Database, open_database
 from lib.events import log_event
+from tests.pagekit import unescape
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -31,12 +31,6 @@ def upload(at: AppTest, name: str, data: bytes | None = None) -> AppTest:
     at.file_uploader[0].set_value((name, content, "text/csv")).run()
     assert not at.exception, at.exception
     return at
-
-
-def shown(markdown: str) -> str:
-    """The text a reader sees in Markdown the page escaped (`\\x` shows as `x`; the word
-    joiners that stop auto-links are invisible)."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def button(at: AppTest, starts: str):
@@ -75,7 +69,7 @@ def test_an_upload_is_previewed_and_confirming_imports_it(app_env: Path):
     button(at, "Add 3 targets").click().run()
 
     assert stored(app_env) == [("Amara Nwosu",), ("Lukas Bräuer",), ("Sofia Lind 🌿",)]
-    assert [shown(s.value) for s in at.success] == [
+    assert [unescape(s.value) for s in at.success] == [
         "linkedin_connections.csv: 3 new, 0 updated, 0 skipped"
     ]
     assert at.file_uploader[0].value is None  # ready for the next file
@@ -89,7 +83,7 @@ def test_words_in_the_position_narrow_who_becomes_a_target(app_env: Path):
     button(at, "Add 1 target").click().run()
 
     assert stored(app_env) == [("Amara Nwosu",)]
-    assert shown(at.success[0].value).endswith("1 new, 0 updated, 2 not chosen, 0 skipped")
+    assert unescape(at.success[0].value).endswith("1 new, 0 updated, 2 not chosen, 0 skipped")
 
 
 def test_a_company_filter_picks_only_people_there(app_env: Path):
@@ -120,7 +114,7 @@ def test_rows_left_out_and_dropped_values_are_listed_before_importing(app_env: P
 def test_a_file_that_is_not_an_export_shows_why_and_writes_nothing(app_env: Path):
     at = upload(data_page(), "notes.csv", b"just,some,columns\n1,2,3\n")
 
-    assert [shown(e.value) for e in at.error] == [
+    assert [unescape(e.value) for e in at.error] == [
         "notes.csv: file: is not a format Warm Leads knows: expected LinkedIn's "
         "Connections.csv, a Google Contacts CSV, a vCard (.vcf) or a Warm Leads CSV export"
     ]
@@ -176,7 +170,7 @@ def test_a_possible_duplicate_is_merged_and_the_merge_undone(app_env: Path):
     button(at, "Merge #2 into #1").click().run()
 
     assert stored(app_env, "SELECT id, title FROM contacts") == [(1, "VP")]
-    assert shown(at.success[0].value) == (
+    assert unescape(at.success[0].value) == (
         "Merged Ana Ruiz into contact 1: moved 0 events and 0 referrals; filled title. "
         "You can undo it below."
     )
@@ -184,7 +178,7 @@ def test_a_possible_duplicate_is_merged_and_the_merge_undone(app_env: Path):
     button(at, "Undo").click().run()
 
     assert stored(app_env, "SELECT id, title FROM contacts ORDER BY id") == [(1, None), (2, "VP")]
-    assert shown(at.success[0].value) == "Merge undone: Ana Ruiz is back."
+    assert unescape(at.success[0].value) == "Merge undone: Ana Ruiz is back."
 
 
 def test_a_pair_marked_as_different_people_leaves_the_list(app_env: Path):

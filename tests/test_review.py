@@ -252,21 +252,13 @@ def test_kpis_equal_the_stats_command(
 
 
 def test_kpi_cards_show_changes_against_the_previous_period() -> None:
-    now = dict.fromkeys(
-        [
-            "targets",
-            "referrals",
-            "warm",
-            "conversations",
-            "opportunities",
-            "thanks_on_time",
-            "thanks_judged",
-            "follow_ups",
-            "follow_ups_on_schedule",
-            "follow_ups_too_soon",
-        ],
-        0,
-    ) | {"targets": 5, "conversations": 2, "referrals": 4, "warm": 3, "opportunities": 1}
+    now = dict.fromkeys(review.KPI_NAMES, 0) | {
+        "targets": 5,
+        "conversations": 2,
+        "referrals": 4,
+        "warm": 3,
+        "opportunities": 1,
+    }
     before = now | {"targets": 2, "conversations": 4}
     cards = {card.label: card for card in review.kpi_cards(now, before, "vs last week")}
     assert (cards["New targets"].value, cards["New targets"].delta) == ("5", "+3 vs last week")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 
 from lib.contacts import add_contact
 from lib.db import open_database
-from tests.browser.conftest import Guard, open_page
+from tests.browser.conftest import Guard, open_page, settle
 
 NASTY = ":smile: www.evil.example http://evil.example a@evil.example [x](javascript:alert(1))"
 
@@ -26,12 +26,6 @@ def app_url(streamlit_app: Callable[..., str], tmp_path: Path) -> str:
     add_contact(db, {"full_name": NASTY, "referred_by": ana, "may_use_name": True})
     db.close()
     return streamlit_app(path)
-
-
-def settle(page) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-    page.wait_for_timeout(500)
 
 
 def test_a_clicked_row_opens_the_contact_and_user_text_makes_no_links(

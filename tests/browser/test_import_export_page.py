@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from lib.db import open_database
 from lib.demo import load_demo
 from lib.exporters import export_csv
 from lib.importing import apply_import, read_import
+from tests.browser.conftest import settle
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -34,11 +34,6 @@ def data_page(streamlit_app: Callable[..., str], tmp_path: Path, page: Page) -> 
     page.get_by_role("link", name="Import & export").click()
     settle(page)
     return page
-
-
-def settle(tab) -> None:
-    time.sleep(0.5)
-    tab.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
 
 
 def download(tab, label: str) -> tuple[str, bytes]:
