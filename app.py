@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib.ui import app_mode, protect_shared_view, read_only_banner
+from lib.ui.data import read_only_banner
+from lib.ui.mode import app_mode, protect_shared_view
 
 st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
 mode = app_mode()

@@ -15,10 +15,10 @@ from datetime import date
 from pathlib import Path
 
 from bench.common import demo_file, peak_rss_mb
-from lib.db import open_database
-from lib.duplicates import find_duplicates
-from lib.exporters import export_csv, export_ics, export_vcard
-from lib.importing import import_file
+from lib.io.exporters import export_csv, export_ics, export_vcard
+from lib.io.importing import import_file
+from lib.records.duplicates import find_duplicates
+from lib.store.db import open_database
 
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
 POSITIONS = ("Senior Recruiter", "Head of Operations", "Director, Supply Chain", "Engineer")

@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from bench.common import demo_file, median_seconds, peak_rss_mb
-from lib.db import open_database
+from lib.store.db import open_database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE_TARGET = 1.0

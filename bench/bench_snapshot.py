@@ -14,9 +14,11 @@ import time
 from pathlib import Path
 
 from bench.common import demo_file, median_seconds, peak_rss_mb
-from lib import report, snapshot, stats
-from lib.contacts import add_contact
-from lib.db import open_database, open_view
+from lib.engine import stats
+from lib.present import report
+from lib.records.contacts import add_contact
+from lib.store import snapshot
+from lib.store.db import open_database, open_view
 
 
 def main() -> None:

@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))  # `lib` lives at the repository root; `common` si
 
 from common import demo_file, median_seconds, peak_rss_mb  # noqa: E402 - needs the path above
 
-from lib.db import open_database  # noqa: E402
-from lib.stats import make_period, stats  # noqa: E402
+from lib.engine.stats import make_period, stats  # noqa: E402
+from lib.store.db import open_database  # noqa: E402
 
 EVENTS_PER_CONTACT = 10
 TARGET_CONTACTS = 100_000

@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lib.db import open_database
-from lib.demo import load_demo
+from lib.io.demo import load_demo
+from lib.store.db import open_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 

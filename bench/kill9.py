@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/kill9.py` as well as `python -m bench.kill9`
     sys.path.insert(0, str(ROOT))
 
-from lib.contacts import add_contact  # noqa: E402
-from lib.db import Database, open_database  # noqa: E402
-from lib.events import Conversation, log_conversation, log_event  # noqa: E402
-from lib.validation import clean_contact  # noqa: E402
+from lib.core.validation import clean_contact  # noqa: E402
+from lib.records.contacts import add_contact  # noqa: E402
+from lib.records.events import Conversation, log_conversation, log_event  # noqa: E402
+from lib.store.db import Database, open_database  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 ANCHOR_DAY = date(2001, 1, 1)  # the anchor contact's day: never an operation's day

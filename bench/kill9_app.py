@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/kill9_app.py` as well as `python -m bench.kill9_app`
     sys.path.insert(0, str(ROOT))
 
-from lib.db import open_database  # noqa: E402
+from lib.store.db import open_database  # noqa: E402
 from tests.processes import free_port, python_env  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -12,10 +12,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from lib import demo, exporters, importing, report, stats
-from lib.db import DB_ENV, Database, open_database, open_view, resolve_db_path
-from lib.errors import WarmLeadsError
-from lib.vocab import STAGE_LABELS
+from lib.core.errors import WarmLeadsError
+from lib.core.vocab import STAGE_LABELS
+from lib.engine import stats
+from lib.io import demo, exporters, importing
+from lib.present import report
+from lib.store.db import DB_ENV, Database, open_database, open_view, resolve_db_path
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.db import Database, open_database
-from lib.demo import load_demo
+from lib.io.demo import load_demo
+from lib.store.db import Database, open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 25)

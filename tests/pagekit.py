@@ -8,7 +8,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from lib.db import Database, open_database
+from lib.store.db import Database, open_database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Opens the file read-write (as the running app or a long command does) and waits for stdin.
 _HOLDER = """
 import sys
-from lib.db import open_database
+from lib.store.db import open_database
 db = open_database(sys.argv[1])
 print("holding", flush=True)
 sys.stdin.read()

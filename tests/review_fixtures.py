@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from lib.contacts import add_contact
-from lib.db import Database
-from lib.events import log_event
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.store.db import Database
 
 TODAY = date(2026, 11, 25)
 

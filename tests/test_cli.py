@@ -14,9 +14,9 @@ import duckdb
 import pytest
 
 from lib.cli import main
-from lib.db import open_database
-from lib.demo import load_demo
-from lib.stats import DUE_LISTS, WEEKLY_KINDS
+from lib.engine.stats import DUE_LISTS, WEEKLY_KINDS
+from lib.io.demo import load_demo
+from lib.store.db import open_database
 from tests.conftest import ROOT, TODAY
 
 

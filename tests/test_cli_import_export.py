@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from lib.cli import main
-from lib.db import open_database
-from lib.demo import load_demo
+from lib.io.demo import load_demo
+from lib.store.db import open_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,7 +1,7 @@
 """Several sessions writing at once, as Streamlit runs them: threads sharing one connection.
 
 Each thread takes its own `cursor()` from the one cached connection, exactly as
-`lib.ui.get_db()` does for every script run. Every write must land and no
+`lib.ui.data.get_db()` does for every script run. Every write must land and no
 thread may see "connection is busy" or a transaction conflict.
 """
 
@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from lib import settings, stats
-from lib.contacts import add_contact, count_contacts, get_contact, update_contact
-from lib.db import Database
-from lib.events import Conversation, log_conversation, log_event
+from lib.engine import stats
+from lib.records import settings
+from lib.records.contacts import add_contact, count_contacts, get_contact, update_contact
+from lib.records.events import Conversation, log_conversation, log_event
+from lib.store.db import Database
 
 TODAY = date(2026, 11, 25)
 THREADS = 6
@@ -105,8 +106,8 @@ def test_sessions_saving_the_same_setting_at_once_never_conflict(db: Database) -
 
 
 def test_script_runs_through_lib_ui_write_and_read_at_once(app_env: Path) -> None:
-    """lib.ui.get_db() hands each run a cursor; cached reads follow every committed write."""
-    from lib import ui
+    """lib.ui.data.get_db() hands each run a cursor; cached reads follow every committed write."""
+    from lib.ui import data as ui
 
     period = stats.make_period(as_of=TODAY)
     seen: list[int] = []

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.logbook import log_talk
+from lib.records.contacts import add_contact
+from lib.records.logbook import log_talk
+from lib.store.db import open_database
 from tests.conftest import TODAY
 
 
@@ -18,7 +18,7 @@ def test_two_sessions_logging_conversations_at_once_all_land(db_path: Path) -> N
     start = threading.Barrier(2)
 
     def session(contact_id: int) -> None:
-        cursor = shared.cursor()  # what lib.ui.get_db gives each script run
+        cursor = shared.cursor()  # what lib.ui.data.get_db gives each script run
         start.wait()
         try:
             for number in range(15):

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from lib.contacts import (
+from lib.core.errors import NotFoundError, ValidationError
+from lib.records.contacts import (
     add_contact,
     contact_events,
     count_contacts,
@@ -16,9 +17,8 @@ from lib.contacts import (
     set_archived,
     update_contact,
 )
-from lib.db import Database
-from lib.errors import NotFoundError, ValidationError
-from lib.events import log_event
+from lib.records.events import log_event
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from lib.contacts import add_contact
-from lib.db import Database, open_database
-from lib.events import log_event
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.store.db import Database, open_database
 from tests.pagekit import unescape
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lib import migrations
-from lib.db import Database, open_database, resolve_db_path
-from lib.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
+from lib.core.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
+from lib.store import migrations
+from lib.store.db import Database, open_database, resolve_db_path
 
 
 def digest(path: Path) -> str:

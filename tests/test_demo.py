@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from lib.contacts import get_contact
-from lib.db import Database, open_database
-from lib.demo import PITCH, build_network, load_demo
-from lib.errors import ValidationError
-from lib.settings import get_setting
-from lib.stats import make_period, stats
-from lib.validation import clean_contact, clean_event
+from lib.core.errors import ValidationError
+from lib.core.validation import clean_contact, clean_event
+from lib.engine.stats import make_period, stats
+from lib.io.demo import PITCH, build_network, load_demo
+from lib.records.contacts import get_contact
+from lib.records.settings import get_setting
+from lib.store.db import Database, open_database
 from tests.conftest import ROOT, TODAY
 
 CONTACT_COLUMNS = (

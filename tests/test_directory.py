@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from lib.contacts import add_contact, set_archived
-from lib.db import Database
-from lib.directory import (
+from lib.core.errors import NotFoundError, ValidationError
+from lib.engine.directory import (
     Filters,
     contact_card,
     directory_table,
@@ -21,8 +20,9 @@ from lib.directory import (
     timeline,
     timeline_table,
 )
-from lib.errors import NotFoundError, ValidationError
-from lib.events import log_event
+from lib.records.contacts import add_contact, set_archived
+from lib.records.events import log_event
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 

@@ -6,10 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from lib.contacts import add_contact, set_archived
-from lib.db import Database
-from lib.directory import contact_card
-from lib.due import (
+from lib.engine.directory import contact_card
+from lib.engine.due import (
     TODAY_LISTS,
     due_page,
     human_date,
@@ -17,8 +15,10 @@ from lib.due import (
     warm_intro,
     why_due,
 )
-from lib.events import log_event
-from lib.stats import due_lists
+from lib.engine.stats import due_lists
+from lib.records.contacts import add_contact, set_archived
+from lib.records.events import log_event
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 

@@ -6,18 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from lib import migrations
-from lib.contacts import add_contact, delete_contact, update_contact
-from lib.db import Database, open_database
-from lib.duplicates import (
+from lib.core.errors import NotFoundError, ValidationError
+from lib.records.contacts import add_contact, delete_contact, update_contact
+from lib.records.duplicates import (
     find_duplicates,
     mark_not_duplicates,
     merge_contacts,
     recent_merges,
     undo_merge,
 )
-from lib.errors import NotFoundError, ValidationError
-from lib.events import log_event
+from lib.records.events import log_event
+from lib.store import migrations
+from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
 

@@ -6,10 +6,16 @@ from datetime import date
 
 import pytest
 
-from lib.contacts import add_contact
-from lib.db import Database
-from lib.errors import NotFoundError, ValidationError
-from lib.events import Conversation, follow_up_warning, last_touch, log_conversation, log_event
+from lib.core.errors import NotFoundError, ValidationError
+from lib.records.contacts import add_contact
+from lib.records.events import (
+    Conversation,
+    follow_up_warning,
+    last_touch,
+    log_conversation,
+    log_event,
+)
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 EVENT_ROWS = "SELECT id, contact_id, kind, occurred_on, channel, notes FROM events ORDER BY id"

@@ -11,11 +11,10 @@ import icalendar
 import pytest
 import vobject
 
-from lib.contacts import add_contact
-from lib.db import Database
-from lib.errors import ValidationError
-from lib.events import log_event
-from lib.exporters import (
+from lib.core.errors import ValidationError
+from lib.core.validation import CONTACT_FIELDS, EVENT_FIELDS
+from lib.engine.stats import due_lists
+from lib.io.exporters import (
     NATIVE_COLUMNS,
     export_csv,
     export_ics,
@@ -25,8 +24,9 @@ from lib.exporters import (
     restore,
     write_export,
 )
-from lib.stats import due_lists
-from lib.validation import CONTACT_FIELDS, EVENT_FIELDS
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 NOW = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
@@ -138,8 +138,8 @@ def test_each_contact_is_one_vcard_3_that_vobject_reads_back(db: Database):
 
 
 def test_the_vcards_import_back_as_the_same_people(db: Database, tmp_path: Path):
-    from lib.db import open_database
-    from lib.importing import apply_import, read_import
+    from lib.io.importing import apply_import, read_import
+    from lib.store.db import open_database
 
     add_contact(db, {"full_name": "Ana Ruiz", "company": "Kestrel", "email": "ana@k.example"})
     copy = open_database(tmp_path / "copy.duckdb")
@@ -273,7 +273,7 @@ def test_a_failed_export_leaves_an_existing_file_untouched(
     def broken(*_args, **_kwargs):
         raise RuntimeError("interrupted")
 
-    monkeypatch.setattr("lib.exporters.export_csv", broken)
+    monkeypatch.setattr("lib.io.exporters.export_csv", broken)
     with pytest.raises(RuntimeError):
         write_export(demo_db, "csv", out)
 
@@ -282,7 +282,7 @@ def test_a_failed_export_leaves_an_existing_file_untouched(
 
 
 def test_the_reminder_count_matches_the_reminders_exported(demo_db: Database):
-    from lib.exporters import reminder_count
+    from lib.io.exporters import reminder_count
 
     assert (
         reminder_count(demo_db, TODAY)

@@ -21,8 +21,8 @@ import pytest
 
 from bench.kill9 import TrialResult as KillTrial
 from bench.kill9 import check, perform, plan, prepare, run_trial
-from lib import migrations
-from lib.db import open_database
+from lib.store import migrations
+from lib.store.db import open_database
 from tests.processes import ROOT, python_env
 
 TRIALS = int(os.environ.get("WARMLEADS_KILL_TRIALS", "5"))
@@ -120,7 +120,7 @@ def test_the_kill_check_notices_a_file_that_does_not_open(burst) -> None:
 # Run in a child process: open (and so back up and migrate) a version-1 file, dying on the way.
 _DIE_DURING_BACKUP = """
 import os, shutil, signal, sys
-from lib.db import open_database
+from lib.store.db import open_database
 
 def copy_half_then_die(src, dst, *args, **kwargs):
     data = open(src, "rb").read()
@@ -133,8 +133,8 @@ open_database(sys.argv[1])
 """
 _DIE_DURING_MIGRATION = """
 import os, signal, sys
-from lib import migrations
-from lib.db import open_database
+from lib.store import migrations
+from lib.store.db import open_database
 
 version, name, step = migrations.MIGRATIONS[1]
 
@@ -249,8 +249,8 @@ def test_kill_9_inside_the_migration_leaves_version_1_whole_and_a_complete_backu
 
 KILLED_AFTER_CREATING = """
 import os, signal, sys
-from lib.contacts import add_contact
-from lib.db import open_database
+from lib.records.contacts import add_contact
+from lib.store.db import open_database
 db = open_database(sys.argv[1])
 add_contact(db, {"full_name": "Ana Ruiz", "company": "Kestrel"})
 os.kill(os.getpid(), signal.SIGKILL)

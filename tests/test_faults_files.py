@@ -14,8 +14,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.db import backup_path, open_database
-from lib.demo import load_demo
+from lib.io.demo import load_demo
+from lib.store.db import backup_path, open_database
 from tests.processes import ROOT, hold_open, python_env
 
 APP = str(ROOT / "app.py")

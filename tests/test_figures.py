@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 from review_fixtures import TODAY, build_tiny
 
-from lib import cli, network, review, stats
-from lib.db import Database, open_database
-from lib.figures import (
+from lib import cli
+from lib.core.vocab import STAGE_COLORS, STAGE_LABELS, STAGES
+from lib.engine import network, review, stats
+from lib.present.figures import (
     BELOW_GOAL_OPACITY,
     by_source_figure,
     conversation_trend_figure,
@@ -21,8 +22,8 @@ from lib.figures import (
     warm_cold_figure,
     weekly_goals_figure,
 )
-from lib.settings import GOAL_KEYS, GOAL_PRESETS
-from lib.vocab import STAGE_COLORS, STAGE_LABELS, STAGES
+from lib.records.settings import GOAL_KEYS, GOAL_PRESETS
+from lib.store.db import Database, open_database
 
 ALL_TIME = stats.make_period(as_of=TODAY)
 
@@ -121,7 +122,7 @@ def test_the_referral_tree_is_a_sunburst_around_you(tiny: dict[str, int], db: Da
 
 
 def test_names_cannot_inject_markup_into_charts(tiny: dict[str, int], db: Database) -> None:
-    from lib.contacts import update_contact
+    from lib.records.contacts import update_contact
 
     update_contact(db, tiny["A"], {"full_name": "<b>Ana</b> & <a href='x'>Co</a>"}, today=TODAY)
     tree, _ = network.referral_tree(db, TODAY)

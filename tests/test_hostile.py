@@ -18,11 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.contacts import add_contact, count_contacts
-from lib.db import Database, open_database
-from lib.errors import ValidationError
-from lib.events import log_event
-from lib.validation import (
+from lib.core.errors import ValidationError
+from lib.core.validation import (
     CONTACT_FIELDS,
     EARLIEST_DATE,
     EVENT_FIELDS,
@@ -30,6 +27,9 @@ from lib.validation import (
     MAX_NOTES,
     MAX_SHORT,
 )
+from lib.records.contacts import add_contact, count_contacts
+from lib.records.events import log_event
+from lib.store.db import Database, open_database
 
 TODAY = date(2026, 11, 25)
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"

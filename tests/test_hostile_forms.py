@@ -14,11 +14,11 @@ import streamlit as st
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.errors import ValidationError
-from lib.ui import _connection
-from lib.validation import clean_contact, clean_text
+from lib.core.errors import ValidationError
+from lib.core.validation import clean_contact, clean_text
+from lib.records.contacts import add_contact
+from lib.store.db import open_database
+from lib.ui.data import _connection
 from tests.pagekit import by_label, click, open_page, read_db, shown
 
 ODD = [

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.db import Database, open_database
-from lib.errors import WarmLeadsError
-from lib.exporters import NATIVE_COLUMNS
-from lib.importing import FORMATS, apply_import, read_import
+from lib.core.errors import WarmLeadsError
+from lib.io.exporters import NATIVE_COLUMNS
+from lib.io.importing import FORMATS, apply_import, read_import
+from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -6,8 +6,8 @@ import csv
 import io
 from pathlib import Path
 
-from lib.db import Database
-from lib.importing import import_file, read_import
+from lib.io.importing import import_file, read_import
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"

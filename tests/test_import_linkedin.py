@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from lib.db import Database
-from lib.errors import ValidationError
-from lib.importing import ImportRejected, apply_import, import_file, read_import
-from lib.importing.linkedin import day_first_order, parse_connected_on
+from lib.core.errors import ValidationError
+from lib.io.importing import ImportRejected, apply_import, import_file, read_import
+from lib.io.importing.linkedin import day_first_order, parse_connected_on
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from lib.contacts import add_contact, get_contact
-from lib.db import Database
-from lib.errors import ValidationError
-from lib.importing import (
+from lib.core.errors import ValidationError
+from lib.io.importing import (
     apply_import,
     choose_targets,
     import_file,
     plan_import,
     read_import,
 )
-from lib.importing import write as write_module
+from lib.io.importing import write as write_module
+from lib.records.contacts import add_contact, get_contact
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"

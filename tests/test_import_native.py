@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from lib.db import Database, open_database
-from lib.demo import load_demo
-from lib.exporters import export_csv
-from lib.importing import apply_import, import_file, read_import
+from lib.io.demo import load_demo
+from lib.io.exporters import export_csv
+from lib.io.importing import apply_import, import_file, read_import
+from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lib.db import Database
-from lib.importing import import_file, read_import
+from lib.io.importing import import_file, read_import
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"

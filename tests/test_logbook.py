@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from lib.contacts import add_contact
-from lib.db import Database
-from lib.errors import ValidationError
-from lib.events import log_event
-from lib.logbook import PITCH_NOT_DELIVERED, log_step, log_talk, undo_events
+from lib.core.errors import ValidationError
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.records.logbook import PITCH_NOT_DELIVERED, log_step, log_talk, undo_events
+from lib.store.db import Database
 from tests.conftest import TODAY
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lib import migrations
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.errors import DatabaseError
-from lib.events import log_event
+from lib.core.errors import DatabaseError
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.store import migrations
+from lib.store.db import open_database
 
 CORE_ROWS = "SELECT id, full_name, referred_by, may_use_name, identified_on, archived FROM contacts"
 EVENT_ROWS = "SELECT id, contact_id, kind, occurred_on, channel, notes FROM events"

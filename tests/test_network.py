@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from review_fixtures import TODAY, build_tiny
 
-from lib import network, stats
-from lib.db import Database
-from lib.demo import load_demo
+from lib.engine import network, stats
+from lib.io.demo import load_demo
+from lib.store.db import Database
 
 ALL_TIME = stats.make_period(as_of=TODAY)
 
@@ -36,7 +36,7 @@ def test_multiplier_against_the_ideal_times_three(tiny: dict[str, int], db: Data
 
 
 def test_multiplier_shows_three_generations_before_any_referral(db: Database) -> None:
-    from lib.contacts import add_contact
+    from lib.records.contacts import add_contact
 
     add_contact(db, {"full_name": "Only One", "identified_on": "2026-11-02"}, today=TODAY)
     frame = network.multiplier(db, ALL_TIME)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.events import log_event
-from lib.ui import escape_markdown
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.store.db import open_database
+from lib.ui.text import escape_markdown
 from tests.pagekit import by_label, click, open_page, pick_contact, read_db, shown
 
 FIELDS = "full_name, company, title, email, phone, linkedin_url, source, referred_by, may_use_name"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.events import log_event
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.store.db import open_database
 from tests.pagekit import APP, by_label, click, open_page, pick_contact, read_db, shown
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.demo import PITCH
-from lib.settings import get_setting
+from lib.io.demo import PITCH
+from lib.records.contacts import add_contact
+from lib.records.settings import get_setting
+from lib.store.db import open_database
 from tests.pagekit import by_label, click, open_page, read_db, shown
 
 
@@ -36,7 +36,7 @@ def pitch_box(at):
 
 def test_the_saved_pitch_is_timed(app_env: Path) -> None:
     database = open_database(app_env)
-    from lib.pitch import save_pitch
+    from lib.present.pitch import save_pitch
 
     save_pitch(database, PITCH)
     database.close()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.demo import load_demo
-from lib.due import TODAY_LISTS
-from lib.events import log_event
-from lib.stats import due_lists
+from lib.engine.due import TODAY_LISTS
+from lib.engine.stats import due_lists
+from lib.io.demo import load_demo
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.store.db import open_database
 from tests.pagekit import click, open_page, read_db, shown
 
 TITLES = ["To contact", "To thank", "Follow-ups due", "Overdue"]

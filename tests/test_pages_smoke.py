@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.db import open_database
-from lib.demo import load_demo
+from lib.io.demo import load_demo
+from lib.store.db import open_database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [

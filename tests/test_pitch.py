@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lib.db import Database
-from lib.demo import PITCH
-from lib.errors import ValidationError
-from lib.pitch import (
+from lib.core.errors import ValidationError
+from lib.io.demo import PITCH
+from lib.present.pitch import (
     check_pitch,
     count_words,
     get_pitch,
@@ -16,6 +15,7 @@ from lib.pitch import (
     save_pitch,
     templates,
 )
+from lib.store.db import Database
 
 
 def test_the_demo_pitch_is_in_range_and_ends_with_a_request() -> None:

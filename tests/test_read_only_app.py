@@ -11,9 +11,9 @@ import streamlit as st
 from sharing_helpers import REVIEW_PAGES, banner, funnel_counts, run_page
 from writer_process import Writer
 
-from lib.db import open_database
-from lib.demo import load_demo
-from lib.ui import SHARED_VIEW_OPTIONS
+from lib.io.demo import load_demo
+from lib.store.db import open_database
+from lib.ui.mode import SHARED_VIEW_OPTIONS
 from tests.conftest import TODAY
 
 

@@ -11,13 +11,14 @@ import streamlit as st
 from sharing_helpers import REVIEW_PAGES, banner, run_page, sent_bytes
 from streamlit.testing.v1 import AppTest
 
-from lib import cli, stats
-from lib.contacts import add_contact
-from lib.db import Database, open_database, open_view
-from lib.demo import load_demo
-from lib.events import Conversation, log_conversation, log_event
-from lib.report import build_report
-from lib.ui import SHARED_VIEW_OPTIONS
+from lib import cli
+from lib.engine import stats
+from lib.io.demo import load_demo
+from lib.present.report import build_report
+from lib.records.contacts import add_contact
+from lib.records.events import Conversation, log_conversation, log_event
+from lib.store.db import Database, open_database, open_view
+from lib.ui.mode import SHARED_VIEW_OPTIONS
 
 # Every personal field of a few people who are due, who referred and were referred.
 PEOPLE = [

@@ -11,11 +11,13 @@ from plotly.offline import get_plotlyjs
 from streamlit.testing.v1 import AppTest
 from writer_process import Writer
 
-from lib import cli, report, stats
-from lib.contacts import add_contact
-from lib.db import Database, open_database
-from lib.events import log_event
-from lib.settings import DEFAULT_GOALS
+from lib import cli
+from lib.engine import stats
+from lib.present import report
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.records.settings import DEFAULT_GOALS
+from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
 GENERATED = datetime(2026, 11, 25, 9, 30).astimezone()
@@ -191,8 +193,8 @@ def test_the_download_button_offers_the_report(app_env: Path) -> None:
     database.close()
 
     def page() -> None:
-        from lib import stats
-        from lib.ui import report_download_button
+        from lib.engine import stats
+        from lib.ui.data import report_download_button
 
         report_download_button(stats.make_period())
 

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from review_fixtures import TODAY, build_tiny
 
-from lib import cli, review, stats
-from lib.db import Database, open_database
-from lib.review import View
-from lib.settings import GOAL_KEYS, GOAL_PRESETS
+from lib import cli
+from lib.engine import review, stats
+from lib.engine.review import View
+from lib.records.settings import GOAL_KEYS, GOAL_PRESETS
+from lib.store.db import Database, open_database
 
 # ---------------------------------------------------------------- links and periods
 
@@ -200,7 +201,7 @@ def test_kpis_of_the_tiny_network_this_week(tiny: dict[str, int], db: Database) 
 
 
 def test_a_thank_you_on_the_third_day_is_on_time(tiny: dict[str, int], db: Database) -> None:
-    from lib.events import log_event
+    from lib.records.events import log_event
 
     log_event(
         db,

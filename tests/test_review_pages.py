@@ -16,11 +16,13 @@ import pytest
 from review_fixtures import TODAY, build_tiny
 from streamlit.testing.v1 import AppTest
 
-from lib import cli, network, review, settings, stats
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.demo import load_demo
-from lib.settings import GOAL_KEYS, GOAL_PRESETS
+from lib import cli
+from lib.engine import network, review, stats
+from lib.io.demo import load_demo
+from lib.records import settings
+from lib.records.contacts import add_contact
+from lib.records.settings import GOAL_KEYS, GOAL_PRESETS
+from lib.store.db import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -195,7 +197,7 @@ def test_dashboard_drops_a_bad_link_parameter_with_a_warning(demo_file: Path) ->
 
 
 def test_a_write_shows_on_the_next_rerun(demo_file: Path) -> None:
-    from lib.ui import _connection
+    from lib.ui.data import _connection
 
     at = run(DASHBOARD, as_of=AS_OF)
     before = int(metrics(at)["New targets"][0])

@@ -7,9 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lib.db import Database, open_database
-from lib.errors import ValidationError
-from lib.settings import (
+from lib.core.errors import ValidationError
+from lib.records.settings import (
     DEFAULT_GOALS,
     GOAL_KEYS,
     GOAL_PRESETS,
@@ -18,6 +17,7 @@ from lib.settings import (
     set_weekly_goals,
     weekly_goals,
 )
+from lib.store.db import Database, open_database
 
 
 def test_goals_start_at_the_searching_preset(db: Database) -> None:

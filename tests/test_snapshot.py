@@ -11,12 +11,13 @@ import duckdb
 import pytest
 from writer_process import Writer
 
-from lib import cli, snapshot
-from lib.contacts import add_contact
-from lib.db import Database, open_database, open_view
-from lib.demo import load_demo
-from lib.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
-from lib.events import log_event
+from lib import cli
+from lib.core.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
+from lib.io.demo import load_demo
+from lib.records.contacts import add_contact
+from lib.records.events import log_event
+from lib.store import snapshot
+from lib.store.db import Database, open_database, open_view
 from tests.conftest import TODAY
 
 

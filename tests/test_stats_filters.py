@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from review_fixtures import TODAY, build_tiny
 
-from lib import stats
-from lib.db import Database
-from lib.demo import load_demo
-from lib.vocab import SOURCES
+from lib.core.vocab import SOURCES
+from lib.engine import stats
+from lib.io.demo import load_demo
+from lib.store.db import Database
 
 ALL_TIME = stats.make_period(as_of=TODAY)
 

@@ -33,8 +33,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lib.db import open_database
-from lib.stats import make_period, stats
+from lib.engine.stats import make_period, stats
+from lib.store.db import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.db import Database, open_database
-from lib.stats import make_period, stats
-from lib.vocab import EVENT_KINDS, STAGES
+from lib.core.vocab import EVENT_KINDS, STAGES
+from lib.engine.stats import make_period, stats
+from lib.store.db import Database, open_database
 
 # Dates span a year end, so ISO weeks 2026-W53 and 2027-W01 are both exercised.
 FIRST_DAY = date(2026, 11, 1)

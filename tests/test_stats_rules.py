@@ -6,9 +6,18 @@ from datetime import date
 
 import pytest
 
-from lib.db import Database
-from lib.errors import ValidationError
-from lib.stats import Period, due_frame, due_lists, funnel, make_period, referrals, stats, weekly
+from lib.core.errors import ValidationError
+from lib.engine.stats import (
+    Period,
+    due_frame,
+    due_lists,
+    funnel,
+    make_period,
+    referrals,
+    stats,
+    weekly,
+)
+from lib.store.db import Database
 
 
 def people(db: Database, *rows: tuple) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lib.errors import ValidationError
-from lib.ui import escape_markdown, field_label, markdown_link
+from lib.core.errors import ValidationError
+from lib.ui.text import escape_markdown, field_label, markdown_link
 
 Z = "\u2060"  # word joiner: stops Streamlit's emoji shortcodes and bare-URL links
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from lib.errors import ValidationError
-from lib.validation import (
+from lib.core.errors import ValidationError
+from lib.core.validation import (
     clean_bool,
     clean_email,
     clean_event,

@@ -25,8 +25,8 @@ def _serve(path: str, raw: bool) -> None:
         sys.stdin.readline()
         con.close()
         return
-    from lib.contacts import add_contact
-    from lib.db import open_database
+    from lib.records.contacts import add_contact
+    from lib.store.db import open_database
 
     db = open_database(path)
     db.wait_for_snapshot()

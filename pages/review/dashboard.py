@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from lib import review, stats
-from lib.figures import funnel_figure
-from lib.ui import app_mode, query, report_download_button, review_view
+from lib.engine import review, stats
+from lib.present.figures import funnel_figure
+from lib.ui.data import query, report_download_button
+from lib.ui.mode import app_mode
+from lib.ui.review_view import review_view
 
 st.title("Dashboard")
 if not query(review.has_records):

@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from lib import network, review
-from lib.figures import (
+from lib.engine import network, review
+from lib.present.figures import (
     by_source_figure,
     multiplier_figure,
     referral_tree_figure,
     top_referrers_figure,
     warm_cold_figure,
 )
-from lib.ui import app_mode, query, review_view
+from lib.ui.data import query
+from lib.ui.mode import app_mode
+from lib.ui.review_view import review_view
 
 st.title("Network")
 redact = app_mode().redact

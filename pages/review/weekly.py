@@ -4,10 +4,12 @@ from datetime import date
 
 import streamlit as st
 
-from lib import review, settings
-from lib.errors import ValidationError
-from lib.figures import conversation_trend_figure, weekly_goals_figure
-from lib.ui import app_mode, get_db, query
+from lib.core.errors import ValidationError
+from lib.engine import review
+from lib.present.figures import conversation_trend_figure, weekly_goals_figure
+from lib.records import settings
+from lib.ui.data import get_db, query
+from lib.ui.mode import app_mode
 
 st.title("Weekly review")
 day, problem = review.link_as_of(st.query_params.to_dict())

@@ -2,25 +2,15 @@
 
 import streamlit as st
 
-from lib import contacts, directory, due
-from lib.errors import NotFoundError, ValidationError, WarmLeadsError
-from lib.ui import (
-    FieldErrors,
-    contact_link,
-    contact_picker,
-    current_page,
-    escape_markdown,
-    flash,
-    get_db,
-    markdown_link,
-    pager,
-    query,
-    query_id,
-    require_writable,
-    show_flash,
-    today,
-)
-from lib.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
+from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
+from lib.core.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
+from lib.engine import directory, due
+from lib.records import contacts
+from lib.ui.data import get_db, query, today
+from lib.ui.forms import FieldErrors, flash, show_flash
+from lib.ui.mode import require_writable
+from lib.ui.text import escape_markdown, markdown_link
+from lib.ui.widgets import contact_link, contact_picker, current_page, pager, query_id
 
 require_writable()
 db = get_db()

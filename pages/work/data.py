@@ -8,9 +8,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from lib import duplicates, exporters, importing
-from lib.errors import WarmLeadsError
-from lib.ui import escape_markdown, get_db, query
+from lib.core.errors import WarmLeadsError
+from lib.io import exporters, importing
+from lib.records import duplicates
+from lib.ui.data import get_db, query
+from lib.ui.text import escape_markdown
 
 POSITION_WORDS = ["Recruiter", "Talent", "Hiring", "Head of", "Director", "VP", "Manager", "Chief"]
 LINKEDIN_STEPS = """

@@ -2,24 +2,17 @@
 
 import streamlit as st
 
-from lib import directory, due, logbook
-from lib.contacts import count_contacts
-from lib.errors import NotFoundError, WarmLeadsError
-from lib.events import follow_up_warning
-from lib.ui import (
-    FieldErrors,
-    contact_link,
-    contact_picker,
-    escape_markdown,
-    flash,
-    get_db,
-    query,
-    query_id,
-    require_writable,
-    show_flash,
-    today,
-)
-from lib.vocab import CHANNEL_LABELS, CHANNELS, STAGE_LABELS, STAGES
+from lib.core.errors import NotFoundError, WarmLeadsError
+from lib.core.vocab import CHANNEL_LABELS, CHANNELS, STAGE_LABELS, STAGES
+from lib.engine import directory, due
+from lib.records import logbook
+from lib.records.contacts import count_contacts
+from lib.records.events import follow_up_warning
+from lib.ui.data import get_db, query, today
+from lib.ui.forms import FieldErrors, flash, show_flash
+from lib.ui.mode import require_writable
+from lib.ui.text import escape_markdown
+from lib.ui.widgets import contact_link, contact_picker, query_id
 
 MORE_ROWS = 3
 MAX_ROWS = 15

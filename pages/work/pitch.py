@@ -2,20 +2,14 @@
 
 import streamlit as st
 
-from lib import directory, pitch
-from lib.errors import NotFoundError, WarmLeadsError
-from lib.ui import (
-    FieldErrors,
-    contact_picker,
-    escape_markdown,
-    flash,
-    get_db,
-    query,
-    query_id,
-    require_writable,
-    show_flash,
-    today,
-)
+from lib.core.errors import NotFoundError, WarmLeadsError
+from lib.engine import directory
+from lib.present import pitch
+from lib.ui.data import get_db, query, today
+from lib.ui.forms import FieldErrors, flash, show_flash
+from lib.ui.mode import require_writable
+from lib.ui.text import escape_markdown
+from lib.ui.widgets import contact_picker, query_id
 
 require_writable()
 db = get_db()

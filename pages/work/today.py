@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from lib import logbook
-from lib.contacts import count_contacts
-from lib.due import (
+from lib.core.errors import WarmLeadsError
+from lib.engine.due import (
     LIST_HINTS,
     LIST_TITLES,
     PAGE_SIZE,
@@ -14,20 +13,14 @@ from lib.due import (
     warm_intro,
     why_due,
 )
-from lib.errors import WarmLeadsError
-from lib.ui import (
-    contact_link,
-    current_page,
-    escape_markdown,
-    flash,
-    get_db,
-    pager,
-    query,
-    require_writable,
-    show_flash,
-    today,
-    welcome,
-)
+from lib.records import logbook
+from lib.records.contacts import count_contacts
+from lib.ui.data import get_db, query, today
+from lib.ui.forms import flash, show_flash
+from lib.ui.mode import require_writable
+from lib.ui.text import escape_markdown
+from lib.ui.welcome import welcome
+from lib.ui.widgets import contact_link, current_page, pager
 
 # Short enough for four side by side on a laptop.
 METRIC_LABELS = {

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from lib import stats
-from lib.db import open_database
-from lib.demo import load_demo
+from lib.engine import stats
+from lib.io.demo import load_demo
+from lib.store.db import open_database
 from tests.browser.conftest import Guard, nav_links, open_page, page_slug, screenshot
 from tests.processes import hold_open
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from lib.contacts import add_contact
-from lib.db import open_database
+from lib.records.contacts import add_contact
+from lib.store.db import open_database
 from tests.browser.conftest import Guard, open_page, settle
 
 NASTY = ":smile: www.evil.example http://evil.example a@evil.example [x](javascript:alert(1))"

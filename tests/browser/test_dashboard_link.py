@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.db import open_database
-from lib.demo import load_demo
+from lib.io.demo import load_demo
+from lib.store.db import open_database
 from tests.browser.conftest import Guard
 
 pytestmark = pytest.mark.browser

@@ -18,9 +18,9 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.events import Conversation, log_conversation, log_event
+from lib.records.contacts import add_contact
+from lib.records.events import Conversation, log_conversation, log_event
+from lib.store.db import open_database
 from tests.browser.conftest import (
     WAIT,
     AppServers,

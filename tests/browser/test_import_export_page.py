@@ -9,10 +9,10 @@ import icalendar
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.db import open_database
-from lib.demo import load_demo
-from lib.exporters import export_csv
-from lib.importing import apply_import, read_import
+from lib.io.demo import load_demo
+from lib.io.exporters import export_csv
+from lib.io.importing import apply_import, read_import
+from lib.store.db import open_database
 from tests.browser.conftest import settle
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

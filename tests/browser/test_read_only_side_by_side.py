@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import stats
-from lib.contacts import add_contact
-from lib.db import open_database
-from lib.demo import load_demo
+from lib.engine import stats
+from lib.io.demo import load_demo
+from lib.records.contacts import add_contact
+from lib.store.db import open_database
 from tests.browser.conftest import (
     WAIT,
     AppServers,

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from lib import report, stats
-from lib.db import open_database
-from lib.demo import load_demo
+from lib.engine import stats
+from lib.io.demo import load_demo
+from lib.present import report
+from lib.store.db import open_database
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 TODAY_ISO = "2026-11-25"

@@ -1,6 +1,6 @@
 """The whole method as a new user, in Chromium: one target, a conversation with two referrals,
 the thank-you and the follow-up, then Today, the Dashboard, a LinkedIn import and the referral
-chain — every number the pages show checked against lib.stats on the same file afterwards.
+chain — every number the pages show checked against lib.engine.stats on the same file afterwards.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import stats
-from lib.db import open_database
+from lib.engine import stats
+from lib.store.db import open_database
 from tests.browser.conftest import (
     WAIT,
     AppServers,

@@ -1,0 +1,1 @@
+"""The method's words, the errors the library raises, and the one validation layer."""

@@ -1,0 +1,1 @@
+"""The stats engine and the read models built on it: stages, due lists, reviews, the network."""

@@ -1,0 +1,358 @@
+"""Finding people among many: search, filters and pages, a contact's card, timeline and chain."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from lib.core.errors import NotFoundError
+from lib.core.validation import clean_text
+from lib.core.vocab import (
+    CHANNEL_LABELS,
+    EVENT_LABELS,
+    SOURCE_LABELS,
+    SOURCES,
+    STAGE_LABELS,
+    STAGES,
+    TOUCH_KINDS,
+)
+from lib.engine.stats import DUE_SQL, STAGED_SQL
+from lib.store.db import Database
+
+PICKER_LIMIT = 50
+PAGE_SIZE = 25
+ARCHIVED_CHOICES: tuple[str, ...] = ("active", "archived", "all")
+DUE_LABELS: dict[str, str] = {
+    "to_contact": "To contact",
+    "thank_you_pending": "Thank-you pending",
+    "follow_up_due": "Follow-up due",
+    "follow_up_overdue": "Follow-up overdue",
+    "nothing_due": "Nothing due",
+}
+# The table's Due column: a contact can be on several lists at once.
+DUE_SHORT: dict[str, str] = {
+    "to_contact": "To contact",
+    "thank_you_pending": "Thank-you",
+    "follow_up_due": "Follow-up",
+    "follow_up_overdue": "Overdue",
+}
+ARCHIVED_LABELS: dict[str, str] = {"active": "Active", "archived": "Archived", "all": "All"}
+DUE_CHOICES: tuple[str, ...] = (
+    "to_contact",
+    "thank_you_pending",
+    "follow_up_due",
+    "follow_up_overdue",
+    "nothing_due",
+)
+SORTS: dict[str, str] = {
+    "name": "lower(c.full_name), c.id",
+    "newest": "c.identified_on DESC, c.id DESC",
+    "quiet": "t.last_touch ASC NULLS FIRST, c.id",
+}
+SORT_LABELS: dict[str, str] = {
+    "name": "Name (A–Z)",
+    "newest": "Newest first",
+    "quiet": "Longest without a touch",
+}
+
+# The text a search looks through: accents and case forgiven ("chloe" finds "Chloé"), each
+# word matched at the start of a word ("ana" finds Ana and Anand, not Manager).
+_HAYSTACK = "' ' || strip_accents(lower(concat_ws(' ', c.full_name, c.company, c.title{extra})))"
+_TOUCH_LIST = ", ".join(f"'{kind}'" for kind in TOUCH_KINDS)  # fixed vocabulary
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the Contacts page narrows the list by (all optional)."""
+
+    text: str = ""
+    stages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    due: str | None = None
+    archived: str = "active"
+    sort: str = "name"
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words of a search, lower-cased; `#12` also finds contact 12."""
+    cleaned = clean_text("search", text, limit=200) or ""
+    return [word for word in re.split(r"\s+", cleaned.lower()) if word]
+
+
+def _text_clause(words: list[str], *, notes: bool) -> tuple[str, dict[str, Any]]:
+    """One bound condition per word: every word must appear (or be the contact's id)."""
+    haystack = _HAYSTACK.format(extra=", c.notes" if notes else "")
+    clauses, params = [], {}
+    for i, word in enumerate(words):
+        params[f"w{i}"] = word
+        clause = f"contains({haystack}, ' ' || strip_accents($w{i}))"
+        if _is_id(word):
+            params[f"n{i}"] = int(word[1:])
+            clause = f"({clause} OR c.id = $n{i})"
+        clauses.append(clause)
+    return " AND ".join(clauses) or "true", params
+
+
+def _is_id(word: str) -> bool:
+    """`#12` names contact 12 (a bare `12` is just text: it may be part of a name or note)."""
+    return word.startswith("#") and word[1:].isdigit() and len(word) < 11
+
+
+def _as_id(words: list[str]) -> int:
+    """The id a one-word search like `#12` names, else 0 (no contact has id 0)."""
+    return int(words[0][1:]) if len(words) == 1 and _is_id(words[0]) else 0
+
+
+def find_contacts(db: Database, text: str = "", limit: int = PICKER_LIMIT) -> pd.DataFrame:
+    """At most `limit` contacts matching a name, company or title (newest first when blank)."""
+    words = search_words(text)
+    condition, params = _text_clause(words, notes=False)
+    # Contacts whose name holds every word come before company and title matches.
+    name_match = " AND ".join(
+        f"contains(' ' || strip_accents(lower(c.full_name)), ' ' || strip_accents($w{i}))"
+        for i in range(len(words))
+    )
+    return db.df(
+        f"""
+        SELECT c.id, c.full_name, c.company, c.archived
+        FROM contacts c
+        WHERE {condition}
+        ORDER BY c.id = $exact DESC,
+                 starts_with(strip_accents(lower(c.full_name)), strip_accents($whole)) DESC,
+                 {name_match + " DESC," if name_match else ""}
+                 c.id DESC
+        LIMIT $limit
+        """,
+        {**params, "whole": " ".join(words), "exact": _as_id(words), "limit": limit},
+    )
+
+
+def contact_label(full_name: str, company: str | None, contact_id: int, archived: bool) -> str:
+    """How a contact reads in a picker: `Ana Ruiz — Kestrel Software (#12)`."""
+    label = full_name if not company else f"{full_name} — {company}"
+    return f"{label} (#{contact_id}{', archived' if archived else ''})"
+
+
+def picker_labels(db: Database, text: str = "", selected: int | None = None) -> dict[int, str]:
+    """Picker options (id → label) for a search, with the selected contact always present."""
+    found = find_contacts(db, text)
+    if selected is not None and selected not in set(found["id"]):
+        extra = db.df(
+            "SELECT id, full_name, company, archived FROM contacts WHERE id = ?", [selected]
+        )
+        found = pd.concat([extra, found], ignore_index=True)
+    return {
+        int(row.id): contact_label(row.full_name, row.company, int(row.id), bool(row.archived))
+        for row in found.itertuples()
+    }
+
+
+def _filter_sql(filters: Filters) -> tuple[str, dict[str, Any]]:
+    text, params = _text_clause(search_words(filters.text), notes=True)
+    clauses = [text]
+    if filters.stages:
+        clauses.append("list_contains($stages, coalesce(s.stage, 1))")
+        params["stages"] = [STAGES.index(stage) + 1 for stage in filters.stages]
+    if filters.sources:
+        clauses.append("list_contains($sources, c.source)")
+        params["sources"] = [source for source in filters.sources if source in SOURCES]
+    if filters.archived == "active":
+        clauses.append("NOT c.archived")
+    elif filters.archived == "archived":
+        clauses.append("c.archived")
+    if filters.due == "nothing_due":
+        clauses.append(
+            "NOT coalesce(d.to_contact OR d.thank_you_pending OR d.follow_up_due "
+            "OR d.follow_up_overdue, false)"
+        )
+    elif filters.due in DUE_CHOICES:
+        clauses.append(f"coalesce(d.{filters.due}, false)")  # a name from DUE_CHOICES
+    return " AND ".join(clauses), params
+
+
+def search_contacts(
+    db: Database, filters: Filters, day: date, *, page: int = 1, page_size: int = PAGE_SIZE
+) -> tuple[pd.DataFrame, int]:
+    """One page of the contacts matching `filters` (stage and due as of `day`), and the total.
+
+    A page past the end gives the last page; each row's `position` counts from 1.
+    """
+    condition, params = _filter_sql(filters)
+    order = SORTS.get(filters.sort, SORTS["name"])
+    frame = db.df(
+        f"""
+        WITH {STAGED_SQL},
+        flags AS (
+            SELECT id, to_contact, thank_you_pending, follow_up_due, follow_up_overdue
+            FROM ({DUE_SQL})
+        ),
+        touched AS (
+            SELECT contact_id, max(occurred_on) AS last_touch FROM ev
+            WHERE kind IN ({_TOUCH_LIST}) GROUP BY contact_id
+        ),
+        matches AS (
+            SELECT c.id, c.full_name, c.company, c.title, coalesce(s.stage, 1) AS stage,
+                   d.to_contact, d.thank_you_pending, d.follow_up_due, d.follow_up_overdue,
+                   t.last_touch, c.source, r.full_name AS referred_by_name, c.identified_on,
+                   c.archived,
+                   row_number() OVER (ORDER BY {order}) AS position,
+                   count(*) OVER () AS total
+            FROM contacts c
+            LEFT JOIN staged s ON s.id = c.id
+            LEFT JOIN flags d ON d.id = c.id
+            LEFT JOIN touched t ON t.contact_id = c.id
+            LEFT JOIN contacts r ON r.id = c.referred_by
+            WHERE {condition}
+        )
+        SELECT * FROM matches
+        WHERE position > least($skip, (total - 1) // $size * $size)
+          AND position <= least($skip, (total - 1) // $size * $size) + $size
+        ORDER BY position
+        """,
+        {
+            **params,
+            "t": day,
+            "from": None,
+            "size": page_size,
+            "skip": (max(1, page) - 1) * page_size,
+        },
+    )
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
+    return frame.drop(columns="total"), total
+
+
+def contact_card(db: Database, contact_id: int, day: date) -> dict[str, Any]:
+    """One contact with its stage as of `day`, its referrer, and how many people it referred."""
+    frame = db.df(
+        f"""
+        WITH {STAGED_SQL}
+        SELECT c.*, coalesce(s.stage, 1) AS stage,
+               r.full_name AS referrer_name, r.archived AS referrer_archived,
+               (SELECT count(*) FROM contacts k WHERE k.referred_by = c.id) AS referred_count,
+               (SELECT count(*) FROM events e WHERE e.contact_id = c.id) AS event_count
+        FROM contacts c
+        LEFT JOIN staged s ON s.id = c.id
+        LEFT JOIN contacts r ON r.id = c.referred_by
+        WHERE c.id = $id
+        """,
+        {"t": day, "from": None, "id": contact_id},
+    )
+    if frame.empty:
+        raise NotFoundError(f"there is no contact with id {contact_id}")
+    record = {k: (None if _missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+    for key in ("identified_on", "connected_on"):
+        if record.get(key) is not None:
+            record[key] = pd.Timestamp(record[key]).date()
+    return record
+
+
+def timeline(db: Database, contact_id: int) -> pd.DataFrame:
+    """A contact's story, newest first: its events, the referrals it gave, the day it was found."""
+    return db.df(
+        """
+        SELECT day, what, channel, detail, event_id FROM (
+            SELECT occurred_on AS day, kind AS what, channel, notes AS detail, id AS event_id,
+                   2 AS rank
+            FROM events WHERE contact_id = $id
+            UNION ALL
+            SELECT identified_on, 'referral_given', NULL,
+                   full_name || coalesce(' (' || company || ')', ''), NULL, 1
+            FROM contacts WHERE referred_by = $id
+            UNION ALL
+            SELECT identified_on, 'identified', NULL, source, NULL, 0
+            FROM contacts WHERE id = $id
+        )
+        ORDER BY day DESC, rank DESC, event_id DESC NULLS LAST
+        """,
+        {"id": contact_id},
+    )
+
+
+def referral_chain_up(db: Database, contact_id: int) -> pd.DataFrame:
+    """Who referred this contact, and who referred them, up to the first target (oldest first)."""
+    return db.df(
+        """
+        WITH RECURSIVE up(id, depth) AS (
+            SELECT referred_by, 1 FROM contacts WHERE id = $id AND referred_by IS NOT NULL
+            UNION ALL
+            SELECT c.referred_by, up.depth + 1 FROM contacts c JOIN up ON c.id = up.id
+            WHERE c.referred_by IS NOT NULL AND up.depth < 1000
+        )
+        SELECT c.id, c.full_name, c.company, up.depth
+        FROM up JOIN contacts c ON c.id = up.id
+        ORDER BY up.depth DESC
+        """,
+        {"id": contact_id},
+    )
+
+
+def referral_tree_down(db: Database, contact_id: int, limit: int = 500) -> tuple[pd.DataFrame, int]:
+    """The people this contact referred, and whom they referred in turn; at most `limit` rows."""
+    frame = db.df(
+        """
+        WITH RECURSIVE down(id, depth) AS (
+            SELECT id, 1 FROM contacts WHERE referred_by = $id
+            UNION ALL
+            SELECT c.id, down.depth + 1 FROM contacts c JOIN down ON c.referred_by = down.id
+            WHERE down.depth < 1000
+        )
+        SELECT c.id, down.depth AS generation, c.full_name, c.company,
+               r.full_name AS referred_by_name, c.may_use_name, c.identified_on,
+               count(*) OVER () AS total
+        FROM down
+        JOIN contacts c ON c.id = down.id
+        LEFT JOIN contacts r ON r.id = c.referred_by
+        ORDER BY down.depth, c.identified_on, c.id
+        LIMIT $limit
+        """,
+        {"id": contact_id, "limit": limit},
+    )
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
+    return frame.drop(columns="total"), total
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A page of `search_contacts` in the words the Contacts table shows."""
+    due = [
+        " · ".join(DUE_SHORT[name] for name in DUE_SHORT if row.get(name) is True)
+        for row in frame.to_dict("records")
+    ]
+    return pd.DataFrame(
+        {
+            "Name": frame["full_name"],
+            "Stage": frame["stage"].map(lambda n: STAGE_LABELS[STAGES[int(n) - 1]]),
+            "Due": due,
+            "Last touch": pd.to_datetime(frame["last_touch"]).dt.date,
+            "Company": frame["company"],
+            "Title": frame["title"],
+            "Referred by": frame["referred_by_name"],
+            "Archived": frame["archived"].astype(bool),
+        }
+    ).set_index(frame["id"].rename("#"))
+
+
+def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A contact's `timeline` in the words its view shows."""
+    words = {**EVENT_LABELS, "referral_given": "Gave a referral", "identified": "Identified"}
+    detail = frame["detail"].where(
+        frame["what"] != "identified", frame["detail"].map(SOURCE_LABELS)
+    )
+    return pd.DataFrame(
+        {
+            "Date": pd.to_datetime(frame["day"]).dt.date,
+            "Step": frame["what"].map(words),
+            "Channel": frame["channel"].map(CHANNEL_LABELS).fillna(""),
+            "Details": detail.fillna(""),
+        }
+    )

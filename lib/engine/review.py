@@ -1,0 +1,494 @@
+"""The review: which period a dashboard link shows, its KPIs and the weekly goals.
+
+A `View` is what a dashboard link holds (period, as-of day, source and channel
+filters); it round-trips through URL query parameters so a copied link reopens
+the same view. Every number here equals `python -m lib.cli stats --json` for the
+same period and as-of day wherever the stats object has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from lib.core.errors import ValidationError
+from lib.core.validation import parse_date
+from lib.core.vocab import (
+    CHANNELS,
+    FOLLOW_UP_MAX_DAYS,
+    FOLLOW_UP_MIN_DAYS,
+    SOURCES,
+    TOUCH_KINDS,
+)
+from lib.engine import stats
+from lib.engine.stats import Period
+from lib.records.settings import GOAL_KEYS
+from lib.store.db import Database
+
+PERIODS: dict[str, str] = {
+    "week": "This week",
+    "4w": "Last 4 weeks",
+    "quarter": "This quarter",
+    "all": "All time",
+    "custom": "Custom",
+}
+DEFAULT_PERIOD = "all"
+# A thank-you is on time when sent within this many days of the conversation.
+THANK_YOU_DAYS = 3
+# The weekly steps, in the method's order, with the words the review uses.
+STEP_LABELS: dict[str, str] = {
+    "targets": "New targets",
+    "contacted": "Conversations",
+    "info_interview": "Informational interviews",
+    "referral_asked": "Referral asks",
+    "thank_you": "Thank-yous",
+    "follow_up": "Follow-ups",
+}
+# Which funnel stage each weekly step moves people to (for its colour).
+STEP_STAGES: dict[str, str] = {
+    "targets": "targeted",
+    "contacted": "contacted",
+    "info_interview": "contacted",
+    "referral_asked": "asked",
+    "thank_you": "thanked",
+    "follow_up": "followed_up",
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """What a dashboard link shows: a period as of a day, optionally filtered."""
+
+    period: str = DEFAULT_PERIOD
+    start: date | None = None  # custom periods only
+    end: date | None = None  # custom periods only
+    as_of: date | None = None  # None: today
+    sources: tuple[str, ...] = ()  # empty: every source
+    channels: tuple[str, ...] = ()  # empty: every channel
+
+    @property
+    def filters(self) -> dict[str, tuple[str, ...] | None]:
+        """The stats engine's `sources` / `channels` keyword arguments (None: no filter)."""
+        return {"sources": self.sources or None, "channels": self.channels or None}
+
+
+def monday(day: date) -> date:
+    """The Monday starting the ISO week that contains `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def quarter_start(day: date) -> date:
+    """The first day of the calendar quarter that contains `day`."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _split(value: str | Sequence[str] | None) -> list[str]:
+    values = [value] if isinstance(value, str) else list(value or [])
+    return [part.strip() for text in values for part in text.split(",") if part.strip()]
+
+
+def _choices(field: str, value: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    picked = _split(value)
+    unknown = [p for p in picked if p not in allowed]
+    if unknown:
+        raise ValidationError(
+            field, f"{', '.join(unknown)} is not one of {', '.join(allowed)}; filter ignored"
+        )
+    return tuple(p for p in allowed if p in picked)
+
+
+def parse_view(params: Mapping[str, Any]) -> tuple[View, list[str]]:
+    """Read a View from URL query parameters; bad ones are dropped, each with a message."""
+    problems: list[str] = []
+    view = View()
+
+    def attempt(action: Any) -> Any:
+        try:
+            return action()
+        except ValidationError as exc:
+            problems.append(str(exc))
+            return None
+
+    period = params.get("period") or DEFAULT_PERIOD
+    if isinstance(period, list):
+        period = period[-1]
+    if period not in PERIODS:
+        problems.append(f"period: {period!r} is not one of {', '.join(PERIODS)}; showing all time")
+        period = DEFAULT_PERIOD
+    as_of = attempt(lambda: parse_date("as_of", params.get("as_of"), required=False))
+    view = replace(view, period=period, as_of=as_of)
+    if period == "custom":
+        start = attempt(lambda: parse_date("from", params.get("from"), required=False))
+        end = attempt(lambda: parse_date("to", params.get("to"), required=False))
+        view = replace(view, start=start, end=end)
+        if attempt(lambda: resolve_period(view, today=as_of or date.today())) is None:
+            view = replace(view, start=None, end=None)
+    sources = attempt(lambda: _choices("source", params.get("source"), SOURCES))
+    channels = attempt(lambda: _choices("channel", params.get("channel"), CHANNELS))
+    return replace(view, sources=sources or (), channels=channels or ()), problems
+
+
+def link_as_of(params: Mapping[str, Any]) -> tuple[date | None, str | None]:
+    """The `as_of` day a link asks for (None: today), and a message when it is not a date."""
+    try:
+        return parse_date("as_of", params.get("as_of"), required=False), None
+    except ValidationError as exc:
+        return None, str(exc)
+
+
+def view_params(view: View) -> dict[str, str]:
+    """The URL query parameters that reopen `view` (defaults left out)."""
+    params: dict[str, str] = {}
+    if view.period != DEFAULT_PERIOD:
+        params["period"] = view.period
+    if view.period == "custom":
+        if view.start:
+            params["from"] = view.start.isoformat()
+        if view.end:
+            params["to"] = view.end.isoformat()
+    if view.as_of:
+        params["as_of"] = view.as_of.isoformat()
+    if view.sources:
+        params["source"] = ",".join(view.sources)
+    if view.channels:
+        params["channel"] = ",".join(view.channels)
+    return params
+
+
+def resolve_period(view: View, *, today: date | None = None) -> Period:
+    """The stats Period a view stands for (its as-of day, else `today`, else the real today)."""
+    day = view.as_of or today or date.today()
+    starts = {
+        "week": monday(day),
+        "4w": monday(day) - timedelta(weeks=3),
+        "quarter": quarter_start(day),
+        "all": None,
+    }
+    if view.period == "custom":
+        return stats.make_period(
+            as_of=day, start=view.start or monday(day) - timedelta(weeks=3), end=view.end
+        )
+    return stats.make_period(as_of=day, start=starts[view.period])
+
+
+def previous_period(view: View, period: Period) -> Period | None:
+    """The period just before a bounded one (last week for this week…); None for all time."""
+    if period.start is None:
+        return None
+    end = period.start - timedelta(days=1)
+    if view.period == "quarter":
+        start = quarter_start(end)
+    elif view.period in ("week", "4w"):
+        start = period.start - timedelta(weeks=1 if view.period == "week" else 4)
+    else:
+        start = period.start - timedelta(days=(period.day - period.start).days + 1)
+    return stats.make_period(as_of=period.as_of, start=start, end=end)
+
+
+def comparison(view: View, period: Period) -> tuple[Period | None, str, bool]:
+    """What the KPI deltas compare with: (period, words, cumulative).
+
+    A bounded period compares with the one before it; all time shows this week's part.
+    """
+    previous = previous_period(view, period)
+    if previous is not None:
+        words = {
+            "week": "vs last week",
+            "4w": "vs the 4 weeks before",
+            "quarter": "vs last quarter",
+        }
+        return previous, words.get(view.period, "vs the period before"), False
+    this_week = stats.make_period(as_of=period.as_of, start=monday(period.day), end=period.end)
+    return this_week, "this week", True
+
+
+def has_records(db: Database) -> bool:
+    """Whether the database holds any contact at all."""
+    return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM contacts)"))
+
+
+def describe_period(view: View, period: Period) -> str:
+    """The period in words: 'This week: Mon 23 Nov – Wed 25 Nov 2026', 'All time, up to …'."""
+    end = period.day.strftime("%a %-d %b %Y")
+    name = PERIODS[view.period]
+    if period.start is None:
+        return f"{name}, up to {end}"
+    return f"{name}: {period.start.strftime('%a %-d %b')} – {end}"
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+# What `kpis` returns, in the order its query selects them.
+KPI_NAMES: tuple[str, ...] = (
+    "targets",
+    "referrals",
+    "warm",
+    "conversations",
+    "opportunities",
+    "thanks_on_time",
+    "thanks_judged",
+    "follow_ups",
+    "follow_ups_on_schedule",
+    "follow_ups_too_soon",
+)
+
+
+def kpis(
+    db: Database,
+    period: Period,
+    *,
+    sources: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> dict[str, int]:
+    """The dashboard's KPI counts for a period (filtered like the funnel)."""
+    keep, params = stats.contact_filter("c", sources, channels)
+    picked = f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
+    until_t = f"occurred_on <= $t {picked}"
+    in_period = f"{until_t} AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)"
+    touch_kinds = ", ".join(f"'{k}'" for k in TOUCH_KINDS)
+    # ASOF joins pair each conversation with the first thank-you on or after it, and each
+    # follow-up with the touch just before it.
+    row = db.execute(
+        f"""
+        WITH
+        people AS (
+            SELECT count(*) AS targets,
+                   count(*) FILTER (WHERE referred_by IS NOT NULL) AS referrals,
+                   count(*) FILTER (WHERE referred_by IS NOT NULL AND may_use_name) AS warm
+            FROM contacts c
+            WHERE identified_on <= $t AND ($from::DATE IS NULL OR identified_on >= $from::DATE)
+                  {keep}
+        ),
+        steps AS (
+            SELECT count(*) FILTER (WHERE kind = 'contacted') AS conversations,
+                   count(*) FILTER (WHERE kind = 'opportunity') AS opportunities
+            FROM events WHERE {in_period}
+        ),
+        conversation AS (
+            SELECT contact_id, occurred_on FROM events WHERE kind = 'contacted' AND {in_period}
+        ),
+        thank_you AS (
+            SELECT contact_id, occurred_on AS thanked_on
+            FROM events WHERE kind = 'thank_you' AND {until_t}
+              AND contact_id IN (SELECT contact_id FROM conversation)
+        ),
+        thanks AS (
+            SELECT count(*) FILTER (WHERE on_time) AS thanks_on_time,
+                   count(*) FILTER (WHERE on_time OR window_closed) AS thanks_judged
+            FROM (
+                SELECT t.thanked_on <= c.occurred_on + {THANK_YOU_DAYS} AS on_time,
+                       c.occurred_on + {THANK_YOU_DAYS} < $t::DATE AS window_closed
+                FROM conversation c ASOF LEFT JOIN thank_you t
+                  ON c.contact_id = t.contact_id AND c.occurred_on <= t.thanked_on
+            )
+        ),
+        follow_up AS (
+            SELECT contact_id, occurred_on FROM events WHERE kind = 'follow_up' AND {in_period}
+        ),
+        touch AS (
+            SELECT contact_id, occurred_on AS touched
+            FROM events WHERE kind IN ({touch_kinds}) AND {until_t}
+              AND contact_id IN (SELECT contact_id FROM follow_up)
+        ),
+        follow_ups AS (
+            SELECT count(*) AS follow_ups,
+                   count(*) FILTER (WHERE gap BETWEEN {FOLLOW_UP_MIN_DAYS} AND {FOLLOW_UP_MAX_DAYS})
+                       AS follow_ups_on_schedule,
+                   count(*) FILTER (WHERE gap < {FOLLOW_UP_MIN_DAYS}) AS follow_ups_too_soon
+            FROM (
+                SELECT date_diff('day', t.touched, f.occurred_on) AS gap
+                FROM follow_up f ASOF LEFT JOIN touch t
+                  ON f.contact_id = t.contact_id AND f.occurred_on > t.touched
+            )
+        )
+        SELECT targets, referrals, warm, conversations, opportunities,
+               thanks_on_time, thanks_judged, follow_ups, follow_ups_on_schedule,
+               follow_ups_too_soon
+        FROM people, steps, thanks, follow_ups
+        """,
+        period.params | params,
+    ).fetchone()
+    return {name: int(value) for name, value in zip(KPI_NAMES, row, strict=True)}
+
+
+@dataclass(frozen=True)
+class Card:
+    """One KPI card, ready for `st.metric`."""
+
+    label: str
+    value: str
+    delta: str | None
+    help: str
+    delta_color: str = "normal"  # "off": a note rather than a change
+
+
+def _change(now: int, before: int, against: str) -> str:
+    return f"{now - before:+,} {against}"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "—"
+
+
+def kpi_cards(
+    now: dict[str, int], other: dict[str, int] | None, against: str, *, cumulative: bool = False
+) -> list[Card]:
+    """The six KPI cards. Counts carry a delta against `other` (named by `against`): the
+    change from the previous period, or with `cumulative` the part of `now` that `other` is
+    (e.g. "+3 this week" on all time)."""
+
+    def change(key: str) -> str | None:
+        if other is None:
+            return None
+        amount = other[key] if cumulative else now[key] - other[key]
+        if amount == 0:
+            return f"none {against}" if cumulative else f"same as {against.removeprefix('vs ')}"
+        return f"{amount:+,} {against}"
+
+    def note_color(text: str | None) -> str:
+        return "off" if text is None or text.startswith(("none ", "same ")) else "normal"
+
+    thanks_note = (
+        f"{now['thanks_on_time']:,} of {now['thanks_judged']:,} within {THANK_YOU_DAYS} days"
+        if now["thanks_judged"]
+        else "no conversation to judge yet"
+    )
+    follow_note = (
+        f"{now['follow_ups_on_schedule']:,} of {now['follow_ups']:,}"
+        + (f", {now['follow_ups_too_soon']:,} too soon" if now["follow_ups_too_soon"] else "")
+        if now["follow_ups"]
+        else "no follow-up sent"
+    )
+    cards = [
+        Card(
+            "New targets",
+            f"{now['targets']:,}",
+            change("targets"),
+            "People you identified as targets in this period (the funnel's first bar).",
+        ),
+        Card(
+            "Conversations",
+            f"{now['conversations']:,}",
+            change("conversations"),
+            "Pitches delivered: 'contacted' steps logged in this period.",
+        ),
+        Card(
+            "Referrals received",
+            f"{now['referrals']:,}",
+            f"{_share(now['warm'], now['referrals'])} warm" if now["referrals"] else None,
+            "Names people gave you in this period; warm ones may use the referrer's name.",
+            "off",
+        ),
+        Card(
+            "Thank-you on time",
+            _share(now["thanks_on_time"], now["thanks_judged"]),
+            thanks_note,
+            f"Conversations thanked within {THANK_YOU_DAYS} days. Conversations from the "
+            f"last {THANK_YOU_DAYS} days count once thanked or once the window closes.",
+            "off",
+        ),
+        Card(
+            "Follow-ups on schedule",
+            _share(now["follow_ups_on_schedule"], now["follow_ups"]),
+            follow_note,
+            f"Follow-ups sent {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days after the last "
+            "touch. Sooner can become a nuisance; later lets the contact go cold.",
+            "off",
+        ),
+        Card(
+            "Opportunities",
+            f"{now['opportunities']:,}",
+            change("opportunities"),
+            "Opportunities logged in this period (roles heard about, introductions to teams).",
+        ),
+    ]
+    return [
+        replace(card, delta_color=note_color(card.delta)) if card.delta_color == "normal" else card
+        for card in cards
+    ]
+
+
+# ---------------------------------------------------------------- weekly goals
+
+
+def goals_summary(goals: Mapping[str, int]) -> str:
+    """Goals in words: 'New targets 10 · Conversations 5 · …'."""
+    return " · ".join(f"{STEP_LABELS[key]} {int(goals[key])}" for key in GOAL_KEYS)
+
+
+def weekly_rows(db: Database, day: date) -> pd.DataFrame:
+    """Every ISO week's counts (stats engine) from the first record through `day`'s week."""
+    return stats.weekly(db, stats.make_period(as_of=day))
+
+
+def goal_progress(weeks: pd.DataFrame, goals: Mapping[str, int]) -> pd.DataFrame:
+    """One row per week and step: done, goal, met (a goal of 0 is always met)."""
+    long = weeks.melt(
+        id_vars=["week", "week_start"],
+        value_vars=list(GOAL_KEYS),
+        var_name="step",
+        value_name="done",
+    )
+    long["goal"] = long["step"].map(goals).astype(int)
+    long["met"] = long["done"] >= long["goal"]
+    long["label"] = long["step"].map(STEP_LABELS)
+    long["stage"] = long["step"].map(STEP_STAGES)
+    return long.sort_values(["week_start", "step"], key=_step_order).reset_index(drop=True)
+
+
+def _step_order(column: pd.Series) -> pd.Series:
+    return column.map(GOAL_KEYS.index) if column.name == "step" else column
+
+
+def weeks_met(weeks: pd.DataFrame, goals: Mapping[str, int]) -> pd.Series:
+    """For each week (in order), whether every weekly goal was met."""
+    met = pd.Series(True, index=weeks.index)
+    for key in GOAL_KEYS:
+        met &= weeks[key] >= int(goals[key])
+    return met
+
+
+def streaks(weeks: pd.DataFrame, goals: Mapping[str, int]) -> tuple[int, int]:
+    """(current, best) runs of weeks with every goal met; an unfinished last week may extend
+    the current run but never breaks it."""
+    met = list(weeks_met(weeks, goals))
+    best = run = 0
+    for ok in met:
+        run = run + 1 if ok else 0
+        best = max(best, run)
+    current = 0
+    history = met[:-1] if met and not met[-1] else met  # this week is still in progress
+    for ok in reversed(history):
+        if not ok:
+            break
+        current += 1
+    return current, best
+
+
+def week_comparison(weeks: pd.DataFrame, goals: Mapping[str, int]) -> pd.DataFrame:
+    """This week against last week and the goal, one row per step."""
+    this = weeks.iloc[-1] if len(weeks) else None
+    last = weeks.iloc[-2] if len(weeks) > 1 else None
+    return pd.DataFrame(
+        {
+            "step": list(GOAL_KEYS),
+            "label": [STEP_LABELS[k] for k in GOAL_KEYS],
+            "this_week": [int(this[k]) if this is not None else 0 for k in GOAL_KEYS],
+            "last_week": [int(last[k]) if last is not None else 0 for k in GOAL_KEYS],
+            "goal": [int(goals[k]) for k in GOAL_KEYS],
+        }
+    )
+
+
+def conversation_trend(weeks: pd.DataFrame, window: int = 4) -> pd.DataFrame:
+    """Conversations per week with a trailing `window`-week average."""
+    trend = weeks[["week", "week_start", "contacted"]].rename(
+        columns={"contacted": "conversations"}
+    )
+    trend["average"] = trend["conversations"].rolling(window, min_periods=1).mean().round(2)
+    return trend.reset_index(drop=True)

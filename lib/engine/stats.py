@@ -1,0 +1,360 @@
+"""The stats engine: stages, the funnel, referrals, weekly rows and due lists (SPEC.md).
+
+Everything is computed in DuckDB for a period [from, to] as of day T, where T is
+`to` when given, else the as-of day (default today).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from lib.core.errors import ValidationError
+from lib.core.validation import parse_date
+from lib.core.vocab import (
+    EVENT_KINDS,
+    FOLLOW_UP_MAX_DAYS,
+    FOLLOW_UP_MIN_DAYS,
+    STAGES,
+    THANKS_OWED_KINDS,
+    TOUCH_KINDS,
+)
+from lib.store.db import Database
+
+WEEKLY_KINDS: tuple[str, ...] = tuple(k for k in EVENT_KINDS if k != "note")
+DUE_LISTS: tuple[str, ...] = (
+    "to_contact",
+    "follow_up_due",
+    "follow_up_overdue",
+    "thank_you_pending",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period [start, end] seen as of day `day` (the SPEC's T)."""
+
+    as_of: date
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def day(self) -> date:
+        """T: the `to` bound when given, else the as-of day."""
+        return self.end or self.as_of
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The bound parameters every stats query takes."""
+        return {"t": self.day, "from": self.start}
+
+
+def make_period(
+    *, as_of: Any = None, start: Any = None, end: Any = None, today: date | None = None
+) -> Period:
+    """Validate the bounds of a period (ISO strings or dates) and return it."""
+    as_of_day = parse_date("as_of", as_of, required=False) or today or date.today()
+    start_day = parse_date("from", start, required=False)
+    end_day = parse_date("to", end, required=False)
+    period = Period(as_of=as_of_day, start=start_day, end=end_day)
+    if start_day and start_day > period.day:
+        which = "to" if end_day else "as_of"
+        raise ValidationError(
+            "from", f"{start_day.isoformat()} is after {which} {period.day.isoformat()}"
+        )
+    return period
+
+
+def _sql_list(words: tuple[str, ...]) -> str:
+    # A fixed vocabulary from lib.core.vocab, never user input.
+    return ", ".join(f"'{w}'" for w in words)
+
+
+# Kinds of event that are a conversation: the channel filter keeps people talked to that way.
+CONVERSATION_KINDS: tuple[str, ...] = ("contacted", "info_interview")
+
+
+def contact_filter(
+    alias: str, sources: Sequence[str] | None = None, channels: Sequence[str] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """An ` AND …` condition on contacts row `alias` keeping the chosen sources and channels.
+
+    A source filter keeps contacts identified that way (no source counts as `other`); a
+    channel filter keeps contacts with a conversation by T through one of the channels.
+    No filter gives an empty condition. Binds $t (and $sources / $channels).
+    """
+    condition, params = "", {}
+    if sources is not None:
+        condition += f" AND list_contains($sources::VARCHAR[], coalesce({alias}.source, 'other'))"
+        params["sources"] = list(sources)
+    if channels is not None:
+        condition += f"""
+            AND {alias}.id IN (
+                SELECT x.contact_id FROM events x
+                WHERE x.kind IN ({_sql_list(CONVERSATION_KINDS)}) AND x.occurred_on <= $t
+                  AND list_contains($channels::VARCHAR[], coalesce(x.channel, 'other')))"""
+        params["channels"] = list(channels)
+    return condition, params
+
+
+# Each contact identified by T with its stage as of T (1..5). Binds $t.
+# ev_stage reads the events once for everything per contact: the stage they reach and the
+# days the due lists need (last touch, last thanks-owing step, last thank-you).
+STAGED_SQL = f"""
+    ev AS (
+        SELECT contact_id, kind, occurred_on FROM events WHERE occurred_on <= $t
+    ),
+    ev_stage AS (
+        SELECT contact_id,
+               max(CASE
+                   WHEN kind IN ('contacted', 'info_interview', 'opportunity') THEN 2
+                   WHEN kind = 'referral_asked' THEN 3
+                   WHEN kind = 'thank_you' THEN 4
+                   WHEN kind = 'follow_up' THEN 5
+                   ELSE 1 END) AS stage,
+               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(TOUCH_KINDS)})) AS last_touch,
+               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)}))
+                   AS thanks_owed_on,
+               max(occurred_on) FILTER (WHERE kind = 'thank_you') AS last_thanks
+        FROM ev GROUP BY contact_id
+    ),
+    gave AS (
+        SELECT referred_by AS contact_id, max(identified_on) AS last_given
+        FROM contacts
+        WHERE referred_by IS NOT NULL AND identified_on <= $t
+        GROUP BY referred_by
+    ),
+    staged AS (
+        SELECT c.*,
+               greatest(coalesce(e.stage, 1),
+                        CASE WHEN g.contact_id IS NULL THEN 1 ELSE 3 END) AS stage
+        FROM contacts c
+        LEFT JOIN ev_stage e ON e.contact_id = c.id
+        LEFT JOIN gave g ON g.contact_id = c.id
+        WHERE c.identified_on <= $t
+    ),
+    cohort AS (
+        SELECT * FROM staged WHERE $from::DATE IS NULL OR identified_on >= $from::DATE
+    )
+"""
+
+# Referral generation of every contact, walking down from the roots. Binds nothing.
+GENERATIONS_SQL = """
+    roots AS (
+        SELECT id, CASE WHEN referred_by IS NULL THEN 0 ELSE 1 END AS generation
+        FROM contacts
+        WHERE referred_by IS NULL
+           OR referred_by NOT IN (SELECT id FROM contacts)
+    ),
+    generations AS (
+        WITH RECURSIVE walk(id, generation) AS (
+            SELECT id, generation FROM roots
+            UNION ALL
+            SELECT c.id, walk.generation + 1
+            FROM contacts c JOIN walk ON c.referred_by = walk.id
+        )
+        SELECT id, generation FROM walk
+    )
+"""
+
+
+def funnel(
+    db: Database,
+    period: Period,
+    *,
+    sources: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Bar k = cohort contacts whose stage (as of T) is at least k."""
+    keep, params = contact_filter("cohort", sources, channels)
+    counts = db.execute(
+        f"""
+        WITH {STAGED_SQL}
+        SELECT {", ".join(f"count(*) FILTER (WHERE stage >= {k})" for k in range(1, 6))}
+        FROM cohort WHERE true {keep}
+        """,
+        period.params | params,
+    ).fetchone()
+    return pd.DataFrame({"stage": list(STAGES), "contacts": [int(n) for n in counts]})
+
+
+def referrals(
+    db: Database,
+    period: Period,
+    *,
+    sources: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Referrals received by the cohort, the warm ones, the givers and the generations."""
+    keep, params = contact_filter("c", sources, channels)
+    # Referrals need no stages: the cohort is just who was identified in [from, T].
+    cohort = (
+        "cohort AS (SELECT c.id, c.referred_by, c.may_use_name FROM contacts c "
+        "WHERE c.identified_on <= $t "
+        f"AND ($from::DATE IS NULL OR c.identified_on >= $from::DATE) {keep})"
+    )
+    received, warm, givers = db.execute(
+        f"""
+        WITH {cohort}
+        SELECT count(*) FILTER (WHERE referred_by IS NOT NULL),
+               count(*) FILTER (WHERE referred_by IS NOT NULL AND may_use_name),
+               count(DISTINCT referred_by)
+        FROM cohort
+        """,
+        period.params | params,
+    ).fetchone()
+    rows = db.execute(
+        f"""
+        WITH {cohort}, {GENERATIONS_SQL}
+        SELECT g.generation, count(*) AS contacts
+        FROM cohort JOIN generations g USING (id)
+        GROUP BY g.generation ORDER BY g.generation
+        """,
+        period.params | params,
+    ).fetchall()
+    by_generation = dict(rows)
+    depth = max(by_generation, default=-1) + 1
+    return {
+        "received": int(received),
+        "warm": int(warm),
+        "givers": int(givers),
+        "generations": [int(by_generation.get(g, 0)) for g in range(depth)],
+    }
+
+
+def weekly(
+    db: Database,
+    period: Period,
+    *,
+    sources: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per ISO week, zero weeks included, from the first record through T's week."""
+    keep, params = contact_filter("c", sources, channels)
+    keep_events = (
+        f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
+    )
+    columns = ("targets", "referrals", *WEEKLY_KINDS)
+    kind_counts = ",\n".join(
+        f"count(*) FILTER (WHERE what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS
+    )
+    # Count per week first (one pass over the records), then lay the counts on every week.
+    return db.df(
+        f"""
+        WITH recs AS (
+            SELECT identified_on AS d, 'target' AS what, referred_by IS NOT NULL AS referral
+            FROM contacts c
+            WHERE identified_on <= $t AND ($from::DATE IS NULL OR identified_on >= $from::DATE)
+                  {keep}
+            UNION ALL
+            SELECT occurred_on, kind, false
+            FROM events
+            WHERE occurred_on <= $t AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)
+                  {keep_events}
+        ),
+        per_week AS (
+            SELECT date_trunc('week', d)::DATE AS week_start,
+                   count(*) FILTER (WHERE what = 'target') AS targets,
+                   count(*) FILTER (WHERE what = 'target' AND referral) AS referrals,
+                   {kind_counts}
+            FROM recs GROUP BY ALL
+        ),
+        bounds AS (
+            SELECT coalesce(date_trunc('week', $from::DATE)::DATE, min(week_start)) AS first_week,
+                   date_trunc('week', $t::DATE)::DATE AS last_week
+            FROM per_week HAVING count(*) > 0
+        ),
+        weeks AS (
+            SELECT unnest(generate_series(first_week, last_week, INTERVAL 7 DAY))::DATE
+                   AS week_start
+            FROM bounds
+        )
+        SELECT strftime(w.week_start, '%G-W%V') AS week,
+               w.week_start,
+               {", ".join(f"coalesce(p.{c}, 0) AS {c}" for c in columns)}
+        FROM weeks w
+        LEFT JOIN per_week p USING (week_start)
+        ORDER BY w.week_start
+        """,
+        period.params | params,
+    )
+
+
+# Every non-archived contact identified by T with what the due lists need. Binds $t.
+DUE_SQL = f"""
+    WITH {STAGED_SQL},
+    due AS (
+        SELECT s.id, s.stage, e.last_touch,
+               date_diff('day', e.last_touch, $t::DATE) AS days_since_touch,
+               greatest(e.thanks_owed_on, g.last_given) AS thanks_owed_since,  -- NULLs ignored
+               e.last_thanks
+        FROM staged s
+        LEFT JOIN ev_stage e ON e.contact_id = s.id
+        LEFT JOIN gave g ON g.contact_id = s.id
+        WHERE NOT s.archived
+    )
+    SELECT *,
+           stage = 1 AS to_contact,
+           -- coalesce: no touch yet (e.g. only a referral given) is "not due", never NULL
+           coalesce(stage >= 2 AND days_since_touch
+                    BETWEEN {FOLLOW_UP_MIN_DAYS} AND {FOLLOW_UP_MAX_DAYS}, false) AS follow_up_due,
+           coalesce(stage >= 2 AND days_since_touch > {FOLLOW_UP_MAX_DAYS}, false)
+               AS follow_up_overdue,
+           thanks_owed_since IS NOT NULL
+               AND (last_thanks IS NULL OR last_thanks < thanks_owed_since) AS thank_you_pending
+    FROM due
+"""
+
+
+def due_frame(db: Database, day: date) -> pd.DataFrame:
+    """Every non-archived contact identified by `day`, with its due flags as of `day`."""
+    return db.df(
+        f"SELECT * FROM ({DUE_SQL}) WHERE to_contact OR follow_up_due "
+        "OR follow_up_overdue OR thank_you_pending ORDER BY id",
+        {"t": day, "from": None},
+    )
+
+
+def due_lists(db: Database, day: date) -> dict[str, list[int]]:
+    """The SPEC's four due lists as sorted contact ids."""
+    rows = db.execute(
+        f"""
+        SELECT {", ".join(f"list(id ORDER BY id) FILTER (WHERE {name})" for name in DUE_LISTS)}
+        FROM ({DUE_SQL})
+        """,
+        {"t": day, "from": None},
+    ).fetchone()
+    return {name: [int(i) for i in (ids or [])] for name, ids in zip(DUE_LISTS, rows, strict=True)}
+
+
+def stats(db: Database, period: Period) -> dict[str, Any]:
+    """The whole `stats --json` object for a period (SPEC shape, JSON-ready)."""
+    funnel_rows = funnel(db, period)
+    weekly_rows = weekly(db, period)
+    return {
+        "as_of": period.as_of.isoformat(),
+        "period": {
+            "from": period.start.isoformat() if period.start else None,
+            "to": period.end.isoformat() if period.end else None,
+        },
+        "funnel": [
+            {"stage": stage, "contacts": int(n)}
+            for stage, n in zip(funnel_rows["stage"], funnel_rows["contacts"], strict=True)
+        ],
+        "referrals": referrals(db, period),
+        "weekly": [
+            {
+                "week": row["week"],
+                "week_start": pd.Timestamp(row["week_start"]).date().isoformat(),
+                "targets": int(row["targets"]),
+                "referrals": int(row["referrals"]),
+                **{kind: int(row[kind]) for kind in WEEKLY_KINDS},
+            }
+            for row in weekly_rows.to_dict("records")
+        ],
+        "due": due_lists(db, period.day),
+    }

@@ -1,0 +1,1 @@
+"""Files in and out: importers, exporters and the demo generator."""

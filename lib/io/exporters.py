@@ -1,0 +1,424 @@
+"""Your data leaves as easily as it came: a Warm Leads CSV, vCards, and calendar reminders.
+
+**CSV** — one file, one row per contact then one per event, told apart by the first
+column `record` (`contact` or `event`). Contact rows fill the contact columns, event
+rows fill `id`, `contact_id`, `kind`, `occurred_on`, `channel` and `notes`. UTF-8 with
+a byte-order mark (so Excel reads accents), CRLF line ends, dates `YYYY-MM-DD`,
+booleans `true`/`false`. Importing it back restores every id, referral link and event.
+
+Formula injection: a spreadsheet runs a cell that starts with `=`, `+`, `-` or `@`. Any
+text cell starting with one of those, a tab, a carriage return or a single quote is
+written with one extra `'` in front (which Excel and LibreOffice hide); importing a
+Warm Leads CSV removes exactly one leading `'`, so the round trip gives back the text.
+
+**vCard** — one vCard 3.0 per contact (Google Contacts, Apple Contacts and Outlook read it).
+
+**ics** — one all-day reminder per follow-up due or overdue and per thank-you pending,
+as of the export day (see `reminders` for the dates).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import pandas as pd
+import vobject
+
+from lib.core.errors import ValidationError
+from lib.core.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
+from lib.engine.stats import due_frame
+from lib.store.db import Database
+
+EXPORT_FORMATS: tuple[str, ...] = ("csv", "vcard", "ics")
+CONTACT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "full_name",
+    "company",
+    "title",
+    "email",
+    "phone",
+    "linkedin_url",
+    "source",
+    "referred_by",
+    "may_use_name",
+    "identified_on",
+    "connected_on",
+    "archived",
+)
+EVENT_COLUMNS: tuple[str, ...] = ("contact_id", "kind", "occurred_on", "channel")
+NATIVE_COLUMNS: tuple[str, ...] = ("record", *CONTACT_COLUMNS, *EVENT_COLUMNS, "notes")
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "'")
+# A thank-you still owed a week after the conversation is overdue.
+THANKS_OVERDUE_DAYS = 7
+UID_DOMAIN = "warmleads.local"
+MIME_TYPES: dict[str, str] = {
+    "csv": "text/csv",
+    "vcard": "text/vcard",
+    "ics": "text/calendar",
+}
+FILE_SUFFIXES: dict[str, str] = {"csv": ".csv", "vcard": ".vcf", "ics": ".ics"}
+
+
+def neutralise(text: str | None) -> str | None:
+    """Prefix `'` to a cell a spreadsheet would run as a formula (or that starts with `'`)."""
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """Undo `neutralise`: drop exactly one leading `'`."""
+    return text[1:] if text.startswith("'") else text
+
+
+def _neutralised_sql(column: str) -> str:
+    # Same rule as neutralise(), in SQL; `column` is one of our own column names.
+    starts = ", ".join(f"'{c}'" for c in ("=", "+", "-", "@", "''")) + ", chr(9), chr(13)"
+    return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
+
+
+def _bool_sql(column: str) -> str:
+    return f"CASE {column} WHEN true THEN 'true' WHEN false THEN 'false' END"
+
+
+def csv_rows(db: Database) -> tuple[list[tuple], list[tuple]]:
+    """The contact rows and event rows of the Warm Leads CSV, as text, in id order."""
+    text = _neutralised_sql
+    contacts = db.execute(
+        f"""
+        SELECT 'contact', id::VARCHAR, {text("full_name")}, {text("company")}, {text("title")},
+               {text("email")}, {text("phone")}, {text("linkedin_url")}, {text("source")},
+               referred_by::VARCHAR, {_bool_sql("may_use_name")},
+               strftime(identified_on, '%Y-%m-%d'), strftime(connected_on, '%Y-%m-%d'),
+               {_bool_sql("archived")}, NULL, NULL, NULL, NULL, {text("notes")}
+        FROM contacts ORDER BY id
+        """
+    ).fetchall()
+    events = db.execute(
+        f"""
+        SELECT 'event', id::VARCHAR, {", ".join(["NULL"] * 12)},
+               contact_id::VARCHAR, {text("kind")}, strftime(occurred_on, '%Y-%m-%d'),
+               {text("channel")}, {text("notes")}
+        FROM events ORDER BY id
+        """
+    ).fetchall()
+    return contacts, events
+
+
+def export_csv(db: Database) -> bytes:
+    """Every contact and event as one Warm Leads CSV (UTF-8 with BOM, CRLF)."""
+    contacts, events = csv_rows(db)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(NATIVE_COLUMNS)
+    writer.writerows(contacts)
+    writer.writerows(events)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _name_parts(full_name: str) -> vobject.vcard.Name:
+    """N: the last word with a letter is the family name ("Sofia Lind 🌿" → Lind; Sofia)."""
+    words = [w for w in full_name.split() if any(ch.isalpha() for ch in w)]
+    if len(words) < 2:
+        return vobject.vcard.Name(given=full_name)
+    return vobject.vcard.Name(family=words[-1], given=" ".join(words[:-1]))
+
+
+def contact_vcard(contact: dict) -> str:
+    """One contact as a vCard 3.0 (CRLF, folded at 75 octets, values escaped)."""
+    card = vobject.vCard()
+    card.add("uid").value = f"warmleads-{contact['id']}@{UID_DOMAIN}"
+    card.add("fn").value = contact["full_name"]
+    card.add("n").value = _name_parts(contact["full_name"])
+    if contact.get("company"):
+        card.add("org").value = [contact["company"]]
+    if contact.get("title"):
+        card.add("title").value = contact["title"]
+    if contact.get("email"):
+        email = card.add("email")
+        email.value = contact["email"]
+        email.type_param = "INTERNET"
+    if contact.get("phone"):
+        card.add("tel").value = contact["phone"]
+    if contact.get("linkedin_url"):
+        url = card.add("url")
+        url.value = contact["linkedin_url"]
+    if contact.get("notes"):
+        card.add("note").value = contact["notes"]
+    return card.serialize()
+
+
+def export_vcard(db: Database, *, progress: Callable[[str], None] | None = None) -> bytes:
+    """Every contact as one vCard 3.0 each, in one .vcf file."""
+    cursor = db.execute(
+        "SELECT id, full_name, company, title, email, phone, linkedin_url, notes "
+        "FROM contacts ORDER BY id"
+    )
+    names = [d[0] for d in cursor.description]
+    parts = []
+    while batch := cursor.fetchmany(10_000):
+        parts.extend(contact_vcard(dict(zip(names, row, strict=True))) for row in batch)
+        if progress and len(batch) == 10_000:
+            progress(f"{len(parts):,} vCards written")
+    return "".join(parts).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One calendar reminder: what to do, for whom, and on which day."""
+
+    contact_id: int
+    kind: str  # "follow-up" or "thank-you"
+    due_on: date  # the day it fell due (part of the stable UID)
+    dated: date  # the day the calendar shows it
+    overdue: bool
+    full_name: str
+    company: str | None
+    email: str | None
+    phone: str | None
+    since: date  # last touch (follow-up) or the day the thanks became owed
+    days: int
+
+    @property
+    def uid(self) -> str:
+        """Stable across exports until the contact is touched again."""
+        return f"warmleads-{self.contact_id}-{self.kind}-{self.due_on.isoformat()}@{UID_DOMAIN}"
+
+    @property
+    def summary(self) -> str:
+        """The calendar title."""
+        who = self.full_name + (f" ({self.company})" if self.company else "")
+        if self.kind == "follow-up":
+            return f"{'Overdue follow-up' if self.overdue else 'Follow up'}: {who}"
+        return f"{'Overdue thank-you' if self.overdue else 'Say thank you'}: {who}"
+
+    @property
+    def description(self) -> str:
+        """What to do, and how to reach them."""
+        if self.kind == "follow-up":
+            lines = [
+                f"Last touch {self.since.isoformat()} ({self.days} days ago).",
+                "Send an update by email, ask whether anyone else comes to mind, and thank "
+                f"them again. Every {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days; "
+                "sooner is a nuisance.",
+            ]
+        else:
+            lines = [
+                f"Thanks owed since {self.since.isoformat()} ({self.days} days ago).",
+                "Thank them for the conversation and any names they shared; a short email "
+                "a few days later is always welcome.",
+            ]
+        lines += [f"Email: {self.email}"] if self.email else []
+        lines += [f"Phone: {self.phone}"] if self.phone else []
+        return "\n".join(lines)
+
+
+def reminders(db: Database, today: date) -> list[Reminder]:
+    """The reminders due as of `today` (SPEC due lists).
+
+    Each is dated the day it fell due — a follow-up 21 days after the last touch, a
+    thank-you on the day it became owed — except when it is overdue (a follow-up past 28
+    days, a thank-you owed for over a week): a reminder in the past would never remind
+    anyone, so it is dated the export day. The UID keeps the day it fell due, so exporting
+    again on a later day updates the same calendar event rather than adding a second one.
+    """
+    due = _due_rows(db, today)
+    if due.empty:
+        return []
+    people = {
+        row[0]: row[1:]
+        for row in db.execute(
+            "SELECT id, full_name, company, email, phone FROM contacts "
+            "WHERE id IN (SELECT unnest(?::INTEGER[]))",
+            [[int(i) for i in due["id"]]],
+        ).fetchall()
+    }
+    out: list[Reminder] = []
+    columns = (
+        due["id"].tolist(),
+        due["follow_up_due"].tolist(),
+        due["follow_up_overdue"].tolist(),
+        due["thank_you_pending"].tolist(),
+        _dates(due["last_touch"]),
+        _dates(due["thanks_owed_since"]),
+    )
+    for contact_id, follow_up, late, thanks, touched, owed in zip(*columns, strict=True):
+        name, company, email, phone = people[contact_id]
+        common = {
+            "contact_id": int(contact_id),
+            "full_name": name,
+            "company": company,
+            "email": email,
+            "phone": phone,
+        }
+        if follow_up or late:
+            due_on = touched + timedelta(days=FOLLOW_UP_MIN_DAYS)
+            out.append(
+                Reminder(
+                    kind="follow-up",
+                    due_on=due_on,
+                    dated=today if late else due_on,
+                    overdue=bool(late),
+                    since=touched,
+                    days=(today - touched).days,
+                    **common,
+                )
+            )
+        if thanks:
+            overdue = (today - owed).days > THANKS_OVERDUE_DAYS
+            out.append(
+                Reminder(
+                    kind="thank-you",
+                    due_on=owed,
+                    dated=today if overdue else owed,
+                    overdue=overdue,
+                    since=owed,
+                    days=(today - owed).days,
+                    **common,
+                )
+            )
+    return out
+
+
+def _due_rows(db: Database, today: date) -> pd.DataFrame:
+    """The SPEC's due rows that get a reminder: follow-ups due or overdue, thanks pending."""
+    due = due_frame(db, today)
+    return due[due["follow_up_due"] | due["follow_up_overdue"] | due["thank_you_pending"]]
+
+
+def _dates(column: pd.Series) -> list[date | None]:
+    return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column.tolist()]
+
+
+def reminder_count(db: Database, today: date) -> int:
+    """How many reminders the ics export holds as of `today`."""
+    due = _due_rows(db, today)
+    return int(
+        (due["follow_up_due"] | due["follow_up_overdue"]).sum() + due["thank_you_pending"].sum()
+    )
+
+
+def export_ics(db: Database, *, today: date, now: datetime | None = None) -> bytes:
+    """An iCalendar file of all-day reminders (CRLF, folded at 75 octets, stable UIDs)."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Warm Leads//Networking reminders//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "Warm Leads reminders")
+    for reminder in reminders(db, today):
+        event = icalendar.Event()
+        event.add("uid", reminder.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", reminder.dated)
+        event.add("dtend", reminder.dated + timedelta(days=1))
+        event.add("summary", reminder.summary)
+        event.add("description", reminder.description)
+        event.add("transp", "TRANSPARENT")  # a reminder, not a busy block
+        event.add("categories", ["Warm Leads"])
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def export_counts(db: Database, today: date) -> dict[str, int]:
+    """How many contacts, events and due reminders an export would hold."""
+    contacts, events = db.execute(
+        "SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM events)"
+    ).fetchall()[0]
+    return {
+        "contacts": int(contacts),
+        "events": int(events),
+        "reminders": len(reminders(db, today)),
+    }
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    format: str
+    path: Path | None
+    contacts: int
+    events: int
+    reminders: int
+    size: int
+
+    def summary(self) -> str:
+        """One line for the user."""
+        where = f" to {self.path}" if self.path else ""
+        if self.format == "csv":
+            what = f"{self.contacts:,} contacts and {self.events:,} events"
+        elif self.format == "vcard":
+            what = f"{self.contacts:,} contacts as vCards"
+        else:
+            what = f"{self.reminders:,} reminders"
+        return f"Wrote {what}{where}"
+
+
+def export_bytes(
+    db: Database,
+    fmt: str,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[bytes, ExportResult]:
+    """The file contents of one export format, and what it holds."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValidationError("format", f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    today = today or date.today()
+    contacts = int(db.scalar("SELECT count(*) FROM contacts"))
+    events = int(db.scalar("SELECT count(*) FROM events"))
+    count = 0
+    if fmt == "csv":
+        data = export_csv(db)
+    elif fmt == "vcard":
+        data = export_vcard(db, progress=progress)
+    else:
+        data = export_ics(db, today=today, now=now)
+        count = data.count(b"BEGIN:VEVENT")
+    return data, ExportResult(fmt, None, contacts, events, count, len(data))
+
+
+def write_export(
+    db: Database,
+    fmt: str,
+    out: str | os.PathLike[str],
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ExportResult:
+    """Write one export to `out` atomically: the file appears whole or not at all."""
+    path = Path(out).expanduser()
+    if path.is_dir():
+        raise ValidationError("out", f"{path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise ValidationError("out", f"the folder {path.parent} does not exist")
+    data, result = export_bytes(db, fmt, today=today, now=now, progress=progress)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise ValidationError("out", f"cannot write in {path.parent} ({exc.strerror})") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise ValidationError("out", f"cannot write {path} ({exc.strerror})") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return ExportResult(
+        result.format, path, result.contacts, result.events, result.reminders, result.size
+    )

@@ -1,0 +1,341 @@
+"""Meeting the database: who in the file is new and who is already known (reads only).
+
+A person in the file is the same as a contact already stored when (in this order) their
+LinkedIn URLs, their emails, or their names and companies match — and, for a Warm Leads
+CSV, first when the contact with the file's id has the same name. A known contact only
+gets its blank fields filled. Matching runs in DuckDB over the whole file at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from lib.io.importing.model import Candidate, ParsedImport, Problem
+from lib.io.importing.text import FORMAT_LABELS
+from lib.io.importing.urls import email_key_sql, name_key_sql, url_key_sql
+from lib.store.db import Database
+
+# Fields an import may fill on a contact that already exists, when blank there.
+TEXT_FILLS: tuple[str, ...] = ("company", "title", "email", "phone", "linkedin_url", "notes")
+OTHER_FILLS: tuple[str, ...] = ("connected_on",)
+PLAN_COLUMNS: tuple[str, ...] = (
+    "row",
+    "action",
+    "contact_id",
+    "matched_on",
+    "fills",
+    "full_name",
+    "company",
+    "title",
+    "email",
+    "linkedin_url",
+    "connected_on",
+    "reason",
+)
+
+
+@dataclass
+class ImportPlan:
+    """What importing a parsed file would do now: one row per row of the file."""
+
+    parsed: ParsedImport
+    rows: pd.DataFrame
+    events_new: int = 0
+    events_known: int = 0
+    # Internal: the contacts to write, keyed by file row.
+    matches: dict[int, int] = field(default_factory=dict, repr=False)
+    fields: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
+    first_row: dict[int, int] = field(default_factory=dict, repr=False)
+    # Matched contacts that already have a referrer (an import never replaces it).
+    has_referrer: set[int] = field(default_factory=set, repr=False)
+
+    def count(self, action: str) -> int:
+        """How many rows of the file get this action."""
+        return int((self.rows["action"] == action).sum())
+
+    @property
+    def label(self) -> str:
+        """The file's kind in the user's words."""
+        return FORMAT_LABELS[self.parsed.format]
+
+
+@contextmanager
+def registered(db: Database, frame: pd.DataFrame) -> Iterator[str]:
+    """Expose a DataFrame to SQL under a unique name for the length of the block."""
+    name = f"wl_import_{uuid.uuid4().hex[:12]}"
+    db.con.register(name, frame)
+    try:
+        yield name
+    finally:
+        db.con.unregister(name)
+
+
+def count_of(db: Database, sql: str) -> int:
+    """The single number a COUNT query returns."""
+    # fetchall, not fetchone: an unfinished result would block unregistering a frame.
+    return int(db.execute(sql).fetchall()[0][0])
+
+
+def is_blank(value: Any) -> bool:
+    """None, NA, NaN or whitespace: a field with nothing in it."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and pd.isna(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _match_rows(db: Database, contacts: list[Candidate]) -> pd.DataFrame:
+    """For each candidate: its matching keys and the existing contact each key finds."""
+    incoming = pd.DataFrame(
+        {
+            "row": [c.row for c in contacts],
+            "file_id": pd.array([c.file_id for c in contacts], dtype="Int64"),
+            "full_name": [c.fields["full_name"] for c in contacts],
+            "company": [c.fields.get("company") for c in contacts],
+            "email": [c.fields.get("email") for c in contacts],
+            "linkedin_url": [c.fields.get("linkedin_url") for c in contacts],
+        }
+    )
+    incoming = incoming.astype(
+        {"full_name": "object", "company": "object", "email": "object", "linkedin_url": "object"}
+    )
+
+    def keys(prefix: str) -> str:
+        return (
+            f"lower(trim({prefix}full_name)) AS k_plain, "
+            f"{url_key_sql(prefix + 'linkedin_url')} AS k_url, "
+            f"{email_key_sql(prefix + 'email')} AS k_email, "
+            f"{name_key_sql(prefix + 'full_name', prefix + 'company')} AS k_name"
+        )
+
+    with registered(db, incoming) as view:
+        return db.df(
+            f"""
+            WITH inc AS (SELECT row, file_id, {keys("")} FROM {view}),
+            ex AS (SELECT id, {keys("")} FROM contacts),
+            by_url AS (SELECT k_url, min(id) AS id FROM ex WHERE k_url IS NOT NULL GROUP BY 1),
+            by_email AS (
+                SELECT k_email, min(id) AS id FROM ex WHERE k_email IS NOT NULL GROUP BY 1
+            ),
+            by_name AS (SELECT k_name, min(id) AS id FROM ex GROUP BY 1)
+            SELECT inc.row, inc.k_url, inc.k_email, inc.k_name,
+                   same_id.id AS id_match, by_url.id AS url_match,
+                   by_email.id AS email_match, by_name.id AS name_match
+            FROM inc
+            LEFT JOIN ex AS same_id ON same_id.id = inc.file_id AND same_id.k_plain = inc.k_plain
+            LEFT JOIN by_url ON by_url.k_url = inc.k_url
+            LEFT JOIN by_email ON by_email.k_email = inc.k_email
+            LEFT JOIN by_name ON by_name.k_name = inc.k_name
+            ORDER BY inc.row
+            """
+        )
+
+
+def _existing(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    frame = db.df(
+        "SELECT id, company, title, email, phone, linkedin_url, notes, connected_on, "
+        "referred_by FROM contacts WHERE id IN (SELECT unnest(?::INTEGER[]))",
+        [ids],
+    )
+    return {int(r["id"]): r for r in frame.to_dict("records")}
+
+
+def plan_import(db: Database, parsed: ParsedImport) -> ImportPlan:
+    """Match every person in the file against the database (reads only)."""
+    native = parsed.format == "csv"
+    contacts = parsed.contacts
+    matched = _match_rows(db, contacts) if contacts else pd.DataFrame()
+    plan = ImportPlan(parsed, pd.DataFrame(columns=list(PLAN_COLUMNS)))
+    actions: dict[int, str] = {}
+    matched_on: dict[int, str | None] = {}
+    duplicate_of: dict[int, int] = {}
+    first_by_key: dict[str, int] = {}
+    claimed: dict[int, int] = {}
+    for candidate, match in zip(contacts, matched.itertuples(index=False), strict=True):
+        row = candidate.row
+        plan.fields[row] = dict(candidate.fields)
+        how, contact_id = None, None
+        for label, found in (
+            ("id", match.id_match),
+            ("LinkedIn URL", match.url_match),
+            ("email", match.email_match),
+            ("name and company", match.name_match),
+        ):
+            if not pd.isna(found):
+                how, contact_id = label, int(found)
+                break
+        file_keys = []
+        if not native:  # a Warm Leads CSV tells its people apart by id
+            file_keys = [k for k in (match.k_url, match.k_email) if isinstance(k, str)]
+            file_keys.append("name:" + match.k_name)
+        earlier = claimed.get(contact_id) if contact_id is not None else None
+        if earlier is None:
+            earlier = next((first_by_key[k] for k in file_keys if k in first_by_key), None)
+        if earlier is not None:
+            actions[row] = "duplicate"
+            duplicate_of[row] = earlier
+            target = plan.fields[earlier]
+            for name, value in candidate.fields.items():
+                if is_blank(target.get(name)) and not is_blank(value):
+                    target[name] = value
+            continue
+        for key in file_keys:
+            first_by_key.setdefault(key, row)
+        if contact_id is None:
+            actions[row] = "new"
+        else:
+            claimed[contact_id] = row
+            plan.matches[row] = contact_id
+            matched_on[row] = how
+    existing = _existing(db, sorted(claimed))
+    plan.has_referrer = {i for i, r in existing.items() if not is_blank(r.get("referred_by"))}
+    fills: dict[int, list[str]] = {}
+    for row, contact_id in plan.matches.items():
+        stored, incoming = existing[contact_id], plan.fields[row]
+        fills[row] = [
+            name
+            for name in (*TEXT_FILLS, *OTHER_FILLS)
+            if is_blank(stored.get(name)) and not is_blank(incoming.get(name))
+        ]
+        actions[row] = "update" if fills[row] else "unchanged"
+    for row, earlier in duplicate_of.items():
+        plan.first_row[row] = earlier
+
+    records = []
+    for candidate in contacts:
+        row, values = candidate.row, plan.fields.get(candidate.row, candidate.fields)
+        action = actions[row]
+        reason = None
+        if action == "duplicate":
+            reason = f"same person as {parsed.unit} {duplicate_of[row]}"
+        records.append(
+            {
+                "row": row,
+                "action": action,
+                "contact_id": plan.matches.get(row),
+                "matched_on": matched_on.get(row),
+                "fills": ", ".join(fills.get(row, [])) or None,
+                "full_name": values.get("full_name"),
+                "company": values.get("company"),
+                "title": values.get("title"),
+                "email": values.get("email"),
+                "linkedin_url": values.get("linkedin_url"),
+                "connected_on": values.get("connected_on"),
+                "reason": reason,
+            }
+        )
+    for problem in parsed.problems:
+        records.append({"row": problem.where, "action": "skip", "reason": problem.reason})
+    frame = pd.DataFrame.from_records(records, columns=list(PLAN_COLUMNS))
+    frame["contact_id"] = frame["contact_id"].astype("Int64")
+    for name in PLAN_COLUMNS[3:]:
+        column = frame[name].astype(object)
+        frame[name] = column.where(column.notna(), None)  # None, never NaN, for blanks
+    plan.rows = frame.sort_values("row", kind="stable").reset_index(drop=True)
+    if native and parsed.events:
+        plan.events_new, plan.events_known = _count_events(db, plan)
+    return plan
+
+
+def skipped_problems(plan: ImportPlan) -> list[Problem]:
+    """Bad rows and in-file duplicates, in file order, as the summary lists them."""
+    unit = plan.parsed.unit
+    duplicates = plan.rows[plan.rows["action"] == "duplicate"]
+    problems = list(plan.parsed.problems) + [
+        Problem(int(r.row), str(r.reason), unit) for r in duplicates.itertuples()
+    ]
+    return sorted(problems, key=lambda p: p.where)
+
+
+def choose_targets(
+    rows: pd.DataFrame,
+    *,
+    companies: Collection[str] = (),
+    position_words: Collection[str] = (),
+) -> pd.Series:
+    """Which new people to add: all, or those at the companies / with any of the words.
+
+    Companies compare without case; a position word matches anywhere in the title
+    without case ("head of" matches "Head of Operations"). Both filters must hold.
+    """
+    chosen = rows["action"] == "new"
+    if companies:
+        wanted = {c.strip().lower() for c in companies}
+        chosen &= rows["company"].fillna("").str.strip().str.lower().isin(wanted)
+    words = [w.strip().lower() for w in position_words if w.strip()]
+    if words:
+        titles = rows["title"].fillna("").str.lower()
+        hit = pd.Series(False, index=rows.index)
+        for word in words:
+            hit |= titles.str.contains(word, regex=False)
+        chosen &= hit
+    return chosen
+
+
+def _count_events(db: Database, plan: ImportPlan) -> tuple[int, int]:
+    """(events that would be added, events already stored) for a Warm Leads CSV."""
+    mapped = file_id_map(plan, new_ids={})
+    frame = event_frame(plan, mapped)
+    if frame.empty:
+        return len(plan.parsed.events), 0
+    known = _known_events(db, frame)
+    return len(plan.parsed.events) - known, known
+
+
+def file_id_map(plan: ImportPlan, new_ids: dict[int, int]) -> dict[int, int]:
+    """File contact id → database id, for every imported row that had a file id."""
+    by_row: dict[int, int] = {**plan.matches, **new_ids}
+    for row, earlier in plan.first_row.items():
+        if earlier in by_row:
+            by_row[row] = by_row[earlier]
+    return {
+        c.file_id: by_row[c.row]
+        for c in plan.parsed.contacts
+        if c.file_id is not None and c.row in by_row
+    }
+
+
+def event_frame(plan: ImportPlan, mapped: dict[int, int]) -> pd.DataFrame:
+    """The file's events whose contact is mapped to a database id, ready to match or insert."""
+    rows = [
+        {
+            "row": e.row,
+            "file_id": e.file_id,
+            "contact_id": mapped[e.file_contact_id],
+            "kind": e.fields["kind"],
+            "occurred_on": e.fields["occurred_on"],
+            "channel": e.fields["channel"],
+            "notes": e.fields["notes"],
+        }
+        for e in plan.parsed.events
+        if e.file_contact_id in mapped
+    ]
+    columns = ["row", "file_id", "contact_id", "kind", "occurred_on", "channel", "notes"]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame["file_id"] = frame["file_id"].astype("Int64")
+    frame["contact_id"] = frame["contact_id"].astype("Int64")
+    return frame.astype({"kind": "object", "channel": "object", "notes": "object"})
+
+
+SAME_EVENT_SQL = """
+    e.contact_id = f.contact_id AND e.kind = f.kind AND e.occurred_on = f.occurred_on::DATE
+    AND e.channel IS NOT DISTINCT FROM f.channel AND e.notes IS NOT DISTINCT FROM f.notes
+"""
+
+
+def _known_events(db: Database, frame: pd.DataFrame) -> int:
+    with registered(db, frame) as view:
+        return count_of(
+            db,
+            f"SELECT count(*) FROM {view} f WHERE EXISTS "
+            f"(SELECT 1 FROM events e WHERE {SAME_EVENT_SQL})",
+        )

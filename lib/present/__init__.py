@@ -1,0 +1,1 @@
+"""Presentation: pure figures, the offline report and the pitch templates (no Streamlit)."""

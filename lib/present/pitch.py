@@ -1,0 +1,213 @@
+"""The elevator pitch: timing and flags, and the method's message templates filled with names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from lib.core.errors import ValidationError
+from lib.core.validation import clean_email, clean_text
+from lib.engine.due import first_name
+from lib.records.settings import get_setting, put_setting
+from lib.store.db import Database
+
+WORDS_PER_MINUTE = 130
+MIN_SECONDS = 30
+MAX_SECONDS = 60
+MAX_PITCH = 5_000
+YOUR_NAME_PLACEHOLDER = "[your name]"
+
+_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+# "Are you hiring?" and its cousins: a "no" is a dead end.
+_HIRING = re.compile(
+    r"\b(are|is) (you|your (company|team|firm)|they|anyone) (currently |still |now )?hiring\b"
+    r"|\b(any|are there|do you have( any)?) (job )?(openings|vacancies|positions|jobs|roles)\b"
+    r"|\bhiring right now\b",
+    re.IGNORECASE,
+)
+# A closing sentence that asks for something: a question, or a polite request.
+_REQUEST = re.compile(
+    r"\b(would you|could you|can you|will you|may i|could i|can i|would it be|"
+    r"i'?d (value|appreciate|love|welcome)|i would (value|appreciate|love|welcome)|"
+    r"please|who (do|else do) you know|let'?s|are you open to|happy to meet)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class PitchCheck:
+    """How a pitch measures up to the method: length, timing and the two classic mistakes."""
+
+    words: int
+    seconds: float
+    in_range: bool
+    asks_if_hiring: bool
+    ends_with_request: bool
+    advice: list[str] = field(default_factory=list)
+
+
+def count_words(text: str) -> int:
+    """Spoken words in a text (contractions and hyphenated words count once)."""
+    return len(_WORD.findall(text or ""))
+
+
+def last_sentence(text: str) -> str:
+    """The final sentence of a text (what the listener hears last)."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", (text or "").strip()) if s.strip()]
+    return sentences[-1] if sentences else ""
+
+
+def check_pitch(text: str) -> PitchCheck:
+    """Word count, spoken time at 130 words/min, and flags for "are you hiring" and no request."""
+    words = count_words(text)
+    seconds = words * 60 / WORDS_PER_MINUTE
+    in_range = MIN_SECONDS <= seconds <= MAX_SECONDS
+    hiring = bool(_HIRING.search(text or ""))
+    closing = last_sentence(text)
+    request = (closing.endswith("?") or bool(_REQUEST.search(closing))) and not _HIRING.search(
+        closing
+    )
+    advice = []
+    if words and seconds < MIN_SECONDS:
+        short = round(MIN_SECONDS * WORDS_PER_MINUTE / 60) - words
+        advice.append(f"Too short: add about {short} words — who you are, what you offer.")
+    if seconds > MAX_SECONDS:
+        cut = words - MAX_SECONDS * WORDS_PER_MINUTE // 60
+        advice.append(f"Too long: cut about {cut} words to stay under a minute.")
+    if hiring:
+        advice.append(
+            "Drop “are you hiring?” — a “no” ends the conversation. Ask for their "
+            "perspective or for people to talk to instead."
+        )
+    if words and not request:
+        advice.append(
+            "End with a clear request: an informational interview, or "
+            "“Who do you know that might be helpful for me to get in touch with?”"
+        )
+    return PitchCheck(words, seconds, in_range, hiring, request, advice)
+
+
+def get_pitch(db: Database) -> str:
+    """The saved elevator pitch ('' when none)."""
+    return str(get_setting(db, "pitch", "") or "")
+
+
+def save_pitch(db: Database, text: str, your_name: str | None = None) -> None:
+    """Validate and save the pitch and the name the templates sign with."""
+    pitch = clean_text("pitch", text, limit=MAX_PITCH) or ""
+    name = clean_text("your_name", your_name, limit=200) or ""
+    with db.transaction():
+        put_setting(db, "pitch", pitch)
+        put_setting(db, "your_name", name)
+
+
+def get_your_name(db: Database) -> str:
+    """The name the templates sign with ('' when unset)."""
+    return str(get_setting(db, "your_name", "") or "")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One message ready to copy: what it is for, a subject when it is an email, the text."""
+
+    key: str
+    title: str
+    when: str
+    body: str
+    subject: str | None = None
+
+
+def templates(
+    contact_name: str,
+    referrer_name: str | None = None,
+    may_use_name: bool | None = None,
+    referred: Sequence[str] = (),
+    your_name: str = "",
+) -> list[Template]:
+    """The referral question, warm-intro opener, thank-you note and follow-up, names filled in."""
+    first = first_name(contact_name) or contact_name
+    me = your_name.strip() or YOUR_NAME_PLACEHOLDER
+    if referrer_name and may_use_name:
+        opener = (
+            f"Hi {first}, this is {me}. {referrer_name} suggested I get in touch — "
+            f"{first_name(referrer_name)} thought you'd be a good person to talk to about "
+            "where the industry is heading. Do you have a few minutes?"
+        )
+        when = f"First call with {contact_name}: open with {referrer_name}'s name."
+    elif referrer_name:
+        opener = (
+            f"Hi {first}, this is {me}. I'm reaching out to people who know the industry well, "
+            "and your name came up. Do you have a few minutes?"
+        )
+        when = (
+            f"{referrer_name} referred {contact_name} but did not clear using their name: "
+            "open without it."
+        )
+    else:
+        opener = (
+            f"Hi {first}, this is {me}. I'm reaching out to people who know the industry well "
+            "and would value your perspective. Do you have a few minutes?"
+        )
+        when = f"Nobody referred {contact_name}: a cold opener (a warm referral works better)."
+    names = _join(list(referred)[:3])
+    thanks_for = (
+        f"and for suggesting I get in touch with {names}" if names else "and for your advice"
+    )
+    return [
+        Template(
+            "referral_question",
+            "Ask for referrals",
+            f"At the end of your conversation with {contact_name}.",
+            f"Thank you, {first} — this has been really helpful. "
+            "Who do you know that might be helpful for me to get in touch with?\n"
+            "… Anyone else?\n"
+            "May I use your name when I reach out to them?",
+        ),
+        Template("warm_intro", "Warm-intro opener", when, opener),
+        Template(
+            "thank_you",
+            "Thank-you note",
+            f"By email a few days after talking with {contact_name}.",
+            f"Hi {first},\n\n"
+            f"Thank you again for taking the time to talk with me {thanks_for}. "
+            "Your perspective gave me a clearer picture of where I can be useful, "
+            "and I'll keep you posted on how things go.\n\n"
+            f"With thanks,\n{me}",
+            subject=f"Thank you, {first}",
+        ),
+        Template(
+            "follow_up",
+            "Follow-up update",
+            f"Every 3–4 weeks, by email, to keep {contact_name} in the loop.",
+            f"Hi {first},\n\n"
+            "A quick update on my search: [one or two lines of news — a conversation, a "
+            "course, a lead]."
+            + (f" [How it went with {names}.]" if names else "")
+            + "\n\nWho else do you know that might be helpful for me to get in touch with? "
+            "Any name is welcome.\n\n"
+            f"Thank you again for your help,\n{me}",
+            subject="A quick update — and thank you",
+        ),
+    ]
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def mailto_link(email: str | None, subject: str | None, body: str) -> str | None:
+    """A `mailto:` link that opens the message in an email app, or None without a valid address."""
+    try:
+        address = clean_email(email)
+    except ValidationError:
+        return None
+    if address is None:
+        return None
+    query = f"body={quote(body)}"
+    if subject:
+        query = f"subject={quote(subject)}&{query}"
+    return f"mailto:{quote(address, safe='@')}?{query}"

@@ -1,0 +1,427 @@
+"""The report: the dashboard as one self-contained HTML file to send to a coach or mentor.
+
+plotly.js is inlined once (about 4.8 MB) so the file opens with no network at all. Every
+value that comes from the database is escaped; figures carry counts and fixed labels only.
+With `redact`, the report holds aggregates only; without it, it also names who is due.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from lib.core.errors import ValidationError
+from lib.core.vocab import EVENT_LABELS, STAGE_COLORS
+from lib.engine import stats
+from lib.engine.stats import DUE_SQL, Period
+from lib.present.figures import funnel_figure
+from lib.records.settings import GOAL_KEYS, weekly_goals
+from lib.store.db import Database
+
+GOAL_LABELS: dict[str, str] = {
+    "targets": "New targets identified",
+    **{kind: EVENT_LABELS[kind] for kind in GOAL_KEYS if kind != "targets"},
+}
+# The weekly trend draws one line per step of the method, in the stage's colour.
+TREND_SERIES: dict[str, tuple[str, str]] = {
+    "targets": ("New targets", STAGE_COLORS["targeted"]),
+    "contacted": ("Conversations", STAGE_COLORS["contacted"]),
+    "referral_asked": ("Referrals asked", STAGE_COLORS["asked"]),
+    "thank_you": ("Thank-yous", STAGE_COLORS["thanked"]),
+    "follow_up": ("Follow-ups", STAGE_COLORS["followed_up"]),
+}
+DUE_TITLES: dict[str, str] = {
+    "follow_up_overdue": "Follow-ups overdue",
+    "follow_up_due": "Follow-ups due",
+    "thank_you_pending": "Thank-yous pending",
+    "to_contact": "To contact",
+}
+DUE_HINTS: dict[str, str] = {
+    "follow_up_overdue": "last touch over 4 weeks ago",
+    "follow_up_due": "last touch 3–4 weeks ago",
+    "thank_you_pending": "helped, not yet thanked",
+    "to_contact": "targets not yet contacted",
+}
+NAMES_PER_LIST = 8
+_PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows, read in one go (aggregates, plus names unless redacted)."""
+
+    period: Period
+    funnel: pd.DataFrame
+    weekly: pd.DataFrame
+    referrals: dict[str, Any]
+    due_counts: dict[str, int]
+    goals: dict[str, int]
+    due_people: pd.DataFrame | None
+
+
+def due_people(db: Database, day: date, *, per_list: int = NAMES_PER_LIST) -> pd.DataFrame:
+    """The most urgent people of each due list as of `day`: list, name, company, days, total."""
+    return db.df(
+        f"""
+        WITH d AS ({DUE_SQL}),
+        lists AS (
+            UNPIVOT (SELECT id, days_since_touch, to_contact, follow_up_due, follow_up_overdue,
+                            thank_you_pending FROM d)
+            ON to_contact, follow_up_due, follow_up_overdue, thank_you_pending
+            INTO NAME list VALUE due
+        )
+        SELECT l.list, c.full_name, c.company, l.days_since_touch,
+               count(*) OVER (PARTITION BY l.list) AS total
+        FROM lists l JOIN contacts c ON c.id = l.id
+        WHERE l.due
+        QUALIFY row_number() OVER (
+            PARTITION BY l.list ORDER BY l.days_since_touch DESC NULLS LAST, l.id
+        ) <= $per_list
+        ORDER BY l.list, l.days_since_touch DESC NULLS LAST, l.id
+        """,
+        {"t": day, "from": None, "per_list": per_list},
+    )
+
+
+def read_report_data(db: Database, period: Period, *, redact: bool) -> ReportData:
+    """Read what the report shows; names only when not redacted."""
+    return ReportData(
+        period=period,
+        funnel=stats.funnel(db, period),
+        weekly=stats.weekly(db, period),
+        referrals=stats.referrals(db, period),
+        due_counts={name: len(ids) for name, ids in stats.due_lists(db, period.day).items()},
+        goals=weekly_goals(db),
+        due_people=None if redact else due_people(db, period.day),
+    )
+
+
+def week_numbers(weekly: pd.DataFrame, day: date) -> dict[str, int]:
+    """The counts of the ISO week containing `day` (zeros when it has no records)."""
+    monday = day - timedelta(days=day.weekday())
+    rows = weekly[pd.to_datetime(weekly["week_start"]).dt.date == monday] if len(weekly) else []
+    if len(rows) == 0:
+        return dict.fromkeys(GOAL_KEYS, 0)
+    row = rows.iloc[0]
+    return {key: int(row[key]) for key in GOAL_KEYS}
+
+
+def weekly_trend_figure(weekly: pd.DataFrame) -> go.Figure:
+    """One line per step of the method, one point per ISO week."""
+    figure = go.Figure()
+    for column, (label, color) in TREND_SERIES.items():
+        figure.add_trace(
+            go.Scatter(
+                x=list(weekly["week_start"]),
+                y=[int(n) for n in weekly[column]],
+                customdata=list(weekly["week"]),
+                name=label,
+                mode="lines+markers",
+                line={"color": color, "width": 2},
+                hovertemplate=f"{label}: %{{y}}<br>%{{customdata}}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        title="Week by week",
+        height=340,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+        yaxis={"title": "per week", "rangemode": "tozero"},
+        hovermode="x unified",
+    )
+    return figure
+
+
+def generation_label(generation: int) -> str:
+    """What a referral generation means, in the user's words."""
+    if generation == 0:
+        return "People you found"
+    if generation == 1:
+        return "Their referrals"
+    return f"Referrals, step {generation}"
+
+
+def multiplier_figure(generations: list[int]) -> go.Figure:
+    """People per referral generation: the network multiplying (ideally 3 → 9 → 27)."""
+    labels = [generation_label(g) for g in range(len(generations))]
+    ratios = [""] + [
+        f"× {n / prev:.1f} the step before" if prev else ""
+        for prev, n in zip(generations, generations[1:], strict=False)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=labels,
+            y=generations,
+            text=generations,
+            textposition="outside",
+            customdata=ratios,
+            marker={"color": STAGE_COLORS["asked"]},
+            hovertemplate="%{x}: %{y} people<br>%{customdata}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title="The multiplier: people by referral step",
+        height=340,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        yaxis={"title": "people", "rangemode": "tozero"},
+    )
+    return figure
+
+
+def format_moment(moment: datetime) -> str:
+    """A moment in local time, e.g. "Wed 25 Nov 2026, 14:03"."""
+    local = moment.astimezone() if moment.tzinfo else moment
+    return local.strftime("%a %d %b %Y, %H:%M")
+
+
+def format_day(day: date) -> str:
+    """A day, e.g. "25 Nov 2026"."""
+    return day.strftime("%d %b %Y").lstrip("0")
+
+
+def describe_period(period: Period) -> str:
+    """The period in words, e.g. "1 Nov 2026 – 30 Nov 2026" or "everything up to 25 Nov 2026"."""
+    if period.start:
+        return f"{format_day(period.start)} – {format_day(period.day)}"
+    return f"everything up to {format_day(period.day)}"
+
+
+def file_name(period: Period) -> str:
+    """The report's suggested file name, e.g. warm-leads-report-2026-11-25.html."""
+    return f"warm-leads-report-{period.day.isoformat()}.html"
+
+
+def _figure_html(figure: go.Figure, div_id: str) -> str:
+    # The section heading names the chart; a white page suits a file meant to be printed.
+    figure.update_layout(title=None, template="plotly_white", margin={"t": 10})
+    return pio.to_html(
+        figure,
+        full_html=False,
+        include_plotlyjs=False,
+        config=_PLOTLY_CONFIG,
+        div_id=div_id,
+        default_width="100%",
+    )
+
+
+def _goals_table(done: dict[str, int], goals: dict[str, int]) -> str:
+    rows = []
+    for key in GOAL_KEYS:
+        goal, count = goals[key], done[key]
+        share = 100 if goal == 0 else min(100, round(100 * count / goal))
+        met = "met" if count >= goal else ""
+        rows.append(
+            f'<tr class="{met}"><th scope="row">{html.escape(GOAL_LABELS[key])}</th>'
+            f'<td class="num">{count:,}</td><td class="num">{goal:,}</td>'
+            f'<td><div class="bar" role="presentation"><span style="width:{share}%"></span>'
+            "</div></td></tr>"
+        )
+    return (
+        '<table class="goals"><thead><tr><th scope="col">Step</th><th scope="col">Done</th>'
+        '<th scope="col">Goal</th><th scope="col">Progress</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _due_tiles(counts: dict[str, int]) -> str:
+    tiles = "".join(
+        f'<div class="tile"><div class="value">{counts[name]:,}</div>'
+        f'<div class="label">{html.escape(title)}</div>'
+        f'<div class="hint">{html.escape(DUE_HINTS[name])}</div></div>'
+        for name, title in DUE_TITLES.items()
+    )
+    return f'<div class="tiles">{tiles}</div>'
+
+
+def _due_names(people: pd.DataFrame) -> str:
+    blocks = []
+    for name, title in DUE_TITLES.items():
+        rows = people[people["list"] == name]
+        if rows.empty:
+            continue
+        items = []
+        for row in rows.itertuples(index=False):
+            company = f" — {html.escape(row.company)}" if isinstance(row.company, str) else ""
+            days = (
+                f' <span class="muted">({int(row.days_since_touch)} days)</span>'
+                if name.startswith("follow_up") and pd.notna(row.days_since_touch)
+                else ""
+            )
+            items.append(f"<li>{html.escape(row.full_name)}{company}{days}</li>")
+        more = int(rows["total"].iloc[0]) - len(rows)
+        extra = f'<li class="muted">and {more:,} more</li>' if more > 0 else ""
+        blocks.append(f"<div><h3>{html.escape(title)}</h3><ul>{''.join(items)}{extra}</ul></div>")
+    if not blocks:
+        return ""
+    return '<section><h2>Who is next</h2><div class="names">' + "".join(blocks) + "</div></section>"
+
+
+def render_report(
+    data: ReportData,
+    *,
+    redact: bool,
+    generated_at: datetime,
+    data_as_of: datetime | None = None,
+) -> str:
+    """The report page for already-read data (pure: no database)."""
+    period = data.period
+    funnel_rows = data.funnel
+    targets = int(funnel_rows["contacts"].iloc[0])
+    monday = period.day - timedelta(days=period.day.weekday())
+    week_label = f"{period.day.isocalendar().year}-W{period.day.isocalendar().week:02d}"
+    done = week_numbers(data.weekly, period.day)
+    referrals = data.referrals
+    generations = referrals["generations"]
+
+    if targets:
+        funnel = funnel_figure(funnel_rows).update_traces(connector={"fillcolor": "#e4e7eb"})
+        funnel_html = _figure_html(funnel, "funnel")
+    else:
+        funnel_html = '<p class="empty">No targets identified in this period yet.</p>'
+    if len(data.weekly):
+        trend_html = _figure_html(weekly_trend_figure(data.weekly), "trend")
+    else:
+        trend_html = '<p class="empty">No records in this period yet.</p>'
+    if generations:
+        multiplier_html = _figure_html(multiplier_figure(generations), "multiplier")
+    else:
+        multiplier_html = '<p class="empty">No people in this period yet.</p>'
+
+    meta = [
+        f"Period: {html.escape(describe_period(period))}",
+        f"Generated {html.escape(format_moment(generated_at))}",
+    ]
+    if data_as_of is not None:
+        meta.append(f"data as of {html.escape(format_moment(data_as_of))}")
+    privacy = (
+        "Aggregates only: no names, emails, phones, URLs, companies or notes."
+        if redact
+        else "This report names people in your network: share it only with people you trust. "
+        "A redacted report (--redact) shows counts only."
+    )
+    names_html = "" if redact or data.due_people is None else _due_names(data.due_people)
+    referral_line = (
+        f"{referrals['received']:,} referrals received, {referrals['warm']:,} warm "
+        f"(may use the referrer's name), from {referrals['givers']:,} people."
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="Warm Leads">
+<title>Warm Leads report — {html.escape(week_label)}</title>
+<style>{_CSS}</style>
+<script type="text/javascript">{get_plotlyjs()}</script>
+</head>
+<body>
+<main>
+<header>
+<h1>Warm Leads — networking report</h1>
+<p class="meta">{" · ".join(meta)}</p>
+<p class="privacy">{html.escape(privacy)}</p>
+</header>
+<section>
+<h2>This week ({html.escape(week_label)}, from {html.escape(format_day(monday))})</h2>
+{_goals_table(done, data.goals)}
+</section>
+<section>
+<h2>Due as of {html.escape(format_day(period.day))}</h2>
+{_due_tiles(data.due_counts)}
+</section>
+{names_html}
+<section class="chart"><h2>The funnel</h2>{funnel_html}</section>
+<section class="chart"><h2>The weekly trend</h2>{trend_html}</section>
+<section class="chart"><h2>The multiplier</h2>
+<p>{html.escape(referral_line)}</p>
+{multiplier_html}
+</section>
+<footer>Made with Warm Leads. This file is self-contained: it opens without a network.</footer>
+</main>
+</body>
+</html>
+"""
+
+
+def build_report(
+    db: Database,
+    period: Period,
+    *,
+    redact: bool = False,
+    generated_at: datetime | None = None,
+) -> str:
+    """The dashboard as one self-contained HTML page (the CLI's and the app's report)."""
+    data = read_report_data(db, period, redact=redact)
+    view = db.view
+    return render_report(
+        data,
+        redact=redact,
+        generated_at=generated_at or datetime.now().astimezone(),
+        data_as_of=view.as_of if view is not None else None,
+    )
+
+
+def check_out_path(out: str | Path) -> Path:
+    """The path a report may be written to: a file name in an existing folder."""
+    path = Path(out).expanduser()
+    if path.is_dir():
+        raise ValidationError("out", f"{path} is a folder; give a file name like report.html")
+    if not path.parent.is_dir():
+        raise ValidationError("out", f"the folder {path.parent} does not exist")
+    return path
+
+
+def write_report(html_text: str, out: str | Path) -> Path:
+    """Write the report to `out` whole or not at all (a temporary file, then a rename)."""
+    path = check_out_path(out)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(html_text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValidationError("out", f"could not write {path}: {exc.strerror}") from None
+    return path
+
+
+_CSS = """
+:root { color-scheme: light; --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb;
+        --accent: #54A24B; --bg: #ffffff; --panel: #f5f7fa; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--ink);
+       font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 980px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 1.7rem; margin: 0 0 4px; }
+h2 { font-size: 1.2rem; margin: 0 0 12px; }
+h3 { font-size: 1rem; margin: 0 0 6px; }
+section { margin: 28px 0; }
+.meta, .muted, footer, .hint { color: var(--muted); }
+.meta { margin: 0; }
+.privacy { background: var(--panel); border-left: 4px solid var(--accent);
+           padding: 8px 12px; margin: 12px 0 0; }
+table.goals { width: 100%; border-collapse: collapse; }
+table.goals th, table.goals td { padding: 6px 8px; border-bottom: 1px solid var(--line);
+                                 text-align: left; }
+table.goals td.num { text-align: right; font-variant-numeric: tabular-nums; width: 5em; }
+table.goals tr.met th::after { content: " ✓"; color: var(--accent); }
+.bar { background: var(--line); border-radius: 4px; height: 10px; min-width: 120px; }
+.bar span { display: block; height: 100%; background: var(--accent); border-radius: 4px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; }
+.tile { background: var(--panel); border-radius: 8px; padding: 12px 14px; }
+.tile .value { font-size: 2rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.tile .label { font-weight: 600; }
+.tile .hint { font-size: 0.85rem; }
+.names { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 16px; }
+.names ul { margin: 0; padding-left: 1.1em; }
+.empty { color: var(--muted); font-style: italic; }
+footer { margin-top: 40px; font-size: 0.85rem; }
+@media print { .chart { break-inside: avoid; } }
+"""

@@ -1,0 +1,1 @@
+"""Records: every write to contacts, events and settings, one transaction per action."""

@@ -1,0 +1,134 @@
+"""Contacts: adding targets and referrals, editing, archiving, deleting, and reading one back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from lib.core.errors import NotFoundError, ValidationError
+from lib.core.validation import CONTACT_FIELDS, clean_contact, clean_id
+from lib.store.db import Database
+
+_INSERT_FIELDS = tuple(f for f in CONTACT_FIELDS)
+
+
+def contact_exists(db: Database, contact_id: int) -> bool:
+    """True when a contact with this id exists."""
+    return bool(db.scalar("SELECT count(*) FROM contacts WHERE id = ?", [contact_id]))
+
+
+def check_referrer(db: Database, contact_id: int | None, referred_by: int | None) -> None:
+    """A referrer must exist and must not make the referral chain a cycle."""
+    if referred_by is None:
+        return
+    if not contact_exists(db, referred_by):
+        raise ValidationError("referred_by", f"there is no contact with id {referred_by}")
+    if contact_id is None:
+        return
+    if referred_by == contact_id:
+        raise ValidationError("referred_by", "a contact cannot refer themselves")
+    # Walk up from the new referrer; reaching this contact would close a loop.
+    ancestors = db.execute(
+        """
+        WITH RECURSIVE up(id, depth) AS (
+            SELECT ?::INTEGER, 0
+            UNION ALL
+            SELECT c.referred_by, up.depth + 1 FROM contacts c JOIN up ON c.id = up.id
+            WHERE c.referred_by IS NOT NULL AND up.depth < 10000
+        )
+        SELECT count(*) FROM up WHERE id = ?
+        """,
+        [referred_by, contact_id],
+    ).fetchone()[0]
+    if ancestors:
+        raise ValidationError(
+            "referred_by", "that would make a referral loop (this person referred them)"
+        )
+
+
+def insert_contact(db: Database, clean: Mapping[str, Any]) -> int:
+    """Insert an already-validated contact inside an open transaction; return its id."""
+    check_referrer(db, None, clean.get("referred_by"))
+    columns = [f for f in _INSERT_FIELDS if f in clean]
+    placeholders = ", ".join("?" for _ in columns)
+    row = db.execute(
+        f"INSERT INTO contacts (id, {', '.join(columns)}) "  # column names are our constants
+        f"VALUES (nextval('contacts_id_seq'), {placeholders}) RETURNING id",
+        [clean[c] for c in columns],
+    ).fetchone()
+    return int(row[0])
+
+
+def add_contact(db: Database, data: Mapping[str, Any], *, today: date | None = None) -> int:
+    """Validate and add one target (or referral); return its id."""
+    clean = clean_contact(data, today=today or date.today())
+    with db.transaction():
+        return insert_contact(db, clean)
+
+
+def update_contact(
+    db: Database, contact_id: int, changes: Mapping[str, Any], *, today: date | None = None
+) -> None:
+    """Validate and apply changes to the given fields of one contact."""
+    require_contact(db, contact_id)
+    clean = clean_contact(changes, today=today or date.today(), partial=True)
+    if not clean:
+        return
+    with db.transaction():
+        if "referred_by" in clean:
+            check_referrer(db, contact_id, clean["referred_by"])
+        assignments = ", ".join(f"{c} = ?" for c in clean)  # names checked by clean_contact
+        db.execute(f"UPDATE contacts SET {assignments} WHERE id = ?", [*clean.values(), contact_id])
+
+
+def set_archived(db: Database, contact_id: int, archived: bool) -> None:
+    """Archive (hide from due lists, keep in history) or bring a contact back."""
+    require_contact(db, contact_id)
+    with db.transaction():
+        db.execute("UPDATE contacts SET archived = ? WHERE id = ?", [archived, contact_id])
+
+
+def delete_contact(db: Database, contact_id: int) -> None:
+    """Delete a contact and its events; the people they referred are kept."""
+    require_contact(db, contact_id)
+    with db.transaction():
+        db.execute("DELETE FROM events WHERE contact_id = ?", [contact_id])
+        db.execute(
+            "UPDATE contacts SET referred_by = NULL, may_use_name = NULL WHERE referred_by = ?",
+            [contact_id],
+        )
+        db.execute("DELETE FROM contacts WHERE id = ?", [contact_id])
+
+
+def require_contact(db: Database, contact_id: Any, field: str = "contact_id") -> int:
+    """Return the id when the contact exists, else raise NotFoundError."""
+    number = clean_id(field, contact_id, required=True)
+    if not contact_exists(db, number):
+        raise NotFoundError(f"there is no contact with id {number}")
+    return number
+
+
+def get_contact(db: Database, contact_id: int) -> dict[str, Any]:
+    """One contact's stored fields as a dict."""
+    result = db.execute("SELECT * FROM contacts WHERE id = ?", [contact_id])
+    row = result.fetchone()
+    if row is None:
+        raise NotFoundError(f"there is no contact with id {contact_id}")
+    return dict(zip([column[0] for column in result.description], row, strict=True))
+
+
+def count_contacts(db: Database) -> int:
+    """How many contacts the file holds (archived included)."""
+    return int(db.scalar("SELECT count(*) FROM contacts"))
+
+
+def contact_events(db: Database, contact_id: int) -> pd.DataFrame:
+    """A contact's timeline, newest first."""
+    return db.df(
+        "SELECT id, occurred_on, kind, channel, notes FROM events "
+        "WHERE contact_id = ? ORDER BY occurred_on DESC, id DESC",
+        [contact_id],
+    )

@@ -1,0 +1,93 @@
+"""User settings kept in the database: weekly goals and the elevator pitch."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+
+from lib.core.errors import ValidationError
+from lib.store.db import Database
+
+# Weekly goals per step. "searching" suits someone looking full time, "employed" someone
+# networking around a job.
+GOAL_KEYS: tuple[str, ...] = (
+    "targets",
+    "contacted",
+    "info_interview",
+    "referral_asked",
+    "thank_you",
+    "follow_up",
+)
+GOAL_PRESETS: dict[str, dict[str, int]] = {
+    "searching": {
+        "targets": 10,
+        "contacted": 5,
+        "info_interview": 2,
+        "referral_asked": 5,
+        "thank_you": 5,
+        "follow_up": 3,
+    },
+    "employed": {
+        "targets": 3,
+        "contacted": 2,
+        "info_interview": 1,
+        "referral_asked": 2,
+        "thank_you": 2,
+        "follow_up": 1,
+    },
+}
+DEFAULT_GOALS = GOAL_PRESETS["searching"]
+
+
+def get_setting(db: Database, key: str, default: Any = None) -> Any:
+    """A setting's stored value, or `default` when unset (or the table is missing)."""
+    try:
+        raw = db.scalar("SELECT value FROM settings WHERE key = ?", [key])
+    except duckdb.CatalogException:  # a file made by another tool may have no settings table
+        return default
+    return default if raw is None else json.loads(raw)
+
+
+def put_setting(db: Database, key: str, value: Any) -> None:
+    """Store one setting (JSON-encoded) inside an open transaction."""
+    db.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, json.dumps(value)]
+    )
+
+
+def set_setting(db: Database, key: str, value: Any) -> None:
+    """Store one setting in its own transaction."""
+    with db.transaction():
+        put_setting(db, key, value)
+
+
+def weekly_goals(db: Database) -> dict[str, int]:
+    """The user's weekly goals, defaults filled in."""
+    stored = get_setting(db, "weekly_goals", {}) or {}
+    return {key: int(stored.get(key, DEFAULT_GOALS[key])) for key in GOAL_KEYS}
+
+
+def set_weekly_goals(db: Database, goals: dict[str, Any]) -> dict[str, int]:
+    """Validate and store the given weekly goals (whole numbers 0–500); return all of them."""
+    unknown = sorted(set(goals) - set(GOAL_KEYS))
+    if unknown:
+        raise ValidationError(unknown[0], f"is not a weekly goal (one of {', '.join(GOAL_KEYS)})")
+    current = weekly_goals(db)
+    clean: dict[str, int] = {}
+    for key in GOAL_KEYS:
+        value = goals.get(key, current[key])
+        if isinstance(value, bool):
+            raise ValidationError(key, f"{value!r} is not a whole number")
+        try:
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):  # OverflowError: float("inf")
+            raise ValidationError(key, f"{value!r} is not a whole number") from None
+        if isinstance(value, float) and value != number:
+            raise ValidationError(key, f"{value!r} is not a whole number")
+        if not 0 <= number <= 500:
+            raise ValidationError(key, f"{number} is outside 0–500")
+        clean[key] = number
+    set_setting(db, "weekly_goals", clean)
+    return clean

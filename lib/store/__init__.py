@@ -1,0 +1,1 @@
+"""Storage: the one DuckDB file, its migrations, and the snapshots a read-only view reads."""

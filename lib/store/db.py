@@ -1,0 +1,391 @@
+"""Opening the one DuckDB file, running migrations, and the one place writes go through."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lib.core.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
+from lib.store import migrations, snapshot
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = PROJECT_ROOT / "data" / "network.duckdb"
+DB_ENV = "WARMLEADS_DB"
+
+# Never reach the network for an extension.
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: the explicit one, else $WARMLEADS_DB, else data/network.duckdb."""
+    chosen = explicit or os.environ.get(DB_ENV) or DEFAULT_DB
+    return Path(chosen).expanduser()
+
+
+@dataclass(frozen=True)
+class View:
+    """What a read-only view reads: a snapshot the app published, or a copy of the file itself."""
+
+    source: Path
+    from_snapshot: bool
+    as_of: datetime  # aware: when the data was copied
+
+
+@dataclass
+class _Shared:
+    """State shared by a connection and all cursors taken from it."""
+
+    version: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    # One writer at a time across cursors: DuckDB aborts concurrent updates of one row
+    # ("Conflict on update") instead of waiting. Re-entrant so nesting fails as before.
+    writing: threading.RLock = field(default_factory=threading.RLock)
+    after_commit: list[Callable[[Database], None]] = field(default_factory=list)
+    view: View | None = None
+
+
+class Database:
+    """A connection (or cursor) to the Warm Leads file, with its mode.
+
+    Take a `cursor()` per thread: one DuckDB connection must not be used by two
+    threads at once.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        read_only: bool,
+        shared: _Shared | None = None,
+        publisher: snapshot.Publisher | None = None,
+    ) -> None:
+        self.path = path
+        self.con = con
+        self.read_only = read_only
+        self._shared = shared or _Shared()
+        self._publisher = publisher
+
+    def cursor(self) -> Database:
+        """A new cursor on the same database, for one thread or script run."""
+        con = self.con.cursor()
+        if self._shared.view is not None:
+            con.execute(f"USE {_VIEW_CATALOG}")  # a cursor starts in the empty in-memory catalog
+        return Database(self.path, con, read_only=self.read_only, shared=self._shared)
+
+    @property
+    def data_version(self) -> int:
+        """Changes with each commit in this process (a view: with each new copy): a cache key."""
+        return self._shared.version
+
+    @property
+    def view(self) -> View | None:
+        """For a read-only view: which copy it reads and how current it is; else None."""
+        return self._shared.view
+
+    def on_commit(self, hook: Callable[[Database], None]) -> None:
+        """Run `hook(db)` after every committed write (e.g. to publish a snapshot)."""
+        self._shared.after_commit.append(hook)
+
+    def execute(self, sql: str, params: Any = None) -> duckdb.DuckDBPyConnection:
+        """Run one statement with bound parameters."""
+        return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+
+    def df(self, sql: str, params: Any = None) -> pd.DataFrame:
+        """Run a query and return its (small) result as a DataFrame."""
+        return self.execute(sql, params).df()
+
+    def scalar(self, sql: str, params: Any = None) -> Any:
+        """Run a query and return the first column of its first row."""
+        # fetchall, not fetchone: a half-read result keeps the connection busy in DuckDB 2.0
+        # (a later `unregister` fails with "ResourceInUse").
+        rows = self.execute(sql, params).fetchall()
+        return rows[0][0] if rows else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """The one way to write: all of the block commits, or none of it does."""
+        if self.read_only:
+            raise ReadOnlyError("this view is read-only: nothing can be changed here")
+        with self._shared.writing:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
+            with self._shared.lock:
+                self._shared.version += 1
+            for hook in list(self._shared.after_commit):
+                hook(self)
+
+    def wait_for_snapshot(self) -> None:
+        """Block until the published snapshot shows every commit so far (writers only)."""
+        if self._publisher is not None:
+            self._publisher.finish()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (and its cursors); a writer publishes its last snapshot first."""
+        if self._publisher is not None:
+            self._publisher.finish()
+        self.con.close()
+        if self._publisher is not None:
+            self._publisher.mark_current()
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database before DuckDB can touch it."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file")
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        header = handle.read(12)
+    if size == 0 or header[8:12] != _DUCKDB_MAGIC:
+        raise DatabaseError(
+            f"{path} is not a Warm Leads database (damaged or another kind of file); "
+            "it was left untouched — restore a backup or choose another file with --db"
+        )
+
+
+def _open_error(path: Path, exc: duckdb.Error, *, creating: bool = False) -> DatabaseError:
+    """Turn DuckDB's refusal to open a file into a message that says what to do."""
+    message = str(exc)
+    lowered = message.lower()
+    # Match DuckDB's lock wording exactly: a damaged file's "checksum ... in block" says "lock".
+    if "could not set lock" in lowered or "conflicting lock" in lowered:
+        return DatabaseLockedError(
+            f"{path} is open in another Warm Leads process (the app or a command); "
+            "close it there and try again"
+        )
+    if "different configuration" in lowered:
+        return DatabaseLockedError(
+            f"{path} is already open in this process in the other mode "
+            "(read-only vs writable); reuse that connection or close it first"
+        )
+    if creating:
+        return DatabaseError(f"{path} could not be created ({message.splitlines()[0]})")
+    return DatabaseError(
+        f"{path} could not be opened: it looks damaged ({message.splitlines()[0]}); "
+        "it was left untouched — restore a backup or choose another file with --db"
+    )
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    creating = not path.exists()
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
+    except duckdb.Error as exc:
+        raise _open_error(path, exc, creating=creating) from None
+
+
+def backup_path(path: Path, version: int) -> Path:
+    """Where the copy taken before migrating a version-`version` file goes."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix}")
+
+
+def _write_backup(path: Path, target: Path) -> None:
+    """Copy the file to `target` so that a copy cut short never carries the backup's name."""
+    partial = target.with_name(target.name + ".partial")
+    shutil.copy2(path, partial)
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+
+
+def open_database(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    create: bool = True,
+) -> Database:
+    """Open (and when writable, create and migrate) the Warm Leads database file."""
+    db_path = resolve_db_path(path)
+    if db_path.exists():
+        _check_file(db_path)
+    elif read_only or not create:
+        raise DatabaseError(
+            f"no database at {db_path}: create one with `python -m lib.cli init` "
+            "(or `demo` for a sample network)"
+        )
+    else:
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as exc:
+            raise DatabaseError(
+                f"{db_path} could not be created ({exc.filename} is a file, not a folder)"
+            ) from None
+        except OSError as exc:
+            raise DatabaseError(
+                f"{db_path} could not be created ({exc.strerror}: {exc.filename})"
+            ) from None
+
+    con = _connect(db_path, read_only=read_only)
+    try:
+        version = migrations.current_version(con)
+        if version > migrations.LATEST_VERSION:
+            raise DatabaseError(
+                f"{db_path} was written by a newer Warm Leads (schema {version}, "
+                f"this one knows {migrations.LATEST_VERSION}); update the app"
+            )
+        if read_only:
+            _require_core_tables(con, db_path)
+        elif version < migrations.LATEST_VERSION:
+            if migrations.has_user_tables(con):
+                if version == 0:  # made elsewhere: only another tool's Warm Leads file is ours
+                    _require_core_tables(con, db_path)
+                con.execute("CHECKPOINT")
+                con.close()
+                _write_backup(db_path, backup_path(db_path, version))
+                con = _connect(db_path, read_only=False)
+            migrations.migrate(con)
+            # The new schema goes into the file now, not only into the write-ahead log:
+            # replaying a logged CREATE TABLE whose defaults call current_timestamp needs
+            # DuckDB's core_functions extension, which it tries to download, so a file
+            # created (or migrated) and then killed would not open offline.
+            con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        con.close()
+        raise DatabaseError(
+            f"{db_path} could not be read: it looks damaged ({str(exc).splitlines()[0]}); "
+            "it was left untouched"
+        ) from None
+    except BaseException:
+        con.close()
+        raise
+    if read_only:
+        return Database(db_path, con, read_only=True)
+    # A writer publishes a snapshot now and after every commit, for read-only views elsewhere.
+    publisher = snapshot.Publisher(con, db_path)
+    database = Database(db_path, con, read_only=False, publisher=publisher)
+    database.on_commit(publisher.request)
+    publisher.request()
+    return database
+
+
+def _require_core_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    missing = [t for t in ("contacts", "events") if not migrations.table_exists(con, t)]
+    if missing:
+        raise DatabaseError(f"{path} has no {' or '.join(missing)} table: not a Warm Leads file")
+
+
+# The catalog a view attaches its copy under (a fixed name, never user input).
+_VIEW_CATALOG = "warmleads_view"
+
+
+def open_view(path: str | os.PathLike[str] | None = None) -> Database:
+    """Open the newest consistent copy of the data for reading, holding no lock on the file.
+
+    This is how the read-only app and reports read, so they run beside the app that writes:
+    the snapshot the writer published when no write came after it; else, when no writer holds
+    the file, a private copy of the file itself (its read lock held only while copying, so
+    the main app can start beside the view); else the last snapshot, however old. Raises
+    DatabaseLockedError when a writer holds the file and has published nothing yet.
+    """
+    data_path = resolve_db_path(path)
+    snap = snapshot.snapshot_path(data_path)
+    if snapshot.is_current(data_path):
+        try:
+            return _attach_view(data_path, snap, from_snapshot=True)
+        except DatabaseError:
+            pass  # a damaged snapshot: read the file itself instead
+    if data_path.exists():
+        try:
+            return _view_of_file(data_path)
+        except DatabaseLockedError:
+            if not snap.exists():
+                raise DatabaseLockedError(
+                    "The main app is running and has not published a snapshot yet "
+                    f"(it writes {snap.name} beside {data_path.name} when it starts and after "
+                    "every change). Reload this page in a moment."
+                ) from None
+    elif not snap.exists():
+        raise DatabaseError(
+            f"no database at {data_path} yet: start the main app (`streamlit run app.py`) "
+            "or create one with `python -m lib.cli init`"
+        )
+    return _attach_view(data_path, snap, from_snapshot=True)
+
+
+def _view_of_file(data_path: Path) -> Database:
+    """A view of a private copy of the data file (no writer may hold it)."""
+    _check_file(data_path)
+    changed = snapshot.data_mtime_ns(data_path) or 0
+    size = data_path.stat().st_size
+    folder = Path(tempfile.mkdtemp(prefix="warmleads-view-"))
+    try:
+        copy = folder / data_path.name
+        con = duckdb.connect(config=_CONFIG)
+        try:
+            try:
+                con.execute("ATTACH ? AS warmleads_source (READ_ONLY)", [str(data_path)])
+            except duckdb.Error as exc:
+                raise _open_error(data_path, exc) from None
+            con.execute("ATTACH ? AS warmleads_copy", [str(copy)])
+            con.execute("COPY FROM DATABASE warmleads_source TO warmleads_copy")
+        finally:
+            con.close()  # releases the read lock on the data file
+        as_of = datetime.fromtimestamp(changed / 1e9).astimezone()
+        key = hash(("file", size, changed))
+        return _attach_view(data_path, copy, from_snapshot=False, as_of=as_of, key=key)
+    finally:
+        # The view keeps its open copy; the name can go (POSIX). Elsewhere a temp file stays.
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _attach_view(
+    data_path: Path,
+    source: Path,
+    *,
+    from_snapshot: bool,
+    as_of: datetime | None = None,
+    key: int | None = None,
+) -> Database:
+    """Attach `source` read-only in a fresh in-memory DuckDB and make it the default catalog.
+
+    A fresh instance per copy: `duckdb.connect(path)` would hand back a cached instance of
+    an older file at the same path, and a cursor's catalog is set with USE.
+    """
+    if key is None:
+        info = source.stat()
+        key = hash((info.st_ino, info.st_size, info.st_mtime_ns))
+    con = duckdb.connect(config=_CONFIG)
+    try:
+        con.execute(f"ATTACH ? AS {_VIEW_CATALOG} (READ_ONLY)", [str(source)])
+        con.execute(f"USE {_VIEW_CATALOG}")
+        version = migrations.current_version(con)
+        if version > migrations.LATEST_VERSION:
+            raise DatabaseError(
+                f"{data_path} was written by a newer Warm Leads (schema {version}, "
+                f"this one knows {migrations.LATEST_VERSION}); update the app"
+            )
+        _require_core_tables(con, data_path)
+        when = snapshot.taken_at(con, source) if from_snapshot else as_of
+    except duckdb.Error as exc:
+        con.close()
+        raise _open_error(source, exc) from None
+    except BaseException:
+        con.close()
+        raise
+    view = View(source=source, from_snapshot=from_snapshot, as_of=when)
+    shared = _Shared(version=key & 0x7FFF_FFFF_FFFF_FFFF, view=view)
+    return Database(data_path, con, read_only=True, shared=shared)

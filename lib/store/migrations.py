@@ -1,0 +1,177 @@
+"""Numbered schema migrations, each recorded in the file when applied.
+
+A migration is a small function that takes a connection inside an open
+transaction. Append new ones to MIGRATIONS; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_name = ?",
+        [name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _create_id_sequence(con: duckdb.DuckDBPyConnection, table: str, sequence: str) -> None:
+    """Create the id sequence, starting past any ids a file made elsewhere already holds."""
+    start = 1
+    if table_exists(con, table):
+        start = int(con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+    # DDL takes no parameters; `start` is an int we computed, `sequence` a constant.
+    con.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence} START {start}")
+
+
+def m001_core_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The SPEC's core tables (kept as they are if another tool made them)."""
+    _create_id_sequence(con, "contacts", "contacts_id_seq")
+    _create_id_sequence(con, "events", "events_id_seq")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS contacts (
+            id INTEGER PRIMARY KEY DEFAULT nextval('contacts_id_seq'),
+            full_name VARCHAR NOT NULL,
+            company VARCHAR,
+            title VARCHAR,
+            email VARCHAR,
+            phone VARCHAR,
+            linkedin_url VARCHAR,
+            notes VARCHAR,
+            source VARCHAR,
+            referred_by INTEGER,
+            may_use_name BOOLEAN,
+            identified_on DATE NOT NULL,
+            archived BOOLEAN NOT NULL DEFAULT false
+        )
+        """
+    )
+    # References are enforced in code (lib.core.validation): foreign keys would block later ALTERs.
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS events (
+            id INTEGER PRIMARY KEY DEFAULT nextval('events_id_seq'),
+            contact_id INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            occurred_on DATE NOT NULL,
+            channel VARCHAR,
+            notes VARCHAR
+        )
+        """
+    )
+
+
+def m002_settings_and_history(con: duckdb.DuckDBPyConnection) -> None:
+    """Settings (weekly goals, the pitch) and when rows were written."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS settings (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL
+        )
+        """
+    )
+    con.execute("ALTER TABLE contacts ADD COLUMN IF NOT EXISTS connected_on DATE")
+    con.execute(
+        "ALTER TABLE contacts ADD COLUMN IF NOT EXISTS created_at TIMESTAMP "
+        "DEFAULT current_timestamp"
+    )
+    con.execute(
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS created_at TIMESTAMP DEFAULT current_timestamp"
+    )
+
+
+def m003_contact_merges(con: duckdb.DuckDBPyConnection) -> None:
+    """Merged duplicates, kept whole so a merge can be undone; pairs marked "not the same"."""
+    _create_id_sequence(con, "contact_merges", "contact_merges_id_seq")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS contact_merges (
+            id INTEGER PRIMARY KEY DEFAULT nextval('contact_merges_id_seq'),
+            kept_id INTEGER NOT NULL,
+            removed_id INTEGER NOT NULL,
+            kept_before VARCHAR NOT NULL,      -- JSON: the kept contact before the merge
+            kept_after VARCHAR NOT NULL,       -- JSON: and right after it
+            removed VARCHAR NOT NULL,          -- JSON: the contact merged away
+            moved_events INTEGER[] NOT NULL,
+            moved_referrals INTEGER[] NOT NULL,
+            merged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            undone_at TIMESTAMP
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS not_duplicates (
+            low_id INTEGER NOT NULL,
+            high_id INTEGER NOT NULL,
+            marked_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )
+        """
+    )
+
+
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "core tables", m001_core_tables),
+    (2, "settings and history", m002_settings_and_history),
+    (3, "contact merges", m003_contact_merges),
+]
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def ensure_version_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the table that records applied migrations."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        )
+        """
+    )
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest applied migration, 0 for a blank file or one made by another tool."""
+    if not table_exists(con, "schema_migrations"):
+        return 0
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0])
+
+
+def has_user_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the file already holds tables (so migrating it first needs a backup)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def migrate(con: duckdb.DuckDBPyConnection, *, target: int = LATEST_VERSION) -> list[int]:
+    """Apply every pending migration up to `target` in one transaction; return the versions."""
+    applied: list[int] = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ensure_version_table(con)
+        done = current_version(con)
+        for version, name, step in MIGRATIONS:
+            if done < version <= target:
+                step(con)
+                con.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
+                )
+                applied.append(version)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return applied

@@ -1,0 +1,55 @@
+"""Form feedback: messages under the field they concern, and confirmations that survive a rerun."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from lib.core.errors import ValidationError, WarmLeadsError
+from lib.ui.text import escape_markdown, field_label
+
+
+class FieldErrors:
+    """Places under form fields where a ValidationError's message shows, next to its field."""
+
+    def __init__(self) -> None:
+        self._slots: dict[str, Any] = {}
+
+    def slot(self, *fields: str) -> None:
+        """Reserve the place for these fields' messages here (call right after the widget)."""
+        placeholder = st.empty()
+        for name in fields:
+            self._slots[name] = placeholder
+
+    def show(self, error: WarmLeadsError) -> None:
+        """Show the message at its field (or, for a problem with no field, the form's `*` slot)."""
+        if isinstance(error, ValidationError):
+            field, message = (
+                error.field,
+                f"{field_label(error.field)}: {escape_markdown(error.reason)}",
+            )
+        else:
+            field, message = "*", escape_markdown(str(error))
+        target = self._slots.get(field) or self._slots.get("*")
+        (target or st).error(message, icon=":material/error:")
+
+
+def flash(message: str, *, kind: str = "success", undo: list[int] | None = None) -> None:
+    """Keep a confirmation to show after the rerun that follows a write."""
+    st.session_state.setdefault("_flash", []).append((kind, message, undo))
+
+
+def show_flash(undo: Callable[[list[int]], None] | None = None) -> None:
+    """Show (once) the confirmations kept by `flash`, with an Undo button when offered."""
+    for number, (kind, message, ids) in enumerate(st.session_state.pop("_flash", [])):
+        box = st.container(horizontal=True, vertical_alignment="center")
+        show = {"success": box.success, "warning": box.warning, "info": box.info}[kind]
+        show(
+            escape_markdown(message),
+            icon=":material/check:" if kind == "success" else None,
+            width="stretch",
+        )
+        if ids and undo is not None:
+            box.button("Undo", key=f"undo_{number}_{ids[0]}", on_click=undo, args=(ids,))

@@ -1,0 +1,103 @@
+"""Widgets the daily pages share: a contact picker, contact links, ids from the URL, a pager."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from lib.core.errors import ValidationError
+from lib.ui.data import query
+from lib.ui.text import escape_markdown, field_label
+
+
+def query_id(name: str = "contact") -> int | None:
+    """A positive integer id from the page's URL (`?contact=12`), else None."""
+    raw = st.query_params.get(name)
+    if raw is None or not str(raw).isdigit():
+        return None
+    number = int(raw)
+    return number if 0 < number < 2**31 else None
+
+
+def contact_link(
+    contact_id: int, name: str, *, icon: str | None = None, bold: bool = False
+) -> None:
+    """A link to a contact's own view on the Contacts page."""
+    label = escape_markdown(name)
+    st.page_link(
+        "pages/work/contacts.py",
+        label=f"**{label}**" if bold else label,
+        icon=icon,
+        query_params={"contact": str(contact_id)},
+    )
+
+
+def contact_picker(
+    label: str,
+    key: str,
+    *,
+    selected: int | None = None,
+    nobody: str | None = None,
+    help: str | None = None,
+) -> int | None:
+    """Search, then pick among at most 50 matches; returns the chosen contact's id.
+
+    With `nobody`, the list starts with that choice (returned as None), e.g. "No referrer".
+    """
+    nobody_id = 0  # never a contact id; a None option would read as "nothing picked yet"
+    from lib.engine.directory import picker_labels
+
+    search_col, pick_col = st.columns([2, 3], vertical_alignment="bottom")
+    text = search_col.text_input(
+        "Search contacts",
+        key=f"{key}_search",
+        placeholder="Name, company or #id",
+        live="300ms",
+    )
+    try:
+        labels: dict[int, str] = query(picker_labels, text, selected)
+    except ValidationError as exc:
+        search_col.error(f"{field_label(exc.field)}: {escape_markdown(exc.reason)}")
+        labels = query(picker_labels, "", selected)
+    if nobody is not None:
+        labels = {nobody_id: nobody, **labels}
+        selected = nobody_id if selected is None else selected
+    options = list(labels)
+    index = options.index(selected) if selected in labels else None
+    # Keyed by the options: a new search is a new list, starting on the selected contact.
+    signature = abs(hash(tuple(options))) % 10**12
+    choice = pick_col.selectbox(
+        label,
+        options,
+        index=index,
+        format_func=labels.get,
+        key=f"{key}_pick_{signature}",
+        placeholder="No match" if not options else f"Pick from {len(options)} shown",
+        help=help,
+    )
+    return int(choice) if choice not in (None, nobody_id) else None
+
+
+def current_page(key: str) -> int:
+    """The page (from 1) the paged list `key` is on; `pager` turns it."""
+    return int(st.session_state.get(f"{key}_page", 1))
+
+
+def pager(key: str, total: int, page_size: int) -> None:
+    """Page buttons under a list of `total` items (none for a single page)."""
+    pages = max(1, math.ceil(total / page_size))
+    if pages < 2:
+        return
+
+    def turn() -> None:
+        st.session_state[f"{key}_page"] = st.session_state[f"{key}_pager"]
+
+    # A list that shrank shows its last page (the query clamps the same way).
+    st.pagination(
+        pages,
+        default=min(current_page(key), pages),
+        key=f"{key}_pager",
+        on_change=turn,
+        width="stretch",
+    )
