@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from lib.core.errors import WarmLeadsError
-from lib.core.vocab import STAGE_LABELS
+from lib.core.vocab import DUE_LIST, STAGE_LABELS, WEEKLY
 from lib.engine import stats
 from lib.io import demo, exporters, importing
 from lib.present import report
@@ -143,21 +143,12 @@ def format_stats(result: dict) -> str:
     ]
     for name, ids in result["due"].items():
         shown = ", ".join(str(i) for i in ids[:12]) + (" …" if len(ids) > 12 else "")
-        lines.append(f"  {name.replace('_', ' '):<20}{len(ids):>6,}  {shown}")
+        lines.append(f"  {DUE_LIST.label(name):<20}{len(ids):>6,}  {shown}")
     lines += ["", "Weekly (last 8 weeks)"]
-    header = ("week", "targets", "referrals", "contacted", "asked", "thanked", "followed")
-    lines.append("  " + "".join(f"{h:>10}" for h in header))
+    columns = ("targets", "referrals", "contacted", "referral_asked", "thank_you", "follow_up")
+    lines.append("  " + f"{'Week':>10}" + "".join(f"{WEEKLY.short(c):>11}" for c in columns))
     for row in result["weekly"][-8:]:
-        values = (
-            row["week"],
-            row["targets"],
-            row["referrals"],
-            row["contacted"],
-            row["referral_asked"],
-            row["thank_you"],
-            row["follow_up"],
-        )
-        lines.append("  " + "".join(f"{v:>10}" for v in values))
+        lines.append("  " + f"{row['week']:>10}" + "".join(f"{row[c]:>11}" for c in columns))
     return "\n".join(lines)
 
 

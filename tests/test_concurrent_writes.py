@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from lib.records.contacts import add_contact
-from lib.records.logbook import log_talk
+from lib.records.events import Conversation, log_conversation
 from lib.store.db import open_database
 from tests.conftest import TODAY
 
@@ -22,12 +22,9 @@ def test_two_sessions_logging_conversations_at_once_all_land(db_path: Path) -> N
         start.wait()
         try:
             for number in range(15):
-                log_talk(
-                    cursor,
-                    contact_id,
-                    referrals=[{"full_name": f"Referral {contact_id}-{number}"}],
-                    today=TODAY,
-                )
+                referral = {"full_name": f"Referral {contact_id}-{number}"}
+                talk = Conversation(contact_id, referrals=[referral])
+                log_conversation(cursor, talk, today=TODAY)
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             failures.append(exc)
 

@@ -99,7 +99,7 @@ def test_a_conversation_with_only_the_pitch_writes_one_event(db: Database, ana: 
     ("conversation", "error", "message"),
     [
         (
-            {"referrals": [{"full_name": "Ben"}, {"full_name": "  "}]},
+            {"referrals": [{"full_name": "Ben"}, {"full_name": "  ", "company": "Atlas"}]},
             ValidationError,
             "referral 2 full_name: is required (the person's name)",
         ),
@@ -118,7 +118,7 @@ def test_a_conversation_with_only_the_pitch_writes_one_event(db: Database, ana: 
             ValidationError,
             "channel: 'carrier pigeon' is not one of ",
         ),
-        ({"contact_id": 77}, NotFoundError, "there is no contact with id 77"),
+        ({"contact_id": 77}, ValidationError, "contact_id: there is no contact with id 77"),
     ],
 )
 def test_a_bad_conversation_writes_nothing_at_all(

@@ -9,7 +9,7 @@ import pytest
 from review_fixtures import TODAY, build_tiny
 
 from lib import cli
-from lib.core.vocab import STAGE_COLORS, STAGE_LABELS, STAGES
+from lib.core.vocab import GOAL_KEYS, STAGE_COLORS, STAGE_LABELS, STAGES
 from lib.engine import network, review, stats
 from lib.present.figures import (
     BELOW_GOAL_OPACITY,
@@ -22,7 +22,7 @@ from lib.present.figures import (
     warm_cold_figure,
     weekly_goals_figure,
 )
-from lib.records.settings import GOAL_KEYS, GOAL_PRESETS
+from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database
 
 ALL_TIME = stats.make_period(as_of=TODAY)

@@ -1,4 +1,4 @@
-"""The Log page's steps write exactly their rows, in one transaction, and say what they wrote."""
+"""The Log page's actions write exactly their rows, in one transaction, and say what they wrote."""
 
 from __future__ import annotations
 
@@ -8,10 +8,22 @@ import pytest
 
 from lib.core.errors import ValidationError
 from lib.records.contacts import add_contact
-from lib.records.events import log_event
-from lib.records.logbook import PITCH_NOT_DELIVERED, log_step, log_talk, undo_events
+from lib.records.events import (
+    PITCH_NOT_DELIVERED,
+    Conversation,
+    Logged,
+    log_conversation,
+    log_event,
+    log_step,
+    undo_events,
+)
 from lib.store.db import Database
 from tests.conftest import TODAY
+
+
+def log_talk(db: Database, contact_id: object, *, today: object, **details: object) -> Logged:
+    """A conversation as the Log page's form submits it."""
+    return log_conversation(db, Conversation(contact_id, **details), today=today)
 
 
 @pytest.fixture

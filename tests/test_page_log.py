@@ -218,7 +218,7 @@ def test_today_reflects_a_logged_conversation_on_the_next_run(app_env: Path, ana
     assert {m.label: m.value for m in at.metric} == {
         "To contact": "1",  # Ben; Ana is contacted now
         "To thank": "1",  # Ana: not thanked at the time
-        "Follow-ups due": "0",
+        "Follow-up due": "0",
         "Overdue": "0",
     }
     warm = "“Ana Ruiz suggested I get in touch” — you may use their name"

@@ -15,7 +15,7 @@ from lib.records.events import log_event
 from lib.store.db import open_database
 from tests.pagekit import click, open_page, read_db, shown
 
-TITLES = ["To contact", "To thank", "Follow-ups due", "Overdue"]
+TITLES = ["To contact", "To thank", "Follow-up due", "Overdue"]
 
 
 @pytest.fixture

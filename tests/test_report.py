@@ -70,9 +70,9 @@ def test_the_week_is_set_against_the_goals(db: Database) -> None:
         log_event(db, {"contact_id": contact, "kind": "contacted", "occurred_on": day}, today=TODAY)
     page = make_report(db)
     assert "This week (2026-W48, from 23 Nov 2026)" in page
-    assert goal_row(page, "New targets identified") == (3, DEFAULT_GOALS["targets"])
-    assert goal_row(page, "Conversation (pitch delivered)") == (3, DEFAULT_GOALS["contacted"])
-    assert goal_row(page, "Follow-up sent") == (0, DEFAULT_GOALS["follow_up"])
+    assert goal_row(page, "New targets") == (3, DEFAULT_GOALS["targets"])
+    assert goal_row(page, "Conversations") == (3, DEFAULT_GOALS["contacted"])
+    assert goal_row(page, "Follow-ups") == (0, DEFAULT_GOALS["follow_up"])
 
 
 def test_the_due_counts_match_the_due_lists(demo_db: Database) -> None:
@@ -80,7 +80,7 @@ def test_the_due_counts_match_the_due_lists(demo_db: Database) -> None:
     due = stats.due_lists(demo_db, TODAY)
     assert due_tile(page, "Follow-ups overdue") == len(due["follow_up_overdue"])
     assert due_tile(page, "Follow-ups due") == len(due["follow_up_due"])
-    assert due_tile(page, "Thank-yous pending") == len(due["thank_you_pending"])
+    assert due_tile(page, "Thank-you pending") == len(due["thank_you_pending"])
     assert due_tile(page, "To contact") == len(due["to_contact"])
 
 
@@ -120,7 +120,7 @@ def test_the_trend_draws_one_line_per_step(demo_db: Database) -> None:
     weekly = stats.weekly(demo_db, stats.make_period(today=TODAY))
     figure = report.weekly_trend_figure(weekly)
     assert [trace.name for trace in figure.data] == [
-        "New targets", "Conversations", "Referrals asked", "Thank-yous", "Follow-ups"
+        "New targets", "Conversations", "Referral asks", "Thank-yous", "Follow-ups"
     ]  # fmt: skip
     assert list(figure.data[0].y) == [int(n) for n in weekly["targets"]]
     assert list(figure.data[4].y) == [int(n) for n in weekly["follow_up"]]

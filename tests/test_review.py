@@ -10,9 +10,10 @@ import pytest
 from review_fixtures import TODAY, build_tiny
 
 from lib import cli
+from lib.core.vocab import GOAL_KEYS
 from lib.engine import review, stats
 from lib.engine.review import View
-from lib.records.settings import GOAL_KEYS, GOAL_PRESETS
+from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database
 
 # ---------------------------------------------------------------- links and periods

@@ -17,11 +17,12 @@ from review_fixtures import TODAY, build_tiny
 from streamlit.testing.v1 import AppTest
 
 from lib import cli
+from lib.core.vocab import GOAL_KEYS
 from lib.engine import network, review, stats
 from lib.io.demo import load_demo
 from lib.records import settings
 from lib.records.contacts import add_contact
-from lib.records.settings import GOAL_KEYS, GOAL_PRESETS
+from lib.records.settings import GOAL_PRESETS
 from lib.store.db import open_database
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,42 +1,235 @@
-"""The method's fixed words: stages, event kinds, channels and sources (SPEC.md)."""
+"""The method's words, each defined once: key, order, label, short label and help.
+
+Every page, chart, report and CLI table reads its labels from here (docs/METHOD.md says
+what each word means). The keys are the SPEC's and are stored in the file; the labels are
+what a job-seeker reads. A vocabulary is ordered: iterating it gives the method's order.
+"""
 
 from __future__ import annotations
 
-STAGES: tuple[str, ...] = ("targeted", "contacted", "asked", "thanked", "followed_up")
-STAGE_LABELS: dict[str, str] = {
-    "targeted": "Targeted",
-    "contacted": "Contacted",
-    "asked": "Asked for referrals",
-    "thanked": "Thanked",
-    "followed_up": "Followed up",
-}
-# One colour per stage, used by every chart (readable on light and dark themes).
-STAGE_COLORS: dict[str, str] = {
-    "targeted": "#4C78A8",
-    "contacted": "#F58518",
-    "asked": "#54A24B",
-    "thanked": "#B279A2",
-    "followed_up": "#E45756",
-}
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
-EVENT_KINDS: tuple[str, ...] = (
+
+@dataclass(frozen=True)
+class Term:
+    """One word of the method: the stored key and how the product shows it."""
+
+    key: str
+    label: str  # full label: list titles, form options, legends
+    short: str = ""  # short label: metric cards, table cells, chart axes (defaults to label)
+    help: str = ""  # a few words saying what it is
+    advice: str = ""  # what to do about it, where the product gives advice
+    color: str = ""  # chart colour, where the word has one
+
+    def __post_init__(self) -> None:
+        if not self.short:
+            object.__setattr__(self, "short", self.label)
+
+
+class Terms(Mapping[str, Term]):
+    """An ordered vocabulary of terms, looked up by key."""
+
+    def __init__(self, *terms: Term) -> None:
+        self._terms = {term.key: term for term in terms}
+
+    def __getitem__(self, key: str) -> Term:
+        return self._terms[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """The keys in order."""
+        return tuple(self._terms)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """key → label, in order."""
+        return {key: term.label for key, term in self._terms.items()}
+
+    @property
+    def shorts(self) -> dict[str, str]:
+        """key → short label, in order."""
+        return {key: term.short for key, term in self._terms.items()}
+
+    def label(self, key: str) -> str:
+        """The label of `key` (the key itself, tidied, for a word this vocabulary lacks)."""
+        term = self._terms.get(key)
+        return term.label if term else str(key).replace("_", " ").capitalize()
+
+    def short(self, key: str) -> str:
+        """The short label of `key`."""
+        term = self._terms.get(key)
+        return term.short if term else self.label(key)
+
+
+# ---------------------------------------------------------------- stages (SPEC "Stages")
+
+STAGE = Terms(
+    Term("targeted", "Targeted", help="identified as someone to contact", color="#4C78A8"),
+    Term("contacted", "Contacted", help="reached, pitch delivered", color="#F58518"),
+    Term(
+        "asked", "Asked for referrals", "Asked", help="asked who else to talk to", color="#54A24B"
+    ),
+    Term("thanked", "Thanked", help="thanked for their help", color="#B279A2"),
+    Term("followed_up", "Followed up", help="sent an update 3–4 weeks on", color="#E45756"),
+)
+
+# ---------------------------------------------------------------- event kinds (SPEC "events")
+
+EVENT_KIND = Terms(
+    Term("contacted", "Conversation (pitch delivered)", "Conversation"),
+    Term("info_interview", "Informational interview"),
+    Term("referral_asked", "Asked for referrals", "Referral ask"),
+    Term("thank_you", "Thank-you sent", "Thank-you"),
+    Term("follow_up", "Follow-up sent", "Follow-up"),
+    Term("opportunity", "Opportunity"),
+    Term("note", "Note"),
+)
+# A contact's timeline also shows two moments that are not events.
+TIMELINE = Terms(
+    *EVENT_KIND.values(),
+    Term("referral_given", "Gave a referral"),
+    Term("identified", "Identified"),
+)
+
+# The Log page's forms: one per real moment, in the method's order.
+LOG_FORM = Terms(
+    Term(
+        "conversation",
+        "Conversation",
+        help="You made contact: pitch, informational interview, referrals, thanks.",
+    ),
+    Term("thank_you", "Thank-you note", help="The thank-you email a few days after they helped."),
+    Term(
+        "follow_up",
+        "Follow-up",
+        help="Your update every 3–4 weeks, ending with a request and a thank-you.",
+    ),
+    Term("opportunity", "Opportunity", help="A job lead the network produced."),
+    Term("note", "Note", help="Anything worth remembering about them."),
+)
+
+# ---------------------------------------------------------------- due lists (SPEC "Due lists")
+
+# The SPEC's follow-up window: every 3–4 weeks.
+FOLLOW_UP_MIN_DAYS = 21
+FOLLOW_UP_MAX_DAYS = 28
+
+DUE_LIST = Terms(
+    Term(
+        "to_contact",
+        "To contact",
+        help="targets not yet contacted",
+        advice="Targets you have not contacted yet — warm referrals first. Call or meet, "
+        "deliver your pitch, ask for referrals.",
+    ),
+    Term(
+        "follow_up_due",
+        "Follow-ups due",
+        "Follow-up due",
+        help="last touch 3–4 weeks ago",
+        advice=f"Last touch {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days ago — "
+        "send an update by email, ask for anyone else, say thank you.",
+    ),
+    Term(
+        "follow_up_overdue",
+        "Follow-ups overdue",
+        "Overdue",
+        help="last touch over 4 weeks ago",
+        advice=f"More than {FOLLOW_UP_MAX_DAYS} days since the last touch — "
+        "longest first. An update now keeps the connection warm.",
+    ),
+    Term(
+        "thank_you_pending",
+        "Thank-you pending",
+        "To thank",
+        help="helped, not yet thanked",
+        advice="They talked with you or gave you a name and have not been thanked "
+        "since — oldest first. A short email is enough.",
+    ),
+)
+# The Contacts page's due filter adds one choice that is not a list.
+NOTHING_DUE = Term("nothing_due", "Nothing due")
+
+# ---------------------------------------------------------------- weekly measures and goals
+
+# One count per ISO week (SPEC "Weekly stats"); goals are set on some of them.
+WEEKLY = Terms(
+    Term("targets", "New targets", "Targets", help="contacts identified", color="#4C78A8"),
+    Term("referrals", "Referrals received", "Referrals", help="referrals given to you"),
+    Term("contacted", "Conversations", "Talks", help="pitches delivered", color="#F58518"),
+    Term("info_interview", "Informational interviews", "Interviews", color="#F58518"),
+    Term("referral_asked", "Referral asks", "Asks", help="times you asked", color="#54A24B"),
+    Term("thank_you", "Thank-yous", "Thanks", color="#B279A2"),
+    Term("follow_up", "Follow-ups", color="#E45756"),
+    Term("opportunity", "Opportunities", "Opps"),
+)
+GOAL_KEYS: tuple[str, ...] = (
+    "targets",
     "contacted",
     "info_interview",
     "referral_asked",
     "thank_you",
     "follow_up",
-    "opportunity",
-    "note",
 )
-EVENT_LABELS: dict[str, str] = {
-    "contacted": "Conversation (pitch delivered)",
-    "info_interview": "Informational interview",
-    "referral_asked": "Asked for referrals",
-    "thank_you": "Thank-you sent",
-    "follow_up": "Follow-up sent",
-    "opportunity": "Opportunity",
-    "note": "Note",
-}
+
+# ---------------------------------------------------------------- channels and sources
+
+CHANNEL = Terms(
+    Term("phone", "Phone"),
+    Term("in_person", "In person"),
+    Term("email", "Email"),
+    Term("linkedin", "LinkedIn"),
+    Term("video", "Video call"),
+    Term("event", "At an event"),
+    Term("other", "Other"),
+)
+
+SOURCE = Terms(
+    Term(
+        "association",
+        "Industry / professional association",
+        "Association",
+        help="association meetings",
+    ),
+    Term(
+        "chamber",
+        "Chamber of Commerce / Board of Trade",
+        "Chamber",
+        help="Chamber of Commerce / Board of Trade mixers",
+    ),
+    Term("linkedin", "LinkedIn", help="LinkedIn"),
+    Term("referral", "Referral", help="referrals"),
+    Term("event", "Event", help="events"),
+    Term("other", "Other", help="other sources"),
+)
+
+# How warm a target is: a referral whose referrer said you may use their name is warm.
+WARMTH = Terms(
+    Term("warm", "Warm referrals"),
+    Term("referred", "Referrals (name not shared)"),
+    Term("cold", "Cold targets"),
+)
+
+# ---------------------------------------------------------------- derived views
+
+STAGES: tuple[str, ...] = STAGE.order
+STAGE_LABELS: dict[str, str] = STAGE.labels
+STAGE_COLORS: dict[str, str] = {key: term.color for key, term in STAGE.items()}
+EVENT_KINDS: tuple[str, ...] = EVENT_KIND.order
+EVENT_LABELS: dict[str, str] = EVENT_KIND.labels
+CHANNELS: tuple[str, ...] = CHANNEL.order
+CHANNEL_LABELS: dict[str, str] = CHANNEL.labels
+SOURCES: tuple[str, ...] = SOURCE.order
+SOURCE_LABELS: dict[str, str] = SOURCE.labels
+DUE_LISTS: tuple[str, ...] = DUE_LIST.order
+
 # Events that count as a touch for the follow-up clock (SPEC "last touch").
 TOUCH_KINDS: tuple[str, ...] = (
     "contacted",
@@ -48,28 +241,9 @@ TOUCH_KINDS: tuple[str, ...] = (
 )
 # Events after which a thank-you is owed (SPEC "thank_you_pending").
 THANKS_OWED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "referral_asked")
-
-CHANNELS: tuple[str, ...] = ("phone", "in_person", "email", "linkedin", "video", "event", "other")
-CHANNEL_LABELS: dict[str, str] = {
-    "phone": "Phone",
-    "in_person": "In person",
-    "email": "Email",
-    "linkedin": "LinkedIn",
-    "video": "Video call",
-    "event": "At an event",
-    "other": "Other",
-}
-
-SOURCES: tuple[str, ...] = ("association", "chamber", "linkedin", "referral", "event", "other")
-SOURCE_LABELS: dict[str, str] = {
-    "association": "Industry / professional association",
-    "chamber": "Chamber of Commerce / Board of Trade",
-    "linkedin": "LinkedIn",
-    "referral": "Referral",
-    "event": "Event",
-    "other": "Other",
-}
-
-# The SPEC's follow-up window: every 3–4 weeks.
-FOLLOW_UP_MIN_DAYS = 21
-FOLLOW_UP_MAX_DAYS = 28
+# Events that reach someone (SPEC: they reach the `contacted` stage).
+REACHED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "opportunity")
+# Kinds of event that are a conversation: the channel filter keeps people talked to that way.
+CONVERSATION_KINDS: tuple[str, ...] = ("contacted", "info_interview")
+# Weekly rows count every kind but notes.
+WEEKLY_KINDS: tuple[str, ...] = tuple(kind for kind in EVENT_KINDS if kind != "note")

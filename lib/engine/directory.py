@@ -13,11 +13,13 @@ from lib.core.errors import NotFoundError
 from lib.core.validation import clean_text
 from lib.core.vocab import (
     CHANNEL_LABELS,
-    EVENT_LABELS,
+    DUE_LIST,
+    NOTHING_DUE,
     SOURCE_LABELS,
     SOURCES,
     STAGE_LABELS,
     STAGES,
+    TIMELINE,
     TOUCH_KINDS,
 )
 from lib.engine.stats import DUE_SQL, STAGED_SQL
@@ -26,28 +28,11 @@ from lib.store.db import Database
 PICKER_LIMIT = 50
 PAGE_SIZE = 25
 ARCHIVED_CHOICES: tuple[str, ...] = ("active", "archived", "all")
-DUE_LABELS: dict[str, str] = {
-    "to_contact": "To contact",
-    "thank_you_pending": "Thank-you pending",
-    "follow_up_due": "Follow-up due",
-    "follow_up_overdue": "Follow-up overdue",
-    "nothing_due": "Nothing due",
-}
-# The table's Due column: a contact can be on several lists at once.
-DUE_SHORT: dict[str, str] = {
-    "to_contact": "To contact",
-    "thank_you_pending": "Thank-you",
-    "follow_up_due": "Follow-up",
-    "follow_up_overdue": "Overdue",
-}
+DUE_LABELS: dict[str, str] = {**DUE_LIST.labels, NOTHING_DUE.key: NOTHING_DUE.label}
+# The table's Due column (a contact can be on several lists at once) uses the short labels.
+DUE_SHORT: dict[str, str] = DUE_LIST.shorts
 ARCHIVED_LABELS: dict[str, str] = {"active": "Active", "archived": "Archived", "all": "All"}
-DUE_CHOICES: tuple[str, ...] = (
-    "to_contact",
-    "thank_you_pending",
-    "follow_up_due",
-    "follow_up_overdue",
-    "nothing_due",
-)
+DUE_CHOICES: tuple[str, ...] = tuple(DUE_LABELS)
 SORTS: dict[str, str] = {
     "name": "lower(c.full_name), c.id",
     "newest": "c.identified_on DESC, c.id DESC",
@@ -344,7 +329,7 @@ def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A contact's `timeline` in the words its view shows."""
-    words = {**EVENT_LABELS, "referral_given": "Gave a referral", "identified": "Identified"}
+    words = TIMELINE.labels
     detail = frame["detail"].where(
         frame["what"] != "identified", frame["detail"].map(SOURCE_LABELS)
     )

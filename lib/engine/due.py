@@ -13,33 +13,23 @@ from typing import Any
 
 import pandas as pd
 
-from lib.core.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, THANKS_OWED_KINDS
-from lib.engine.stats import DUE_LISTS, DUE_SQL
+from lib.core.vocab import (
+    DUE_LISTS,
+    FOLLOW_UP_MAX_DAYS,
+    FOLLOW_UP_MIN_DAYS,
+    THANKS_OWED_KINDS,
+)
+from lib.core.words import days_phrase, human_date
+from lib.engine.stats import DUE_SQL
 from lib.store.db import Database
 
-# The order the Today page shows the lists in (the SPEC's order).
+# The order the Today page shows the lists in: the method's order (labels: lib.core.vocab).
 TODAY_LISTS: tuple[str, ...] = (
     "to_contact",
     "thank_you_pending",
     "follow_up_due",
     "follow_up_overdue",
 )
-LIST_TITLES: dict[str, str] = {
-    "to_contact": "To contact",
-    "thank_you_pending": "Thank-you pending",
-    "follow_up_due": "Follow-ups due",
-    "follow_up_overdue": "Follow-ups overdue",
-}
-LIST_HINTS: dict[str, str] = {
-    "to_contact": "Targets you have not contacted yet — warm referrals first. Call or meet, "
-    "deliver your pitch, ask for referrals.",
-    "thank_you_pending": "They talked with you or gave you a name and have not been thanked "
-    "since — oldest first. A short email is enough.",
-    "follow_up_due": f"Last touch {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days ago — "
-    "send an update by email, ask for anyone else, say thank you.",
-    "follow_up_overdue": f"More than {FOLLOW_UP_MAX_DAYS} days since the last touch — "
-    "longest first. An update now keeps the connection warm.",
-}
 PAGE_SIZE = 5
 assert set(TODAY_LISTS) == set(DUE_LISTS)
 
@@ -140,11 +130,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def first_name(full_name: str) -> str:
-    """The name to greet someone by: the first word of their full name."""
-    return (full_name or "").split()[0] if (full_name or "").strip() else ""
-
-
 def warm_intro(referrer_name: str | None, may_use_name: bool | None) -> str | None:
     """The line that opens a referral's first call, or None for a target nobody referred."""
     if not referrer_name:
@@ -152,27 +137,6 @@ def warm_intro(referrer_name: str | None, may_use_name: bool | None) -> str | No
     if may_use_name:
         return f"“{referrer_name} suggested I get in touch” — you may use their name"
     return f"Referred by {referrer_name} — not cleared to use their name"
-
-
-def counted(number: int, singular: str, plural: str | None = None) -> str:
-    """`1 logged step`, `3 logged steps`, `2 people`."""
-    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
-
-
-def days_phrase(days: int | None) -> str:
-    """`today`, `yesterday`, `5 days ago`."""
-    if days is None:
-        return "never"
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    return f"{days} days ago"
-
-
-def human_date(day: date | None) -> str:
-    """A date as a job-seeker reads it: `Wed 25 Nov 2026`."""
-    return "—" if day is None else f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def why_due(row: Mapping[str, Any], day: date) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib.core.vocab import SOURCE_LABELS, SOURCES, STAGES
+from lib.core.vocab import SOURCE, SOURCE_LABELS, SOURCES, STAGES, WARMTH
 from lib.engine import stats
 from lib.engine.stats import STAGED_SQL, Period
 from lib.store.db import Database
@@ -24,29 +24,11 @@ MIN_GENERATIONS = 3
 # The referral tree draws at most this many people; the rest are summarised.
 TREE_MAX_PEOPLE = 150
 
-# Short names for chart axes (the long ones from lib.core.vocab go in hover text).
-SOURCE_SHORT: dict[str, str] = {
-    "association": "Association",
-    "chamber": "Chamber",
-    "linkedin": "LinkedIn",
-    "referral": "Referral",
-    "event": "Event",
-    "other": "Other",
-}
+# Short names for chart axes (the long ones go in hover text).
+SOURCE_SHORT: dict[str, str] = SOURCE.shorts
 # How a sentence names the targets a source gave ("Targets from … gave you …").
-SOURCE_PHRASES: dict[str, str] = {
-    "association": "association meetings",
-    "chamber": "Chamber of Commerce / Board of Trade mixers",
-    "linkedin": "LinkedIn",
-    "referral": "referrals",
-    "event": "events",
-    "other": "other sources",
-}
-WARM_COLD_LABELS: dict[str, str] = {
-    "warm": "Warm referrals",
-    "referred": "Referrals (name not shared)",
-    "cold": "Cold targets",
-}
+SOURCE_PHRASES: dict[str, str] = {key: term.help for key, term in SOURCE.items()}
+WARM_COLD_LABELS: dict[str, str] = WARMTH.labels
 
 
 def multiplier(db: Database, period: Period) -> pd.DataFrame:

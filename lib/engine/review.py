@@ -21,12 +21,13 @@ from lib.core.vocab import (
     CHANNELS,
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
+    GOAL_KEYS,
     SOURCES,
     TOUCH_KINDS,
+    WEEKLY,
 )
 from lib.engine import stats
 from lib.engine.stats import Period
-from lib.records.settings import GOAL_KEYS
 from lib.store.db import Database
 
 PERIODS: dict[str, str] = {
@@ -39,15 +40,8 @@ PERIODS: dict[str, str] = {
 DEFAULT_PERIOD = "all"
 # A thank-you is on time when sent within this many days of the conversation.
 THANK_YOU_DAYS = 3
-# The weekly steps, in the method's order, with the words the review uses.
-STEP_LABELS: dict[str, str] = {
-    "targets": "New targets",
-    "contacted": "Conversations",
-    "info_interview": "Informational interviews",
-    "referral_asked": "Referral asks",
-    "thank_you": "Thank-yous",
-    "follow_up": "Follow-ups",
-}
+# The weekly steps with goals, in the method's order (labels: lib.core.vocab.WEEKLY).
+STEP_LABELS: dict[str, str] = {key: WEEKLY.label(key) for key in GOAL_KEYS}
 # Which funnel stage each weekly step moves people to (for its colour).
 STEP_STAGES: dict[str, str] = {
     "targets": "targeted",
@@ -366,19 +360,19 @@ def kpi_cards(
     )
     cards = [
         Card(
-            "New targets",
+            WEEKLY.label("targets"),
             f"{now['targets']:,}",
             change("targets"),
             "People you identified as targets in this period (the funnel's first bar).",
         ),
         Card(
-            "Conversations",
+            WEEKLY.label("contacted"),
             f"{now['conversations']:,}",
             change("conversations"),
             "Pitches delivered: 'contacted' steps logged in this period.",
         ),
         Card(
-            "Referrals received",
+            WEEKLY.label("referrals"),
             f"{now['referrals']:,}",
             f"{_share(now['warm'], now['referrals'])} warm" if now["referrals"] else None,
             "Names people gave you in this period; warm ones may use the referrer's name.",
@@ -401,7 +395,7 @@ def kpi_cards(
             "off",
         ),
         Card(
-            "Opportunities",
+            WEEKLY.label("opportunity"),
             f"{now['opportunities']:,}",
             change("opportunities"),
             "Opportunities logged in this period (roles heard about, introductions to teams).",

@@ -16,22 +16,16 @@ import pandas as pd
 from lib.core.errors import ValidationError
 from lib.core.validation import parse_date
 from lib.core.vocab import (
-    EVENT_KINDS,
+    CONVERSATION_KINDS,
+    DUE_LISTS,
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
     STAGES,
     THANKS_OWED_KINDS,
     TOUCH_KINDS,
+    WEEKLY_KINDS,
 )
 from lib.store.db import Database
-
-WEEKLY_KINDS: tuple[str, ...] = tuple(k for k in EVENT_KINDS if k != "note")
-DUE_LISTS: tuple[str, ...] = (
-    "to_contact",
-    "follow_up_due",
-    "follow_up_overdue",
-    "thank_you_pending",
-)
 
 
 @dataclass(frozen=True)
@@ -72,10 +66,6 @@ def make_period(
 def _sql_list(words: tuple[str, ...]) -> str:
     # A fixed vocabulary from lib.core.vocab, never user input.
     return ", ".join(f"'{w}'" for w in words)
-
-
-# Kinds of event that are a conversation: the channel filter keeps people talked to that way.
-CONVERSATION_KINDS: tuple[str, ...] = ("contacted", "info_interview")
 
 
 def contact_filter(

@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 from lib.core.errors import ValidationError
 from lib.core.validation import clean_email, clean_text
-from lib.engine.due import first_name
+from lib.core.vocab import LOG_FORM
+from lib.core.words import first_name
 from lib.records.settings import get_setting, put_setting
 from lib.store.db import Database
 
@@ -168,7 +169,7 @@ def templates(
         Template("warm_intro", "Warm-intro opener", when, opener),
         Template(
             "thank_you",
-            "Thank-you note",
+            LOG_FORM.label("thank_you"),
             f"By email a few days after talking with {contact_name}.",
             f"Hi {first},\n\n"
             f"Thank you again for taking the time to talk with me {thanks_for}. "

@@ -19,37 +19,22 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from lib.core.errors import ValidationError
-from lib.core.vocab import EVENT_LABELS, STAGE_COLORS
+from lib.core.vocab import DUE_LIST, GOAL_KEYS, STAGE_COLORS, WEEKLY
 from lib.engine import stats
 from lib.engine.stats import DUE_SQL, Period
 from lib.present.figures import funnel_figure
-from lib.records.settings import GOAL_KEYS, weekly_goals
+from lib.records.settings import weekly_goals
 from lib.store.db import Database
 
-GOAL_LABELS: dict[str, str] = {
-    "targets": "New targets identified",
-    **{kind: EVENT_LABELS[kind] for kind in GOAL_KEYS if kind != "targets"},
-}
-# The weekly trend draws one line per step of the method, in the stage's colour.
-TREND_SERIES: dict[str, tuple[str, str]] = {
-    "targets": ("New targets", STAGE_COLORS["targeted"]),
-    "contacted": ("Conversations", STAGE_COLORS["contacted"]),
-    "referral_asked": ("Referrals asked", STAGE_COLORS["asked"]),
-    "thank_you": ("Thank-yous", STAGE_COLORS["thanked"]),
-    "follow_up": ("Follow-ups", STAGE_COLORS["followed_up"]),
-}
-DUE_TITLES: dict[str, str] = {
-    "follow_up_overdue": "Follow-ups overdue",
-    "follow_up_due": "Follow-ups due",
-    "thank_you_pending": "Thank-yous pending",
-    "to_contact": "To contact",
-}
-DUE_HINTS: dict[str, str] = {
-    "follow_up_overdue": "last touch over 4 weeks ago",
-    "follow_up_due": "last touch 3–4 weeks ago",
-    "thank_you_pending": "helped, not yet thanked",
-    "to_contact": "targets not yet contacted",
-}
+# The weekly trend draws one line per step of the method, in that step's colour.
+TREND_SERIES: tuple[str, ...] = ("targets", "contacted", "referral_asked", "thank_you", "follow_up")
+# The due lists, most pressing first.
+DUE_ORDER: tuple[str, ...] = (
+    "follow_up_overdue",
+    "follow_up_due",
+    "thank_you_pending",
+    "to_contact",
+)
 NAMES_PER_LIST = 8
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -117,7 +102,8 @@ def week_numbers(weekly: pd.DataFrame, day: date) -> dict[str, int]:
 def weekly_trend_figure(weekly: pd.DataFrame) -> go.Figure:
     """One line per step of the method, one point per ISO week."""
     figure = go.Figure()
-    for column, (label, color) in TREND_SERIES.items():
+    for column in TREND_SERIES:
+        label, color = WEEKLY[column].label, WEEKLY[column].color
         figure.add_trace(
             go.Scatter(
                 x=list(weekly["week_start"]),
@@ -219,7 +205,7 @@ def _goals_table(done: dict[str, int], goals: dict[str, int]) -> str:
         share = 100 if goal == 0 else min(100, round(100 * count / goal))
         met = "met" if count >= goal else ""
         rows.append(
-            f'<tr class="{met}"><th scope="row">{html.escape(GOAL_LABELS[key])}</th>'
+            f'<tr class="{met}"><th scope="row">{html.escape(WEEKLY.label(key))}</th>'
             f'<td class="num">{count:,}</td><td class="num">{goal:,}</td>'
             f'<td><div class="bar" role="presentation"><span style="width:{share}%"></span>'
             "</div></td></tr>"
@@ -235,15 +221,16 @@ def _due_tiles(counts: dict[str, int]) -> str:
     tiles = "".join(
         f'<div class="tile"><div class="value">{counts[name]:,}</div>'
         f'<div class="label">{html.escape(title)}</div>'
-        f'<div class="hint">{html.escape(DUE_HINTS[name])}</div></div>'
-        for name, title in DUE_TITLES.items()
+        f'<div class="hint">{html.escape(DUE_LIST[name].help)}</div></div>'
+        for name, title in ((name, DUE_LIST.label(name)) for name in DUE_ORDER)
     )
     return f'<div class="tiles">{tiles}</div>'
 
 
 def _due_names(people: pd.DataFrame) -> str:
     blocks = []
-    for name, title in DUE_TITLES.items():
+    for name in DUE_ORDER:
+        title = DUE_LIST.label(name)
         rows = people[people["list"] == name]
         if rows.empty:
             continue

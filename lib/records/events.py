@@ -1,4 +1,9 @@
-"""Logging the steps of the method: conversations, thank-yous, follow-ups, opportunities, notes."""
+"""Logging the steps of the method: one write function per action, validated once.
+
+Each action checks its input first (pure `clean_*` calls), then checks that the people it
+names exist and writes, inside one transaction, and says exactly what it wrote. Messages
+are plain text (they hold people's names); the app escapes them for display.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,50 @@ from datetime import date
 from typing import Any
 
 from lib.core.errors import ValidationError
-from lib.core.validation import clean_contact, clean_event, parse_date
-from lib.core.vocab import FOLLOW_UP_MIN_DAYS, TOUCH_KINDS
+from lib.core.validation import MAX_NOTES, clean_contact, clean_event, clean_id, clean_text
+from lib.core.vocab import CHANNEL_LABELS, FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, TOUCH_KINDS
+from lib.core.words import first_name, human_date
 from lib.records.contacts import insert_contact, require_contact
 from lib.store.db import Database
 
 TOO_SOON = "too soon — could become a nuisance"
+PITCH_NOT_DELIVERED = "Pitch not delivered."
+# The steps logged on their own (a conversation has its own action), as a sentence names them.
+_SINGLE_KINDS = {
+    "thank_you": "thank-you",
+    "follow_up": "follow-up",
+    "opportunity": "opportunity",
+    "note": "note",
+}
+_NOTES_REQUIRED = {
+    "opportunity": "is required — describe the lead (role, company, who to contact)",
+    "note": "is required — write the note",
+}
+
+
+@dataclass
+class Logged:
+    """What one action wrote, and the sentence that confirms it."""
+
+    message: str
+    event_ids: list[int] = field(default_factory=list)
+    referral_ids: list[int] = field(default_factory=list)
+    warning: str | None = None
+
+
+@dataclass
+class Conversation:
+    """What happened in one conversation, in the order of the method's script."""
+
+    contact_id: Any
+    occurred_on: date | str | None = None
+    channel: str | None = None
+    pitch_delivered: bool = True
+    info_interview: bool = False
+    asked_for_referrals: bool = False
+    referrals: Sequence[Mapping[str, Any]] = ()
+    thanked: bool = False
+    notes: str | None = None
 
 
 def insert_event(db: Database, clean: Mapping[str, Any]) -> int:
@@ -35,18 +78,17 @@ def insert_event(db: Database, clean: Mapping[str, Any]) -> int:
 def log_event(db: Database, data: Mapping[str, Any], *, today: date | None = None) -> int:
     """Validate and log one event for an existing contact; return its id."""
     clean = clean_event(data, today=today or date.today())
-    require_contact(db, clean["contact_id"])
     with db.transaction():
+        require_contact(db, clean["contact_id"])
         return insert_event(db, clean)
 
 
 def last_touch(db: Database, contact_id: int, *, on_or_before: date | None = None) -> date | None:
     """The latest day this contact was touched (SPEC: the six touch kinds)."""
-    kinds = list(TOUCH_KINDS)
     return db.scalar(
         "SELECT max(occurred_on) FROM events WHERE contact_id = ? AND list_contains(?, kind) "
         "AND occurred_on <= coalesce(?::DATE, DATE '9999-12-31')",
-        [contact_id, kinds, on_or_before],
+        [contact_id, list(TOUCH_KINDS), on_or_before],
     )
 
 
@@ -59,80 +101,138 @@ def follow_up_warning(db: Database, contact_id: int, on: date) -> str | None:
     if days < FOLLOW_UP_MIN_DAYS:
         return (
             f"{TOO_SOON}: only {days} day{'s' if days != 1 else ''} since the last touch "
-            f"(every {FOLLOW_UP_MIN_DAYS}–28 days is the rhythm)"
+            f"(every {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days is the rhythm)"
         )
     return None
 
 
-@dataclass
-class Conversation:
-    """What happened in one conversation, in the order of the method's script."""
-
-    contact_id: int
-    occurred_on: date | str | None = None
-    channel: str | None = None
-    info_interview: bool = False
-    asked_for_referrals: bool = False
-    referrals: Sequence[Mapping[str, Any]] = ()
-    thanked: bool = False
-    notes: str | None = None
+def _named_contact(db: Database, contact_id: int) -> str:
+    """The contact's name, inside the action's transaction; a missing one is a field error."""
+    name = db.scalar("SELECT full_name FROM contacts WHERE id = ?", [contact_id])
+    if name is None:
+        raise ValidationError("contact_id", f"there is no contact with id {contact_id}")
+    return str(name)
 
 
-@dataclass
-class ConversationResult:
-    """The ids a logged conversation wrote."""
+def _channel_words(channel: str | None) -> str:
+    return f" by {CHANNEL_LABELS[channel].lower()}" if channel in CHANNEL_LABELS else ""
 
-    event_ids: list[int] = field(default_factory=list)
-    referral_ids: list[int] = field(default_factory=list)
+
+def clean_referrals(
+    rows: Sequence[Mapping[str, Any]], *, referrer: int, on: date, today: date
+) -> list[dict[str, Any]]:
+    """The referral rows filled in, validated as new contacts referred by `referrer` on `on`.
+
+    A row with neither a name nor a company is an empty row of the form and is left out;
+    errors name the row as the form numbers it ("referral 2 full_name: …").
+    """
+    kept = []
+    for number, row in enumerate(rows, start=1):
+        if not any(clean_text("referral", row.get(key)) for key in ("full_name", "company")):
+            continue
+        data = {
+            "source": "referral",
+            **row,
+            "may_use_name": bool(row.get("may_use_name")) if "may_use_name" in row else None,
+            "referred_by": referrer,
+            "identified_on": on,
+        }
+        try:
+            kept.append(clean_contact(data, today=today))
+        except ValidationError as exc:
+            raise ValidationError(f"referral {number} {exc.field}", exc.reason) from None
+    return kept
 
 
 def log_conversation(
     db: Database, conversation: Conversation, *, today: date | None = None
-) -> ConversationResult:
-    """Write one conversation's events and new referrals in one transaction."""
+) -> Logged:
+    """Log one conversation: its steps and new referrals in one transaction; confirm it."""
     today = today or date.today()
-    contact_id = require_contact(db, conversation.contact_id)
-    on = parse_date("occurred_on", conversation.occurred_on or today)
+    talk = conversation
+    contact_id = clean_id("contact_id", talk.contact_id, required=True)
+    notes = clean_text("notes", talk.notes, limit=MAX_NOTES)
+    if not talk.pitch_delivered:
+        notes = f"{PITCH_NOT_DELIVERED} {notes}" if notes else PITCH_NOT_DELIVERED
 
-    def event(kind: str, notes: str | None = None) -> dict[str, Any]:
-        return clean_event(
-            {
-                "contact_id": contact_id,
-                "kind": kind,
-                "occurred_on": on,
-                "channel": conversation.channel,
-                "notes": notes,
-            },
-            today=today,
-        )
+    def step(kind: str, text: str | None = None) -> dict[str, Any]:
+        data = {"contact_id": contact_id, "kind": kind, "occurred_on": talk.occurred_on or today}
+        return clean_event({**data, "channel": talk.channel, "notes": text}, today=today)
 
-    planned = [event("contacted", conversation.notes)]
-    if conversation.info_interview:
-        planned.append(event("info_interview"))
-    if conversation.asked_for_referrals or conversation.referrals:
-        planned.append(event("referral_asked"))
-    new_people = []
-    for number, person in enumerate(conversation.referrals, start=1):
-        try:
-            clean = clean_contact(
-                {
-                    "source": "referral",
-                    **person,
-                    "referred_by": contact_id,
-                    "identified_on": on,
-                },
-                today=today,
-            )
-        except ValidationError as exc:
-            raise ValidationError(f"referral {number} {exc.field}", exc.reason) from None
-        new_people.append(clean)
-    if conversation.thanked:
-        planned.append(event("thank_you"))
+    planned = [step("contacted", notes)]
+    on = planned[0]["occurred_on"]
+    people = clean_referrals(talk.referrals, referrer=contact_id, on=on, today=today)
+    if talk.info_interview:
+        planned.append(step("info_interview"))
+    if talk.asked_for_referrals or people:
+        planned.append(step("referral_asked"))
+    if talk.thanked:
+        planned.append(step("thank_you"))
 
-    result = ConversationResult()
     with db.transaction():
-        for clean in planned:
-            result.event_ids.append(insert_event(db, clean))
-        for clean in new_people:
-            result.referral_ids.append(insert_contact(db, clean))
-    return result
+        name = _named_contact(db, contact_id)
+        event_ids = [insert_event(db, clean) for clean in planned]
+        referral_ids = [insert_contact(db, clean) for clean in people]
+
+    done = ["conversation" + (" with your pitch" if talk.pitch_delivered else " (no pitch)")]
+    if talk.info_interview:
+        done.append("informational interview")
+    if talk.asked_for_referrals or people:
+        done.append("asked for referrals")
+    if talk.thanked:
+        done.append("thanked at the time")
+    message = f"Logged for {name} on {human_date(on)}{_channel_words(talk.channel)}: "
+    message += ", ".join(done) + "."
+    if people:
+        given = "; ".join(_referral_words(person, name) for person in people)
+        plural = "s" if len(people) > 1 else ""
+        message += f" {len(people)} new referral{plural} added as target{plural}: {given}."
+    return Logged(message, event_ids, referral_ids)
+
+
+def _referral_words(person: Mapping[str, Any], referrer: str) -> str:
+    company = person.get("company")
+    warm = f"may use {first_name(referrer)}'s name" if person["may_use_name"] else "cold"
+    return f"{person['full_name']} ({company + ', ' if company else ''}{warm})"
+
+
+def log_step(
+    db: Database,
+    kind: str,
+    contact_id: Any,
+    *,
+    occurred_on: date | str | None = None,
+    channel: str | None = None,
+    notes: str | None = None,
+    today: date | None = None,
+) -> Logged:
+    """Log a thank-you, follow-up, opportunity or note; a too-soon follow-up warns but lands."""
+    if kind not in _SINGLE_KINDS:
+        raise ValidationError("kind", f"{kind!r} is not a step logged on its own")
+    today = today or date.today()
+    number = clean_id("contact_id", contact_id, required=True)
+    data = {"contact_id": number, "kind": kind, "occurred_on": occurred_on or today}
+    clean = clean_event({**data, "channel": channel, "notes": notes}, today=today)
+    if kind in _NOTES_REQUIRED and clean["notes"] is None:
+        raise ValidationError("notes", _NOTES_REQUIRED[kind])
+    with db.transaction():
+        name = _named_contact(db, number)
+        on = clean["occurred_on"]
+        warning = follow_up_warning(db, number, on) if kind == "follow_up" else None
+        event_id = insert_event(db, clean)
+    verb = {"thank_you": "sent to", "follow_up": "sent to", "opportunity": "from"}.get(kind, "on")
+    message = (
+        f"Logged: {_SINGLE_KINDS[kind]} {verb} {name} on {human_date(on)}"
+        f"{_channel_words(clean['channel'])}."
+    )
+    return Logged(message, [event_id], warning=warning)
+
+
+def undo_events(db: Database, event_ids: Sequence[int]) -> int:
+    """Remove events just logged by mistake (an Undo button); return how many."""
+    ids = [clean_id("event_id", event_id, required=True) for event_id in event_ids]
+    with db.transaction():
+        removed = db.execute(
+            "DELETE FROM events WHERE list_contains(?, id) RETURNING id", [ids]
+        ).fetchall()
+    return len(removed)

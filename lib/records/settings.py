@@ -8,18 +8,11 @@ from typing import Any
 import duckdb
 
 from lib.core.errors import ValidationError
+from lib.core.vocab import GOAL_KEYS
 from lib.store.db import Database
 
 # Weekly goals per step. "searching" suits someone looking full time, "employed" someone
 # networking around a job.
-GOAL_KEYS: tuple[str, ...] = (
-    "targets",
-    "contacted",
-    "info_interview",
-    "referral_asked",
-    "thank_you",
-    "follow_up",
-)
 GOAL_PRESETS: dict[str, dict[str, int]] = {
     "searching": {
         "targets": 10,

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
 from lib.core.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
+from lib.core.words import counted, human_date
 from lib.engine import directory, due
 from lib.records import contacts
 from lib.ui.data import get_db, query, today
@@ -175,7 +176,7 @@ def show_details(card: dict) -> None:
         if value:
             lines.append(f"**{label}:** {markdown_link(value, url) or escape_markdown(value)}")
     lines.append(f"**Source:** {SOURCE_LABELS.get(card['source'], 'Other')}")
-    lines.append(f"**Identified:** {due.human_date(card['identified_on'])}")
+    lines.append(f"**Identified:** {human_date(card['identified_on'])}")
     st.markdown("  \n".join(lines))
     if card["referred_by"]:
         warm = "may use their name" if card["may_use_name"] else "not cleared to use their name"
@@ -258,10 +259,10 @@ def archive_or_delete(card: dict) -> None:
             st.session_state["confirm_delete"] = card["id"]
             st.rerun()
         return
-    steps = due.counted(card["event_count"], "logged step")
+    steps = counted(card["event_count"], "logged step")
     referred = card["referred_count"]
     kept = (
-        f" The {due.counted(referred, 'person', 'people')} they referred "
+        f" The {counted(referred, 'person', 'people')} they referred "
         f"{'stays' if referred == 1 else 'stay'}, without a referrer."
     )
     st.warning(
@@ -306,7 +307,7 @@ def show_contact(contact_id: int) -> None:
     with plan, st.container(border=True):
         st.markdown("**Next**")
         for step in due.next_steps(db, card, day):
-            when = f" — {due.human_date(step.on)}" if step.on else ""
+            when = f" — {human_date(step.on)}" if step.on else ""
             st.markdown(f"**{step.action}**{when}")
             if step.why:
                 st.caption(escape_markdown(step.why))

@@ -3,11 +3,10 @@
 import streamlit as st
 
 from lib.core.errors import NotFoundError, WarmLeadsError
-from lib.core.vocab import CHANNEL_LABELS, CHANNELS, STAGE_LABELS, STAGES
+from lib.core.vocab import CHANNEL_LABELS, CHANNELS, LOG_FORM, STAGE_LABELS, STAGES
 from lib.engine import directory, due
-from lib.records import logbook
 from lib.records.contacts import count_contacts
-from lib.records.events import follow_up_warning
+from lib.records.events import Conversation, Logged, follow_up_warning, log_conversation, log_step
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, show_flash
 from lib.ui.mode import require_writable
@@ -21,7 +20,7 @@ db = get_db()
 day = today()
 
 
-def logged(result: logbook.Logged) -> None:
+def logged(result: Logged) -> None:
     """Confirm, clear the form (a fresh key) and rerun so every list reflects the write."""
     flash(result.message)
     if result.warning:
@@ -95,8 +94,7 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
         st.rerun()
     if send:
         try:
-            result = logbook.log_talk(
-                db,
+            talk = Conversation(
                 contact_id,
                 occurred_on=on,
                 channel=channel,
@@ -106,8 +104,8 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
                 referrals=referrals,
                 thanked=thanked,
                 notes=notes,
-                today=day,
             )
+            result = log_conversation(db, talk, today=day)
         except WarmLeadsError as exc:
             errors.show(exc)
         else:
@@ -130,10 +128,10 @@ def step_form(step: str, contact_id: int | None, errors: FieldErrors, key: str) 
         notes = st.text_area(label, key=f"{key}_notes", height=100)
         errors.slot("notes")
         errors.slot("*")
-        send = st.form_submit_button(f"Log {logbook.STEP_LABELS[step].lower()}", type="primary")
+        send = st.form_submit_button(f"Log {LOG_FORM.label(step).lower()}", type="primary")
     if send:
         try:
-            result = logbook.log_step(
+            result = log_step(
                 db, step, contact_id, occurred_on=on, channel=channel, notes=notes, today=day
             )
         except WarmLeadsError as exc:
@@ -183,13 +181,13 @@ if contact_id is not None:
 wanted = st.query_params.get("step")
 step = st.segmented_control(
     "What happened?",
-    logbook.STEPS,
-    default=wanted if wanted in logbook.STEPS else "conversation",
-    format_func=logbook.STEP_LABELS.get,
+    LOG_FORM.order,
+    default=wanted if wanted in LOG_FORM else "conversation",
+    format_func=LOG_FORM.label,
     required=True,
     key="log_step",
 )
-st.caption(logbook.STEP_HINTS[step])
+st.caption(LOG_FORM[step].help)
 form_key = f"{step}_{st.session_state.get('log_round', 0)}"
 if step == "conversation":
     conversation_form(contact_id, errors, form_key)

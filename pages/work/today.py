@@ -3,18 +3,17 @@
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
+from lib.core.vocab import DUE_LIST, EVENT_KIND
+from lib.core.words import human_date
 from lib.engine.due import (
-    LIST_HINTS,
-    LIST_TITLES,
     PAGE_SIZE,
     TODAY_LISTS,
     due_page,
-    human_date,
     warm_intro,
     why_due,
 )
-from lib.records import logbook
 from lib.records.contacts import count_contacts
+from lib.records.events import log_step, undo_events
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash
 from lib.ui.mode import require_writable
@@ -22,29 +21,22 @@ from lib.ui.text import escape_markdown
 from lib.ui.welcome import welcome
 from lib.ui.widgets import contact_link, current_page, pager
 
-# Short enough for four side by side on a laptop.
-METRIC_LABELS = {
-    "to_contact": "To contact",
-    "thank_you_pending": "To thank",
-    "follow_up_due": "Follow-ups due",
-    "follow_up_overdue": "Overdue",
-}
-# The one-click action of each list: (event kind, button label, channel).
+# The one-click action of each list: (event kind, channel); the button says the kind's label.
 QUICK = {
-    "thank_you_pending": ("thank_you", "Thank-you sent", "email"),
-    "follow_up_due": ("follow_up", "Follow-up sent", "email"),
-    "follow_up_overdue": ("follow_up", "Follow-up sent", "email"),
+    "thank_you_pending": ("thank_you", "email"),
+    "follow_up_due": ("follow_up", "email"),
+    "follow_up_overdue": ("follow_up", "email"),
 }
 
 
 def undo(event_ids: list[int]) -> None:
-    logbook.undo_events(get_db(), event_ids)
+    undo_events(get_db(), event_ids)
     flash("Undone: the step was removed.", kind="info")
 
 
 def log_now(kind: str, contact_id: int, channel: str) -> None:
     try:
-        logged = logbook.log_step(get_db(), kind, contact_id, channel=channel, today=today())
+        logged = log_step(get_db(), kind, contact_id, channel=channel, today=today())
     except WarmLeadsError as exc:
         flash(str(exc), kind="warning")
     else:
@@ -76,7 +68,8 @@ def due_row(name: str, row: dict) -> None:
                     query_params={**params, "step": "conversation"},
                 )
                 return
-            kind, label, channel = QUICK[name]
+            kind, channel = QUICK[name]
+            label = EVENT_KIND.label(kind)
             actions.button(
                 label,
                 key=f"quick_{name}_{row['id']}",
@@ -106,7 +99,7 @@ show_flash(undo)
 
 rows, counts = query(due_page, day, {name: current_page(name) for name in TODAY_LISTS})
 for column, name in zip(st.columns(4), TODAY_LISTS, strict=True):
-    column.metric(METRIC_LABELS[name], f"{counts[name]:,}", border=True)
+    column.metric(DUE_LIST.short(name), f"{counts[name]:,}", border=True)
 
 if not any(counts.values()):
     st.success("Nothing is due today. Add new targets or log a conversation to keep going.")
@@ -114,8 +107,8 @@ if not any(counts.values()):
 for name in TODAY_LISTS:
     if not counts[name]:
         continue
-    st.subheader(f"{LIST_TITLES[name]} · {counts[name]:,}", anchor=name)
-    st.caption(LIST_HINTS[name])
+    st.subheader(f"{DUE_LIST.label(name)} · {counts[name]:,}", anchor=name)
+    st.caption(DUE_LIST[name].advice)
     for row in (r for r in rows if r["list"] == name):
         due_row(name, row)
     pager(name, counts[name], PAGE_SIZE)

@@ -1,0 +1,31 @@
+"""How the product words dates, counts and names in sentences (plain text, no markup)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def human_date(day: date | None) -> str:
+    """A date as a job-seeker reads it: `Wed 25 Nov 2026`."""
+    return "—" if day is None else f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def days_phrase(days: int | None) -> str:
+    """`today`, `yesterday`, `5 days ago`."""
+    if days is None:
+        return "never"
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """`1 logged step`, `3 logged steps`, `2 people`."""
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
+
+
+def first_name(full_name: str) -> str:
+    """The name to greet someone by: the first word of their full name."""
+    return (full_name or "").split()[0] if (full_name or "").strip() else ""
