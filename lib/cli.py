@@ -2,6 +2,8 @@
 
 Parses arguments and prints; every behaviour lives in the library. Exit 0 on
 success, 1 on bad input (one line on stderr, nothing written), 2 on usage errors.
+Each command imports what it needs when it runs: `stats --json` loads DuckDB and the
+stats engine, not pandas, plotly or the importers.
 """
 
 from __future__ import annotations
@@ -10,16 +12,12 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from lib.core.errors import WarmLeadsError
-from lib.core.vocab import DUE_LIST, STAGE_LABELS, WEEKLY
+from lib.core.vocab import DUE_LIST, EXPORT_FORMAT, IMPORT_FORMAT, STAGE_LABELS, WEEKLY
 from lib.engine import stats
-from lib.io import demo, exporters, importing
-from lib.present import report
 from lib.store.db import DB_ENV, Database, open_database, open_view, resolve_db_path
-
-Handler = Callable[[argparse.Namespace], int]
 
 
 def _progress(message: str) -> None:
@@ -41,6 +39,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the deterministic sample network into an empty database."""
+    from lib.io import demo
+
     demo.check_size(args.contacts, args.events)  # before the file is created
     with _open(args, write=True) as db:
         made = demo.load_demo(
@@ -68,6 +68,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the dashboard as one self-contained HTML file."""
+    from lib.present import report
+
     period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
     report.check_out_path(args.out)
     # The report reads as the read-only view does, so it works while the app has the file open.
@@ -88,6 +90,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a LinkedIn, Google Contacts, vCard or Warm Leads CSV file."""
+    from lib.io import importing
+
     with _open(args, write=True) as db:
         result = importing.import_file(
             db,
@@ -109,6 +113,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export contacts and events (csv), contacts (vcard) or due reminders (ics)."""
+    from lib.io import exporters
+
     today = stats.make_period(as_of=args.as_of).as_of
     with _open(args, write=False) as db:
         result = exporters.write_export(db, args.format, args.out, today=today, progress=_progress)
@@ -223,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_p.add_argument("path", metavar="PATH", help="the exported file")
     import_p.add_argument(
         "--format",
-        choices=importing.FORMATS,
+        choices=IMPORT_FORMAT.order,
         help="what the file is (default: detected from its content)",
     )
     import_p.add_argument(
@@ -237,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_p = sub.add_parser(
         "export", parents=[common], help="write a CSV, vCards or calendar reminders"
     )
-    export_p.add_argument("--format", choices=exporters.EXPORT_FORMATS, required=True)
+    export_p.add_argument("--format", choices=EXPORT_FORMAT.order, required=True)
     export_p.add_argument("--out", metavar="PATH", required=True, help="the file to write")
     export_p.add_argument(
         "--as-of", dest="as_of", metavar="DATE", help="ics: reminders due as of this day"

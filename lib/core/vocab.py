@@ -217,6 +217,21 @@ WARMTH = Terms(
     Term("cold", "Cold targets"),
 )
 
+# ---------------------------------------------------------------- file formats
+
+# What `import` reads (detected from the content when not named) and what `export` writes.
+IMPORT_FORMAT = Terms(
+    Term("linkedin", "LinkedIn connections"),
+    Term("google", "Google Contacts"),
+    Term("vcard", "vCard"),
+    Term("csv", "Warm Leads CSV"),
+)
+EXPORT_FORMAT = Terms(
+    Term("csv", "Warm Leads CSV", help="everything, re-importable"),
+    Term("vcard", "vCard 3.0", help="contacts for your address book"),
+    Term("ics", "Calendar (ics)", help="reminders for what is due"),
+)
+
 # ---------------------------------------------------------------- derived views
 
 STAGES: tuple[str, ...] = STAGE.order

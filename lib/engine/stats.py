@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from lib.core.errors import ValidationError
 from lib.core.validation import parse_date
@@ -26,6 +24,9 @@ from lib.core.vocab import (
     WEEKLY_KINDS,
 )
 from lib.store.db import Database
+
+if TYPE_CHECKING:  # frames for the app; `stats()` (the CLI's JSON) never loads pandas
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -152,14 +153,14 @@ GENERATIONS_SQL = """
 """
 
 
-def funnel(
+def funnel_counts(
     db: Database,
     period: Period,
     *,
     sources: Sequence[str] | None = None,
     channels: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Bar k = cohort contacts whose stage (as of T) is at least k."""
+) -> list[int]:
+    """Bar k = cohort contacts whose stage (as of T) is at least k, for the five stages."""
     keep, params = contact_filter("cohort", sources, channels)
     counts = db.execute(
         f"""
@@ -169,7 +170,21 @@ def funnel(
         """,
         period.params | params,
     ).fetchone()
-    return pd.DataFrame({"stage": list(STAGES), "contacts": [int(n) for n in counts]})
+    return [int(n) for n in counts]
+
+
+def funnel(
+    db: Database,
+    period: Period,
+    *,
+    sources: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The funnel as a frame: one row per stage with its count."""
+    import pandas as pd
+
+    counts = funnel_counts(db, period, sources=sources, channels=channels)
+    return pd.DataFrame({"stage": list(STAGES), "contacts": counts})
 
 
 def referrals(
@@ -224,6 +239,13 @@ def weekly(
     channels: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """One row per ISO week, zero weeks included, from the first record through T's week."""
+    return db.df(*_weekly_query(period, sources, channels))
+
+
+def _weekly_query(
+    period: Period, sources: Sequence[str] | None, channels: Sequence[str] | None
+) -> tuple[str, dict[str, Any]]:
+    """The weekly rows' SQL and its parameters (binds $t, $from and the filters)."""
     keep, params = contact_filter("c", sources, channels)
     keep_events = (
         f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
@@ -233,8 +255,7 @@ def weekly(
         f"count(*) FILTER (WHERE what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS
     )
     # Count per week first (one pass over the records), then lay the counts on every week.
-    return db.df(
-        f"""
+    sql = f"""
         WITH recs AS (
             SELECT identified_on AS d, 'target' AS what, referred_by IS NOT NULL AS referral
             FROM contacts c
@@ -269,9 +290,8 @@ def weekly(
         FROM weeks w
         LEFT JOIN per_week p USING (week_start)
         ORDER BY w.week_start
-        """,
-        period.params | params,
-    )
+        """
+    return sql, period.params | params
 
 
 # Every non-archived contact identified by T with what the due lists need. Binds $t.
@@ -323,8 +343,9 @@ def due_lists(db: Database, day: date) -> dict[str, list[int]]:
 
 def stats(db: Database, period: Period) -> dict[str, Any]:
     """The whole `stats --json` object for a period (SPEC shape, JSON-ready)."""
-    funnel_rows = funnel(db, period)
-    weekly_rows = weekly(db, period)
+    result = db.execute(*_weekly_query(period, None, None))
+    columns = [column[0] for column in result.description]
+    weekly_rows = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
     return {
         "as_of": period.as_of.isoformat(),
         "period": {
@@ -332,19 +353,19 @@ def stats(db: Database, period: Period) -> dict[str, Any]:
             "to": period.end.isoformat() if period.end else None,
         },
         "funnel": [
-            {"stage": stage, "contacts": int(n)}
-            for stage, n in zip(funnel_rows["stage"], funnel_rows["contacts"], strict=True)
+            {"stage": stage, "contacts": n}
+            for stage, n in zip(STAGES, funnel_counts(db, period), strict=True)
         ],
         "referrals": referrals(db, period),
         "weekly": [
             {
                 "week": row["week"],
-                "week_start": pd.Timestamp(row["week_start"]).date().isoformat(),
+                "week_start": row["week_start"].isoformat(),
                 "targets": int(row["targets"]),
                 "referrals": int(row["referrals"]),
                 **{kind: int(row[kind]) for kind in WEEKLY_KINDS},
             }
-            for row in weekly_rows.to_dict("records")
+            for row in weekly_rows
         ],
         "due": due_lists(db, period.day),
     }

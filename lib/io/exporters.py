@@ -33,11 +33,11 @@ import pandas as pd
 import vobject
 
 from lib.core.errors import ValidationError
-from lib.core.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
+from lib.core.vocab import EXPORT_FORMAT, FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
 from lib.engine.stats import due_frame
 from lib.store.db import Database
 
-EXPORT_FORMATS: tuple[str, ...] = ("csv", "vcard", "ics")
+EXPORT_FORMATS: tuple[str, ...] = EXPORT_FORMAT.order
 CONTACT_COLUMNS: tuple[str, ...] = (
     "id",
     "full_name",

@@ -11,10 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # `df()` returns pandas; the CLI's stats path never loads it
+    import pandas as pd
 
 from lib.core.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
 from lib.store import migrations, snapshot

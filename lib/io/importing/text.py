@@ -10,18 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lib.core.errors import ValidationError
+from lib.core.vocab import IMPORT_FORMAT
 
 # An import is a file someone exported from an address book: 50 MB is far beyond any of them.
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 # The header row of every supported CSV sits within the first lines (LinkedIn's preamble is 3).
 HEADER_SEARCH_ROWS = 30
-FORMATS: tuple[str, ...] = ("linkedin", "google", "vcard", "csv")
-FORMAT_LABELS: dict[str, str] = {
-    "linkedin": "LinkedIn connections",
-    "google": "Google Contacts",
-    "vcard": "vCard",
-    "csv": "Warm Leads CSV",
-}
+FORMATS: tuple[str, ...] = IMPORT_FORMAT.order
+FORMAT_LABELS: dict[str, str] = IMPORT_FORMAT.labels
 _DELIMITERS = (",", ";", "\t")
 
 # A multi-line note can outgrow the csv module's default 128 KB cell limit.
