@@ -17,6 +17,7 @@ from lib.core.vocab import STAGE_LABELS
 from lib.engine import stats
 from lib.io import demo, exporters, importing
 from lib.present import report
+from lib.store import outputs
 from lib.store.db import DB_ENV, Database, open_database, open_view, resolve_db_path
 
 Handler = Callable[[argparse.Namespace], int]
@@ -69,14 +70,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the dashboard as one self-contained HTML file."""
     period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
-    report.check_out_path(args.out)
+    db_path = resolve_db_path(args.db)
+    report.check_out_path(args.out, db_path=db_path, force=args.force)
     # The report reads as the read-only view does, so it works while the app has the file open.
     with open_view(args.db) as db:
         if db.view is not None and db.view.from_snapshot:
             _progress(f"reading the latest snapshot ({report.format_moment(db.view.as_of)})")
         _progress("drawing the report")
         page = report.build_report(db, period, redact=args.redact)
-    path = report.write_report(page, args.out)
+    path = report.write_report(page, args.out, db_path=db_path, force=args.force)
     size = len(page.encode("utf-8"))
     kind = "redacted report (aggregates only)" if args.redact else "report"
     print(
@@ -110,8 +112,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export contacts and events (csv), contacts (vcard) or due reminders (ics)."""
     today = stats.make_period(as_of=args.as_of).as_of
+    outputs.check_output(args.out, db_path=resolve_db_path(args.db), force=args.force)
     with _open(args, write=False) as db:
-        result = exporters.write_export(db, args.format, args.out, today=today, progress=_progress)
+        result = exporters.write_export(
+            db, args.format, args.out, today=today, progress=_progress, force=args.force
+        )
     print(result.summary())
     return 0
 
@@ -217,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report_p.add_argument("--out", required=True, metavar="PATH", help="the HTML file to write")
     report_p.add_argument(
+        "--force", action="store_true", help="replace the file if it already exists"
+    )
+    report_p.add_argument(
         "--redact",
         action="store_true",
         help="aggregates only: no names, emails, phones, URLs, companies or notes",
@@ -248,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export_p.add_argument("--format", choices=exporters.EXPORT_FORMATS, required=True)
     export_p.add_argument("--out", metavar="PATH", required=True, help="the file to write")
+    export_p.add_argument(
+        "--force", action="store_true", help="replace the file if it already exists"
+    )
     export_p.add_argument(
         "--as-of", dest="as_of", metavar="DATE", help="ics: reminders due as of this day"
     )

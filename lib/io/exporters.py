@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -36,6 +35,7 @@ from lib.core.errors import ValidationError
 from lib.core.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
 from lib.engine.stats import due_frame
 from lib.store.db import Database
+from lib.store.outputs import check_output, write_output
 
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "vcard", "ics")
 CONTACT_COLUMNS: tuple[str, ...] = (
@@ -397,28 +397,16 @@ def write_export(
     today: date | None = None,
     now: datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> ExportResult:
-    """Write one export to `out` atomically: the file appears whole or not at all."""
-    path = Path(out).expanduser()
-    if path.is_dir():
-        raise ValidationError("out", f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise ValidationError("out", f"the folder {path.parent} does not exist")
+    """Write one export to `out` through the output guard: whole or not at all, never the data.
+
+    `out` is checked before anything is read (see `lib.store.outputs`); an existing file
+    is replaced only with `force`.
+    """
+    check_output(out, db_path=db.path, force=force)
     data, result = export_bytes(db, fmt, today=today, now=now, progress=progress)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise ValidationError("out", f"cannot write in {path.parent} ({exc.strerror})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise ValidationError("out", f"cannot write {path} ({exc.strerror})") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    path = write_output(out, data, db_path=db.path, force=force)
     return ExportResult(
         result.format, path, result.contacts, result.events, result.reminders, result.size
     )

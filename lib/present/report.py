@@ -18,13 +18,13 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from lib.core.errors import ValidationError
 from lib.core.vocab import EVENT_LABELS, STAGE_COLORS
 from lib.engine import stats
 from lib.engine.stats import DUE_SQL, Period
 from lib.present.figures import funnel_figure
 from lib.records.settings import GOAL_KEYS, weekly_goals
 from lib.store.db import Database
+from lib.store.outputs import check_output, write_output
 
 GOAL_LABELS: dict[str, str] = {
     "targets": "New targets identified",
@@ -369,27 +369,16 @@ def build_report(
     )
 
 
-def check_out_path(out: str | Path) -> Path:
-    """The path a report may be written to: a file name in an existing folder."""
-    path = Path(out).expanduser()
-    if path.is_dir():
-        raise ValidationError("out", f"{path} is a folder; give a file name like report.html")
-    if not path.parent.is_dir():
-        raise ValidationError("out", f"the folder {path.parent} does not exist")
-    return path
+def check_out_path(out: str | Path, *, db_path: str | Path | None, force: bool = False) -> Path:
+    """The path a report may be written to (the output guard: never the data, `--force`)."""
+    return check_output(out, db_path=db_path, force=force)
 
 
-def write_report(html_text: str, out: str | Path) -> Path:
-    """Write the report to `out` whole or not at all (a temporary file, then a rename)."""
-    path = check_out_path(out)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(html_text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError("out", f"could not write {path}: {exc.strerror}") from None
-    return path
+def write_report(
+    html_text: str, out: str | Path, *, db_path: str | Path | None, force: bool = False
+) -> Path:
+    """Write the report to `out` whole or not at all, owner-only, through the output guard."""
+    return write_output(out, html_text.encode("utf-8"), db_path=db_path, force=force)
 
 
 _CSS = """
