@@ -9,15 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from lib.core.errors import WarmLeadsError
+from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.vocab import STAGE_LABELS
 from lib.engine import stats
 from lib.io import demo, exporters, importing
 from lib.present import report
-from lib.store import outputs
+from lib.store import outputs, snapshot
 from lib.store.db import DB_ENV, Database, open_database, open_view, resolve_db_path
 
 Handler = Callable[[argparse.Namespace], int]
@@ -90,6 +92,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a LinkedIn, Google Contacts, vCard or Warm Leads CSV file."""
+    _require_input(args.path)  # before the database is opened (or created)
     with _open(args, write=True) as db:
         result = importing.import_file(
             db,
@@ -119,6 +122,36 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     print(result.summary())
     return 0
+
+
+def _require_input(path: str) -> None:
+    """Refuse a missing input file before anything is opened or created."""
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise ValidationError("file", f"{file} does not exist")
+    if not file.is_file():
+        raise ValidationError("file", f"{file} is not a file")
+
+
+def _created_by(db_path: Path) -> list[Path]:
+    """What running a command may create for `db_path` that does not exist yet."""
+    if os.path.lexists(db_path):
+        return []
+    top = db_path
+    while not top.parent.exists() and top.parent != top:
+        top = top.parent
+    snap = snapshot.snapshot_path(db_path)
+    names = (db_path.name + ".wal", snap.name, snap.name + ".tmp", snap.name + ".tmp.wal")
+    return [top] if top != db_path else [db_path, *(db_path.with_name(n) for n in names)]
+
+
+def _undo_creation(created: list[Path]) -> None:
+    """A command that failed leaves no database, snapshot or folder it made."""
+    for path in created:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def format_stats(result: dict) -> str:
@@ -271,12 +304,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on usage errors
     args.db = getattr(args, "db", None)
-    args.db_path_exists = resolve_db_path(args.db).exists()
+    db_path = resolve_db_path(args.db)
+    args.db_path_exists = db_path.exists()
+    created = _created_by(db_path)
+    code = 1
     try:
         code = args.handler(args)
         sys.stdout.flush()  # meet a closed pipe here rather than at interpreter exit
         return code
     except BrokenPipeError:
+        code = 0
         # The reader went away (`... | head`): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -289,6 +326,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the promise: no traceback ever reaches the user
         print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if code != 0:
+            _undo_creation(created)
 
 
 if __name__ == "__main__":

@@ -207,6 +207,7 @@ def _write_backup(path: Path, target: Path) -> None:
     """Copy the file to `target` so that a copy cut short never carries the backup's name."""
     partial = target.with_name(target.name + ".partial")
     shutil.copy2(path, partial)
+    os.chmod(partial, 0o600)  # copy2 copies the file's mode; a backup is owner-only
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)
