@@ -38,6 +38,9 @@ TREND_SERIES: dict[str, tuple[str, str]] = {
     "thank_you": ("Thank-yous", STAGE_COLORS["thanked"]),
     "follow_up": ("Follow-ups", STAGE_COLORS["followed_up"]),
 }
+# The trend draws at most five years of weeks: a period reaching far from its records (say
+# `--as-of 2200-12-31`) would otherwise put every empty week in the file (78 MB at 9999).
+TREND_WEEKS = 260
 DUE_TITLES: dict[str, str] = {
     "follow_up_overdue": "Follow-ups overdue",
     "follow_up_due": "Follow-ups due",
@@ -114,8 +117,18 @@ def week_numbers(weekly: pd.DataFrame, day: date) -> dict[str, int]:
     return {key: int(row[key]) for key in GOAL_KEYS}
 
 
+def trend_weeks(weekly: pd.DataFrame, limit: int = TREND_WEEKS) -> pd.DataFrame:
+    """The weeks the trend draws: all of them, or the last `limit` up to the last busy week."""
+    if len(weekly) <= limit:
+        return weekly
+    busy = weekly[list(TREND_SERIES)].sum(axis=1) > 0
+    last = int(busy.to_numpy().nonzero()[0][-1]) + 1 if busy.any() else len(weekly)
+    return weekly.iloc[max(0, last - limit) : last]
+
+
 def weekly_trend_figure(weekly: pd.DataFrame) -> go.Figure:
-    """One line per step of the method, one point per ISO week."""
+    """One line per step of the method, one point per ISO week (at most `TREND_WEEKS`)."""
+    weekly = trend_weeks(weekly)
     figure = go.Figure()
     for column, (label, color) in TREND_SERIES.items():
         figure.add_trace(

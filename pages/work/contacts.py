@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
+from lib.core.validation import EARLIEST_DATE
 from lib.core.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
 from lib.engine import directory, due
 from lib.records import contacts
@@ -52,7 +53,11 @@ def contact_form(key: str, errors: FieldErrors, values: dict) -> dict:
         help="How you identified them. Picking a referrer below makes it a referral.",
     )
     data["identified_on"] = found.date_input(
-        "Identified on", values.get("identified_on") or day, max_value=day, key=f"{key}_d"
+        "Identified on",
+        values.get("identified_on") or day,
+        min_value=EARLIEST_DATE,
+        max_value=day,
+        key=f"{key}_d",
     )
     with found:
         errors.slot("identified_on")
