@@ -73,3 +73,20 @@ SOURCE_LABELS: dict[str, str] = {
 # The SPEC's follow-up window: every 3–4 weeks.
 FOLLOW_UP_MIN_DAYS = 21
 FOLLOW_UP_MAX_DAYS = 28
+
+# A contact's fields as the forms name them (the edit form, and an edit conflict's table).
+CONTACT_FIELD_LABELS: dict[str, str] = {
+    "full_name": "Name",
+    "company": "Company",
+    "title": "Title",
+    "email": "Email",
+    "phone": "Phone",
+    "linkedin_url": "LinkedIn URL",
+    "source": "Source",
+    "identified_on": "Identified on",
+    "connected_on": "Connected on",
+    "referred_by": "Referred by",
+    "may_use_name": "May use their name",
+    "notes": "Notes",
+    "archived": "Archived",
+}
