@@ -148,10 +148,13 @@ def _created_by(db_path: Path) -> list[Path]:
 def _undo_creation(created: list[Path]) -> None:
     """A command that failed leaves no database, snapshot or folder it made."""
     for path in created:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass  # never there (say, its "folder" is a file): nothing to undo
 
 
 def format_stats(result: dict) -> str:

@@ -319,9 +319,9 @@ def repair_sequences(con: duckdb.DuckDBPyConnection) -> list[str]:
         top = con.execute(
             f'SELECT max("{column.replace(chr(34), chr(34) * 2)}") '
             f'FROM "{table.replace(chr(34), chr(34) * 2)}"'
-        ).fetchone()[0]
+        ).fetchall()[0][0]  # fetchall: a half-read result keeps the connection busy
         if top is not None and top >= next_value:
-            con.execute("SELECT setval(?, ?)", [name, int(top)])
+            con.execute("SELECT setval(?, ?)", [name, int(top)]).fetchall()
             moved.append(name)
     if moved:
         con.execute("CHECKPOINT")
