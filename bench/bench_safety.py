@@ -9,14 +9,14 @@ For each size (contacts:events) it runs the real commands, each in its own proce
    the product accepts: once 84 s and 1.36 GB at 9999-12-31);
 4. `export --out` onto the database itself, which must exit 1 with the file unchanged.
 
-Prints wall time and peak memory (the child's maximum resident set) of each step.
+Prints wall time and peak memory (the child's maximum resident set, via GNU time) of
+each step.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,21 +29,27 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def cli(*argv: str) -> tuple[int, float, float, str]:
-    """Run `python -m lib.cli ARGV`: exit code, seconds, the child's peak MB, last stderr line."""
-    with tempfile.TemporaryFile("w+") as errors:
+    """Run `python -m lib.cli ARGV`: exit code, seconds, the child's peak MB, last stderr line.
+
+    Through GNU time (`%M`, the child's own maximum resident set): a child forked straight
+    from this process would report this process's size when it is the larger.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        peak_file, errors = Path(folder) / "peak", Path(folder) / "stderr"
         started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "lib.cli", *argv],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
+        with errors.open("w") as stream:
+            code = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", "-o", str(peak_file),
+                 sys.executable, "-m", "lib.cli", *argv],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=stream,
+                check=False,
+            ).returncode  # fmt: skip
         seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        errors.seek(0)
-        last = (errors.read().strip().splitlines() or [""])[-1]
-    return child.returncode, seconds, usage.ru_maxrss / 1024, last
+        peak = int(peak_file.read_text().split()[-1]) / 1024
+        last = (errors.read_text().strip().splitlines() or [""])[-1]
+    return code, seconds, peak, last
 
 
 def digest(path: Path) -> str:

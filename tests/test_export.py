@@ -274,9 +274,10 @@ def test_a_failed_export_leaves_an_existing_file_untouched(
     out.write_bytes(b"yesterday's export")
 
     def broken(*_args, **_kwargs):
+        yield b"half a file"
         raise RuntimeError("interrupted")
 
-    monkeypatch.setattr("lib.io.exporters.export_csv", broken)
+    monkeypatch.setattr("lib.io.exporters.csv_chunks", broken)
     with pytest.raises(RuntimeError):
         write_export(demo_db, "csv", out, force=True)
 
