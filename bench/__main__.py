@@ -18,6 +18,7 @@ BENCHMARKS = (
     ("import and export", ["-m", "bench.bench_import"]),
     ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
     ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
+    ("data safety at size: round trip, far dates, --out", ["-m", "bench.bench_safety"]),
 )
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from lib.core.errors import WarmLeadsError
+from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.vocab import DUE_LIST, EXPORT_FORMAT, IMPORT_FORMAT, STAGE_LABELS, WEEKLY
 from lib.engine import stats
+from lib.store import outputs, snapshot
 from lib.store.db import DB_ENV, Database, open_database, open_view, resolve_db_path
 
 
@@ -71,14 +74,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     from lib.present import report
 
     period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
-    report.check_out_path(args.out)
+    db_path = resolve_db_path(args.db)
+    report.check_out_path(args.out, db_path=db_path, force=args.force)
     # The report reads as the read-only view does, so it works while the app has the file open.
     with open_view(args.db) as db:
         if db.view is not None and db.view.from_snapshot:
             _progress(f"reading the latest snapshot ({report.format_moment(db.view.as_of)})")
         _progress("drawing the report")
         page = report.build_report(db, period, redact=args.redact)
-    path = report.write_report(page, args.out)
+    path = report.write_report(page, args.out, db_path=db_path, force=args.force)
     size = len(page.encode("utf-8"))
     kind = "redacted report (aggregates only)" if args.redact else "report"
     print(
@@ -92,6 +96,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import a LinkedIn, Google Contacts, vCard or Warm Leads CSV file."""
     from lib.io import importing
 
+    _require_input(args.path)  # before the database is opened (or created)
     with _open(args, write=True) as db:
         result = importing.import_file(
             db,
@@ -116,10 +121,46 @@ def cmd_export(args: argparse.Namespace) -> int:
     from lib.io import exporters
 
     today = stats.make_period(as_of=args.as_of).as_of
+    outputs.check_output(args.out, db_path=resolve_db_path(args.db), force=args.force)
     with _open(args, write=False) as db:
-        result = exporters.write_export(db, args.format, args.out, today=today, progress=_progress)
+        result = exporters.write_export(
+            db, args.format, args.out, today=today, progress=_progress, force=args.force
+        )
     print(result.summary())
     return 0
+
+
+def _require_input(path: str) -> None:
+    """Refuse a missing input file before anything is opened or created."""
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise ValidationError("file", f"{file} does not exist")
+    if not file.is_file():
+        raise ValidationError("file", f"{file} is not a file")
+
+
+def _created_by(db_path: Path) -> list[Path]:
+    """What running a command may create for `db_path` that does not exist yet."""
+    if os.path.lexists(db_path):
+        return []
+    top = db_path
+    while not top.parent.exists() and top.parent != top:
+        top = top.parent
+    snap = snapshot.snapshot_path(db_path)
+    names = (db_path.name + ".wal", snap.name, snap.name + ".tmp", snap.name + ".tmp.wal")
+    return [top] if top != db_path else [db_path, *(db_path.with_name(n) for n in names)]
+
+
+def _undo_creation(created: list[Path]) -> None:
+    """A command that failed leaves no database, snapshot or folder it made."""
+    for path in created:
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass  # never there (say, its "folder" is a file): nothing to undo
 
 
 def format_stats(result: dict) -> str:
@@ -214,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report_p.add_argument("--out", required=True, metavar="PATH", help="the HTML file to write")
     report_p.add_argument(
+        "--force", action="store_true", help="replace the file if it already exists"
+    )
+    report_p.add_argument(
         "--redact",
         action="store_true",
         help="aggregates only: no names, emails, phones, URLs, companies or notes",
@@ -246,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     export_p.add_argument("--format", choices=EXPORT_FORMAT.order, required=True)
     export_p.add_argument("--out", metavar="PATH", required=True, help="the file to write")
     export_p.add_argument(
+        "--force", action="store_true", help="replace the file if it already exists"
+    )
+    export_p.add_argument(
         "--as-of", dest="as_of", metavar="DATE", help="ics: reminders due as of this day"
     )
     export_p.set_defaults(handler=cmd_export)
@@ -257,12 +304,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on usage errors
     args.db = getattr(args, "db", None)
-    args.db_path_exists = resolve_db_path(args.db).exists()
+    db_path = resolve_db_path(args.db)
+    args.db_path_exists = db_path.exists()
+    created = _created_by(db_path)
+    code = 1
     try:
         code = args.handler(args)
         sys.stdout.flush()  # meet a closed pipe here rather than at interpreter exit
         return code
     except BrokenPipeError:
+        code = 0
         # The reader went away (`... | head`): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -275,6 +326,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the promise: no traceback ever reaches the user
         print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if code != 0:
+            _undo_creation(created)
 
 
 if __name__ == "__main__":

@@ -164,7 +164,7 @@ def test_export_to_a_missing_folder_exits_1_and_writes_nothing(demo_path, tmp_pa
     )
 
     assert (code, printed) == (1, "")
-    assert err == f"error: out: the folder {out.parent} does not exist\n"
+    assert err == f"error: cannot write {out}: the folder {out.parent} does not exist\n"
     assert not out.parent.exists()
 
 

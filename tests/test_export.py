@@ -11,7 +11,7 @@ import icalendar
 import pytest
 import vobject
 
-from lib.core.errors import ValidationError
+from lib.core.errors import OutputError
 from lib.core.validation import CONTACT_FIELDS, EVENT_FIELDS
 from lib.engine.stats import due_lists
 from lib.io.exporters import (
@@ -257,9 +257,12 @@ def test_write_export_writes_the_file_whole(demo_db: Database, tmp_path: Path, f
 def test_write_export_refuses_a_missing_folder_and_writes_nothing(
     demo_db: Database, tmp_path: Path
 ):
-    with pytest.raises(ValidationError) as caught:
-        write_export(demo_db, "csv", tmp_path / "missing" / "out.csv")
-    assert str(caught.value) == f"out: the folder {tmp_path / 'missing'} does not exist"
+    out = tmp_path / "missing" / "out.csv"
+    with pytest.raises(OutputError) as caught:
+        write_export(demo_db, "csv", out)
+    assert (
+        str(caught.value) == f"cannot write {out}: the folder {tmp_path / 'missing'} does not exist"
+    )
     assert not (tmp_path / "missing").exists()
 
 
@@ -271,11 +274,12 @@ def test_a_failed_export_leaves_an_existing_file_untouched(
     out.write_bytes(b"yesterday's export")
 
     def broken(*_args, **_kwargs):
+        yield b"half a file"
         raise RuntimeError("interrupted")
 
-    monkeypatch.setattr("lib.io.exporters.export_csv", broken)
+    monkeypatch.setattr("lib.io.exporters.csv_chunks", broken)
     with pytest.raises(RuntimeError):
-        write_export(demo_db, "csv", out)
+        write_export(demo_db, "csv", out, force=True)
 
     assert out.read_bytes() == b"yesterday's export"
     assert [p.name for p in out.parent.iterdir()] == ["export.csv"]

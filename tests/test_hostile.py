@@ -23,6 +23,7 @@ from lib.core.validation import (
     CONTACT_FIELDS,
     EARLIEST_DATE,
     EVENT_FIELDS,
+    LATEST_DATE,
     MAX_NAME,
     MAX_NOTES,
     MAX_SHORT,
@@ -201,6 +202,11 @@ def test_any_date_is_stored_exactly_or_refused_as_too_old_or_in_the_future(
         assert exc.field == "identified_on"
         if day < EARLIEST_DATE:
             assert str(exc) == f"identified_on: {day.isoformat()} is too far in the past"
+        elif day > LATEST_DATE:
+            assert str(exc) == (
+                f"identified_on: {day.isoformat()} is too far in the future "
+                "(the latest date accepted is 2200-12-31)"
+            )
         else:
             assert day > TODAY
             assert str(exc) == (

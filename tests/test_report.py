@@ -150,8 +150,8 @@ def test_the_report_command_writes_the_file(demo_db: Database, db_path: Path, tm
     ("args", "message"),
     [
         (["--out", "{tmp}/missing/report.html"],
-         "error: out: the folder {tmp}/missing does not exist"),
-        (["--out", "{tmp}"], "error: out: {tmp} is a folder; give a file name like report.html"),
+         "error: cannot write {tmp}/missing/report.html: the folder {tmp}/missing does not exist"),
+        (["--out", "{tmp}"], "error: {tmp} is a folder; give a file name"),
         (["--out", "{tmp}/r.html", "--from", "2026-11-30", "--to", "2026-11-01"],
          "error: from: 2026-11-30 is after to 2026-11-01"),
         (["--out", "{tmp}/r.html", "--to", "someday"],

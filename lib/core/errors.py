@@ -32,3 +32,17 @@ class DatabaseLockedError(DatabaseError):
 
 class ReadOnlyError(WarmLeadsError):
     """A write was attempted in read-only mode."""
+
+
+class OutputError(WarmLeadsError):
+    """A file cannot be written where asked (the database, a device, an existing file…)."""
+
+
+class EditConflictError(WarmLeadsError):
+    """A record changed since the form editing it was opened; holds both versions."""
+
+    def __init__(self, message: str, *, saved: dict, opened: dict, yours: dict) -> None:
+        self.saved = saved  # the row as it is now in the file
+        self.opened = opened  # the row as it was when the form was opened
+        self.yours = yours  # the changes the form was about to save
+        super().__init__(message)

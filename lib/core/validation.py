@@ -19,7 +19,10 @@ from lib.core.vocab import CHANNELS, EVENT_KINDS, SOURCES
 MAX_NAME = 200
 MAX_SHORT = 300
 MAX_NOTES = 20_000
+# The one range of dates the product accepts, at every entry (forms, files, CLI, URLs):
+# wide enough for any real job search, narrow enough that every date sum stays in range.
 EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
 
 # Local part: dot-separated runs (no leading, trailing or doubled dots). Domain: labels of
 # letters and digits (any script) with inner hyphens, then a top-level domain of letters.
@@ -113,6 +116,12 @@ def parse_date(field: str, value: Any, *, required: bool = True) -> date | None:
         raise ValidationError(field, f"{value!r} is not a date (use YYYY-MM-DD)")
     if result < EARLIEST_DATE:
         raise ValidationError(field, f"{result.isoformat()} is too far in the past")
+    if result > LATEST_DATE:
+        raise ValidationError(
+            field,
+            f"{result.isoformat()} is too far in the future "
+            f"(the latest date accepted is {LATEST_DATE.isoformat()})",
+        )
     return result
 
 

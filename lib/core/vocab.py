@@ -262,3 +262,20 @@ REACHED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "opportunity")
 CONVERSATION_KINDS: tuple[str, ...] = ("contacted", "info_interview")
 # Weekly rows count every kind but notes.
 WEEKLY_KINDS: tuple[str, ...] = tuple(kind for kind in EVENT_KINDS if kind != "note")
+
+# A contact's fields as the forms name them (the edit form, and an edit conflict's table).
+CONTACT_FIELD_LABELS: dict[str, str] = {
+    "full_name": "Name",
+    "company": "Company",
+    "title": "Title",
+    "email": "Email",
+    "phone": "Phone",
+    "linkedin_url": "LinkedIn URL",
+    "source": "Source",
+    "identified_on": "Identified on",
+    "connected_on": "Connected on",
+    "referred_by": "Referred by",
+    "may_use_name": "May use their name",
+    "notes": "Notes",
+    "archived": "Archived",
+}

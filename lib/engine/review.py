@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from lib.core.errors import ValidationError
-from lib.core.validation import parse_date
+from lib.core.validation import EARLIEST_DATE, parse_date
 from lib.core.vocab import (
     CHANNELS,
     FOLLOW_UP_MAX_DAYS,
@@ -156,23 +156,22 @@ def view_params(view: View) -> dict[str, str]:
 def resolve_period(view: View, *, today: date | None = None) -> Period:
     """The stats Period a view stands for (its as-of day, else `today`, else the real today)."""
     day = view.as_of or today or date.today()
+    # Starts are clamped to the first day the product accepts: `as_of=1900-01-02` still works.
     starts = {
-        "week": monday(day),
-        "4w": monday(day) - timedelta(weeks=3),
+        "week": max(monday(day), EARLIEST_DATE),
+        "4w": max(monday(day) - timedelta(weeks=3), EARLIEST_DATE),
         "quarter": quarter_start(day),
         "all": None,
     }
     if view.period == "custom":
-        return stats.make_period(
-            as_of=day, start=view.start or monday(day) - timedelta(weeks=3), end=view.end
-        )
+        return stats.make_period(as_of=day, start=view.start or starts["4w"], end=view.end)
     return stats.make_period(as_of=day, start=starts[view.period])
 
 
 def previous_period(view: View, period: Period) -> Period | None:
     """The period just before a bounded one (last week for this week…); None for all time."""
-    if period.start is None:
-        return None
+    if period.start is None or period.start <= EARLIEST_DATE:
+        return None  # nothing before the first day the product accepts
     end = period.start - timedelta(days=1)
     if view.period == "quarter":
         start = quarter_start(end)
@@ -180,7 +179,7 @@ def previous_period(view: View, period: Period) -> Period | None:
         start = period.start - timedelta(weeks=1 if view.period == "week" else 4)
     else:
         start = period.start - timedelta(days=(period.day - period.start).days + 1)
-    return stats.make_period(as_of=period.as_of, start=start, end=end)
+    return stats.make_period(as_of=period.as_of, start=max(start, EARLIEST_DATE), end=end)
 
 
 def comparison(view: View, period: Period) -> tuple[Period | None, str, bool]:

@@ -22,8 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -36,6 +35,7 @@ from lib.core.errors import ValidationError
 from lib.core.vocab import EXPORT_FORMAT, FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
 from lib.engine.stats import due_frame
 from lib.store.db import Database
+from lib.store.outputs import check_output, write_output
 
 EXPORT_FORMATS: tuple[str, ...] = EXPORT_FORMAT.order
 CONTACT_COLUMNS: tuple[str, ...] = (
@@ -89,11 +89,10 @@ def _bool_sql(column: str) -> str:
     return f"CASE {column} WHEN true THEN 'true' WHEN false THEN 'false' END"
 
 
-def csv_rows(db: Database) -> tuple[list[tuple], list[tuple]]:
+def _csv_queries() -> tuple[str, str]:
     """The contact rows and event rows of the Warm Leads CSV, as text, in id order."""
     text = _neutralised_sql
-    contacts = db.execute(
-        f"""
+    contacts = f"""
         SELECT 'contact', id::VARCHAR, {text("full_name")}, {text("company")}, {text("title")},
                {text("email")}, {text("phone")}, {text("linkedin_url")}, {text("source")},
                referred_by::VARCHAR, {_bool_sql("may_use_name")},
@@ -101,27 +100,43 @@ def csv_rows(db: Database) -> tuple[list[tuple], list[tuple]]:
                {_bool_sql("archived")}, NULL, NULL, NULL, NULL, {text("notes")}
         FROM contacts ORDER BY id
         """
-    ).fetchall()
-    events = db.execute(
-        f"""
+    events = f"""
         SELECT 'event', id::VARCHAR, {", ".join(["NULL"] * 12)},
                contact_id::VARCHAR, {text("kind")}, strftime(occurred_on, '%Y-%m-%d'),
                {text("channel")}, {text("notes")}
         FROM events ORDER BY id
         """
-    ).fetchall()
     return contacts, events
+
+
+def csv_rows(db: Database) -> tuple[list[tuple], list[tuple]]:
+    """The contact rows and event rows of the Warm Leads CSV, as text, in id order."""
+    contacts, events = _csv_queries()
+    return db.execute(contacts).fetchall(), db.execute(events).fetchall()
+
+
+def csv_chunks(db: Database, *, batch: int = 20_000) -> Iterator[bytes]:
+    """The Warm Leads CSV in pieces (a BOM and the header first), never whole in memory.
+
+    Each query is read to its end before the next starts (a half-read result would keep
+    the connection busy).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(NATIVE_COLUMNS)
+    yield "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    for sql in _csv_queries():
+        cursor = db.execute(sql)
+        while rows := cursor.fetchmany(batch):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(rows)
+            yield buffer.getvalue().encode("utf-8")
 
 
 def export_csv(db: Database) -> bytes:
     """Every contact and event as one Warm Leads CSV (UTF-8 with BOM, CRLF)."""
-    contacts, events = csv_rows(db)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(NATIVE_COLUMNS)
-    writer.writerows(contacts)
-    writer.writerows(events)
-    return buffer.getvalue().encode("utf-8-sig")
+    return b"".join(csv_chunks(db))
 
 
 def _name_parts(full_name: str) -> vobject.vcard.Name:
@@ -397,28 +412,28 @@ def write_export(
     today: date | None = None,
     now: datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> ExportResult:
-    """Write one export to `out` atomically: the file appears whole or not at all."""
-    path = Path(out).expanduser()
-    if path.is_dir():
-        raise ValidationError("out", f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise ValidationError("out", f"the folder {path.parent} does not exist")
+    """Write one export to `out` through the output guard: whole or not at all, never the data.
+
+    `out` is checked before anything is read (see `lib.store.outputs`); an existing file
+    is replaced only with `force`.
+    """
+    check_output(out, db_path=db.path, force=force)
+    if fmt == "csv":  # streamed: 1,000,000 events never sit in memory as one string
+        contacts = int(db.scalar("SELECT count(*) FROM contacts"))
+        events = int(db.scalar("SELECT count(*) FROM events"))
+        sizes: list[int] = []
+
+        def counted() -> Iterator[bytes]:
+            for chunk in csv_chunks(db):
+                sizes.append(len(chunk))
+                yield chunk
+
+        path = write_output(out, counted(), db_path=db.path, force=force)
+        return ExportResult("csv", path, contacts, events, 0, sum(sizes))
     data, result = export_bytes(db, fmt, today=today, now=now, progress=progress)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise ValidationError("out", f"cannot write in {path.parent} ({exc.strerror})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise ValidationError("out", f"cannot write {path} ({exc.strerror})") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    path = write_output(out, data, db_path=db.path, force=force)
     return ExportResult(
         result.format, path, result.contacts, result.events, result.reminders, result.size
     )

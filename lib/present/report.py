@@ -18,16 +18,19 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from lib.core.errors import ValidationError
 from lib.core.vocab import DUE_LIST, GOAL_KEYS, STAGE_COLORS, WEEKLY
 from lib.engine import stats
 from lib.engine.stats import DUE_SQL, Period
 from lib.present.figures import funnel_figure
 from lib.records.settings import weekly_goals
 from lib.store.db import Database
+from lib.store.outputs import check_output, write_output
 
 # The weekly trend draws one line per step of the method, in that step's colour.
 TREND_SERIES: tuple[str, ...] = ("targets", "contacted", "referral_asked", "thank_you", "follow_up")
+# The trend draws at most five years of weeks: a period reaching far from its records (say
+# `--as-of 2200-12-31`) would otherwise put every empty week in the file (78 MB at 9999).
+TREND_WEEKS = 260
 # The due lists, most pressing first.
 DUE_ORDER: tuple[str, ...] = (
     "follow_up_overdue",
@@ -99,8 +102,18 @@ def week_numbers(weekly: pd.DataFrame, day: date) -> dict[str, int]:
     return {key: int(row[key]) for key in GOAL_KEYS}
 
 
+def trend_weeks(weekly: pd.DataFrame, limit: int = TREND_WEEKS) -> pd.DataFrame:
+    """The weeks the trend draws: all of them, or the last `limit` up to the last busy week."""
+    if len(weekly) <= limit:
+        return weekly
+    busy = weekly[list(TREND_SERIES)].sum(axis=1) > 0
+    last = int(busy.to_numpy().nonzero()[0][-1]) + 1 if busy.any() else len(weekly)
+    return weekly.iloc[max(0, last - limit) : last]
+
+
 def weekly_trend_figure(weekly: pd.DataFrame) -> go.Figure:
-    """One line per step of the method, one point per ISO week."""
+    """One line per step of the method, one point per ISO week (at most `TREND_WEEKS`)."""
+    weekly = trend_weeks(weekly)
     figure = go.Figure()
     for column in TREND_SERIES:
         label, color = WEEKLY[column].label, WEEKLY[column].color
@@ -356,27 +369,16 @@ def build_report(
     )
 
 
-def check_out_path(out: str | Path) -> Path:
-    """The path a report may be written to: a file name in an existing folder."""
-    path = Path(out).expanduser()
-    if path.is_dir():
-        raise ValidationError("out", f"{path} is a folder; give a file name like report.html")
-    if not path.parent.is_dir():
-        raise ValidationError("out", f"the folder {path.parent} does not exist")
-    return path
+def check_out_path(out: str | Path, *, db_path: str | Path | None, force: bool = False) -> Path:
+    """The path a report may be written to (the output guard: never the data, `--force`)."""
+    return check_output(out, db_path=db_path, force=force)
 
 
-def write_report(html_text: str, out: str | Path) -> Path:
-    """Write the report to `out` whole or not at all (a temporary file, then a rename)."""
-    path = check_out_path(out)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(html_text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError("out", f"could not write {path}: {exc.strerror}") from None
-    return path
+def write_report(
+    html_text: str, out: str | Path, *, db_path: str | Path | None, force: bool = False
+) -> Path:
+    """Write the report to `out` whole or not at all, owner-only, through the output guard."""
+    return write_output(out, html_text.encode("utf-8"), db_path=db_path, force=force)
 
 
 _CSS = """

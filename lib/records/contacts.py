@@ -8,8 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from lib.core.errors import NotFoundError, ValidationError
+from lib.core.errors import EditConflictError, NotFoundError, ValidationError
 from lib.core.validation import CONTACT_FIELDS, clean_contact, clean_id
+from lib.core.vocab import CONTACT_FIELD_LABELS
 from lib.store.db import Database
 
 _INSERT_FIELDS = tuple(f for f in CONTACT_FIELDS)
@@ -69,15 +70,60 @@ def add_contact(db: Database, data: Mapping[str, Any], *, today: date | None = N
         return insert_contact(db, clean)
 
 
+def editable_fields(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored fields of a contact that an edit form shows and a conflict compares."""
+    return {field: _plain(record.get(field)) for field in CONTACT_FIELDS}
+
+
+def _plain(value: Any) -> Any:
+    """A value as a form compares it: blank text and missing are the same, numbers are ints."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(value, float) and value != value:  # NaN from a DataFrame
+        return None
+    if hasattr(value, "item"):  # numpy scalars from a DataFrame
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """The contact fields whose values differ between two versions, in the form's order."""
+    return [f for f in CONTACT_FIELDS if _plain(before.get(f)) != _plain(after.get(f))]
+
+
 def update_contact(
-    db: Database, contact_id: int, changes: Mapping[str, Any], *, today: date | None = None
+    db: Database,
+    contact_id: int,
+    changes: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    expected: Mapping[str, Any] | None = None,
 ) -> None:
-    """Validate and apply changes to the given fields of one contact."""
+    """Validate and apply changes to the given fields of one contact.
+
+    With `expected` (the contact as the form showed it when opened), the save is refused
+    with EditConflictError when the stored contact has changed since, so an edit made in
+    another tab or window is never overwritten silently; the error holds both versions.
+    """
     require_contact(db, contact_id)
     clean = clean_contact(changes, today=today or date.today(), partial=True)
     if not clean:
         return
     with db.transaction():
+        if expected is not None:
+            saved = editable_fields(get_contact(db, contact_id))
+            moved = changed_fields(expected, saved)
+            if moved:
+                raise EditConflictError(
+                    f"{saved['full_name']} was changed elsewhere since you opened this form "
+                    f"({', '.join(CONTACT_FIELD_LABELS[f] for f in moved)}); "
+                    "nothing was saved. Compare both versions below.",
+                    saved=saved,
+                    opened=editable_fields(expected),
+                    yours=dict(clean),
+                )
         if "referred_by" in clean:
             check_referrer(db, contact_id, clean["referred_by"])
         assignments = ", ".join(f"{c} = ?" for c in clean)  # names checked by clean_contact

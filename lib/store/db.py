@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # `df()` returns pandas; the CLI's stats path never loads it
     import pandas as pd
 
 from lib.core.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
-from lib.store import migrations, snapshot
+from lib.store import migrations, outputs, snapshot
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "network.duckdb"
@@ -209,6 +209,7 @@ def _write_backup(path: Path, target: Path) -> None:
     """Copy the file to `target` so that a copy cut short never carries the backup's name."""
     partial = target.with_name(target.name + ".partial")
     shutil.copy2(path, partial)
+    os.chmod(partial, 0o600)  # copy2 copies the file's mode; a backup is owner-only
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)
@@ -222,6 +223,7 @@ def open_database(
 ) -> Database:
     """Open (and when writable, create and migrate) the Warm Leads database file."""
     db_path = resolve_db_path(path)
+    outputs.private_umask()  # the file, its log, snapshots and backups: owner-only
     if db_path.exists():
         _check_file(db_path)
     elif read_only or not create:
@@ -265,6 +267,8 @@ def open_database(
             # DuckDB's core_functions extension, which it tries to download, so a file
             # created (or migrated) and then killed would not open offline.
             con.execute("CHECKPOINT")
+        if not read_only:
+            repair_sequences(con)
     except duckdb.Error as exc:
         con.close()
         raise DatabaseError(
@@ -276,12 +280,54 @@ def open_database(
         raise
     if read_only:
         return Database(db_path, con, read_only=True)
-    # A writer publishes a snapshot now and after every commit, for read-only views elsewhere.
+    # A writer publishes a snapshot after every commit, for read-only views elsewhere, and
+    # now when the one beside the file is missing or older (opening alone changes nothing).
+    snapshot.remove_leftovers(db_path)  # a copy cut short by kill -9; we hold the lock now
     publisher = snapshot.Publisher(con, db_path)
     database = Database(db_path, con, read_only=False, publisher=publisher)
     database.on_commit(publisher.request)
-    publisher.request()
+    if not snapshot.is_current(db_path):
+        publisher.request()
     return database
+
+
+def repair_sequences(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Move every id sequence past the ids its table already holds; return those moved.
+
+    Another tool (a restore with DuckDB's COPY, a script) may insert rows with ids of its
+    own; the next `nextval` would then collide with one and abort the transaction. Each
+    column whose default is `nextval('seq')` is checked; nothing is written when every
+    sequence is already ahead.
+    """
+    columns = con.execute(
+        "SELECT table_name, column_name, column_default FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND column_default LIKE 'nextval(%'"
+    ).fetchall()
+    sequences = {
+        name: (start, last)
+        for name, start, last in con.execute(
+            "SELECT sequence_name, start_value, last_value FROM duckdb_sequences() "
+            "WHERE schema_name = 'main'"
+        ).fetchall()
+    }
+    moved: list[str] = []
+    for table, column, default in columns:
+        name = default.split("'")[1] if default.count("'") >= 2 else None
+        if name not in sequences:
+            continue
+        start, last = sequences[name]
+        next_value = start if last is None else last + 1
+        # Names come from DuckDB's own catalog, quoted as identifiers.
+        top = con.execute(
+            f'SELECT max("{column.replace(chr(34), chr(34) * 2)}") '
+            f'FROM "{table.replace(chr(34), chr(34) * 2)}"'
+        ).fetchall()[0][0]  # fetchall: a half-read result keeps the connection busy
+        if top is not None and top >= next_value:
+            con.execute("SELECT setval(?, ?)", [name, int(top)]).fetchall()
+            moved.append(name)
+    if moved:
+        con.execute("CHECKPOINT")
+    return moved
 
 
 def _require_core_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -304,6 +350,7 @@ def open_view(path: str | os.PathLike[str] | None = None) -> Database:
     DatabaseLockedError when a writer holds the file and has published nothing yet.
     """
     data_path = resolve_db_path(path)
+    outputs.private_umask()  # the private copy below holds the same personal data
     snap = snapshot.snapshot_path(data_path)
     if snapshot.is_current(data_path):
         try:

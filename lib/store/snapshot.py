@@ -14,7 +14,6 @@ This module knows files and DuckDB connections only; `lib.store.db` builds `Data
 from __future__ import annotations
 
 import os
-import stat
 import sys
 import threading
 import time
@@ -55,11 +54,28 @@ def publish(con: duckdb.DuckDBPyConnection, data_path: Path) -> Path:
         return _publish(con, data_path)
 
 
-def _publish(con: duckdb.DuckDBPyConnection, data_path: Path) -> Path:
+def _temporary(data_path: Path) -> tuple[Path, Path]:
     final = snapshot_path(data_path)
     tmp = final.with_name(final.name + ".tmp")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+    return tmp, tmp.with_name(tmp.name + ".wal")
+
+
+def remove_leftovers(data_path: Path) -> None:
+    """Remove a snapshot copy left half-written by a process killed while publishing.
+
+    Only the process that holds the data file for writing may call this (it alone publishes).
+    """
+    for leftover in _temporary(data_path):
+        _remove(leftover)
+
+
+def _publish(con: duckdb.DuckDBPyConnection, data_path: Path) -> Path:
+    final = snapshot_path(data_path)
+    tmp, tmp_wal = _temporary(data_path)
+    for leftover in (tmp, tmp_wal):
         _remove(leftover)  # from a publisher that was killed mid-copy
+    # DuckDB creates the copy with the process umask, owner-only since the file was opened
+    # (lib.store.outputs.private_umask); the chmod below holds whatever the umask.
     catalog = con.execute("SELECT current_database()").fetchone()[0]
     con.execute("ATTACH ? AS warmleads_snapshot", [str(tmp)])
     try:
@@ -78,9 +94,8 @@ def _publish(con: duckdb.DuckDBPyConnection, data_path: Path) -> Path:
         _remove(tmp)
         raise
     con.execute("DETACH warmleads_snapshot")
-    # The copy holds the same personal data as the file: give it the file's permissions.
-    if data_path.exists():
-        os.chmod(tmp, stat.S_IMODE(data_path.stat().st_mode))
+    # The copy holds the same personal data as the file: owner-only, whatever the umask.
+    os.chmod(tmp, 0o600)
     os.replace(tmp, final)
     return final
 
@@ -211,5 +226,6 @@ class Publisher:
     def mark_current(self) -> None:
         """After closing: say the snapshot still shows the file, which closing checkpointed."""
         final = snapshot_path(self._path)
-        if self.last_error is None and self._done >= self._wanted and final.exists():
+        published = self._wanted > 0  # a writer that changed nothing leaves the snapshot be
+        if published and self.last_error is None and self._done >= self._wanted and final.exists():
             os.utime(final)

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from lib.core.errors import ValidationError
+from lib.core.validation import EARLIEST_DATE, LATEST_DATE
 from lib.core.vocab import CHANNEL_LABELS, CHANNELS, SOURCES
 from lib.engine import review
 from lib.engine.network import SOURCE_SHORT
@@ -45,8 +46,9 @@ def review_view(*, filters: bool = True) -> tuple[review.View, Period]:
         start = end = None
         if period == "custom":
             left, right, _ = st.columns([2, 2, 1])
-            start = left.date_input("From", key=f"{k}_from")
-            end = right.date_input("To", key=f"{k}_to")
+            bounds = {"min_value": EARLIEST_DATE, "max_value": LATEST_DATE}
+            start = left.date_input("From", key=f"{k}_from", **bounds)
+            end = right.date_input("To", key=f"{k}_to", **bounds)
     picked_sources: list[str] = []
     picked_channels: list[str] = []
     if filter_area is not None:

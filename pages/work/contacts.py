@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
-from lib.core.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
+from lib.core.errors import EditConflictError, NotFoundError, ValidationError, WarmLeadsError
+from lib.core.validation import EARLIEST_DATE
+from lib.core.vocab import CONTACT_FIELD_LABELS, SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
 from lib.core.words import counted, human_date
 from lib.engine import directory, due
 from lib.records import contacts
@@ -53,7 +54,11 @@ def contact_form(key: str, errors: FieldErrors, values: dict) -> dict:
         help="How you identified them. Picking a referrer below makes it a referral.",
     )
     data["identified_on"] = found.date_input(
-        "Identified on", values.get("identified_on") or day, max_value=day, key=f"{key}_d"
+        "Identified on",
+        values.get("identified_on") or day,
+        min_value=EARLIEST_DATE,
+        max_value=day,
+        key=f"{key}_d",
     )
     with found:
         errors.slot("identified_on")
@@ -224,19 +229,73 @@ def show_chain(card: dict) -> None:
 
 
 def edit_contact(card: dict) -> None:
-    key = f"edit_{card['id']}_{st.session_state.setdefault('edit_round', 0)}"
+    round_ = st.session_state.setdefault("edit_round", 0)
+    key = f"edit_{card['id']}_{round_}"
+    # The contact as this form was opened: a save checks that nobody changed it meanwhile
+    # (another tab, another window). Taken again whenever the form is drawn afresh.
+    if f"{key}_n" not in st.session_state or f"{key}_opened" not in st.session_state:
+        st.session_state[f"{key}_opened"] = contacts.editable_fields(card)
+    opened = st.session_state[f"{key}_opened"]
     errors = FieldErrors()
-    data = contact_form(key, errors, card)
-    if st.button("Save changes", type="primary"):
-        changes = {k: v for k, v in data.items() if (v or None) != (card.get(k) or None)}
-        try:
-            contacts.update_contact(db, card["id"], changes, today=day)
-        except WarmLeadsError as exc:
-            errors.show(exc)
-        else:
-            flash(f"Saved {data['full_name'].strip()}." if changes else "Nothing changed.")
-            st.session_state["edit_round"] += 1
-            st.rerun()
+    data = contact_form(key, errors, opened)
+    conflict = st.session_state.get(f"{key}_conflict")
+    if conflict is not None:
+        show_conflict(card, key, conflict)
+    elif st.button("Save changes", type="primary"):
+        changes = {k: v for k, v in data.items() if (v or None) != (opened.get(k) or None)}
+        save_edit(card, key, changes, opened, errors)
+
+
+def save_edit(card: dict, key: str, changes: dict, expected: dict, errors: FieldErrors) -> None:
+    try:
+        contacts.update_contact(db, card["id"], changes, today=day, expected=expected)
+    except EditConflictError as exc:
+        st.session_state[f"{key}_conflict"] = {
+            "message": str(exc),
+            "saved": exc.saved,
+            "yours": {**exc.opened, **exc.yours},
+            "changes": exc.yours,
+        }
+        st.rerun()
+    except WarmLeadsError as exc:
+        errors.show(exc)
+    else:
+        name = changes.get("full_name") or expected.get("full_name") or ""
+        flash(f"Saved {name.strip()}." if changes else "Nothing changed.")
+        st.session_state["edit_round"] += 1
+        st.rerun()
+
+
+def show_conflict(card: dict, key: str, conflict: dict) -> None:
+    """Both versions side by side; nothing is overwritten unless the user says so."""
+    saved, yours = conflict["saved"], conflict["yours"]
+    st.warning(escape_markdown(conflict["message"]), icon=":material/sync_problem:")
+    fields = contacts.changed_fields(saved, yours)
+    st.dataframe(
+        {
+            "Field": [CONTACT_FIELD_LABELS[f] for f in fields],
+            "Saved now": [_shown(saved[f]) for f in fields],
+            "Your version": [_shown(yours[f]) for f in fields],
+        },
+        hide_index=True,
+    )
+    mine, theirs = st.columns(2)
+    if mine.button("Save my changes anyway", type="primary", key=f"{key}_mine"):
+        del st.session_state[f"{key}_conflict"]
+        save_edit(card, key, conflict["changes"], saved, FieldErrors())
+    if theirs.button("Keep the saved version", key=f"{key}_theirs"):
+        del st.session_state[f"{key}_conflict"]
+        flash("Kept the saved version; your changes were dropped.")
+        st.session_state["edit_round"] += 1
+        st.rerun()
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def archive_or_delete(card: dict) -> None:

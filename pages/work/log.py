@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.core.errors import NotFoundError, WarmLeadsError
+from lib.core.validation import EARLIEST_DATE
 from lib.core.vocab import CHANNEL_LABELS, CHANNELS, LOG_FORM, STAGE_LABELS, STAGES
 from lib.engine import directory, due
 from lib.records.contacts import count_contacts
@@ -32,7 +33,7 @@ def logged(result: Logged) -> None:
 
 def when_and_how(errors: FieldErrors, key: str, channel: str | None, *, ask_channel=True):
     on_col, channel_col = st.columns(2)
-    on = on_col.date_input("Date", day, max_value=day, key=f"{key}_on")
+    on = on_col.date_input("Date", day, min_value=EARLIEST_DATE, max_value=day, key=f"{key}_on")
     with on_col:
         errors.slot("occurred_on")
     how = None

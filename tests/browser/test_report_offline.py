@@ -25,7 +25,7 @@ def report_file(tmp_path: Path) -> Path:
     load_demo(db, today=stats.make_period(as_of=TODAY_ISO).day)
     page = report.build_report(db, stats.make_period(as_of=TODAY_ISO))
     db.close()
-    return report.write_report(page, tmp_path / "report.html")
+    return report.write_report(page, tmp_path / "report.html", db_path=db.path)
 
 
 def test_the_report_draws_its_charts_with_no_network(browser: Browser, report_file: Path) -> None:
