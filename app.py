@@ -3,10 +3,12 @@
 import streamlit as st
 
 from lib.ui.data import read_only_banner
-from lib.ui.mode import app_mode, protect_shared_view
+from lib.ui.gate import ask_passphrase, shared_view_unlocked
+from lib.ui.mode import checked_mode, protect_shared_view
+from lib.ui.problems import show_unexpected_error
 
 st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
-mode = app_mode()
+mode = checked_mode()  # an unknown flag or WARMLEADS_* value stops here: nothing is shown
 
 # Page scripts live in pages/work/ and pages/review/, not directly in pages/: Streamlit 1.67
 # treats *.py files directly in pages/ as old-style pages, and a fresh server's first visit to
@@ -37,8 +39,15 @@ review = [
 ]
 if mode.read_only:
     protect_shared_view()
-    navigation = st.navigation({"Review": review})
+    # The passphrase comes before any data is read; until then the pages stay unlisted.
+    unlocked = shared_view_unlocked(mode)
+    navigation = st.navigation({"Review": review}, position="sidebar" if unlocked else "hidden")
+    if not unlocked:
+        ask_passphrase()  # stops the run
     read_only_banner()  # "Read-only view — data as of …", or why there is nothing to show
 else:
     navigation = st.navigation({"Work": working, "Review": review})
-navigation.run()
+try:
+    navigation.run()
+except Exception as exc:  # st.stop()/st.rerun() are BaseExceptions and pass through
+    show_unexpected_error(exc)

@@ -180,4 +180,4 @@ def test_app_says_the_file_is_open_elsewhere_when_another_process_holds_it(
     assert "is open in another Warm Leads process" in at.error[0].value
     guidance = " ".join(m.value for m in at.markdown)
     assert "Close it (or stop that command), then reload this page" in guidance
-    assert "streamlit run app.py -- --read-only" in guidance
+    assert "`python -m lib.cli share`" in guidance

@@ -4,28 +4,48 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
-_TRUE = ("1", "true", "yes", "on")
+from lib.core.sharing import Mode, ModeError, parse_mode
+from lib.ui.text import literal
+
+__all__ = ["Mode", "ModeError", "app_mode", "checked_mode", "protect_shared_view"]
+
+_APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
-@dataclass(frozen=True)
-class Mode:
-    """How this app process runs: writable or read-only, names shown or redacted."""
-
-    read_only: bool = False
-    redact: bool = False
+def _app_args() -> list[str]:
+    # `streamlit run app.py -- --redact` sets sys.argv to ["app.py", "--redact"]. Any other
+    # argv (pytest's, under AppTest) belongs to some other program, not to this app.
+    if sys.argv and Path(sys.argv[0]).resolve() == _APP:
+        return sys.argv[1:]
+    return []
 
 
 def app_mode(argv: list[str] | None = None) -> Mode:
-    """The mode from `-- --read-only --redact` or WARMLEADS_READ_ONLY / WARMLEADS_REDACT."""
-    args = sys.argv[1:] if argv is None else argv
-    env = os.environ
-    redact = "--redact" in args or env.get("WARMLEADS_REDACT", "").lower() in _TRUE
-    read_only = "--read-only" in args or env.get("WARMLEADS_READ_ONLY", "").lower() in _TRUE
-    return Mode(read_only=read_only or redact, redact=redact)
+    """The mode from `-- --read-only --redact` or WARMLEADS_READ_ONLY / WARMLEADS_REDACT.
+
+    Raises ModeError for an unknown argument or value (app.py checks first: checked_mode).
+    """
+    return parse_mode(_app_args() if argv is None else argv, os.environ)
+
+
+def checked_mode() -> Mode:
+    """The mode; an unknown flag or value stops the app with a message (and a line on stderr)."""
+    try:
+        return app_mode()
+    except ModeError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        st.title("Warm Leads did not start")
+        st.error(
+            "This app was started with a setting it does not understand, so it shows nothing: "
+            f"{literal(exc)}. Start the shared view with `python -m lib.cli share` instead.",
+            icon=":material/block:",
+        )
+        st.stop()
+    raise AssertionError("unreachable")  # st.stop() ends the script run
 
 
 # A shared view shows viewers no tracebacks (they could quote data) and no developer menu.
