@@ -48,6 +48,8 @@ class AttemptLimiter:
         with self._lock:
             now = self._clock()
             failures = self._recent(client, now)
+            if not failures:
+                del self._failures[client]  # forget clients with nothing recent
             if len(failures) < self.limit:
                 return 0.0
             return failures[0] + self.window - now
@@ -77,7 +79,8 @@ def client_key() -> str:
 
     The address comes from the websocket connection, not from headers a client could set.
     """
-    return st.context.ip_address or _LOCAL_CLIENT
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else _LOCAL_CLIENT
 
 
 def _refuse(title: str, message: str, console: str) -> None:

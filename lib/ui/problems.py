@@ -8,6 +8,8 @@ import traceback
 import streamlit as st
 from streamlit import config
 
+from lib.ui.text import escape_markdown
+
 
 def show_database_problem(message: str, *, locked: bool, read_only: bool = False) -> None:
     """A page that says what is wrong with the data file and what to do; then stop.
@@ -37,7 +39,7 @@ def show_database_problem(message: str, *, locked: bool, read_only: bool = False
         )
         st.stop()
     st.title("Warm Leads can't open your data")
-    st.error(message, icon="⚠️")
+    st.error(escape_markdown(message), icon="⚠️")  # a path may hold `_` or `*`
     if locked:
         st.markdown(
             "Another Warm Leads window or command has the file open for writing. "
