@@ -4,11 +4,14 @@ import streamlit as st
 
 from lib.ui.data import read_only_banner
 from lib.ui.gate import ask_passphrase, shared_view_unlocked
-from lib.ui.mode import checked_mode, protect_shared_view
+from lib.ui.mode import Mode, ModeError, app_mode, protect_shared_view, refuse_to_start
 from lib.ui.problems import show_unexpected_error
 
 st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
-mode = checked_mode()  # an unknown flag or WARMLEADS_* value stops here: nothing is shown
+try:
+    mode, refusal = app_mode(), None
+except ModeError as exc:  # an unknown flag or WARMLEADS_* value: show nothing but the refusal
+    mode, refusal = Mode(read_only=True, redact=True), exc
 
 # Page scripts live in pages/work/ and pages/review/, not directly in pages/: Streamlit 1.67
 # treats *.py files directly in pages/ as old-style pages, and a fresh server's first visit to
@@ -37,6 +40,9 @@ review = [
     st.Page("pages/review/weekly.py", title="Weekly review", icon=":material/calendar_month:"),
     st.Page("pages/review/network.py", title="Network", icon=":material/hub:"),
 ]
+if refusal is not None:
+    st.navigation(working + review, position="hidden")  # a bookmarked page gets the refusal too
+    refuse_to_start(refusal)
 if mode.read_only:
     protect_shared_view()
     # The passphrase comes before any data is read; until then the pages stay unlisted.

@@ -141,9 +141,12 @@ def test_an_unknown_setting_shows_nothing_but_the_refusal(
     at = opened()
     assert [t.value for t in at.title] == ["Warm Leads did not start"]
     assert at.error[0].value == (
-        "This app was started with a setting it does not understand, so it shows nothing: "
-        f"`{name}='{value}' is not understood: use 1 (on) or 0 (off); the app did not start, "
-        "so nothing is shared`. Start the shared view with `python -m lib.cli share` instead."
+        "It was started with a setting it does not understand, so it shows nothing: "
+        f"`{name}='{value}' is not understood (use 1 for on, 0 for off)`. "
+        "To share a read-only view, use `python -m lib.cli share`."
     )
     assert "Zephyrine" not in sent_bytes(at).decode("utf-8", "replace")
-    assert f"error: {name}='{value}' is not understood" in capfd.readouterr().err
+    assert capfd.readouterr().err.endswith(
+        f"error: {name}='{value}' is not understood (use 1 for on, 0 for off); "
+        "the app shows nothing until restarted without it\n"
+    )

@@ -55,20 +55,14 @@ def _switch(name: str, env: Mapping[str, str]) -> bool:
         return True
     if word in OFF_VALUES:
         return False
-    raise ModeError(
-        f"{name}={value!r} is not understood: use 1 (on) or 0 (off); "
-        "the app did not start, so nothing is shared"
-    )
+    raise ModeError(f"{name}={value!r} is not understood (use 1 for on, 0 for off)")
 
 
 def parse_mode(args: Sequence[str], env: Mapping[str, str]) -> Mode:
     """The mode from the app's arguments and environment; ModeError for anything unknown."""
     unknown = [arg for arg in args if arg not in APP_FLAGS]
     if unknown:
-        raise ModeError(
-            f"unknown option {unknown[0]!r} after `--`: the app knows only "
-            f"{', '.join(APP_FLAGS)}; the app did not start, so nothing is shared"
-        )
+        raise ModeError(f"unknown option {unknown[0]!r} after `--` (known: {', '.join(APP_FLAGS)})")
     redact = "--redact" in args or _switch(REDACT_ENV, env)
     read_only = "--read-only" in args or _switch(READ_ONLY_ENV, env)
     return Mode(

@@ -11,7 +11,7 @@ import streamlit as st
 from lib.core.sharing import Mode, ModeError, parse_mode
 from lib.ui.text import literal
 
-__all__ = ["Mode", "ModeError", "app_mode", "checked_mode", "protect_shared_view"]
+__all__ = ["Mode", "ModeError", "app_mode", "refuse_to_start", "protect_shared_view"]
 
 _APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -32,20 +32,16 @@ def app_mode(argv: list[str] | None = None) -> Mode:
     return parse_mode(_app_args() if argv is None else argv, os.environ)
 
 
-def checked_mode() -> Mode:
-    """The mode; an unknown flag or value stops the app with a message (and a line on stderr)."""
-    try:
-        return app_mode()
-    except ModeError as exc:
-        print(f"error: {exc}", file=sys.stderr, flush=True)
-        st.title("Warm Leads did not start")
-        st.error(
-            "This app was started with a setting it does not understand, so it shows nothing: "
-            f"{literal(exc)}. Start the shared view with `python -m lib.cli share` instead.",
-            icon=":material/block:",
-        )
-        st.stop()
-    raise AssertionError("unreachable")  # st.stop() ends the script run
+def refuse_to_start(error: ModeError) -> None:
+    """The page an unknown flag or setting gets instead of the app (and a line on stderr)."""
+    print(f"error: {error}; the app shows nothing until restarted without it", file=sys.stderr)
+    st.title("Warm Leads did not start")
+    st.error(
+        "It was started with a setting it does not understand, so it shows nothing: "
+        f"{literal(error)}. To share a read-only view, use `python -m lib.cli share`.",
+        icon=":material/block:",
+    )
+    st.stop()
 
 
 # A shared view shows viewers no tracebacks (they could quote data) and no developer menu.
