@@ -137,7 +137,8 @@ def _read_new_passphrase() -> str:
 
 def cmd_share(args: argparse.Namespace) -> int:
     """Start the read-only shared view (or set or clear its passphrase)."""
-    import subprocess  # this command's needs only: the CLI never imports streamlit
+    import signal  # this command's needs only: the CLI never imports streamlit
+    import subprocess
 
     from lib.core import sharing
     from lib.store import passphrase
@@ -183,6 +184,8 @@ def cmd_share(args: argparse.Namespace) -> int:
     )
     env = {**os.environ, DB_ENV: str(data_path)}
     process = subprocess.Popen(command, cwd=os.path.dirname(app), env=env)
+    for stop in (signal.SIGTERM, signal.SIGHUP):  # stopping this command stops the server
+        signal.signal(stop, lambda *_: process.terminate())
     try:
         return process.wait()
     except KeyboardInterrupt:  # Ctrl-C reached Streamlit too: let it finish stopping

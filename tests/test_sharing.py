@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,7 @@ from lib.store.passphrase import (
 )
 from lib.ui.gate import AttemptLimiter
 from tests.conftest import ROOT
+from tests.processes import free_port, stop_group
 
 UNKNOWN_FLAG = "unknown option {flag!r} after `--` (known: --read-only, --redact, --no-passphrase)"
 
@@ -260,3 +264,44 @@ def test_the_command_line_never_imports_streamlit() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout == "False\n"
+
+
+def test_share_starts_the_view_and_stopping_the_command_stops_it(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "lib.cli", "share", "--db", str(tmp_path / "n.duckdb")]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not healthy(url):
+            assert process.poll() is None and time.monotonic() < deadline, "it did not start"
+            time.sleep(0.25)
+        process.send_signal(signal.SIGTERM)  # to the command only, as a service manager would
+        assert process.wait(timeout=30) == 0
+        assert not healthy(url)  # the Streamlit server it started is gone too
+        assert (
+            process.stderr.read()
+            .decode()
+            .startswith(
+                f"… sharing a read-only view of n.duckdb on http://127.0.0.1:{port} with NO "
+                "passphrase; Ctrl-C stops it\n"
+            )
+        )
+    finally:
+        stop_group(process)
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read() == b"ok"
+    except OSError:
+        return False
