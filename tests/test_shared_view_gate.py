@@ -14,6 +14,7 @@ from lib.io.demo import load_demo
 from lib.records.contacts import add_contact
 from lib.store.db import open_database
 from lib.store.passphrase import clear_passphrase, set_passphrase
+from lib.ui import problems
 from lib.ui.mode import SHARED_VIEW_OPTIONS
 from tests.conftest import TODAY
 
@@ -150,3 +151,39 @@ def test_an_unknown_setting_shows_nothing_but_the_refusal(
         f"error: {name}='{value}' is not understood (use 1 for on, 0 for off); "
         "the app shows nothing until restarted without it\n"
     )
+
+
+def test_an_unforeseen_error_shows_a_friendly_page_and_tells_the_terminal(
+    capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(problems, "_under_apptest", lambda: False)  # as in a real server
+
+    def failing_page() -> None:
+        from lib.ui.problems import show_unexpected_error
+
+        try:
+            raise ValueError("Zephyrine at /home/someone/data/network.duckdb")
+        except ValueError as exc:
+            show_unexpected_error(exc)
+
+    at = AppTest.from_function(failing_page)
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Something went wrong"]
+    assert at.error[0].value.startswith("This page stopped because of an error in Warm Leads.")
+    sent = sent_bytes(at).decode("utf-8", "replace")
+    assert "Zephyrine" not in sent and "/home/someone" not in sent and "Traceback" not in sent
+    err = capfd.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert "ValueError: Zephyrine at /home/someone/data/network.duckdb" in err
+
+
+def test_under_apptest_an_unforeseen_error_is_raised_so_tests_see_it() -> None:
+    def failing_page() -> None:
+        from lib.ui.problems import show_unexpected_error
+
+        show_unexpected_error(ValueError("boom"))
+
+    at = AppTest.from_function(failing_page)
+    at.run()
+    assert len(at.exception) == 1  # (its message is redacted: showErrorDetails is "none")

@@ -56,12 +56,16 @@ def show_database_problem(message: str, *, locked: bool, read_only: bool = False
     st.stop()
 
 
+def _under_apptest() -> bool:
+    return bool(config.get_option("global.appTest"))  # st.get_option misses AppTest's patch
+
+
 def show_unexpected_error(exc: Exception) -> None:
     """A friendly page for an error nobody foresaw: no traceback, no path; details on stderr.
 
     Under Streamlit's AppTest the error is raised again, so a test sees the page fail.
     """
-    if config.get_option("global.appTest"):  # (st.get_option does not see AppTest's patch)
+    if _under_apptest():
         raise exc
     print("error: a page failed:", file=sys.stderr)
     traceback.print_exception(exc, file=sys.stderr)
