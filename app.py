@@ -50,10 +50,11 @@ if mode.read_only:
     navigation = st.navigation({"Review": review}, position="sidebar" if unlocked else "hidden")
     if not unlocked:
         ask_passphrase()  # stops the run
-    read_only_banner()  # "Read-only view — data as of …", or why there is nothing to show
 else:
     navigation = st.navigation({"Work": working, "Review": review})
 try:
+    if mode.read_only:
+        read_only_banner()  # "Read-only view — data as of …", or why there is nothing to show
     navigation.run()
 except Exception as exc:  # st.stop()/st.rerun() are BaseExceptions and pass through
     show_unexpected_error(exc)

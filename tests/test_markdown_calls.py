@@ -13,11 +13,12 @@ import pytest
 from lib.ui.text import literal
 from tests.conftest import ROOT
 
-# Streamlit calls whose text (first argument, body=, help=, label=) is rendered as Markdown.
+# Streamlit calls whose text (first argument, body=, help=, label=) is rendered as Markdown;
+# any other call's help= is a tooltip, rendered as Markdown too.
 MARKDOWN_CALLS = frozenset(
     {
         "markdown", "write", "caption", "info", "warning", "error", "success", "toast",
-        "title", "header", "subheader", "expander", "popover",
+        "title", "header", "subheader", "expander", "popover", "page_link",
     }
 )  # fmt: skip
 TEXT_KEYWORDS = ("body", "help", "label")
@@ -76,6 +77,10 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/work/pitch.py", "message.title"): "fixed message titles",
     ("pages/work/today.py", "warm"): "a fixed marker",
     ("pages/work/today.py", "counts[name]"): "a count",
+    ("pages/work/today.py", "label.lower()"): "a due list's label",
+    ("pages/review/dashboard.py", "card.help"): "a measure's help from the vocabulary",
+    ("lib/ui/widgets.py", "label"): "the page link's label: escape_markdown(name) just above",
+    ("lib/ui/widgets.py", "help"): "the picker's help, fixed text passed by the pages",
 }
 
 
@@ -88,6 +93,8 @@ def _is_app_text(node: ast.expr) -> bool:
         base = node.value
         name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
         return name.isupper()
+    if isinstance(node, ast.Attribute):  # pitch.WORDS_PER_MINUTE: a module's constant
+        return node.attr.isupper()
     return isinstance(node, ast.Name) and node.id.isupper() and node.id != "LINKEDIN_STEPS"
 
 
@@ -121,9 +128,10 @@ def markdown_values(source: str) -> list[tuple[int, str, ast.expr]]:
     for node in ast.walk(ast.parse(source)):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
-        if node.func.attr not in MARKDOWN_CALLS:
-            continue
-        texts = list(node.args[:1]) + [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
+        if node.func.attr in MARKDOWN_CALLS:
+            texts = [*node.args[:1], *(k.value for k in node.keywords if k.arg in TEXT_KEYWORDS)]
+        else:
+            texts = [k.value for k in node.keywords if k.arg == "help"]
         for text in texts:
             found += [(node.lineno, node.func.attr, part) for part in unescaped(text)]
     return found

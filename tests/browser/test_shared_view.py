@@ -111,6 +111,10 @@ def test_with_a_passphrase_no_contact_data_reaches_the_browser_before_it(
     expect(page.get_by_label("Passphrase")).to_be_visible(timeout=WAIT)
     screenshot(page, "shared-view-passphrase")
     assert nav_links_count(page) == 0
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    expect(page.get_by_role("button", name="Open the view")).to_be_in_viewport()
+    screenshot(page, "shared-view-passphrase-390")
+    page.set_viewport_size({"width": 1400, "height": 900})
     enter(page, "not the passphrase")
     expect(page.get_by_text("That is not the passphrase.")).to_be_visible(timeout=WAIT)
     for word in (*SECRETS, "Read-only view"):
