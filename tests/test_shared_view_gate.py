@@ -104,6 +104,16 @@ def test_a_passphrase_removed_while_the_view_runs_locks_it(shared: Path) -> None
     assert "Zephyrine" not in sent_bytes(at).decode("utf-8", "replace")
 
 
+def test_a_new_passphrase_shuts_out_an_open_session_at_its_next_run(shared: Path) -> None:
+    at = attempt(opened(), PASSPHRASE)
+    assert banner(at) is not None
+    set_passphrase(shared, "a brand new passphrase")
+    at.run()
+    assert [t.value for t in at.title] == ["Warm Leads — shared view"]
+    assert banner(at) is None
+    assert banner(attempt(at, "a brand new passphrase")) is not None
+
+
 def test_a_damaged_passphrase_file_locks_the_view(shared: Path) -> None:
     shared.with_name("network.share-passphrase").write_text("{}")
     at = opened()
