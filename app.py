@@ -3,10 +3,15 @@
 import streamlit as st
 
 from lib.ui.data import read_only_banner
-from lib.ui.mode import app_mode, protect_shared_view
+from lib.ui.gate import ask_passphrase, shared_view_unlocked
+from lib.ui.mode import Mode, ModeError, app_mode, protect_shared_view, refuse_to_start
+from lib.ui.problems import show_unexpected_error
 
 st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
-mode = app_mode()
+try:
+    mode, refusal = app_mode(), None
+except ModeError as exc:  # an unknown flag or WARMLEADS_* value: show nothing but the refusal
+    mode, refusal = Mode(read_only=True, redact=True), exc
 
 # Page scripts live in pages/work/ and pages/review/, not directly in pages/: Streamlit 1.67
 # treats *.py files directly in pages/ as old-style pages, and a fresh server's first visit to
@@ -35,10 +40,21 @@ review = [
     st.Page("pages/review/weekly.py", title="Weekly review", icon=":material/calendar_month:"),
     st.Page("pages/review/network.py", title="Network", icon=":material/hub:"),
 ]
+if refusal is not None:
+    st.navigation(working + review, position="hidden")  # a bookmarked page gets the refusal too
+    refuse_to_start(refusal)
 if mode.read_only:
     protect_shared_view()
-    navigation = st.navigation({"Review": review})
-    read_only_banner()  # "Read-only view — data as of …", or why there is nothing to show
+    # The passphrase comes before any data is read; until then the pages stay unlisted.
+    unlocked = shared_view_unlocked(mode)
+    navigation = st.navigation({"Review": review}, position="sidebar" if unlocked else "hidden")
+    if not unlocked:
+        ask_passphrase()  # stops the run
 else:
     navigation = st.navigation({"Work": working, "Review": review})
-navigation.run()
+try:
+    if mode.read_only:
+        read_only_banner()  # "Read-only view — data as of …", or why there is nothing to show
+    navigation.run()
+except Exception as exc:  # st.stop()/st.rerun() are BaseExceptions and pass through
+    show_unexpected_error(exc)

@@ -163,6 +163,83 @@ def _undo_creation(created: list[Path]) -> None:
             pass  # never there (say, its "folder" is a file): nothing to undo
 
 
+def _read_new_passphrase() -> str:
+    """The new passphrase, typed twice: hidden at a terminal, else two lines of stdin."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("New passphrase for the shared view: ")
+        second = getpass.getpass("The same passphrase again: ")
+    else:
+        lines = sys.stdin.read().splitlines()
+        if len(lines) < 2:
+            raise WarmLeadsError(
+                "passphrase: give it twice (two lines on stdin); nothing was changed"
+            )
+        first, second = lines[0], lines[1]
+    if first != second:
+        raise WarmLeadsError("passphrase: the two entries differ; nothing was changed")
+    return first
+
+
+def cmd_share(args: argparse.Namespace) -> int:
+    """Start the read-only shared view (or set or clear its passphrase)."""
+    import signal  # this command's needs only: the CLI never imports streamlit
+    import subprocess
+
+    from lib.core import sharing
+    from lib.store import passphrase
+
+    data_path = resolve_db_path(args.db)
+    if args.set_passphrase:
+        secret = passphrase.check_passphrase(_read_new_passphrase())
+        saved = passphrase.set_passphrase(data_path, secret)
+        print(f"Passphrase set: the shared view of {data_path.name} asks for it ({saved})")
+        return 0
+    if args.clear_passphrase:
+        removed = passphrase.clear_passphrase(data_path)
+        print("Passphrase removed." if removed else "No passphrase was set.")
+        return 0
+    protected = passphrase.load_passphrase(data_path) is not None  # a damaged file stops here
+    if not protected and not sharing.is_loopback(args.address) and not args.no_passphrase:
+        raise WarmLeadsError(
+            f"share: {args.address} is reachable from the network and no passphrase is set; "
+            "set one first (python -m lib.cli share --set-passphrase) or add --no-passphrase"
+        )
+    if bool(args.cert) != bool(args.key):
+        raise WarmLeadsError("share: --cert and --key go together (a certificate and its key)")
+    for tls_file in (args.cert, args.key):
+        if tls_file and not os.path.isfile(tls_file):
+            raise WarmLeadsError(f"share: no file at {tls_file}")
+    app = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "app.py")
+    command = sharing.share_command(
+        sys.executable,
+        app,
+        address=args.address,
+        port=args.port,
+        redact=args.redact,
+        no_passphrase=args.no_passphrase,
+        cert_file=args.cert,
+        key_file=args.key,
+    )
+    scheme = "https" if args.cert else "http"
+    _progress(
+        f"sharing a read-only{' redacted' if args.redact else ''} view of {data_path.name} on "
+        f"{scheme}://{args.address}:{args.port}"
+        + (" (passphrase required)" if protected else " with NO passphrase")
+        + "; Ctrl-C stops it"
+    )
+    env = {**os.environ, DB_ENV: str(data_path)}
+    process = subprocess.Popen(command, cwd=os.path.dirname(app), env=env)
+    for stop in (signal.SIGTERM, signal.SIGHUP):  # stopping this command stops the server
+        signal.signal(stop, lambda *_: process.terminate())
+    try:
+        return process.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached Streamlit too: let it finish stopping
+        process.wait()
+        return 0
+
+
 def format_stats(result: dict) -> str:
     """A readable text version of the stats object."""
     period = result["period"]
@@ -206,6 +283,13 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1 to 65535)")
     return value
 
 
@@ -296,6 +380,37 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", dest="as_of", metavar="DATE", help="ics: reminders due as of this day"
     )
     export_p.set_defaults(handler=cmd_export)
+
+    share_p = sub.add_parser(
+        "share",
+        parents=[common],
+        help="start the read-only view for a coach (or set its passphrase)",
+        description="Start the read-only shared view: Dashboard, Weekly review and Network, "
+        "with no way to change anything. It asks for the passphrase set with --set-passphrase.",
+    )
+    setting = share_p.add_mutually_exclusive_group()
+    setting.add_argument(
+        "--set-passphrase", action="store_true", help="set the passphrase the view asks for"
+    )
+    setting.add_argument("--clear-passphrase", action="store_true", help="remove it")
+    share_p.add_argument(
+        "--redact", action="store_true", help="aggregates only: no names or contact details"
+    )
+    share_p.add_argument("--port", type=_port, default=8502, metavar="N", help="default 8502")
+    share_p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        metavar="A",
+        help="where to listen (default 127.0.0.1, this computer only; 0.0.0.0: your network)",
+    )
+    share_p.add_argument(
+        "--no-passphrase",
+        action="store_true",
+        help="allow a network address with no passphrase set (anyone who can reach it sees it)",
+    )
+    share_p.add_argument("--cert", metavar="PATH", help="TLS certificate (PEM): serve https")
+    share_p.add_argument("--key", metavar="PATH", help="the certificate's private key (PEM)")
+    share_p.set_defaults(handler=cmd_share)
     return parser
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from sharing_helpers import REVIEW_PAGES, banner, funnel_counts, run_page
+from sharing_helpers import REVIEW_PAGES, banner, funnel_counts, run_page, sent_bytes
 from writer_process import Writer
 
 from lib.io.demo import load_demo
@@ -88,12 +88,17 @@ def test_a_write_in_the_main_app_shows_after_the_next_rerun(
     assert funnel_counts(at)[0] == 51
 
 
-def test_with_no_data_file_the_view_says_how_to_start(read_only_app: Path) -> None:
+def test_with_no_data_file_the_view_says_how_to_start_and_names_no_path(
+    read_only_app: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     at = run_page("pages/review/dashboard.py")
     assert not at.exception, at.exception
-    assert at.title[0].value == "Warm Leads can't open your data"
-    assert "no database at" in at.error[0].value
-    assert "start the main app" in at.error[0].value
+    assert at.title[0].value == "Nothing to show"
+    assert at.error[0].value.startswith("This read-only view cannot read the data: there is none")
+    assert "`streamlit run app.py`" in at.markdown[0].value
+    shown = sent_bytes(at).decode("utf-8", "replace")
+    assert str(read_only_app.parent) not in shown and "network.duckdb" not in shown
+    assert f"no database at {read_only_app}" in capfd.readouterr().err  # told to the owner
     assert not read_only_app.exists()  # a read-only view never creates the file
 
 
@@ -107,9 +112,10 @@ def test_a_writer_without_a_snapshot_gets_a_clear_wait_message(read_only_app: Pa
         raw.stop()
     assert not at.exception, at.exception
     assert at.title[0].value == "Nothing to show yet"
-    assert at.info[0].value.startswith(
-        "The main app is running and has not published a snapshot yet"
+    assert at.info[0].value == (
+        "The main app is starting and has not shared its data yet. Reload this page in a moment."
     )
+    assert "snapshot" not in sent_bytes(at).decode("utf-8", "replace")  # no file names
 
 
 @pytest.mark.parametrize("page", REVIEW_PAGES)

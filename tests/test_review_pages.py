@@ -189,10 +189,10 @@ def test_dashboard_drops_a_bad_link_parameter_with_a_warning(demo_file: Path) ->
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert warnings == [
-        "Part of this link was ignored — period: 'fortnight' is not one of week, 4w, quarter, "
-        "all, custom; showing all time.",
-        "Part of this link was ignored — source: fax is not one of association, chamber, "
-        "linkedin, referral, event, other; filter ignored.",
+        "Part of this link was ignored — `period: 'fortnight' is not one of week, 4w, quarter, "
+        "all, custom; showing all time`.",
+        "Part of this link was ignored — `source: fax is not one of association, chamber, "
+        "linkedin, referral, event, other; filter ignored`.",
     ]
     assert at.query_params == {"as_of": AS_OF}
 

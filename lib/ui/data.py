@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -76,8 +77,17 @@ def today() -> date:
     return date.today()
 
 
+LIVE_SECONDS = 3  # how often an open read-only view looks for newer data
+
+
 def read_only_banner() -> None:
-    """The read-only view's banner: "Read-only view — data as of <time>" (or why there is none)."""
+    """The read-only view's banner: "Read-only view — data as of <time>" (or why there is none).
+
+    Below it, "Updated 14:05": a fragment that checks every few seconds whether the data
+    changed and then reruns the whole app, so a newer snapshot shows with no click.
+    """
+    path = resolve_db_path()
+    seen = snapshot.freshness_key(path)  # before the view opens: a change after it reruns
     view = _root().view
     if view is None:
         return
@@ -86,6 +96,14 @@ def read_only_banner() -> None:
         f"Read-only view — data as of {report.format_moment(view.as_of)}.{note}",
         icon=":material/visibility:",
     )
+    _follow_data(str(path), seen, view.as_of.astimezone().strftime("%H:%M"))
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def _follow_data(path: str, seen: tuple, updated: str) -> None:
+    if snapshot.freshness_key(Path(path)) != seen:
+        st.rerun(scope="app")
+    st.caption(f"Updated {updated}. Newer data shows here by itself.")
 
 
 def report_download_button(period: Period) -> None:

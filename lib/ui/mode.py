@@ -4,28 +4,44 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
-_TRUE = ("1", "true", "yes", "on")
+from lib.core.sharing import Mode, ModeError, parse_mode
+from lib.ui.text import literal
+
+__all__ = ["Mode", "ModeError", "app_mode", "refuse_to_start", "protect_shared_view"]
+
+_APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
-@dataclass(frozen=True)
-class Mode:
-    """How this app process runs: writable or read-only, names shown or redacted."""
-
-    read_only: bool = False
-    redact: bool = False
+def _app_args() -> list[str]:
+    # `streamlit run app.py -- --redact` sets sys.argv to ["app.py", "--redact"]. Any other
+    # argv (pytest's, under AppTest) belongs to some other program, not to this app.
+    if sys.argv and Path(sys.argv[0]).resolve() == _APP:
+        return sys.argv[1:]
+    return []
 
 
 def app_mode(argv: list[str] | None = None) -> Mode:
-    """The mode from `-- --read-only --redact` or WARMLEADS_READ_ONLY / WARMLEADS_REDACT."""
-    args = sys.argv[1:] if argv is None else argv
-    env = os.environ
-    redact = "--redact" in args or env.get("WARMLEADS_REDACT", "").lower() in _TRUE
-    read_only = "--read-only" in args or env.get("WARMLEADS_READ_ONLY", "").lower() in _TRUE
-    return Mode(read_only=read_only or redact, redact=redact)
+    """The mode from `-- --read-only --redact` or WARMLEADS_READ_ONLY / WARMLEADS_REDACT.
+
+    Raises ModeError for an unknown argument or value (app.py checks first: checked_mode).
+    """
+    return parse_mode(_app_args() if argv is None else argv, os.environ)
+
+
+def refuse_to_start(error: ModeError) -> None:
+    """The page an unknown flag or setting gets instead of the app (and a line on stderr)."""
+    print(f"error: {error}; the app shows nothing until restarted without it", file=sys.stderr)
+    st.title("Warm Leads did not start")
+    st.error(
+        "It was started with a setting it does not understand, so it shows nothing: "
+        f"{literal(error)}. To share a read-only view, use `python -m lib.cli share`.",
+        icon=":material/block:",
+    )
+    st.stop()
 
 
 # A shared view shows viewers no tracebacks (they could quote data) and no developer menu.

@@ -12,6 +12,7 @@ from lib.core.vocab import CHANNEL_LABELS, CHANNELS, SOURCES
 from lib.engine import review
 from lib.engine.network import SOURCE_SHORT
 from lib.engine.stats import Period
+from lib.ui.text import literal
 
 _VIEW_PARAMS = ("period", "from", "to", "as_of", "source", "channel")
 
@@ -80,11 +81,11 @@ def review_view(*, filters: bool = True) -> tuple[review.View, Period]:
     try:
         resolved = review.resolve_period(view)
     except ValidationError as exc:
-        st.warning(f"Those dates don't make a period ({exc}); showing the last 4 weeks.")
+        st.warning(f"Those dates don't make a period ({literal(exc)}); showing the last 4 weeks.")
         view = review.View(period="4w", as_of=parsed.as_of)
         resolved = review.resolve_period(view)
     for problem in problems:
-        st.warning(f"Part of this link was ignored — {problem}.")
+        st.warning(f"Part of this link was ignored — {literal(problem)}.")
     _set_query_params(review.view_params(view), owned=_VIEW_PARAMS)
     return view, resolved
 

@@ -51,6 +51,22 @@ def escape_markdown(text: Any) -> str:
     return _WWW.sub(lambda m: m.group(0)[:2] + _JOINER + m.group(0)[2:], value).replace("\n", " ")
 
 
+def literal(text: Any) -> str:
+    """Text shown exactly as given inside Markdown: an inline code span, with no hidden characters.
+
+    For values from a link or a file (a URL's query, an error naming a value): inside a code
+    span nothing is a link, an image, emphasis, an emoji or a bare URL Streamlit would link.
+    """
+    value = ("" if text is None else str(text)).replace("\r", " ").replace("\n", " ")
+    if not value.strip():
+        return "` `"
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
+    # A span that starts or ends with a backtick or a space needs a space inside each fence
+    # (CommonMark strips exactly one from each side).
+    pad = " " if value[0] in "` " or value[-1] in "` " else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
 def field_label(field: str) -> str:
     """A field's name as the form shows it (`referral 2 full_name` → `Referral 2 name`)."""
     prefix, _, name = field.rpartition(" ")

@@ -10,11 +10,12 @@ from lib.present.figures import conversation_trend_figure, weekly_goals_figure
 from lib.records import settings
 from lib.ui.data import get_db, query
 from lib.ui.mode import app_mode
+from lib.ui.text import escape_markdown, literal
 
 st.title("Weekly review")
 day, problem = review.link_as_of(st.query_params.to_dict())
 if problem:
-    st.warning(f"Part of this link was ignored — {problem}; reviewing up to today.")
+    st.warning(f"Part of this link was ignored — {literal(problem)}; reviewing up to today.")
 day = day or date.today()
 
 
@@ -22,7 +23,7 @@ def save_goals(goals: dict) -> None:
     try:
         settings.set_weekly_goals(get_db(), goals)
     except ValidationError as exc:
-        st.error(f"Goals not saved — {exc}")
+        st.error(f"Goals not saved — {escape_markdown(exc)}")
     else:
         st.success("Weekly goals saved.")
 

@@ -1,0 +1,302 @@
+"""The shared view as an outsider meets it: a passphrase before any data, tries limited, crafted
+links shown as text, a mistyped flag refused, and a write in the app showing by itself.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from lib.store.passphrase import set_passphrase
+from tests.browser.conftest import (
+    HEALTH_TIMEOUT,
+    WAIT,
+    AppServers,
+    Guard,
+    _healthy,
+    funnel_counts,
+    main_text,
+    nav_links,
+    open_page,
+    screenshot,
+    settle,
+)
+from tests.browser.test_read_only_side_by_side import SECRET_FIRST, SECRET_LAST, demo_file
+from tests.processes import ROOT, free_port, python_env, stop_group
+
+pytestmark = pytest.mark.browser
+
+PASSPHRASE = "copper lantern 2026"
+SECRETS = (SECRET_FIRST, SECRET_LAST, "Ada Quill", "Bo Feather")
+LIVE_SECONDS = 10  # the issue's promise: a write shows in an open view within 10 s
+
+
+@pytest.fixture
+def share_cli(tmp_path: Path) -> Iterator:
+    """Factory: `share_cli(db_path, *args)` runs `python -m lib.cli share` and returns its URL."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(db_path: Path, *args: str) -> str:
+        port = free_port()
+        log = tmp_path / f"share-{port}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "lib.cli", "share", "--db", str(db_path)]
+                + ["--port", str(port), *args],
+                cwd=ROOT,
+                env=python_env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + HEALTH_TIMEOUT
+        while time.monotonic() < deadline and process.poll() is None:
+            if _healthy(url):
+                return url
+            time.sleep(0.25)
+        pytest.fail(f"`lib.cli share` did not start on {url}:\n{log.read_text()[-3000:]}")
+
+    yield start
+    for process in started:
+        stop_group(process)
+
+
+class Frames:
+    """Every websocket frame the server sent to the page, as text (protobuf bytes decoded)."""
+
+    def __init__(self, page: Page) -> None:
+        self.received: list[str] = []
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket) -> None:  # noqa: ANN001 (playwright's WebSocket)
+        socket.on("framereceived", self._frame)
+
+    def _frame(self, payload: str | bytes) -> None:
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+        self.received.append(text)
+
+    def holding(self, words: tuple[str, ...]) -> list[str]:
+        joined = "\n".join(self.received)
+        return [word for word in words if word in joined]
+
+
+def enter(page: Page, passphrase: str) -> None:
+    field = page.get_by_label("Passphrase")
+    field.fill(passphrase)
+    page.get_by_role("button", name="Open the view").click()
+    settle(page)
+
+
+def test_with_a_passphrase_no_contact_data_reaches_the_browser_before_it(
+    page: Page, guard: Guard, share_cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "network.duckdb"
+    expected = demo_file(path)
+    set_passphrase(path, PASSPHRASE)
+    frames = Frames(page)
+    url = share_cli(path)  # not redacted: only the passphrase stands between names and viewer
+
+    open_page(page, url)
+    expect(page.get_by_label("Passphrase")).to_be_visible(timeout=WAIT)
+    screenshot(page, "shared-view-passphrase")
+    assert nav_links_count(page) == 0
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    expect(page.get_by_role("button", name="Open the view")).to_be_in_viewport()
+    screenshot(page, "shared-view-passphrase-390")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    enter(page, "not the passphrase")
+    expect(page.get_by_text("That is not the passphrase.")).to_be_visible(timeout=WAIT)
+    for word in (*SECRETS, "Read-only view"):
+        assert word not in page.content(), word
+    assert frames.holding(SECRETS) == []
+    assert frames.received, "no websocket frame was recorded: the check would prove nothing"
+
+    enter(page, PASSPHRASE)
+    expect(page.get_by_text("Read-only view — data as of")).to_be_visible(timeout=WAIT)
+    assert funnel_counts(page) == expected
+    assert [label for label, _ in nav_links(page)] == ["Dashboard", "Weekly review", "Network"]
+    page.locator("[data-testid=stSidebarNav] a", has_text="Network").click()  # same session
+    settle(page)
+    expect(page.get_by_role("heading", name="Network")).to_be_visible(timeout=WAIT)
+    page.wait_for_timeout(800)
+    screenshot(page, "shared-view-unlocked-network")
+    assert frames.holding(SECRETS) != []  # once in, the names do arrive: the check can see them
+    guard.assert_clean()
+
+
+def nav_links_count(page: Page) -> int:
+    return page.locator("[data-testid=stSidebarNav] a").count()
+
+
+def test_the_sixth_try_in_a_minute_is_refused_even_when_right(
+    page: Page, guard: Guard, streamlit_app: AppServers, tmp_path: Path
+) -> None:
+    path = tmp_path / "network.duckdb"
+    demo_file(path)
+    set_passphrase(path, PASSPHRASE)
+    url = streamlit_app(path, "--read-only")
+
+    open_page(page, url)
+    for n in range(5):
+        enter(page, f"guess number {n}")
+        expect(page.get_by_text("That is not the passphrase.")).to_be_visible(timeout=WAIT)
+    enter(page, PASSPHRASE)
+    expect(page.get_by_text("Too many wrong tries. Try again in")).to_be_visible(timeout=WAIT)
+    screenshot(page, "shared-view-too-many-tries")
+    assert page.get_by_text("Read-only view — data as of").count() == 0
+    for word in SECRETS:
+        assert word not in page.content()
+    guard.assert_clean()
+
+
+class Listener:
+    """A local web server that records every request it gets (where a crafted link points)."""
+
+    def __init__(self) -> None:
+        hits = self.hits = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                hits.append(self.path)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def test_crafted_link_values_show_as_plain_text_and_fetch_nothing(
+    page: Page, guard: Guard, streamlit_app: AppServers, tmp_path: Path, listener: Listener
+) -> None:
+    path = tmp_path / "network.duckdb"
+    demo_file(path)
+    image = f"![x](http://127.0.0.1:{listener.port}/x.png)"
+    phishing = f"**Session expired** [sign in](http://127.0.0.1:{listener.port}/)"
+    writable = streamlit_app(path)
+    open_page(page, writable)  # publishes the snapshot the view reads
+    viewer = streamlit_app(path, "--read-only")
+
+    for app, label in ((writable, "app"), (viewer, "view")):
+        for slug, param, value, shown in (
+            ("dashboard", "source", image, f"source: {image} is not one of"),
+            ("dashboard", "period", phishing, f"period: '{phishing}' is not one of"),
+            ("network", "source", image, f"source: {image} is not one of"),
+            ("weekly", "as_of", phishing, f"as_of: '{phishing}' is not a date"),
+        ):
+            open_page(page, f"{app}/{slug}?{param}={quote(value)}")
+            warning = page.locator("[data-testid=stAlertContentWarning]").first
+            expect(warning).to_contain_text(shown, timeout=WAIT)
+            main = page.locator("[data-testid=stMain]")
+            assert main.locator(f"img[src*='{listener.port}']").count() == 0
+            assert main.locator(f"a[href*='{listener.port}']").count() == 0
+            assert main.locator("[data-testid=stAlertContentWarning] strong").count() == 0
+            if slug == "dashboard" and param == "period":
+                screenshot(page, f"crafted-link-{label}-{slug}")
+    page.wait_for_timeout(1500)  # an image would have been fetched by now
+    assert listener.hits == []
+    assert "Session expired" in main_text(page)
+    guard.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "told"),
+    [
+        (("--redact=1",), {}, "unknown option '--redact=1' after `--`"),
+        (("--redacted",), {}, "unknown option '--redacted' after `--`"),
+        ((), {"WARMLEADS_REDACT": "y"}, "WARMLEADS_REDACT='y' is not understood"),
+        ((), {"WARMLEADS_READ_ONLY": "2"}, "WARMLEADS_READ_ONLY='2' is not understood"),
+    ],
+    ids=["--redact=1", "--redacted", "WARMLEADS_REDACT=y", "WARMLEADS_READ_ONLY=2"],
+)
+def test_a_mistyped_flag_or_setting_refuses_to_start(
+    page: Page,
+    guard: Guard,
+    streamlit_app: AppServers,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    told: str,
+) -> None:
+    path = tmp_path / "network.duckdb"
+    demo_file(path)
+    url = streamlit_app(path, *args, env=env)
+
+    for slug in ("", "/contacts", "/dashboard"):
+        open_page(page, f"{url}{slug}")
+        expect(page.get_by_role("heading", name="Warm Leads did not start")).to_be_visible(
+            timeout=WAIT
+        )
+        assert told in main_text(page)
+        assert nav_links_count(page) == 0
+        assert page.locator("[data-testid=stForm], [data-testid=stPlotlyChart]").count() == 0
+        for word in SECRETS:
+            assert word not in page.content()
+    screenshot(page, f"refused-{(args or tuple(env))[0].strip('-').lower()}")
+    assert f"error: {told}" in streamlit_app.app(url).output()
+    guard.assert_clean()
+
+
+def test_a_write_in_the_app_shows_in_an_open_shared_view_with_no_interaction(
+    page: Page, guard: Guard, streamlit_app: AppServers, tmp_path: Path
+) -> None:
+    path = tmp_path / "network.duckdb"
+    expected = demo_file(path)
+    writable = streamlit_app(path)
+    open_page(page, writable)
+    viewer_url = streamlit_app(path, "--read-only")
+    viewer = page.context.new_page()
+    open_page(viewer, f"{viewer_url}/dashboard")
+    assert funnel_counts(viewer) == expected
+    expect(viewer.get_by_text("Newer data shows here by itself.")).to_be_visible(timeout=WAIT)
+
+    open_page(page, f"{writable}/contacts?add=1")
+    page.get_by_label("Name *").fill("Wren Okafor")
+    settle(page)
+    page.get_by_role("button", name="Add target").click()
+    expect(page.get_by_text("Added Wren Okafor as a target")).to_be_visible(timeout=WAIT)
+    written = time.monotonic()
+
+    # No reload, no click: the open view's funnel grows by one on its own.
+    viewer.wait_for_function(
+        """n => {
+            const bar = document.querySelector(
+                '[data-testid=stPlotlyChart] .funnellayer .point text');
+            return bar && parseInt(bar.textContent.replace(/,/g, '')) === n;
+        }""",
+        arg=expected[0] + 1,
+        timeout=LIVE_SECONDS * 1000,
+    )
+    took = time.monotonic() - written
+    assert took < LIVE_SECONDS
+    settle(viewer)
+    assert funnel_counts(viewer) == [expected[0] + 1, *expected[1:]]
+    expect(viewer.get_by_text("Updated ")).to_be_visible(timeout=WAIT)
+    screenshot(viewer, "shared-view-live-after-write")
+    print(f"the write showed in the open view after {took:.1f} s")
+    guard.assert_clean()

@@ -1,0 +1,203 @@
+"""No user or URL text reaches Markdown unescaped: every st.* call that renders Markdown in
+pages/, lib/ui/ and app.py is read (AST) and each value put into its text must go through an
+escaper, be app-made (a constant, a count, a vocabulary label) or be on the reviewed list.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from lib.ui.text import literal
+from tests.conftest import ROOT
+
+# Streamlit calls whose text (first argument, body=, help=, label=) is rendered as Markdown;
+# any other call's help= is a tooltip, rendered as Markdown too.
+MARKDOWN_CALLS = frozenset(
+    {
+        "markdown", "write", "caption", "info", "warning", "error", "success", "toast",
+        "title", "header", "subheader", "expander", "popover", "page_link",
+    }
+)  # fmt: skip
+TEXT_KEYWORDS = ("body", "help", "label")
+# The escaping helpers (lib/ui/text.py): what they return shows user text as text.
+ESCAPERS = frozenset({"escape_markdown", "literal", "markdown_link"})
+# Functions that build text from dates, counts and labels only, never from user text.
+APP_TEXT = frozenset(
+    {"format_moment", "human_date", "describe_period", "len", "ceil", "field_label",
+     "goals_summary"}
+)  # fmt: skip
+# Values that mention these come from a link, a file or an error message: always escaped.
+FROM_OUTSIDE = ("query_params", "exc", "problem", "params", "uploaded", "full_name")
+
+# Reviewed: each value below holds no user or URL text (file, expression) → why.
+REVIEWED: dict[tuple[str, str], str] = {
+    ("lib/ui/data.py", "note"): "a fixed sentence",
+    ("lib/ui/data.py", "updated"): "a time, HH:MM",
+    ("lib/ui/forms.py", "message"): "built from escape_markdown() just above",
+    ("lib/ui/gate.py", "title"): "fixed titles passed by _refuse()",
+    ("lib/ui/gate.py", "message"): "fixed sentences passed by _refuse()",
+    ("pages/review/dashboard.py", "filtered"): "vocabulary labels of the picked filters",
+    ("pages/review/network.py", "shown"): "a count",
+    ("pages/review/network.py", "summary.first_contacts - summary.trees"): "a count",
+    ("pages/review/network.py", "summary.first_contacts"): "a count",
+    ("pages/review/network.py", "period.day"): "a date",
+    ("pages/review/network.py", "advice"): "best_source(): a source label and counts",
+    ("pages/review/weekly.py", "this_week"): "a date",
+    ("pages/review/weekly.py", "day"): "a date",
+    ("pages/review/weekly.py", "current_streak"): "a count",
+    ("pages/review/weekly.py", "best_streak"): "a count",
+    ("pages/work/contacts.py", "total"): "a count",
+    ("pages/work/contacts.py", "first"): "a count",
+    ("pages/work/contacts.py", "first + len(frame) - 1"): "a count",
+    ("pages/work/contacts.py", "'  \\n'.join(lines)"): "lines made with markdown_link/escape",
+    ("pages/work/contacts.py", "direct"): "a count",
+    ("pages/work/contacts.py", "steps"): "a count and a noun",
+    ("pages/work/contacts.py", "kept"): "a count and a noun",
+    ("pages/work/contacts.py", "warm"): "a fixed marker",
+    ("pages/work/contacts.py", "contact_id"): "an integer id",
+    ("pages/work/contacts.py", "step.action"): "due.next_steps(): vocabulary labels",
+    ("pages/work/contacts.py", "when"): "a human date",
+    ("pages/work/data.py", "plan.label"): "the format's label",
+    ("pages/work/data.py", "total"): "a count",
+    ("pages/work/data.py", "noun"): "a fixed noun",
+    ("pages/work/data.py", "more"): "a count",
+    ("pages/work/data.py", "note"): "decoding notes and export notes, fixed sentences",
+    ("pages/work/data.py", "title"): "fixed export titles and counts",
+    ("pages/work/data.py", "when"): "a date",
+    ("pages/work/data.py", "merge.removed_id"): "an integer id",
+    ("pages/work/data.py", "merge.kept_id"): "an integer id",
+    ("pages/work/data.py", "done"): "built with escape_markdown() before the rerun",
+    ("pages/work/data.py", "LINKEDIN_STEPS"): "fixed instructions",
+    ("pages/work/log.py", "stage"): "a stage label",
+    ("pages/work/log.py", "warning"): "follow_up_warning(): counts and a fixed sentence",
+    ("pages/work/pitch.py", "advice"): "pitch advice: counts and fixed sentences",
+    ("pages/work/pitch.py", "message.title"): "fixed message titles",
+    ("pages/work/today.py", "warm"): "a fixed marker",
+    ("pages/work/today.py", "counts[name]"): "a count",
+    ("pages/work/today.py", "label.lower()"): "a due list's label",
+    ("pages/review/dashboard.py", "card.help"): "a measure's help from the vocabulary",
+    ("lib/ui/widgets.py", "label"): "the page link's label: escape_markdown(name) just above",
+    ("lib/ui/widgets.py", "help"): "the picker's help, fixed text passed by the pages",
+}
+
+
+def _is_app_text(node: ast.expr) -> bool:
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        return name in APP_TEXT
+    if isinstance(node, ast.Subscript):  # VOCAB_LABELS[key]: the one vocabulary
+        base = node.value
+        name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
+        return name.isupper()
+    if isinstance(node, ast.Attribute):  # pitch.WORDS_PER_MINUTE: a module's constant
+        return node.attr.isupper()
+    return isinstance(node, ast.Name) and node.id.isupper() and node.id != "LINKEDIN_STEPS"
+
+
+def unescaped(node: ast.expr) -> list[ast.expr]:
+    """The parts of a Markdown text expression that no escaper or app-made rule covers."""
+    if isinstance(node, ast.Constant):
+        return []
+    if isinstance(node, ast.JoinedStr):
+        return [p for v in node.values if isinstance(v, ast.FormattedValue) for p in unescaped(v)]
+    if isinstance(node, ast.FormattedValue):
+        return unescaped(node.value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return unescaped(node.left) + unescaped(node.right)
+    if isinstance(node, ast.BoolOp):
+        return [p for v in node.values for p in unescaped(v)]
+    if isinstance(node, ast.IfExp):
+        return unescaped(node.body) + unescaped(node.orelse)
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if name in ESCAPERS:
+            return []
+    if _is_app_text(node):
+        return []
+    return [node]
+
+
+def markdown_values(source: str) -> list[tuple[int, str, ast.expr]]:
+    """(line, call name, value) for every Markdown-rendering call's unescaped value."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr in MARKDOWN_CALLS:
+            texts = [*node.args[:1], *(k.value for k in node.keywords if k.arg in TEXT_KEYWORDS)]
+        else:
+            texts = [k.value for k in node.keywords if k.arg == "help"]
+        for text in texts:
+            found += [(node.lineno, node.func.attr, part) for part in unescaped(text)]
+    return found
+
+
+def sources() -> list[Path]:
+    return sorted([*ROOT.glob("pages/**/*.py"), *ROOT.glob("lib/ui/*.py"), ROOT / "app.py"])
+
+
+def test_the_walk_sees_the_markdown_calls_and_flags_an_unescaped_value() -> None:
+    planted = (
+        "st.warning(f'Part of this link was ignored — {problem}.')\n"
+        "col.error(message)\n"
+        "st.caption(f'{escape_markdown(name)} {literal(value)}', help=exc.reason)\n"
+    )
+    flagged = [(line, call, ast.unparse(v)) for line, call, v in markdown_values(planted)]
+    assert flagged == [
+        (1, "warning", "problem"),
+        (2, "error", "message"),
+        (3, "caption", "exc.reason"),
+    ]
+    calls = sum(
+        1
+        for path in sources()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in MARKDOWN_CALLS
+    )
+    assert calls > 100  # every page's titles, captions and messages
+
+
+def test_every_user_or_url_value_in_markdown_goes_through_an_escaper() -> None:
+    problems = []
+    seen = set()
+    for path in sources():
+        name = path.relative_to(ROOT).as_posix()
+        for line, call, value in markdown_values(path.read_text()):
+            key = (name, ast.unparse(value))
+            seen.add(key)
+            if key not in REVIEWED:
+                problems.append(f"{name}:{line}: st.{call}(… {key[1]} …) is not escaped")
+    assert problems == []
+    assert set(REVIEWED) - seen == set(), "reviewed values no longer used: drop them"
+
+
+def test_no_reviewed_value_comes_from_a_link_a_file_or_an_error() -> None:
+    outside = [key for key in REVIEWED if any(word in key[1] for word in FROM_OUTSIDE)]
+    assert outside == []
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("![x](http://127.0.0.1:9/x.png)", "`![x](http://127.0.0.1:9/x.png)`"),
+        ("**Session expired** [sign in](http://x/)", "`**Session expired** [sign in](http://x/)`"),
+        ("a `tick` here", "``a `tick` here``"),
+        ("`edge", "`` `edge ``"),
+        (" padded", "`  padded `"),  # CommonMark strips one space from each side
+        ("two\nlines", "`two lines`"),
+        ("", "` `"),
+        (None, "` `"),
+    ],
+)
+def test_literal_makes_a_code_span_that_shows_the_text_as_typed(
+    text: str | None, markdown: str
+) -> None:
+    assert literal(text) == markdown
+    assert "\u2060" not in literal(text)
