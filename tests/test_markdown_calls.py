@@ -84,11 +84,22 @@ REVIEWED: dict[tuple[str, str], str] = {
 }
 
 
+def _is_vocabulary(node: ast.expr) -> bool:
+    """A vocabulary from lib.core.vocab (an upper-case name), or one of its terms."""
+    if isinstance(node, ast.Subscript):  # DUE_LIST[name]: a term
+        node = node.value
+    return isinstance(node, ast.Name) and node.id.isupper()
+
+
 def _is_app_text(node: ast.expr) -> bool:
     if isinstance(node, ast.Call):
         func = node.func
+        if isinstance(func, ast.Attribute) and _is_vocabulary(func.value):
+            return True  # DUE_LIST.label(name), EVENT_KIND.short(kind): vocabulary labels
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
         return name in APP_TEXT
+    if isinstance(node, ast.Attribute) and _is_vocabulary(node.value):
+        return True  # LOG_FORM[step].help, DUE_LIST[name].advice: a term's words
     if isinstance(node, ast.Subscript):  # VOCAB_LABELS[key]: the one vocabulary
         base = node.value
         name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
