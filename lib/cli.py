@@ -28,7 +28,11 @@ def _progress(message: str) -> None:
 
 
 def _open(args: argparse.Namespace, *, write: bool) -> Database:
-    return open_database(args.db, read_only=not write, create=write)
+    new = _created_by(resolve_db_path(args.db)) if write else []
+    db = open_database(args.db, read_only=not write, create=write)
+    # Ours alone once opened (DuckDB's lock): if the command then fails, main() removes it.
+    args.created = new
+    return db
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -419,9 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on usage errors
     args.db = getattr(args, "db", None)
-    db_path = resolve_db_path(args.db)
-    args.db_path_exists = db_path.exists()
-    created = _created_by(db_path)
+    args.db_path_exists = resolve_db_path(args.db).exists()
+    args.created = []
     code = 1
     try:
         code = args.handler(args)
@@ -443,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         if code != 0:
-            _undo_creation(created)
+            _undo_creation(args.created)
 
 
 if __name__ == "__main__":

@@ -136,3 +136,20 @@ def test_the_dashboard_at_the_bounds_shows_no_traceback(demo_file: Path, monkeyp
         assert at.title[0].value == "Dashboard"
     assert [w.value for w in at.warning] == []
     st.cache_resource.clear()
+
+
+def test_an_imported_row_past_the_range_is_skipped_naming_it(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "connections.csv"
+    source.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+        "Ana,Ruiz,,,Kestrel,Recruiter,01 Jan 2201\r\n"
+        "Ben,Okafor,,,Atlas,Director,01 Jan 2020\r\n",
+        encoding="utf-8",
+    )
+    code = main(["import", str(source), "--db", str(tmp_path / "n.duckdb")])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    assert out == (
+        f"Imported {source} (LinkedIn connections): 1 new, 0 updated, 1 skipped "
+        f"(row 2: connected_on: 2201-01-01 {FUTURE})\n"
+    )
