@@ -134,7 +134,7 @@ def test_a_file_held_by_another_process_says_so_and_stays_untouched(
     assert ERROR_TITLE in text
     assert "is open in another Warm Leads process (the app or a command)" in text
     assert "Close it (or stop that command), then reload this page" in text
-    assert "streamlit run app.py -- --read-only" in text
+    assert "start a read-only view: python -m lib.cli share" in text
     guard.assert_clean()
 
 
