@@ -9,7 +9,6 @@ import pytest
 from lib.core.errors import NotFoundError, ValidationError
 from lib.records.contacts import (
     add_contact,
-    contact_events,
     count_contacts,
     delete_contact,
     get_contact,
@@ -210,15 +209,3 @@ def test_require_contact_names_the_problem(
     with pytest.raises(error) as caught:
         require_contact(db, value)
     assert str(caught.value) == message
-
-
-def test_a_timeline_is_newest_first(db: Database) -> None:
-    ana = add_contact(db, {"full_name": "Ana Ruiz", "identified_on": "2026-10-01"}, today=TODAY)
-    for kind, day in [
-        ("contacted", "2026-10-05"),
-        ("thank_you", "2026-10-08"),
-        ("note", "2026-10-05"),
-    ]:
-        log_event(db, {"contact_id": ana, "kind": kind, "occurred_on": day}, today=TODAY)
-    timeline = contact_events(db, ana)
-    assert list(timeline["kind"]) == ["thank_you", "note", "contacted"]

@@ -321,10 +321,6 @@ class Card:
     delta_color: str = "normal"  # "off": a note rather than a change
 
 
-def _change(now: int, before: int, against: str) -> str:
-    return f"{now - before:+,} {against}"
-
-
 def _share(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "—"
 

@@ -298,14 +298,6 @@ def _dates(column: pd.Series) -> list[date | None]:
     return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column.tolist()]
 
 
-def reminder_count(db: Database, today: date) -> int:
-    """How many reminders the ics export holds as of `today`."""
-    due = _due_rows(db, today)
-    return int(
-        (due["follow_up_due"] | due["follow_up_overdue"]).sum() + due["thank_you_pending"].sum()
-    )
-
-
 def export_ics(db: Database, *, today: date, now: datetime | None = None) -> bytes:
     """An iCalendar file of all-day reminders (CRLF, folded at 75 octets, stable UIDs)."""
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)

@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import pandas as pd
-
 from lib.core.errors import NotFoundError, ValidationError
 from lib.core.validation import CONTACT_FIELDS, clean_contact, clean_id
 from lib.store.db import Database
@@ -73,11 +71,12 @@ def update_contact(
     db: Database, contact_id: int, changes: Mapping[str, Any], *, today: date | None = None
 ) -> None:
     """Validate and apply changes to the given fields of one contact."""
-    require_contact(db, contact_id)
     clean = clean_contact(changes, today=today or date.today(), partial=True)
     if not clean:
+        require_contact(db, contact_id)  # nothing to write, but a missing contact is an error
         return
     with db.transaction():
+        require_contact(db, contact_id)
         if "referred_by" in clean:
             check_referrer(db, contact_id, clean["referred_by"])
         assignments = ", ".join(f"{c} = ?" for c in clean)  # names checked by clean_contact
@@ -86,15 +85,15 @@ def update_contact(
 
 def set_archived(db: Database, contact_id: int, archived: bool) -> None:
     """Archive (hide from due lists, keep in history) or bring a contact back."""
-    require_contact(db, contact_id)
     with db.transaction():
+        require_contact(db, contact_id)
         db.execute("UPDATE contacts SET archived = ? WHERE id = ?", [archived, contact_id])
 
 
 def delete_contact(db: Database, contact_id: int) -> None:
     """Delete a contact and its events; the people they referred are kept."""
-    require_contact(db, contact_id)
     with db.transaction():
+        require_contact(db, contact_id)
         db.execute("DELETE FROM events WHERE contact_id = ?", [contact_id])
         db.execute(
             "UPDATE contacts SET referred_by = NULL, may_use_name = NULL WHERE referred_by = ?",
@@ -123,12 +122,3 @@ def get_contact(db: Database, contact_id: int) -> dict[str, Any]:
 def count_contacts(db: Database) -> int:
     """How many contacts the file holds (archived included)."""
     return int(db.scalar("SELECT count(*) FROM contacts"))
-
-
-def contact_events(db: Database, contact_id: int) -> pd.DataFrame:
-    """A contact's timeline, newest first."""
-    return db.df(
-        "SELECT id, occurred_on, kind, channel, notes FROM events "
-        "WHERE contact_id = ? ORDER BY occurred_on DESC, id DESC",
-        [contact_id],
-    )

@@ -54,7 +54,8 @@ def m001_core_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
-    # References are enforced in code (lib.core.validation): foreign keys would block later ALTERs.
+    # References are enforced in code, inside each write's transaction (lib.records:
+    # contacts.require_contact / check_referrer): foreign keys would block later ALTERs.
     con.execute(
         """
         CREATE TABLE IF NOT EXISTS events (
