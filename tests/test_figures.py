@@ -21,6 +21,7 @@ from lib.present.figures import (
     top_referrers_figure,
     warm_cold_figure,
     weekly_goals_figure,
+    weekly_trend_figure,
 )
 from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database
@@ -81,6 +82,17 @@ def test_the_conversation_trend_marks_the_unfinished_week(demo_db: Database) -> 
     assert list(counts.y) == weeks["contacted"].astype(int).tolist()
     assert counts.x[-1].startswith(weeks["week"].iloc[-1][-3:] + " (so far)")
     assert counts.line.color == STAGE_COLORS["contacted"]
+
+
+def test_the_weekly_trend_draws_one_line_per_step(demo_db: Database) -> None:
+    weekly = stats.weekly(demo_db, ALL_TIME)
+    figure = weekly_trend_figure(weekly)
+    assert [trace.name for trace in figure.data] == [
+        "New targets", "Conversations", "Referral asks", "Thank-yous", "Follow-ups"
+    ]  # fmt: skip
+    assert list(figure.data[0].y) == [int(n) for n in weekly["targets"]]
+    assert list(figure.data[4].y) == [int(n) for n in weekly["follow_up"]]
+    assert figure.data[0].x[-1].startswith(weekly["week"].iloc[-1][-3:] + " (so far)")
 
 
 def test_the_multiplier_figure_plots_generations_and_the_ideal(

@@ -33,7 +33,12 @@ WARM_COLD_LABELS: dict[str, str] = WARMTH.labels
 
 def multiplier(db: Database, period: Period) -> pd.DataFrame:
     """Contacts per referral generation against the ideal ×3 curve, with each step's ratio."""
-    counts = list(stats.referrals(db, period)["generations"])
+    return multiplier_frame(stats.referrals(db, period)["generations"])
+
+
+def multiplier_frame(generations: list[int]) -> pd.DataFrame:
+    """`multiplier` for already-counted generations (the `generations` of `stats.referrals`)."""
+    counts = list(generations)
     counts += [0] * (MIN_GENERATIONS - len(counts))
     base_generation = next((g for g, n in enumerate(counts) if n), 0)
     base = counts[base_generation]

@@ -13,10 +13,12 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.core.vocab import STAGE_COLORS, STAGE_LABELS, STAGES
+from lib.core.vocab import STAGE_COLORS, STAGE_LABELS, STAGES, WEEKLY
 
 NEUTRAL = "#8C8C8C"  # ideal curves, "+N more" branches: readable on light and dark
 BELOW_GOAL_OPACITY = 0.4
+# The weekly trend draws one line per step of the method, in that step's colour.
+TREND_SERIES: tuple[str, ...] = ("targets", "contacted", "referral_asked", "thank_you", "follow_up")
 FUNNEL_TEXT = (
     "%{value:,}  ·  %{percentPrevious:.0%} of previous  ·  %{percentInitial:.0%} of targets"
 )
@@ -216,6 +218,28 @@ def conversation_trend_figure(trend: pd.DataFrame) -> go.Figure:
     top = max([*trend["conversations"].astype(int), 1])
     figure.update_yaxes(title="conversations", **_whole_numbers(top))
     return _layout(figure, "Conversations per week", 320)
+
+
+def weekly_trend_figure(weekly: pd.DataFrame) -> go.Figure:
+    """One line per step of the method (`stats.weekly` rows), one point per ISO week."""
+    x = _week_labels(weekly)
+    figure = go.Figure()
+    for column in TREND_SERIES:
+        label, color = WEEKLY[column].label, WEEKLY[column].color
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=[int(n) for n in weekly[column]],
+                customdata=list(weekly["week"]),
+                name=label,
+                mode="lines+markers",
+                line={"color": color, "width": 2},
+                hovertemplate=f"{label}: %{{y}}<br>%{{customdata}}<extra></extra>",
+            )
+        )
+    top = max([int(n) for column in TREND_SERIES for n in weekly[column]] + [1])
+    figure.update_yaxes(title="per week", **_whole_numbers(top))
+    return _layout(figure, "Week by week", 340, hovermode="x unified")
 
 
 def multiplier_figure(generations: pd.DataFrame) -> go.Figure:
