@@ -1,4 +1,7 @@
-"""The stats engine: stages, the funnel, referrals, weekly rows and due lists (SPEC.md).
+"""The stats engine: stages, the funnel, referrals, weekly rows and due lists.
+
+The rules are those of docs/METHOD.md; the shared SQL fragments below (STAGED_SQL,
+GENERATIONS_SQL, DUE_SQL) each say which tables and columns they define and what they bind.
 
 Everything is computed in DuckDB for a period [from, to] as of day T, where T is
 `to` when given, else the as-of day (default today).
@@ -92,9 +95,20 @@ def contact_filter(
     return condition, params
 
 
-# Each contact identified by T with its stage as of T (1..5). Binds $t.
-# ev_stage reads the events once for everything per contact: the stage they reach and the
-# days the due lists need (last touch, last thanks-owing step, last thank-you).
+# STAGED_SQL — every contact's stage as of T. Paste after `WITH` (it ends without a comma);
+# binds $t and $from (both, even when $from is NULL). Defines these CTEs:
+#   ev        (contact_id, kind, occurred_on): the events dated <= T.
+#   ev_stage  (contact_id, stage, last_touch, thanks_owed_on, last_thanks): per contact with
+#             events, the highest stage its events reach (1..5; a note reaches 1), the latest
+#             touch (TOUCH_KINDS), the latest step that owes thanks (THANKS_OWED_KINDS) and
+#             the latest thank-you. One pass over the events serves stages and due lists.
+#   gave      (contact_id, last_given): people who gave a referral identified by T, and the
+#             latest such day (giving a referral reaches `asked` and owes a thank-you).
+#   staged    (every contacts column, last_touch, thanks_owed_on, last_thanks, last_given,
+#             stage): the contacts identified by T with their stage (1 targeted .. 5
+#             followed_up) and the days above (NULL when none).
+#   cohort    (the same columns): staged, narrowed to identified_on >= $from when it is set.
+# Users: funnel_counts, DUE_SQL, network.py, directory.py.
 STAGED_SQL = f"""
     ev AS (
         SELECT contact_id, kind, occurred_on FROM events WHERE occurred_on <= $t
@@ -133,7 +147,15 @@ STAGED_SQL = f"""
     )
 """
 
-# Referral generation of every contact, walking down from the roots. Binds nothing.
+# GENERATIONS_SQL — the referral generation of every contact. Paste after `WITH` or after
+# other CTEs and a comma; binds nothing (generations do not depend on T). Defines:
+#   roots        (id, generation): contacts nobody referred (generation 0) and referrals
+#                whose referrer is gone (generation 1).
+#   generations  (id, generation): every contact reachable from a root, walking down
+#                `referred_by` (a referral is 1 + its referrer's generation). Contacts in a
+#                referral loop (the write path forbids them; other tools' files may not) are
+#                reached from no root and have no row.
+# Users: referrals() (the multiplier's counts).
 GENERATIONS_SQL = """
     roots AS (
         SELECT id, CASE WHEN referred_by IS NULL THEN 0 ELSE 1 END AS generation
@@ -294,7 +316,16 @@ def _weekly_query(
     return sql, period.params | params
 
 
-# Every non-archived contact identified by T with what the due lists need. Binds $t.
+# DUE_SQL — a whole query (not a CTE): one row per non-archived contact identified by T,
+# with its due flags as of T. Use it as a subquery, `SELECT … FROM ({DUE_SQL})`, or as a CTE
+# body, `WITH d AS ({DUE_SQL})`. Binds $t and $from (pass `"from": None`: due lists ignore
+# the period's start). Defines the CTEs of STAGED_SQL, then:
+#   due  (id, stage, last_touch, days_since_touch, thanks_owed_since, last_thanks).
+# Columns of the result: those of `due`, then one BOOLEAN per due list, named as the keys
+# of lib.core.vocab.DUE_LIST (to_contact, follow_up_due, follow_up_overdue,
+# thank_you_pending), never NULL. A new due list is one more such column here, plus its
+# Term in DUE_LIST (see docs/ARCHITECTURE.md, "Add a due list").
+# Users: due_lists, due_frame, engine/due.py (Today), engine/directory.py, present/report.py.
 DUE_SQL = f"""
     WITH {STAGED_SQL},
     due AS (
