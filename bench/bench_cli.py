@@ -5,7 +5,7 @@
 Each command runs as its own process (interpreter start, imports, open, query, print) and
 the table shows the median wall time of `--repeat` runs:
 
-- the CLI: `python -m lib.cli stats --json --as-of …` (the whole SPEC object);
+- the CLI: `python -m lib.cli stats --json --as-of …` (the whole object of docs/METHOD.md);
 - a bare DuckDB script computing the same answer: only `import duckdb, json`, the same SQL
   text the engine runs (pasted into the script), the same JSON out — so the ratio is what
   the CLI adds (our imports, opening and migration checks, Python around the SQL);

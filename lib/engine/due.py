@@ -1,7 +1,8 @@
 """What the method asks of you on a day: the due lists with who, why and how warm, and next steps.
 
-The rules are the SPEC's, computed once in `lib.engine.stats.DUE_SQL`; this module adds the
-people's names and the words a job-seeker reads.
+The rules are those of docs/METHOD.md "Due lists", computed once in
+`lib.engine.stats.DUE_SQL`; this module adds the people's names and the words a job-seeker
+reads.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The referral multiplier: generations, the referral tree, top referrers, warm vs cold, sources.
 
-Counts follow the stats engine (SPEC.md): the cohort is the period's targets with
+Counts follow the stats engine (docs/METHOD.md): the cohort is the period's targets with
 stages as of T, and the generations equal `stats --json`'s `referrals.generations`.
 With `redact`, no name or company leaves DuckDB: people get anonymous labels.
 """

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # frames for the app; `stats()` (the CLI's JSON) never loads 
 
 @dataclass(frozen=True)
 class Period:
-    """A period [start, end] seen as of day `day` (the SPEC's T)."""
+    """A period [start, end] seen as of day `day` (T, docs/METHOD.md "The day T")."""
 
     as_of: date
     start: date | None = None
@@ -359,7 +359,7 @@ def due_frame(db: Database, day: date) -> pd.DataFrame:
 
 
 def due_lists(db: Database, day: date) -> dict[str, list[int]]:
-    """The SPEC's four due lists as sorted contact ids."""
+    """The due lists (docs/METHOD.md "Due lists") as sorted contact ids."""
     rows = db.execute(
         f"""
         SELECT {", ".join(f"list(id ORDER BY id) FILTER (WHERE {name})" for name in DUE_LISTS)}
@@ -372,7 +372,7 @@ def due_lists(db: Database, day: date) -> dict[str, list[int]]:
 
 
 def stats(db: Database, period: Period) -> dict[str, Any]:
-    """The whole `stats --json` object for a period (SPEC shape, JSON-ready)."""
+    """The whole `stats --json` object for a period (docs/METHOD.md "The stats --json object")."""
     result = db.execute(*_weekly_query(period, None, None))
     columns = [column[0] for column in result.description]
     weekly_rows = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]

@@ -222,7 +222,7 @@ class Reminder:
 
 
 def reminders(db: Database, today: date) -> list[Reminder]:
-    """The reminders due as of `today` (SPEC due lists).
+    """The reminders due as of `today` (docs/METHOD.md "Due lists").
 
     Each is dated the day it fell due — a follow-up 21 days after the last touch, a
     thank-you on the day it became owed — except when it is overdue (a follow-up past 28
@@ -289,7 +289,7 @@ def reminders(db: Database, today: date) -> list[Reminder]:
 
 
 def _due_rows(db: Database, today: date) -> pd.DataFrame:
-    """The SPEC's due rows that get a reminder: follow-ups due or overdue, thanks pending."""
+    """The due rows that get a reminder: follow-ups due or overdue, thanks pending."""
     due = due_frame(db, today)
     return due[due["follow_up_due"] | due["follow_up_overdue"] | due["thank_you_pending"]]
 
