@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import statistics
 import subprocess
@@ -133,7 +134,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     path, built = demo_file(args.contacts, args.events)
-    if built == built:  # not NaN: it was built just now
+    if not math.isnan(built):  # NaN: the file was already there
         print(f"built {path.name} in {built:.1f} s")
     python = sys.executable
     with tempfile.TemporaryDirectory() as folder:
