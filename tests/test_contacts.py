@@ -209,3 +209,22 @@ def test_require_contact_names_the_problem(
     with pytest.raises(error) as caught:
         require_contact(db, value)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda db: update_contact(db, 42, {"title": "CFO"}, today=TODAY),
+        lambda db: set_archived(db, 42, True),
+        lambda db: delete_contact(db, 42),
+    ],
+    ids=["update", "archive", "delete"],
+)
+def test_a_write_to_a_missing_contact_commits_nothing(db: Database, action) -> None:
+    ana = add_contact(db, {"full_name": "Ana Ruiz"}, today=TODAY)
+    before, version = contact_rows(db), db.data_version
+    with pytest.raises(NotFoundError, match="^there is no contact with id 42$"):
+        action(db)
+    # Refused whole: no row changed and no commit (so no snapshot, no cache invalidated).
+    assert (contact_rows(db), db.data_version) == (before, version)
+    assert get_contact(db, ana)["full_name"] == "Ana Ruiz"
