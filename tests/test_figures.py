@@ -92,7 +92,7 @@ def test_the_weekly_trend_draws_one_line_per_step(demo_db: Database) -> None:
     ]  # fmt: skip
     assert list(figure.data[0].y) == [int(n) for n in weekly["targets"]]
     assert list(figure.data[4].y) == [int(n) for n in weekly["follow_up"]]
-    assert figure.data[0].x[-1].startswith(weekly["week"].iloc[-1][-3:] + " (so far)")
+    assert list(figure.data[0].customdata) == list(weekly["week"])  # the ISO week on hover
 
 
 def test_the_multiplier_figure_plots_generations_and_the_ideal(
@@ -115,6 +115,7 @@ def test_the_multiplier_switches_to_a_log_scale_when_the_ideal_dwarfs_the_bars()
     figure = multiplier_figure(frame)
     assert figure.layout.yaxis.type == "log"
     assert figure.layout.yaxis.title.text == "people (log scale)"
+    assert figure.layout.yaxis.dtick == "D2"  # 1, 2, 5, 10…, not every digit of a decade
 
 
 def test_the_referral_tree_is_a_sunburst_around_you(tiny: dict[str, int], db: Database) -> None:

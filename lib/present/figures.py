@@ -221,8 +221,11 @@ def conversation_trend_figure(trend: pd.DataFrame) -> go.Figure:
 
 
 def weekly_trend_figure(weekly: pd.DataFrame) -> go.Figure:
-    """One line per step of the method (`stats.weekly` rows), one point per ISO week."""
-    x = _week_labels(weekly)
+    """One line per step of the method (`stats.weekly` rows), one point per ISO week.
+
+    The x axis is the weeks' Mondays as dates, so a long period thins its ticks by itself.
+    """
+    x = [pd.Timestamp(start) for start in weekly["week_start"]]
     figure = go.Figure()
     for column in TREND_SERIES:
         label, color = WEEKLY[column].label, WEEKLY[column].color
@@ -278,6 +281,8 @@ def multiplier_figure(generations: pd.DataFrame) -> go.Figure:
         title="people (log scale)" if log else "people",
         type="log" if log else "linear",
         tickformat=",d",
+        # Log ticks at 1, 2, 5, 10, 20, 50…: plotly's default labels every 1–9 of a decade.
+        **({"dtick": "D2"} if log else {}),
     )
     return _layout(figure, "The multiplier: people per referral generation", 380)
 
