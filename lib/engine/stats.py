@@ -320,7 +320,8 @@ def _weekly_query(
 # with its due flags as of T. Use it as a subquery, `SELECT … FROM ({DUE_SQL})`, or as a CTE
 # body, `WITH d AS ({DUE_SQL})`. Binds $t and $from (pass `"from": None`: due lists ignore
 # the period's start). Defines the CTEs of STAGED_SQL, then:
-#   due  (id, stage, last_touch, days_since_touch, thanks_owed_since, last_thanks).
+#   due  (id, stage, last_touch, days_since_touch, thanks_owed_since, last_given,
+#        last_thanks).
 # Columns of the result: those of `due`, then one BOOLEAN per due list, named as the keys
 # of lib.core.vocab.DUE_LIST (to_contact, follow_up_due, follow_up_overdue,
 # thank_you_pending), never NULL. A new due list is one more such column here, plus its
@@ -332,7 +333,7 @@ DUE_SQL = f"""
         SELECT s.id, s.stage, s.last_touch,
                date_diff('day', s.last_touch, $t::DATE) AS days_since_touch,
                greatest(s.thanks_owed_on, s.last_given) AS thanks_owed_since,  -- NULLs ignored
-               s.last_thanks
+               s.last_given, s.last_thanks
         FROM staged s  -- carries the days it needs: joining ev_stage again doubled the time
         WHERE NOT s.archived
     )
