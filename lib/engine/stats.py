@@ -21,6 +21,7 @@ from lib.core.vocab import (
     DUE_LISTS,
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
+    REACHED_KINDS,
     STAGES,
     THANKS_OWED_KINDS,
     TOUCH_KINDS,
@@ -99,9 +100,10 @@ def contact_filter(
 # binds $t and $from (both, even when $from is NULL). Defines these CTEs:
 #   ev        (contact_id, kind, occurred_on): the events dated <= T.
 #   ev_stage  (contact_id, stage, last_touch, thanks_owed_on, last_thanks): per contact with
-#             events, the highest stage its events reach (1..5; a note reaches 1), the latest
-#             touch (TOUCH_KINDS), the latest step that owes thanks (THANKS_OWED_KINDS) and
-#             the latest thank-you. One pass over the events serves stages and due lists.
+#             events, the highest stage its events reach (1..5: REACHED_KINDS reach 2; a note
+#             reaches 1), the latest touch (TOUCH_KINDS), the latest step that owes thanks
+#             (THANKS_OWED_KINDS) and the latest thank-you. One pass over the events serves
+#             stages and due lists.
 #   gave      (contact_id, last_given): people who gave a referral identified by T, and the
 #             latest such day (giving a referral reaches `asked` and owes a thank-you).
 #   staged    (every contacts column, last_touch, thanks_owed_on, last_thanks, last_given,
@@ -116,7 +118,7 @@ STAGED_SQL = f"""
     ev_stage AS (
         SELECT contact_id,
                max(CASE
-                   WHEN kind IN ('contacted', 'info_interview', 'opportunity') THEN 2
+                   WHEN kind IN ({_sql_list(REACHED_KINDS)}) THEN 2
                    WHEN kind = 'referral_asked' THEN 3
                    WHEN kind = 'thank_you' THEN 4
                    WHEN kind = 'follow_up' THEN 5
