@@ -13,6 +13,8 @@ from lib.core.vocab import GOAL_KEYS, STAGE_COLORS, STAGE_LABELS, STAGES
 from lib.engine import network, review, stats
 from lib.present.figures import (
     BELOW_GOAL_OPACITY,
+    TREND_SERIES,
+    TREND_WEEKS,
     by_source_figure,
     conversation_trend_figure,
     funnel_figure,
@@ -93,6 +95,18 @@ def test_the_weekly_trend_draws_one_line_per_step(demo_db: Database) -> None:
     assert list(figure.data[0].y) == [int(n) for n in weekly["targets"]]
     assert list(figure.data[4].y) == [int(n) for n in weekly["follow_up"]]
     assert list(figure.data[0].customdata) == list(weekly["week"])  # the ISO week on hover
+
+
+def test_the_trend_draws_at_most_five_years_ending_at_the_last_busy_week() -> None:
+    weeks = pd.date_range("1900-01-01", "2200-12-31", freq="W-MON")
+    weekly = pd.DataFrame({"week_start": weeks.date, "week": [str(w.date()) for w in weeks]})
+    for column in TREND_SERIES:
+        weekly[column] = 0
+    weekly.loc[100, "targets"] = 1
+    weekly.loc[8000, "contacted"] = 2  # the last busy week
+    xs = list(weekly_trend_figure(weekly).data[0].x)
+    assert len(xs) == TREND_WEEKS
+    assert xs[-1] == weekly["week_start"][8000]
 
 
 def test_the_multiplier_figure_plots_generations_and_the_ideal(

@@ -19,6 +19,9 @@ NEUTRAL = "#8C8C8C"  # ideal curves, "+N more" branches: readable on light and d
 BELOW_GOAL_OPACITY = 0.4
 # The weekly trend draws one line per step of the method, in that step's colour.
 TREND_SERIES: tuple[str, ...] = ("targets", "contacted", "referral_asked", "thank_you", "follow_up")
+# The trend draws at most five years of weeks: a period reaching far from its records (say
+# `--as-of 2200-12-31`) would otherwise put every empty week in the report (78 MB at 9999).
+TREND_WEEKS = 260
 FUNNEL_TEXT = (
     "%{value:,}  ·  %{percentPrevious:.0%} of previous  ·  %{percentInitial:.0%} of targets"
 )
@@ -220,12 +223,23 @@ def conversation_trend_figure(trend: pd.DataFrame) -> go.Figure:
     return _layout(figure, "Conversations per week", 320)
 
 
+def trend_weeks(weekly: pd.DataFrame, limit: int = TREND_WEEKS) -> pd.DataFrame:
+    """The weeks the trend draws: all of them, or the last `limit` up to the last busy week."""
+    if len(weekly) <= limit:
+        return weekly
+    busy = weekly[list(TREND_SERIES)].sum(axis=1) > 0
+    last = int(busy.to_numpy().nonzero()[0][-1]) + 1 if busy.any() else len(weekly)
+    return weekly.iloc[max(0, last - limit) : last]
+
+
 def weekly_trend_figure(weekly: pd.DataFrame) -> go.Figure:
     """One line per step of the method (`stats.weekly` rows), one point per ISO week.
 
-    The x axis is the weeks' Mondays as dates, so a long period thins its ticks by itself.
+    At most `TREND_WEEKS` weeks (`trend_weeks`). The x axis is the weeks' Mondays as dates,
+    so a long period thins its ticks by itself.
     """
-    x = [pd.Timestamp(start) for start in weekly["week_start"]]
+    weekly = trend_weeks(weekly)
+    x = list(weekly["week_start"])
     figure = go.Figure()
     for column in TREND_SERIES:
         label, color = WEEKLY[column].label, WEEKLY[column].color
