@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = (
     ("stats engine and demo (issue: foundation)", ["bench/bench_stats.py"]),
+    ("the CLI's stats --json next to bare DuckDB", ["-m", "bench.bench_cli"]),
     ("daily pages and a conversation submit", ["-m", "bench.bench_pages"]),
     ("review pages", ["-m", "bench.bench_dashboard"]),
     ("import and export", ["-m", "bench.bench_import"]),

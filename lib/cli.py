@@ -315,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=f"database file (default: ${DB_ENV} or data/network.duckdb)",
     )
+    # The period every stats-reading command takes (see docs/METHOD.md, "The day T").
+    period = argparse.ArgumentParser(add_help=False)
+    period.add_argument("--from", dest="from_", metavar="DATE")
+    period.add_argument("--to", metavar="DATE")
+    period.add_argument("--as-of", dest="as_of", metavar="DATE")
     parser = argparse.ArgumentParser(
         prog="python -m lib.cli",
         description="Warm Leads: track the people in your job-search network.",
@@ -331,15 +336,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo_p.add_argument("--seed", type=int, default=7, metavar="S")
     demo_p.set_defaults(handler=cmd_demo)
 
-    stats_p = sub.add_parser("stats", parents=[common], help="funnel, referrals, weekly, due")
-    stats_p.add_argument("--json", action="store_true", help="print the SPEC's JSON object")
-    stats_p.add_argument("--from", dest="from_", metavar="DATE")
-    stats_p.add_argument("--to", metavar="DATE")
-    stats_p.add_argument("--as-of", dest="as_of", metavar="DATE")
+    stats_p = sub.add_parser(
+        "stats", parents=[common, period], help="funnel, referrals, weekly, due"
+    )
+    stats_p.add_argument(
+        "--json", action="store_true", help="print the JSON object (docs/METHOD.md)"
+    )
     stats_p.set_defaults(handler=cmd_stats)
 
     report_p = sub.add_parser(
-        "report", parents=[common], help="write the dashboard as one HTML file that opens offline"
+        "report",
+        parents=[common, period],
+        help="write the dashboard as one HTML file that opens offline",
     )
     report_p.add_argument("--out", required=True, metavar="PATH", help="the HTML file to write")
     report_p.add_argument(
@@ -350,9 +358,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="aggregates only: no names, emails, phones, URLs, companies or notes",
     )
-    report_p.add_argument("--from", dest="from_", metavar="DATE")
-    report_p.add_argument("--to", metavar="DATE")
-    report_p.add_argument("--as-of", dest="as_of", metavar="DATE")
     report_p.set_defaults(handler=cmd_report)
 
     import_p = sub.add_parser(

@@ -375,3 +375,28 @@ def test_nasty_arguments_never_show_a_traceback(argv: list[str]) -> None:
     assert "Traceback" not in done.stderr and done.stdout == ""
     if done.returncode == 1:
         assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+
+
+def test_stats_json_imports_no_heavy_library(demo_db, db_path: Path) -> None:
+    """`stats --json` loads DuckDB and the engine: no app or importer library."""
+    demo_db.close()
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "lib.cli", "stats", "--json"]
+        + ["--db", str(db_path), "--as-of", TODAY.isoformat()],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["as_of"] == TODAY.isoformat()
+    # -X importtime writes one line per module: "import time: self | cumulative | name".
+    imported = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "lib" in imported and "duckdb" in imported  # the lines are what we think they are
+    heavy = {"pandas", "plotly", "streamlit", "vobject", "icalendar", "numpy", "pyarrow"}
+    assert imported & heavy == set()

@@ -9,7 +9,6 @@ import pytest
 from lib.core.errors import NotFoundError, ValidationError
 from lib.records.contacts import (
     add_contact,
-    contact_events,
     count_contacts,
     delete_contact,
     get_contact,
@@ -212,13 +211,20 @@ def test_require_contact_names_the_problem(
     assert str(caught.value) == message
 
 
-def test_a_timeline_is_newest_first(db: Database) -> None:
-    ana = add_contact(db, {"full_name": "Ana Ruiz", "identified_on": "2026-10-01"}, today=TODAY)
-    for kind, day in [
-        ("contacted", "2026-10-05"),
-        ("thank_you", "2026-10-08"),
-        ("note", "2026-10-05"),
-    ]:
-        log_event(db, {"contact_id": ana, "kind": kind, "occurred_on": day}, today=TODAY)
-    timeline = contact_events(db, ana)
-    assert list(timeline["kind"]) == ["thank_you", "note", "contacted"]
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda db: update_contact(db, 42, {"title": "CFO"}, today=TODAY),
+        lambda db: set_archived(db, 42, True),
+        lambda db: delete_contact(db, 42),
+    ],
+    ids=["update", "archive", "delete"],
+)
+def test_a_write_to_a_missing_contact_commits_nothing(db: Database, action) -> None:
+    ana = add_contact(db, {"full_name": "Ana Ruiz"}, today=TODAY)
+    before, version = contact_rows(db), db.data_version
+    with pytest.raises(NotFoundError, match="^there is no contact with id 42$"):
+        action(db)
+    # Refused whole: no row changed and no commit (so no snapshot, no cache invalidated).
+    assert (contact_rows(db), db.data_version) == (before, version)
+    assert get_contact(db, ana)["full_name"] == "Ana Ruiz"

@@ -1,4 +1,4 @@
-"""The Today page's due rows: the SPEC's lists with names, reasons, warm intros and paging."""
+"""The Today page's due rows: docs/METHOD.md's lists with names, reasons, warm intros, paging."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_to_contact_puts_warm_referrals_before_cold_ones_and_plain_targets(db: D
     person(db, "Warm Referral", 5, referred_by=giver, may_use_name=True)
     rows, _ = due_page(db, TODAY)
     names = [r["full_name"] for r in rows if r["list"] == "to_contact"]
-    # Ana gave referrals, so she is at "asked" and no longer to contact (SPEC).
+    # Ana gave referrals, so she is at "asked" and no longer to contact (docs/METHOD.md "Stages").
     assert names == ["Warm Referral", "Cold Referral", "Plain Target"]
     warm = next(r for r in rows if r["full_name"] == "Warm Referral")
     assert warm["referrer_name"] == "Ana Ruiz"

@@ -13,6 +13,8 @@ from lib.core.vocab import GOAL_KEYS, STAGE_COLORS, STAGE_LABELS, STAGES
 from lib.engine import network, review, stats
 from lib.present.figures import (
     BELOW_GOAL_OPACITY,
+    TREND_SERIES,
+    TREND_WEEKS,
     by_source_figure,
     conversation_trend_figure,
     funnel_figure,
@@ -21,6 +23,7 @@ from lib.present.figures import (
     top_referrers_figure,
     warm_cold_figure,
     weekly_goals_figure,
+    weekly_trend_figure,
 )
 from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database
@@ -83,6 +86,29 @@ def test_the_conversation_trend_marks_the_unfinished_week(demo_db: Database) -> 
     assert counts.line.color == STAGE_COLORS["contacted"]
 
 
+def test_the_weekly_trend_draws_one_line_per_step(demo_db: Database) -> None:
+    weekly = stats.weekly(demo_db, ALL_TIME)
+    figure = weekly_trend_figure(weekly)
+    assert [trace.name for trace in figure.data] == [
+        "New targets", "Conversations", "Referral asks", "Thank-yous", "Follow-ups"
+    ]  # fmt: skip
+    assert list(figure.data[0].y) == [int(n) for n in weekly["targets"]]
+    assert list(figure.data[4].y) == [int(n) for n in weekly["follow_up"]]
+    assert list(figure.data[0].customdata) == list(weekly["week"])  # the ISO week on hover
+
+
+def test_the_trend_draws_at_most_five_years_ending_at_the_last_busy_week() -> None:
+    weeks = pd.date_range("1900-01-01", "2200-12-31", freq="W-MON")
+    weekly = pd.DataFrame({"week_start": weeks.date, "week": [str(w.date()) for w in weeks]})
+    for column in TREND_SERIES:
+        weekly[column] = 0
+    weekly.loc[100, "targets"] = 1
+    weekly.loc[8000, "contacted"] = 2  # the last busy week
+    xs = list(weekly_trend_figure(weekly).data[0].x)
+    assert len(xs) == TREND_WEEKS
+    assert xs[-1] == weekly["week_start"][8000]
+
+
 def test_the_multiplier_figure_plots_generations_and_the_ideal(
     tiny: dict[str, int], db: Database
 ) -> None:
@@ -103,6 +129,7 @@ def test_the_multiplier_switches_to_a_log_scale_when_the_ideal_dwarfs_the_bars()
     figure = multiplier_figure(frame)
     assert figure.layout.yaxis.type == "log"
     assert figure.layout.yaxis.title.text == "people (log scale)"
+    assert figure.layout.yaxis.dtick == "D2"  # 1, 2, 5, 10…, not every digit of a decade
 
 
 def test_the_referral_tree_is_a_sunburst_around_you(tiny: dict[str, int], db: Database) -> None:

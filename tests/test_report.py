@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -12,8 +13,9 @@ from streamlit.testing.v1 import AppTest
 from writer_process import Writer
 
 from lib import cli
-from lib.engine import stats
+from lib.engine import network, stats
 from lib.present import report
+from lib.present.figures import multiplier_figure
 from lib.records.contacts import add_contact
 from lib.records.events import log_event
 from lib.records.settings import DEFAULT_GOALS
@@ -58,9 +60,9 @@ def test_the_report_is_one_self_contained_page(demo_db: Database) -> None:
 
 def test_the_report_says_when_it_was_made_and_for_which_period(demo_db: Database) -> None:
     page = make_report(demo_db, start="2026-11-01", end="2026-11-25")
-    assert "Period: 1 Nov 2026 – 25 Nov 2026" in page
+    assert "Period: Sun 1 Nov – Wed 25 Nov 2026" in page
     assert "Generated Wed 25 Nov 2026, 09:30" in page
-    assert "Period: everything up to 25 Nov 2026" in make_report(demo_db)
+    assert "Period: All time, up to Wed 25 Nov 2026" in make_report(demo_db)
 
 
 def test_the_week_is_set_against_the_goals(db: Database) -> None:
@@ -69,7 +71,7 @@ def test_the_week_is_set_against_the_goals(db: Database) -> None:
         contact = add_contact(db, {"full_name": f"Person {n}", "identified_on": day}, today=TODAY)
         log_event(db, {"contact_id": contact, "kind": "contacted", "occurred_on": day}, today=TODAY)
     page = make_report(db)
-    assert "This week (2026-W48, from 23 Nov 2026)" in page
+    assert "This week (2026-W48, from Mon 23 Nov 2026)" in page
     assert goal_row(page, "New targets") == (3, DEFAULT_GOALS["targets"])
     assert goal_row(page, "Conversations") == (3, DEFAULT_GOALS["contacted"])
     assert goal_row(page, "Follow-ups") == (0, DEFAULT_GOALS["follow_up"])
@@ -116,22 +118,13 @@ def test_the_redacted_report_names_nobody(db: Database) -> None:
     assert "Aggregates only: no names, emails, phones, URLs, companies or notes." in page
 
 
-def test_the_trend_draws_one_line_per_step(demo_db: Database) -> None:
-    weekly = stats.weekly(demo_db, stats.make_period(today=TODAY))
-    figure = report.weekly_trend_figure(weekly)
-    assert [trace.name for trace in figure.data] == [
-        "New targets", "Conversations", "Referral asks", "Thank-yous", "Follow-ups"
-    ]  # fmt: skip
-    assert list(figure.data[0].y) == [int(n) for n in weekly["targets"]]
-    assert list(figure.data[4].y) == [int(n) for n in weekly["follow_up"]]
-
-
-def test_the_multiplier_shows_people_per_referral_step() -> None:
-    figure = report.multiplier_figure([3, 9, 27])
-    bar = figure.data[0]
-    assert list(bar.x) == ["People you found", "Their referrals", "Referrals, step 2"]
-    assert list(bar.y) == [3, 9, 27]
-    assert list(bar.customdata) == ["", "× 3.0 the step before", "× 3.0 the step before"]
+def test_the_report_draws_the_apps_multiplier(demo_db: Database) -> None:
+    page = make_report(demo_db)
+    generations = stats.referrals(demo_db, stats.make_period(today=TODAY))["generations"]
+    app = multiplier_figure(network.multiplier_frame(generations))
+    # The app's bars and ideal curve, as plotly writes them into the page (JSON, \u-escaped).
+    assert json.dumps("Ideal: everyone refers 3 (×3)") in page
+    assert json.dumps(list(app.data[0].text)).replace(" ", "") in page.replace(" ", "")
 
 
 def test_the_report_command_writes_the_file(demo_db: Database, db_path: Path, tmp_path: Path,
@@ -142,7 +135,7 @@ def test_the_report_command_writes_the_file(demo_db: Database, db_path: Path, tm
     assert code == 0
     printed = capsys.readouterr().out
     assert printed.startswith(f"Wrote the report to {out} (4.")
-    assert printed.rstrip().endswith("MB, opens offline): everything up to 25 Nov 2026")
+    assert printed.rstrip().endswith("MB, opens offline): All time, up to Wed 25 Nov 2026")
     assert 'id="funnel"' in out.read_text(encoding="utf-8")
 
 

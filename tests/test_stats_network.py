@@ -1,7 +1,8 @@
 """A small network, written by "another tool" with raw SQL, every number worked out by hand.
 
-The file has only the SPEC's core tables and columns (raw DDL, no schema_migrations),
-so these tests also prove that the engine and the CLI read what other tools write.
+The file has only the core tables and columns of docs/METHOD.md "The records" (raw DDL, no
+schema_migrations), so these tests also prove that the engine and the CLI read what other
+tools write.
 
 The people (identified_on; referred_by → warm?; archived):
   1 Ana   2026-10-01 association

@@ -1,8 +1,8 @@
-"""The SQL stats engine equals a tiny pure-Python reading of the SPEC on random networks.
+"""The SQL stats engine equals a tiny pure-Python reading of docs/METHOD.md on random networks.
 
-`reference_stats` below is written from SPEC.md alone, one rule per line, with no
+`reference_stats` below is written from docs/METHOD.md alone, one rule per line, with no
 SQL and no cleverness: if the engine and it ever disagree, one of them misreads
-the SPEC. Hypothesis draws small networks (referral trees, archived people,
+the rules. Hypothesis draws small networks (referral trees, archived people,
 events of every kind before and after T, dates across a year end) and periods.
 """
 
@@ -45,7 +45,7 @@ class Event:
     occurred_on: date
 
 
-# ---------------------------------------------------------------- the SPEC, in plain Python
+# ---------------------------------------------------------------- the method, in plain Python
 
 STEP_OF_KIND = {
     "contacted": 2,
@@ -66,7 +66,7 @@ def monday(day: date) -> date:
 def reference_stats(
     people: list[Person], events: list[Event], as_of: date, start: date | None, end: date | None
 ) -> dict[str, Any]:
-    """The stats object, computed by reading SPEC.md literally."""
+    """The stats object, computed by reading docs/METHOD.md literally."""
     t = end or as_of
     by_id = {p.id: p for p in people}
     seen = [e for e in events if e.occurred_on <= t]

@@ -1,4 +1,4 @@
-"""The SPEC's edge cases for the stats engine, one rule per test, on tiny networks."""
+"""The edge cases of docs/METHOD.md for the stats engine, one rule per test, on tiny networks."""
 
 from __future__ import annotations
 
@@ -189,7 +189,7 @@ def test_generations_are_indexed_by_generation_with_no_trailing_zeros(db: Databa
 
 
 def test_another_tools_broken_references_do_not_crash_the_engine(db: Database) -> None:
-    """A missing referrer, a self-referral and a loop: the SPEC forbids them, files may not."""
+    """A missing referrer, a self-referral and a loop: the method forbids them, files may not."""
     people(
         db,
         (1, "2026-11-02", 99),

@@ -1,7 +1,7 @@
 """The method's words, each defined once: key, order, label, short label and help.
 
 Every page, chart, report and CLI table reads its labels from here (docs/METHOD.md says
-what each word means). The keys are the SPEC's and are stored in the file; the labels are
+what each word means). The keys are the method's and are stored in the file; the labels are
 what a job-seeker reads. A vocabulary is ordered: iterating it gives the method's order.
 """
 
@@ -68,7 +68,7 @@ class Terms(Mapping[str, Term]):
         return term.short if term else self.label(key)
 
 
-# ---------------------------------------------------------------- stages (SPEC "Stages")
+# ---------------------------------------------------------------- stages (docs/METHOD.md "Stages")
 
 STAGE = Terms(
     Term("targeted", "Targeted", help="identified as someone to contact", color="#4C78A8"),
@@ -80,7 +80,7 @@ STAGE = Terms(
     Term("followed_up", "Followed up", help="sent an update 3–4 weeks on", color="#E45756"),
 )
 
-# ---------------------------------------------------------------- event kinds (SPEC "events")
+# ------------------------------------------------------ event kinds (docs/METHOD.md "The records")
 
 EVENT_KIND = Terms(
     Term("contacted", "Conversation (pitch delivered)", "Conversation"),
@@ -115,9 +115,9 @@ LOG_FORM = Terms(
     Term("note", "Note", help="Anything worth remembering about them."),
 )
 
-# ---------------------------------------------------------------- due lists (SPEC "Due lists")
+# ----------------------------------------------------------- due lists (docs/METHOD.md "Due lists")
 
-# The SPEC's follow-up window: every 3–4 weeks.
+# The method's follow-up window: every 3–4 weeks.
 FOLLOW_UP_MIN_DAYS = 21
 FOLLOW_UP_MAX_DAYS = 28
 
@@ -159,7 +159,7 @@ NOTHING_DUE = Term("nothing_due", "Nothing due")
 
 # ---------------------------------------------------------------- weekly measures and goals
 
-# One count per ISO week (SPEC "Weekly stats"); goals are set on some of them.
+# One count per ISO week (docs/METHOD.md "Weekly counts"); goals are set on some of them.
 WEEKLY = Terms(
     Term("targets", "New targets", "Targets", help="contacts identified", color="#4C78A8"),
     Term("referrals", "Referrals received", "Referrals", help="referrals given to you"),
@@ -238,14 +238,13 @@ STAGES: tuple[str, ...] = STAGE.order
 STAGE_LABELS: dict[str, str] = STAGE.labels
 STAGE_COLORS: dict[str, str] = {key: term.color for key, term in STAGE.items()}
 EVENT_KINDS: tuple[str, ...] = EVENT_KIND.order
-EVENT_LABELS: dict[str, str] = EVENT_KIND.labels
 CHANNELS: tuple[str, ...] = CHANNEL.order
 CHANNEL_LABELS: dict[str, str] = CHANNEL.labels
 SOURCES: tuple[str, ...] = SOURCE.order
 SOURCE_LABELS: dict[str, str] = SOURCE.labels
 DUE_LISTS: tuple[str, ...] = DUE_LIST.order
 
-# Events that count as a touch for the follow-up clock (SPEC "last touch").
+# Events that count as a touch for the follow-up clock (docs/METHOD.md "Due lists": last touch).
 TOUCH_KINDS: tuple[str, ...] = (
     "contacted",
     "info_interview",
@@ -254,9 +253,9 @@ TOUCH_KINDS: tuple[str, ...] = (
     "follow_up",
     "opportunity",
 )
-# Events after which a thank-you is owed (SPEC "thank_you_pending").
+# Events after which a thank-you is owed (docs/METHOD.md "Due lists": thank_you_pending).
 THANKS_OWED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "referral_asked")
-# Events that reach someone (SPEC: they reach the `contacted` stage).
+# Events that reach someone (docs/METHOD.md "Stages": they reach `contacted`).
 REACHED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "opportunity")
 # Kinds of event that are a conversation: the channel filter keeps people talked to that way.
 CONVERSATION_KINDS: tuple[str, ...] = ("contacted", "info_interview")

@@ -1,7 +1,8 @@
 """What the method asks of you on a day: the due lists with who, why and how warm, and next steps.
 
-The rules are the SPEC's, computed once in `lib.engine.stats.DUE_SQL`; this module adds the
-people's names and the words a job-seeker reads.
+The rules are those of docs/METHOD.md "Due lists", computed once in
+`lib.engine.stats.DUE_SQL`; this module adds the people's names and the words a job-seeker
+reads.
 """
 
 from __future__ import annotations
@@ -56,11 +57,6 @@ def due_page(
     frame = db.df(
         f"""
         WITH due AS ({DUE_SQL}),
-        gave AS (
-            SELECT referred_by AS id, max(identified_on) AS last_given FROM contacts
-            WHERE referred_by IS NOT NULL AND identified_on <= $t
-            GROUP BY referred_by
-        ),
         listed AS ({lists}),
         ranked AS (
             SELECT l.list, l.list_rank, l.id,
@@ -90,7 +86,7 @@ def due_page(
                c.phone, d.stage, c.identified_on,
                date_diff('day', c.identified_on, $t::DATE) AS days_since_identified,
                d.last_touch, d.days_since_touch, d.thanks_owed_since,
-               coalesce(g.last_given = d.thanks_owed_since, false) AS owed_for_referral,
+               coalesce(d.last_given = d.thanks_owed_since, false) AS owed_for_referral,
                EXISTS (
                    SELECT 1 FROM events e
                    WHERE e.contact_id = p.id AND e.occurred_on = d.thanks_owed_since
@@ -101,7 +97,6 @@ def due_page(
         JOIN due d ON d.id = p.id
         JOIN contacts c ON c.id = p.id
         LEFT JOIN contacts ref ON ref.id = c.referred_by
-        LEFT JOIN gave g ON g.id = p.id
         WHERE p.position > p.skip AND p.position <= p.skip + $size
         ORDER BY p.list_rank, p.position
         """,

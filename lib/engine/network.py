@@ -1,6 +1,6 @@
 """The referral multiplier: generations, the referral tree, top referrers, warm vs cold, sources.
 
-Counts follow the stats engine (SPEC.md): the cohort is the period's targets with
+Counts follow the stats engine (docs/METHOD.md): the cohort is the period's targets with
 stages as of T, and the generations equal `stats --json`'s `referrals.generations`.
 With `redact`, no name or company leaves DuckDB: people get anonymous labels.
 """
@@ -33,7 +33,12 @@ WARM_COLD_LABELS: dict[str, str] = WARMTH.labels
 
 def multiplier(db: Database, period: Period) -> pd.DataFrame:
     """Contacts per referral generation against the ideal ×3 curve, with each step's ratio."""
-    counts = list(stats.referrals(db, period)["generations"])
+    return multiplier_frame(stats.referrals(db, period)["generations"])
+
+
+def multiplier_frame(generations: list[int]) -> pd.DataFrame:
+    """`multiplier` for already-counted generations (the `generations` of `stats.referrals`)."""
+    counts = list(generations)
     counts += [0] * (MIN_GENERATIONS - len(counts))
     base_generation = next((g for g, n in enumerate(counts) if n), 0)
     base = counts[base_generation]

@@ -26,6 +26,7 @@ from lib.core.vocab import (
     TOUCH_KINDS,
     WEEKLY,
 )
+from lib.core.words import human_date
 from lib.engine import stats
 from lib.engine.stats import Period
 from lib.store.db import Database
@@ -204,13 +205,17 @@ def has_records(db: Database) -> bool:
     return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM contacts)"))
 
 
-def describe_period(view: View, period: Period) -> str:
-    """The period in words: 'This week: Mon 23 Nov – Wed 25 Nov 2026', 'All time, up to …'."""
-    end = period.day.strftime("%a %-d %b %Y")
-    name = PERIODS[view.period]
+def describe_period(view: View | None, period: Period) -> str:
+    """The period in words: 'This week: Mon 23 Nov – Wed 25 Nov 2026', 'All time, up to …'.
+
+    Without a view (the CLI's report, given bounds only) a bounded period is just its days:
+    'Sun 1 Nov – Wed 25 Nov 2026'.
+    """
+    end = human_date(period.day)
     if period.start is None:
-        return f"{name}, up to {end}"
-    return f"{name}: {period.start.strftime('%a %-d %b')} – {end}"
+        return f"{PERIODS['all' if view is None else view.period]}, up to {end}"
+    days = f"{period.start.strftime('%a %-d %b')} – {end}"
+    return days if view is None else f"{PERIODS[view.period]}: {days}"
 
 
 # ---------------------------------------------------------------- KPIs
@@ -318,10 +323,6 @@ class Card:
     delta: str | None
     help: str
     delta_color: str = "normal"  # "off": a note rather than a change
-
-
-def _change(now: int, before: int, against: str) -> str:
-    return f"{now - before:+,} {against}"
 
 
 def _share(part: int, whole: int) -> str:

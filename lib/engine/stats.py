@@ -1,4 +1,7 @@
-"""The stats engine: stages, the funnel, referrals, weekly rows and due lists (SPEC.md).
+"""The stats engine: stages, the funnel, referrals, weekly rows and due lists.
+
+The rules are those of docs/METHOD.md; the shared SQL fragments below (STAGED_SQL,
+GENERATIONS_SQL, DUE_SQL) each say which tables and columns they define and what they bind.
 
 Everything is computed in DuckDB for a period [from, to] as of day T, where T is
 `to` when given, else the as-of day (default today).
@@ -18,6 +21,7 @@ from lib.core.vocab import (
     DUE_LISTS,
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
+    REACHED_KINDS,
     STAGES,
     THANKS_OWED_KINDS,
     TOUCH_KINDS,
@@ -31,7 +35,7 @@ if TYPE_CHECKING:  # frames for the app; `stats()` (the CLI's JSON) never loads 
 
 @dataclass(frozen=True)
 class Period:
-    """A period [start, end] seen as of day `day` (the SPEC's T)."""
+    """A period [start, end] seen as of day `day` (T, docs/METHOD.md "The day T")."""
 
     as_of: date
     start: date | None = None
@@ -92,9 +96,21 @@ def contact_filter(
     return condition, params
 
 
-# Each contact identified by T with its stage as of T (1..5). Binds $t.
-# ev_stage reads the events once for everything per contact: the stage they reach and the
-# days the due lists need (last touch, last thanks-owing step, last thank-you).
+# STAGED_SQL — every contact's stage as of T. Paste after `WITH` (it ends without a comma);
+# binds $t and $from (both, even when $from is NULL). Defines these CTEs:
+#   ev        (contact_id, kind, occurred_on): the events dated <= T.
+#   ev_stage  (contact_id, stage, last_touch, thanks_owed_on, last_thanks): per contact with
+#             events, the highest stage its events reach (1..5: REACHED_KINDS reach 2; a note
+#             reaches 1), the latest touch (TOUCH_KINDS), the latest step that owes thanks
+#             (THANKS_OWED_KINDS) and the latest thank-you. One pass over the events serves
+#             stages and due lists.
+#   gave      (contact_id, last_given): people who gave a referral identified by T, and the
+#             latest such day (giving a referral reaches `asked` and owes a thank-you).
+#   staged    (every contacts column, last_touch, thanks_owed_on, last_thanks, last_given,
+#             stage): the contacts identified by T with their stage (1 targeted .. 5
+#             followed_up) and the days above (NULL when none).
+#   cohort    (the same columns): staged, narrowed to identified_on >= $from when it is set.
+# Users: funnel_counts, DUE_SQL, network.py, directory.py.
 STAGED_SQL = f"""
     ev AS (
         SELECT contact_id, kind, occurred_on FROM events WHERE occurred_on <= $t
@@ -102,7 +118,7 @@ STAGED_SQL = f"""
     ev_stage AS (
         SELECT contact_id,
                max(CASE
-                   WHEN kind IN ('contacted', 'info_interview', 'opportunity') THEN 2
+                   WHEN kind IN ({_sql_list(REACHED_KINDS)}) THEN 2
                    WHEN kind = 'referral_asked' THEN 3
                    WHEN kind = 'thank_you' THEN 4
                    WHEN kind = 'follow_up' THEN 5
@@ -120,7 +136,7 @@ STAGED_SQL = f"""
         GROUP BY referred_by
     ),
     staged AS (
-        SELECT c.*,
+        SELECT c.*, e.last_touch, e.thanks_owed_on, e.last_thanks, g.last_given,
                greatest(coalesce(e.stage, 1),
                         CASE WHEN g.contact_id IS NULL THEN 1 ELSE 3 END) AS stage
         FROM contacts c
@@ -133,7 +149,15 @@ STAGED_SQL = f"""
     )
 """
 
-# Referral generation of every contact, walking down from the roots. Binds nothing.
+# GENERATIONS_SQL — the referral generation of every contact. Paste after `WITH` or after
+# other CTEs and a comma; binds nothing (generations do not depend on T). Defines:
+#   roots        (id, generation): contacts nobody referred (generation 0) and referrals
+#                whose referrer is gone (generation 1).
+#   generations  (id, generation): every contact reachable from a root, walking down
+#                `referred_by` (a referral is 1 + its referrer's generation). Contacts in a
+#                referral loop (the write path forbids them; other tools' files may not) are
+#                reached from no root and have no row.
+# Users: referrals() (the multiplier's counts).
 GENERATIONS_SQL = """
     roots AS (
         SELECT id, CASE WHEN referred_by IS NULL THEN 0 ELSE 1 END AS generation
@@ -294,17 +318,25 @@ def _weekly_query(
     return sql, period.params | params
 
 
-# Every non-archived contact identified by T with what the due lists need. Binds $t.
+# DUE_SQL — a whole query (not a CTE): one row per non-archived contact identified by T,
+# with its due flags as of T. Use it as a subquery, `SELECT … FROM ({DUE_SQL})`, or as a CTE
+# body, `WITH d AS ({DUE_SQL})`. Binds $t and $from (pass `"from": None`: due lists ignore
+# the period's start). Defines the CTEs of STAGED_SQL, then:
+#   due  (id, stage, last_touch, days_since_touch, thanks_owed_since, last_given,
+#        last_thanks).
+# Columns of the result: those of `due`, then one BOOLEAN per due list, named as the keys
+# of lib.core.vocab.DUE_LIST (to_contact, follow_up_due, follow_up_overdue,
+# thank_you_pending), never NULL. A new due list is one more such column here, plus its
+# Term in DUE_LIST (see docs/ARCHITECTURE.md, "Add a due list").
+# Users: due_lists, due_frame, engine/due.py (Today), engine/directory.py, present/report.py.
 DUE_SQL = f"""
     WITH {STAGED_SQL},
     due AS (
-        SELECT s.id, s.stage, e.last_touch,
-               date_diff('day', e.last_touch, $t::DATE) AS days_since_touch,
-               greatest(e.thanks_owed_on, g.last_given) AS thanks_owed_since,  -- NULLs ignored
-               e.last_thanks
-        FROM staged s
-        LEFT JOIN ev_stage e ON e.contact_id = s.id
-        LEFT JOIN gave g ON g.contact_id = s.id
+        SELECT s.id, s.stage, s.last_touch,
+               date_diff('day', s.last_touch, $t::DATE) AS days_since_touch,
+               greatest(s.thanks_owed_on, s.last_given) AS thanks_owed_since,  -- NULLs ignored
+               s.last_given, s.last_thanks
+        FROM staged s  -- carries the days it needs: joining ev_stage again doubled the time
         WHERE NOT s.archived
     )
     SELECT *,
@@ -330,7 +362,7 @@ def due_frame(db: Database, day: date) -> pd.DataFrame:
 
 
 def due_lists(db: Database, day: date) -> dict[str, list[int]]:
-    """The SPEC's four due lists as sorted contact ids."""
+    """The due lists (docs/METHOD.md "Due lists") as sorted contact ids."""
     rows = db.execute(
         f"""
         SELECT {", ".join(f"list(id ORDER BY id) FILTER (WHERE {name})" for name in DUE_LISTS)}
@@ -338,11 +370,12 @@ def due_lists(db: Database, day: date) -> dict[str, list[int]]:
         """,
         {"t": day, "from": None},
     ).fetchone()
-    return {name: [int(i) for i in (ids or [])] for name, ids in zip(DUE_LISTS, rows, strict=True)}
+    # DuckDB hands INTEGER ids back as Python ints already: no per-id conversion (90k ids).
+    return {name: ids or [] for name, ids in zip(DUE_LISTS, rows, strict=True)}
 
 
 def stats(db: Database, period: Period) -> dict[str, Any]:
-    """The whole `stats --json` object for a period (SPEC shape, JSON-ready)."""
+    """The whole `stats --json` object for a period (docs/METHOD.md "The stats --json object")."""
     result = db.execute(*_weekly_query(period, None, None))
     columns = [column[0] for column in result.description]
     weekly_rows = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]

@@ -237,7 +237,7 @@ class Reminder:
 
 
 def reminders(db: Database, today: date) -> list[Reminder]:
-    """The reminders due as of `today` (SPEC due lists).
+    """The reminders due as of `today` (docs/METHOD.md "Due lists").
 
     Each is dated the day it fell due — a follow-up 21 days after the last touch, a
     thank-you on the day it became owed — except when it is overdue (a follow-up past 28
@@ -304,21 +304,13 @@ def reminders(db: Database, today: date) -> list[Reminder]:
 
 
 def _due_rows(db: Database, today: date) -> pd.DataFrame:
-    """The SPEC's due rows that get a reminder: follow-ups due or overdue, thanks pending."""
+    """The due rows that get a reminder: follow-ups due or overdue, thanks pending."""
     due = due_frame(db, today)
     return due[due["follow_up_due"] | due["follow_up_overdue"] | due["thank_you_pending"]]
 
 
 def _dates(column: pd.Series) -> list[date | None]:
     return [None if pd.isna(v) else pd.Timestamp(v).date() for v in column.tolist()]
-
-
-def reminder_count(db: Database, today: date) -> int:
-    """How many reminders the ics export holds as of `today`."""
-    due = _due_rows(db, today)
-    return int(
-        (due["follow_up_due"] | due["follow_up_overdue"]).sum() + due["thank_you_pending"].sum()
-    )
 
 
 def export_ics(db: Database, *, today: date, now: datetime | None = None) -> bytes:

@@ -18,19 +18,15 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from lib.core.vocab import DUE_LIST, GOAL_KEYS, STAGE_COLORS, WEEKLY
-from lib.engine import stats
+from lib.core.vocab import DUE_LIST, GOAL_KEYS, WEEKLY
+from lib.core.words import human_date
+from lib.engine import network, review, stats
 from lib.engine.stats import DUE_SQL, Period
-from lib.present.figures import funnel_figure
+from lib.present.figures import funnel_figure, multiplier_figure, weekly_trend_figure
 from lib.records.settings import weekly_goals
 from lib.store.db import Database
 from lib.store.outputs import check_output, write_output
 
-# The weekly trend draws one line per step of the method, in that step's colour.
-TREND_SERIES: tuple[str, ...] = ("targets", "contacted", "referral_asked", "thank_you", "follow_up")
-# The trend draws at most five years of weeks: a period reaching far from its records (say
-# `--as-of 2200-12-31`) would otherwise put every empty week in the file (78 MB at 9999).
-TREND_WEEKS = 260
 # The due lists, most pressing first.
 DUE_ORDER: tuple[str, ...] = (
     "follow_up_overdue",
@@ -102,95 +98,15 @@ def week_numbers(weekly: pd.DataFrame, day: date) -> dict[str, int]:
     return {key: int(row[key]) for key in GOAL_KEYS}
 
 
-def trend_weeks(weekly: pd.DataFrame, limit: int = TREND_WEEKS) -> pd.DataFrame:
-    """The weeks the trend draws: all of them, or the last `limit` up to the last busy week."""
-    if len(weekly) <= limit:
-        return weekly
-    busy = weekly[list(TREND_SERIES)].sum(axis=1) > 0
-    last = int(busy.to_numpy().nonzero()[0][-1]) + 1 if busy.any() else len(weekly)
-    return weekly.iloc[max(0, last - limit) : last]
-
-
-def weekly_trend_figure(weekly: pd.DataFrame) -> go.Figure:
-    """One line per step of the method, one point per ISO week (at most `TREND_WEEKS`)."""
-    weekly = trend_weeks(weekly)
-    figure = go.Figure()
-    for column in TREND_SERIES:
-        label, color = WEEKLY[column].label, WEEKLY[column].color
-        figure.add_trace(
-            go.Scatter(
-                x=list(weekly["week_start"]),
-                y=[int(n) for n in weekly[column]],
-                customdata=list(weekly["week"]),
-                name=label,
-                mode="lines+markers",
-                line={"color": color, "width": 2},
-                hovertemplate=f"{label}: %{{y}}<br>%{{customdata}}<extra></extra>",
-            )
-        )
-    figure.update_layout(
-        title="Week by week",
-        height=340,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
-        yaxis={"title": "per week", "rangemode": "tozero"},
-        hovermode="x unified",
-    )
-    return figure
-
-
-def generation_label(generation: int) -> str:
-    """What a referral generation means, in the user's words."""
-    if generation == 0:
-        return "People you found"
-    if generation == 1:
-        return "Their referrals"
-    return f"Referrals, step {generation}"
-
-
-def multiplier_figure(generations: list[int]) -> go.Figure:
-    """People per referral generation: the network multiplying (ideally 3 → 9 → 27)."""
-    labels = [generation_label(g) for g in range(len(generations))]
-    ratios = [""] + [
-        f"× {n / prev:.1f} the step before" if prev else ""
-        for prev, n in zip(generations, generations[1:], strict=False)
-    ]
-    figure = go.Figure(
-        go.Bar(
-            x=labels,
-            y=generations,
-            text=generations,
-            textposition="outside",
-            customdata=ratios,
-            marker={"color": STAGE_COLORS["asked"]},
-            hovertemplate="%{x}: %{y} people<br>%{customdata}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        title="The multiplier: people by referral step",
-        height=340,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        yaxis={"title": "people", "rangemode": "tozero"},
-    )
-    return figure
-
-
 def format_moment(moment: datetime) -> str:
     """A moment in local time, e.g. "Wed 25 Nov 2026, 14:03"."""
     local = moment.astimezone() if moment.tzinfo else moment
     return local.strftime("%a %d %b %Y, %H:%M")
 
 
-def format_day(day: date) -> str:
-    """A day, e.g. "25 Nov 2026"."""
-    return day.strftime("%d %b %Y").lstrip("0")
-
-
 def describe_period(period: Period) -> str:
-    """The period in words, e.g. "1 Nov 2026 – 30 Nov 2026" or "everything up to 25 Nov 2026"."""
-    if period.start:
-        return f"{format_day(period.start)} – {format_day(period.day)}"
-    return f"everything up to {format_day(period.day)}"
+    """The period in the app's words, e.g. "All time, up to Wed 25 Nov 2026"."""
+    return review.describe_period(None, period)
 
 
 def file_name(period: Period) -> str:
@@ -199,8 +115,14 @@ def file_name(period: Period) -> str:
 
 
 def _figure_html(figure: go.Figure, div_id: str) -> str:
-    # The section heading names the chart; a white page suits a file meant to be printed.
-    figure.update_layout(title=None, template="plotly_white", margin={"t": 10})
+    # The app's figure, laid out for a page: the section heading names the chart (so no title
+    # and a thin top margin; the legend moves below the plot), a white page suits printing.
+    figure.update_layout(
+        title=None,
+        template="plotly_white",
+        margin={"t": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+    )
     return pio.to_html(
         figure,
         full_html=False,
@@ -291,7 +213,8 @@ def render_report(
     else:
         trend_html = '<p class="empty">No records in this period yet.</p>'
     if generations:
-        multiplier_html = _figure_html(multiplier_figure(generations), "multiplier")
+        multiplier = multiplier_figure(network.multiplier_frame(generations))
+        multiplier_html = _figure_html(multiplier, "multiplier")
     else:
         multiplier_html = '<p class="empty">No people in this period yet.</p>'
 
@@ -330,11 +253,11 @@ def render_report(
 <p class="privacy">{html.escape(privacy)}</p>
 </header>
 <section>
-<h2>This week ({html.escape(week_label)}, from {html.escape(format_day(monday))})</h2>
+<h2>This week ({html.escape(week_label)}, from {html.escape(human_date(monday))})</h2>
 {_goals_table(done, data.goals)}
 </section>
 <section>
-<h2>Due as of {html.escape(format_day(period.day))}</h2>
+<h2>Due as of {html.escape(human_date(period.day))}</h2>
 {_due_tiles(data.due_counts)}
 </section>
 {names_html}

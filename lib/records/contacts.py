@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import pandas as pd
-
 from lib.core.errors import EditConflictError, NotFoundError, ValidationError
 from lib.core.validation import CONTACT_FIELDS, clean_contact, clean_id
 from lib.core.vocab import CONTACT_FIELD_LABELS
@@ -107,11 +105,12 @@ def update_contact(
     with EditConflictError when the stored contact has changed since, so an edit made in
     another tab or window is never overwritten silently; the error holds both versions.
     """
-    require_contact(db, contact_id)
     clean = clean_contact(changes, today=today or date.today(), partial=True)
     if not clean:
+        require_contact(db, contact_id)  # nothing to write, but a missing contact is an error
         return
     with db.transaction():
+        require_contact(db, contact_id)
         if expected is not None:
             saved = editable_fields(get_contact(db, contact_id))
             moved = changed_fields(expected, saved)
@@ -132,15 +131,15 @@ def update_contact(
 
 def set_archived(db: Database, contact_id: int, archived: bool) -> None:
     """Archive (hide from due lists, keep in history) or bring a contact back."""
-    require_contact(db, contact_id)
     with db.transaction():
+        require_contact(db, contact_id)
         db.execute("UPDATE contacts SET archived = ? WHERE id = ?", [archived, contact_id])
 
 
 def delete_contact(db: Database, contact_id: int) -> None:
     """Delete a contact and its events; the people they referred are kept."""
-    require_contact(db, contact_id)
     with db.transaction():
+        require_contact(db, contact_id)
         db.execute("DELETE FROM events WHERE contact_id = ?", [contact_id])
         db.execute(
             "UPDATE contacts SET referred_by = NULL, may_use_name = NULL WHERE referred_by = ?",
@@ -169,12 +168,3 @@ def get_contact(db: Database, contact_id: int) -> dict[str, Any]:
 def count_contacts(db: Database) -> int:
     """How many contacts the file holds (archived included)."""
     return int(db.scalar("SELECT count(*) FROM contacts"))
-
-
-def contact_events(db: Database, contact_id: int) -> pd.DataFrame:
-    """A contact's timeline, newest first."""
-    return db.df(
-        "SELECT id, occurred_on, kind, channel, notes FROM events "
-        "WHERE contact_id = ? ORDER BY occurred_on DESC, id DESC",
-        [contact_id],
-    )

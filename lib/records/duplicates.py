@@ -18,7 +18,7 @@ import pandas as pd
 
 from lib.core.errors import NotFoundError, ValidationError
 from lib.io.importing.urls import email_key_sql, url_key_sql
-from lib.records.contacts import check_referrer, require_contact
+from lib.records.contacts import check_referrer, contact_exists, get_contact, require_contact
 from lib.store.db import Database
 
 # Jaro–Winkler similarity of normalised names at or above which two names are "very similar".
@@ -32,11 +32,6 @@ FILL_FIELDS: tuple[str, ...] = (
     "connected_on",
 )
 _COMPANY_SUFFIXES = "inc|incorporated|ltd|limited|llc|llp|gmbh|corp|corporation|co|plc|ag|sa|bv|nv"
-REASON_ORDER: tuple[str, ...] = (
-    "same LinkedIn URL",
-    "same email",
-    "similar names at the same company",
-)
 
 
 def _normalised_name_sql(column: str) -> str:
@@ -122,8 +117,8 @@ def find_duplicates(db: Database, *, limit: int = 200) -> pd.DataFrame:
 
 def mark_not_duplicates(db: Database, first_id: int, second_id: int) -> None:
     """Remember that two contacts are different people: the pair is not listed again."""
-    low, high = sorted((require_contact(db, first_id), require_contact(db, second_id)))
     with db.transaction():
+        low, high = sorted((require_contact(db, first_id), require_contact(db, second_id)))
         db.execute("DELETE FROM not_duplicates WHERE low_id = ? AND high_id = ?", [low, high])
         db.execute("INSERT INTO not_duplicates (low_id, high_id) VALUES (?, ?)", [low, high])
 
@@ -132,15 +127,6 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
-
-
-def _row(db: Database, contact_id: int) -> dict[str, Any]:
-    cursor = db.execute("SELECT * FROM contacts WHERE id = ?", [contact_id])
-    values = cursor.fetchone()
-    if values is None:
-        raise NotFoundError(f"there is no contact with id {contact_id}")
-    names = [d[0] for d in cursor.description]
-    return dict(zip(names, values, strict=True))
 
 
 def _as_json(row: dict[str, Any]) -> str:
@@ -174,12 +160,12 @@ class MergeResult:
 
 def merge_contacts(db: Database, keep_id: int, other_id: int) -> MergeResult:
     """Keep one contact, move the other's events and referrals to it, fill blanks; undoable."""
-    keep_id = require_contact(db, keep_id, "keep")
-    other_id = require_contact(db, other_id, "other")
-    if keep_id == other_id:
-        raise ValidationError("other", "is the same contact as the one kept")
     with db.transaction():
-        before, other = _row(db, keep_id), _row(db, other_id)
+        keep_id = require_contact(db, keep_id, "keep")
+        other_id = require_contact(db, other_id, "other")
+        if keep_id == other_id:
+            raise ValidationError("other", "is the same contact as the one kept")
+        before, other = get_contact(db, keep_id), get_contact(db, other_id)
         changes: dict[str, Any] = {
             name: other[name]
             for name in FILL_FIELDS
@@ -213,7 +199,7 @@ def merge_contacts(db: Database, keep_id: int, other_id: int) -> MergeResult:
         ]
         _choose_referrer(db, keep_id, other_id, before, other)
         db.execute("DELETE FROM contacts WHERE id = ?", [other_id])
-        after = _row(db, keep_id)
+        after = get_contact(db, keep_id)
         merge_id = int(
             db.execute(
                 "INSERT INTO contact_merges (id, kept_id, removed_id, kept_before, kept_after, "
@@ -276,27 +262,29 @@ def recent_merges(db: Database, *, limit: int = 10) -> pd.DataFrame:
 
 def undo_merge(db: Database, merge_id: int) -> int:
     """Bring the merged-away contact back with its events and referrals; return its id."""
-    row = db.execute(
-        "SELECT kept_id, removed_id, kept_before, kept_after, removed, moved_events, "
-        "moved_referrals, undone_at FROM contact_merges WHERE id = ?",
-        [merge_id],
-    ).fetchone()
-    if row is None:
-        raise NotFoundError(f"there is no merge with id {merge_id}")
-    kept_id, removed_id, before, after, removed, events, referrals, undone_at = row
-    if undone_at is not None:
-        raise ValidationError("merge", "was already undone")
-    before, after, removed = json.loads(before), json.loads(after), json.loads(removed)
-    types = dict(
-        db.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'main' AND table_name = 'contacts'"
-        ).fetchall()
-    )
-    if db.scalar("SELECT count(*) FROM contacts WHERE id = ?", [removed_id]):
-        raise ValidationError("merge", f"cannot be undone: id {removed_id} is in use again")
-    kept_now = json.loads(_as_json(_row(db, kept_id))) if _contact_exists(db, kept_id) else None
     with db.transaction():
+        row = db.execute(
+            "SELECT kept_id, removed_id, kept_before, kept_after, removed, moved_events, "
+            "moved_referrals, undone_at FROM contact_merges WHERE id = ?",
+            [merge_id],
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no merge with id {merge_id}")
+        kept_id, removed_id, before, after, removed, events, referrals, undone_at = row
+        if undone_at is not None:
+            raise ValidationError("merge", "was already undone")
+        before, after, removed = json.loads(before), json.loads(after), json.loads(removed)
+        types = dict(
+            db.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'main' AND table_name = 'contacts'"
+            ).fetchall()
+        )
+        if contact_exists(db, removed_id):
+            raise ValidationError("merge", f"cannot be undone: id {removed_id} is in use again")
+        kept_now = (
+            json.loads(_as_json(get_contact(db, kept_id))) if contact_exists(db, kept_id) else None
+        )
         columns = [c for c in removed if c in types]
         casts = ", ".join(f"?::{types[c]}" for c in columns)  # types from the catalog
         db.execute(
@@ -333,7 +321,3 @@ def undo_merge(db: Database, merge_id: int) -> int:
             "UPDATE contact_merges SET undone_at = current_timestamp WHERE id = ?", [merge_id]
         )
     return removed_id
-
-
-def _contact_exists(db: Database, contact_id: int) -> bool:
-    return bool(db.scalar("SELECT count(*) FROM contacts WHERE id = ?", [contact_id]))

@@ -84,7 +84,7 @@ def log_event(db: Database, data: Mapping[str, Any], *, today: date | None = Non
 
 
 def last_touch(db: Database, contact_id: int, *, on_or_before: date | None = None) -> date | None:
-    """The latest day this contact was touched (SPEC: the six touch kinds)."""
+    """The latest day this contact was touched (docs/METHOD.md "Due lists": the six touch kinds)."""
     return db.scalar(
         "SELECT max(occurred_on) FROM events WHERE contact_id = ? AND list_contains(?, kind) "
         "AND occurred_on <= coalesce(?::DATE, DATE '9999-12-31')",

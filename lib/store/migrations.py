@@ -32,7 +32,7 @@ def _create_id_sequence(con: duckdb.DuckDBPyConnection, table: str, sequence: st
 
 
 def m001_core_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The SPEC's core tables (kept as they are if another tool made them)."""
+    """The core tables of docs/METHOD.md "The records" (kept as another tool made them)."""
     _create_id_sequence(con, "contacts", "contacts_id_seq")
     _create_id_sequence(con, "events", "events_id_seq")
     con.execute(
@@ -54,7 +54,8 @@ def m001_core_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
-    # References are enforced in code (lib.core.validation): foreign keys would block later ALTERs.
+    # References are enforced in code, inside each write's transaction (lib.records:
+    # contacts.require_contact / check_referrer): foreign keys would block later ALTERs.
     con.execute(
         """
         CREATE TABLE IF NOT EXISTS events (

@@ -12,6 +12,8 @@ from lib.core.errors import WarmLeadsError
 from lib.io import exporters, importing
 from lib.records import duplicates
 from lib.ui.data import get_db, query
+from lib.ui.data import today as app_today
+from lib.ui.mode import require_writable
 from lib.ui.text import escape_markdown
 
 POSITION_WORDS = ["Recruiter", "Talent", "Hiring", "Head of", "Director", "VP", "Manager", "Chief"]
@@ -310,9 +312,10 @@ def duplicates_section() -> None:
     show_merges()
 
 
+require_writable()
 st.title("Import & export")
 db = get_db()
-today = date.today()
+today = app_today()
 state = st.session_state
 state.setdefault("upload_round", 0)
 # Stateful tabs run only the open one: finding duplicates in a big file is not free.

@@ -13,7 +13,6 @@ from lib.io.importing.model import ParsedImport
 from lib.io.importing.text import Table, cell, find_table, is_google_header
 from lib.io.importing.urls import linkedin_profile
 
-MULTI_VALUE = " ::: "
 PRIMARY_MARK = "* "
 
 
