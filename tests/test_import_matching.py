@@ -91,7 +91,7 @@ def test_the_format_is_detected_from_the_content(name: str, expected: str):
         (
             b"name,phone\nAna,123\n",
             "file: is not a format Warm Leads knows: expected LinkedIn's Connections.csv, a "
-            "Google Contacts CSV, a vCard (.vcf) or a Warm Leads CSV export",
+            "Google Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm Leads CSV export",
         ),
         (b"PK\x03\x04\x00\x00binary", "file: is binary, not a text export"),
     ],
@@ -108,7 +108,7 @@ def test_a_file_of_no_known_format_is_refused_with_a_reason(data: bytes, message
         ("linkedin", "file: has no LinkedIn header row (First Name, Last Name, … Connected On)"),
         ("google", "file: has no Google Contacts header row (First Name… or Name, Given Name…)"),
         ("csv", "file: has no Warm Leads header row (record, id, full_name, …)"),
-        ("pdf", "format: 'pdf' is not one of linkedin, google, vcard, csv"),
+        ("pdf", "format: 'pdf' is not one of linkedin, google, outlook, vcard, csv"),
     ],
 )
 def test_a_format_that_does_not_fit_the_file_is_refused(fmt: str, message: str):
@@ -278,7 +278,7 @@ def test_a_dry_run_counts_everything_and_writes_nothing(db: Database):
     result = import_file(db, FIXTURES / "linkedin_bad_rows.csv", dry_run=True, today=TODAY)
 
     assert result.dry_run is True
-    assert result.summary().startswith("3 new, 0 updated, 4 skipped")
+    assert result.summary() == "6 new, 0 updated, 1 skipped (row 10: same person as row 5)"
     assert count(db) == 0
 
 
@@ -304,9 +304,11 @@ def test_every_imported_value_passes_the_one_validation_layer():
 
     parsed = read_import(linkedin(f"Ana,Ruiz,,,Kestrel,{long_title},"), today=TODAY)
 
-    assert [str(p) for p in parsed.problems] == [
-        "row 2: title: is too long (301 characters; at most 300)"
+    assert parsed.problems == []
+    assert [str(p) for p in parsed.warnings] == [
+        f"row 2: title '{long_title[:57]}…' left out (is too long (301 characters; at most 300))"
     ]
+    assert parsed.contacts[0].fields["title"] is None
 
 
 def test_a_missing_file_is_named(tmp_path: Path, db: Database):
