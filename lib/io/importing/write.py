@@ -52,8 +52,16 @@ class ImportResult:
     events_known: int = 0
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # How the file was read, when that needs saying (not UTF-8).
+    notes: list[str] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
+
+    @property
+    def nobody(self) -> bool:
+        """The file held records, and not one person from it is in the network now."""
+        kept = self.new + self.updated + self.unchanged + self.not_chosen
+        return kept == 0 and bool(self.skipped)
 
     def summary(self) -> str:
         """One line like "12 new, 3 updated, 1 skipped (row 7: no name)"."""
@@ -158,7 +166,9 @@ def apply_import(
     skipped row or dropped value rejects the whole file; with `dry_run` nothing is kept.
     """
     say = progress or (lambda _message: None)
-    result = ImportResult(parsed.format, parsed.unit, warnings=list(parsed.warnings))
+    result = ImportResult(
+        parsed.format, parsed.unit, warnings=list(parsed.warnings), notes=list(parsed.notes)
+    )
 
     def warn(row: int, reason: str) -> None:
         result.warnings.append(Problem(row, reason, parsed.unit))
