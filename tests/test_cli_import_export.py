@@ -42,7 +42,7 @@ def test_import_prints_what_it_did_and_lists_left_out_values_on_stderr(db_path: 
         "  warning: row 6: no name: named 'nobody' after the LinkedIn URL",
         "  warning: row 7: LinkedIn URL 'javascript:alert(1)' dropped: "
         "not a web address (http or https)",
-        "  warning: row 8: e-mail 'not-an-email' left out (An email address must have an @-sign)",
+        "  warning: row 8: e-mail 'not-an-email' left out (an email address must have an @-sign)",
         "  warning: row 9: connected on date '31 Feb 2020' left out (not a date)",
     ]
     assert err.startswith(f"… reading {source}\n")

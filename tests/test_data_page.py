@@ -106,7 +106,7 @@ def test_rows_left_out_and_dropped_values_are_listed_before_importing(app_env: P
         "row 10: same person as row 5",
         "row 6: no name: named 'nobody' after the LinkedIn URL",
         "row 7: LinkedIn URL 'javascript:alert(1)' dropped: not a web address (http or https)",
-        "row 8: e-mail 'not-an-email' left out (An email address must have an @-sign)",
+        "row 8: e-mail 'not-an-email' left out (an email address must have an @-sign)",
         "row 9: connected on date '31 Feb 2020' left out (not a date)",
     ]
 

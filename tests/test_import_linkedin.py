@@ -174,7 +174,7 @@ def test_a_bad_field_is_left_out_and_named_and_the_person_kept(db: Database):
     assert [str(w) for w in result.warnings] == [
         "row 6: no name: named 'nobody' after the LinkedIn URL",
         "row 7: LinkedIn URL 'javascript:alert(1)' dropped: not a web address (http or https)",
-        "row 8: e-mail 'not-an-email' left out (An email address must have an @-sign)",
+        "row 8: e-mail 'not-an-email' left out (an email address must have an @-sign)",
         "row 9: connected on date '31 Feb 2020' left out (not a date)",
     ]
     assert [(r[0], r[2], r[4]) for r in stored(db)] == [

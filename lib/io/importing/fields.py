@@ -82,7 +82,8 @@ def read_email(value: str) -> str:
         reason = str(exc)
         # A reserved name (example.local) is still somebody's address in a company network.
         if "special-use or reserved" not in reason:
-            raise ValidationError("email", reason.rstrip(".")) from None
+            reason = reason.rstrip(".")
+            raise ValidationError("email", reason[:1].lower() + reason[1:]) from None
         found = text
     try:
         cleaned = clean_email(found)
