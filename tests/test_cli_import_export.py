@@ -96,7 +96,7 @@ def test_import_strict_exits_1_with_one_line_and_writes_nothing(db_path: Path, c
 
     assert (code, out) == (1, "")
     assert err.splitlines()[-1] == (
-        "error: row 6: no name: named 'nobody' after the LinkedIn URL (and 3 more problems); "
+        "error: row 6: no name: named 'nobody' after the LinkedIn URL (and 4 more problems); "
         "with --strict nothing was imported"
     )
     assert contacts(db_path) == 0

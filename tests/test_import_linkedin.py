@@ -196,7 +196,7 @@ def test_strict_rejects_the_whole_file_on_any_bad_row_and_writes_nothing(db: Dat
         import_file(db, FIXTURES / "linkedin_bad_rows.csv", strict=True, today=TODAY)
 
     assert str(caught.value) == (
-        "row 6: no name: named 'nobody' after the LinkedIn URL (and 3 more problems); "
+        "row 6: no name: named 'nobody' after the LinkedIn URL (and 4 more problems); "
         "with --strict nothing was imported"
     )
     assert db.scalar("SELECT count(*) FROM contacts") == 0

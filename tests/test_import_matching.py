@@ -16,6 +16,7 @@ from lib.io.importing import (
     plan_import,
     read_import,
 )
+from lib.io.importing import model as model_module
 from lib.io.importing import write as write_module
 from lib.records.contacts import add_contact, get_contact
 from lib.store.db import Database
@@ -333,3 +334,52 @@ def test_ten_thousand_connections_import_once_and_never_twice(db: Database):
     assert second.summary() == "0 new, 0 updated, 10,000 already up to date, 0 skipped"
     assert count(db) == 10_000
     assert db.scalar("SELECT count(DISTINCT linkedin_url) FROM contacts") == 10_000
+
+
+def test_a_file_written_in_small_batches_counts_and_fills_as_in_one_pass(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(model_module, "BATCH_PEOPLE", 2)
+    source = tmp_path / "Connections.csv"
+    source.write_bytes(
+        linkedin(
+            "Ana,Ruiz,https://www.linkedin.com/in/ana-ruiz,,Kestrel,VP,07 Jun 2021",
+            "Ben,Okafor,,,Atlas,Engineer,01 Jan 2020",
+            "Cara,Diaz,,,Fjord,Recruiter,02 Feb 2022",
+            "Dev,Patel,,,Lumen,Analyst,03 Mar 2023",
+            "Ana,Ruiz,https://www.linkedin.com/in/ana-ruiz/,ana@example.com,Kestrel,VP,",
+        )
+    )
+
+    result = import_file(db, source, today=TODAY)
+
+    assert result.summary() == "4 new, 0 updated, 1 skipped (row 6: same person as row 2)"
+    assert db.execute("SELECT full_name, email FROM contacts ORDER BY id").fetchall() == [
+        ("Ana Ruiz", "ana@example.com"),  # filled by the repeat in a later batch
+        ("Ben Okafor", None),
+        ("Cara Diaz", None),
+        ("Dev Patel", None),
+    ]
+
+
+def test_a_failure_in_a_later_batch_leaves_nothing_behind(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(model_module, "BATCH_PEOPLE", 1)
+    calls = []
+    original = write_module._insert_contacts
+
+    def fails_second_time(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(write_module, "_insert_contacts", fails_second_time)
+    source = tmp_path / "Connections.csv"
+    source.write_bytes(linkedin("Ana,Ruiz,,,Kestrel,VP,", "Ben,Okafor,,,Atlas,Engineer,"))
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(db, source, today=TODAY)
+
+    assert count(db) == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from lib.core.errors import ValidationError
@@ -95,9 +95,11 @@ def parse_connected_on(value: str, *, day_first: bool = False) -> date | None:
     raise ValidationError("connected_on", f"{text!r} is not a date")
 
 
-def parse_linkedin(text: str, *, today: date) -> ParsedImport:
+def parse_linkedin(
+    text: str, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+) -> ParsedImport:
     """Read a Connections.csv (any preamble, with or without URL, Excel re-saves included)."""
-    parsed = ParsedImport("linkedin")
+    parsed = ParsedImport("linkedin", on_batch=on_batch)
     table = find_table(text, is_linkedin_header)
     if table is None:
         raise ValidationError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,6 +11,8 @@ from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.validation import clean_contact
 from lib.io.importing.fields import name_from_email, name_from_linkedin, read_email, read_phone
 
+# How many people a streamed import (write.import_in_batches) matches and writes at a time.
+BATCH_PEOPLE = 20_000
 # How a left-out value is named in the summary.
 FIELD_WORDS: dict[str, str] = {
     "email": "e-mail",
@@ -69,6 +71,9 @@ class ParsedImport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Called with this import whenever BATCH_PEOPLE people wait in `contacts`; it writes
+    # them and empties the list (None: every person is kept until the file is read).
+    on_batch: Callable[[ParsedImport], None] | None = field(default=None, repr=False)
 
     def problem(self, where: int, reason: str) -> None:
         """Leave a row out, saying why."""
@@ -132,6 +137,8 @@ class ParsedImport:
                     self._left_out(where, exc.field, values.pop(exc.field), exc.reason)
         candidate = Candidate(where, clean, file_id, file_referred_by)
         self.contacts.append(candidate)
+        if self.on_batch is not None and len(self.contacts) >= BATCH_PEOPLE:
+            self.on_batch(self)
         return candidate
 
     def _left_out(self, where: int, name: str, value: Any, reason: str) -> None:

@@ -7,6 +7,7 @@ Columns are found by name, never by position.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from lib.core.errors import ValidationError
@@ -34,9 +35,11 @@ PHONE_COLUMNS = (
 NAME_COLUMNS = ("first name", "middle name", "last name", "suffix")
 
 
-def parse_outlook(text: str, *, today: date) -> ParsedImport:
+def parse_outlook(
+    text: str, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+) -> ParsedImport:
     """Read an Outlook CSV; extra e-mails and phones are kept in the notes."""
-    parsed = ParsedImport("outlook")
+    parsed = ParsedImport("outlook", on_batch=on_batch)
     table = find_table(text, is_outlook_header)
     if table is None:
         raise ValidationError(

@@ -414,13 +414,17 @@ def _file_codec(opener: Callable[[], IO[bytes]]) -> str:
 
 
 def parse_vcard_stream(
-    opener: Callable[[], IO[bytes]], *, today: date, codec: str | None = None
+    opener: Callable[[], IO[bytes]],
+    *,
+    today: date,
+    codec: str | None = None,
+    on_batch: Callable[[ParsedImport], None] | None = None,
 ) -> ParsedImport:
     """Read every card; `opener` gives a fresh binary stream (read twice: encoding, then cards).
 
     `codec` is set when the bytes were already re-encoded from UTF-16 to UTF-8.
     """
-    parsed = ParsedImport("vcard", unit="card")
+    parsed = ParsedImport("vcard", unit="card", on_batch=on_batch)
     if codec is None:
         decoder = Decoder(_file_codec(opener))
     else:
@@ -455,7 +459,9 @@ def parse_vcard_stream(
     return parsed
 
 
-def parse_vcard_bytes(data: bytes, *, today: date) -> ParsedImport:
+def parse_vcard_bytes(
+    data: bytes, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+) -> ParsedImport:
     """Read a .vcf file's bytes (UTF-16 is re-encoded to UTF-8 first)."""
     codec = None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -469,9 +475,11 @@ def parse_vcard_bytes(data: bytes, *, today: date) -> ParsedImport:
             raise ValidationError("file", "is not readable UTF-16 text") from None
     elif data.startswith(codecs.BOM_UTF8):
         data = data[3:]
-    return parse_vcard_stream(lambda: io.BytesIO(data), today=today, codec=codec)
+    return parse_vcard_stream(lambda: io.BytesIO(data), today=today, codec=codec, on_batch=on_batch)
 
 
-def parse_vcard(text: str, *, today: date) -> ParsedImport:
+def parse_vcard(
+    text: str, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+) -> ParsedImport:
     """Read a .vcf file already decoded to text (for callers that hold text)."""
-    return parse_vcard_bytes(text.encode("utf-8"), today=today)
+    return parse_vcard_bytes(text.encode("utf-8"), today=today, on_batch=on_batch)
