@@ -135,10 +135,11 @@ def read_import_file(
                 return stream
 
             return parse_vcard_stream(opener, today=today or date.today(), on_batch=on_batch)
-        data = file.read_bytes()
+        # Held only by read_import, which lets the bytes go once they are decoded.
+        data = [file.read_bytes()]
     except OSError as exc:
         raise ValidationError("file", f"{file} cannot be read ({exc.strerror})") from None
-    return read_import(data, format=format, today=today, on_batch=on_batch)
+    return read_import(data.pop(), format=format, today=today, on_batch=on_batch)
 
 
 def import_file(

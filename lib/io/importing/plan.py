@@ -9,7 +9,7 @@ gets its blank fields filled. Matching runs in DuckDB over the whole file at onc
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,17 +171,57 @@ def _existing(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     return {int(r["id"]): r for r in frame.to_dict("records")}
 
 
-def plan_import(
-    db: Database, parsed: ParsedImport, earlier_rows: Mapping[int, int] | None = None
-) -> ImportPlan:
+class SeenRows:
+    """The contacts earlier batches of one streamed import wrote, with their file rows.
+
+    Kept in a DuckDB temporary table rather than a Python dict: a million entries cost
+    DuckDB a few MB and a dict a hundred.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.table = f"wl_seen_{uuid.uuid4().hex[:12]}"
+        self.count = 0
+        db.execute(f"CREATE TEMP TABLE {self.table} (contact_id INTEGER, row INTEGER)")
+
+    def add(self, pairs: list[tuple[int, int]]) -> None:
+        """Remember (contact id, file row) pairs."""
+        if not pairs:
+            return
+        frame = pd.DataFrame(pairs, columns=["contact_id", "row"], dtype="int64")
+        with registered(self.db, frame) as view:
+            self.db.execute(f"INSERT INTO {self.table} SELECT contact_id, row FROM {view}")
+        self.count += len(pairs)
+
+    def lookup(self, ids: Collection[int]) -> dict[int, int]:
+        """Contact id → the first file row that wrote it, for the ids seen before."""
+        if not ids or not self.count:
+            return {}
+        rows = self.db.execute(
+            f"SELECT contact_id, min(row) FROM {self.table} "
+            "WHERE contact_id IN (SELECT unnest(?::INTEGER[])) GROUP BY 1",
+            [sorted(ids)],
+        ).fetchall()
+        return {int(c): int(r) for c, r in rows}
+
+    def drop(self) -> None:
+        """Forget the table (the end of the import)."""
+        self.db.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
+def plan_import(db: Database, parsed: ParsedImport, seen: SeenRows | None = None) -> ImportPlan:
     """Match every person in the file against the database (reads only).
 
-    `earlier_rows` (contact id → file row) names the contacts earlier batches of the same
-    file wrote: a row that matches one is a duplicate of that row, not an update.
+    `seen` names the contacts earlier batches of the same file wrote: a row that matches
+    one is a duplicate of that row, not an update.
     """
     native = parsed.format == "csv"
     contacts = parsed.contacts
     matched = _match_rows(db, contacts) if contacts else pd.DataFrame()
+    earlier_rows: dict[int, int] = {}
+    if seen is not None and contacts:
+        found = matched[["id_match", "url_match", "email_match", "name_match"]].stack()
+        earlier_rows = seen.lookup({int(i) for i in found.dropna()})
     plan = ImportPlan(parsed, pd.DataFrame(columns=list(PLAN_COLUMNS)))
     actions: dict[int, str] = {}
     matched_on: dict[int, str | None] = {}

@@ -15,6 +15,7 @@ from lib.io.importing.plan import (
     SAME_EVENT_SQL,
     TEXT_FILLS,
     ImportPlan,
+    SeenRows,
     event_frame,
     file_id_map,
     plan_import,
@@ -198,7 +199,6 @@ def import_in_batches(
     """
     say = progress or (lambda _message: None)
     state: dict[str, Any] = {"result": None, "done": 0, "repeats": []}
-    earlier_rows: dict[int, int] = {}
 
     def flush(parsed: ParsedImport) -> None:
         if state["result"] is None:
@@ -208,13 +208,14 @@ def import_in_batches(
         if not batch.contacts:
             return
         result: ImportResult = state["result"]
-        plan_rows = _write_batch(db, batch, result, say=say, earlier_rows=earlier_rows)
+        plan_rows = _write_batch(db, batch, result, say=say, seen=state["seen"])
         state["repeats"].extend(plan_rows)
         state["done"] += len(batch.contacts)
         if state["done"] >= BATCH_PEOPLE:
             say(f"{state['done']:,} people matched and written")
 
     with db.transaction():
+        state["seen"] = SeenRows(db)
         parsed = read(flush)
         if parsed.format == "csv":
             result = ImportResult(parsed.format, parsed.unit)
@@ -225,6 +226,7 @@ def import_in_batches(
         result.warnings = [*parsed.warnings, *result.warnings]
         result.notes = list(parsed.notes)
         result.skipped = sorted([*parsed.problems, *state["repeats"]], key=lambda p: p.where)
+        state["seen"].drop()
         if strict:
             _reject_if_any(result.skipped + result.warnings)
         if dry_run:
@@ -239,21 +241,22 @@ def _write_batch(
     *,
     chosen: Collection[int] | None = None,
     say: Progress,
-    earlier_rows: dict[int, int] | None = None,
+    seen: SeenRows | None = None,
 ) -> list[Problem]:
     """Match and write these people, adding to `result`; return the in-file duplicates.
 
-    `earlier_rows` (contact id → file row), when given, is read and then extended with the
-    contacts this batch wrote, for the next batch.
+    `seen` (a streamed import's earlier batches), when given, is read and then extended
+    with the contacts this batch wrote, for the next batch; new ids are then not listed in
+    `result.new_ids` (a million of them would cost more than the rest of the import).
     """
 
     def warn(row: int, reason: str) -> None:
         result.warnings.append(Problem(row, reason, parsed.unit))
 
     people = len(parsed.contacts)
-    if earlier_rows is None or not earlier_rows:
+    if seen is None or not seen.count:
         say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
-    plan = plan_import(db, parsed, earlier_rows)
+    plan = plan_import(db, parsed, seen)
     new_rows = plan.rows.loc[plan.rows["action"] == "new", "row"].tolist()
     if chosen is not None:
         wanted = set(chosen)
@@ -263,7 +266,7 @@ def _write_batch(
     duplicates = [p for p in skipped_problems(plan) if p not in parse_problems]
     result.unchanged += plan.count("unchanged")
     by_row = {c.row: c for c in parsed.contacts}
-    if earlier_rows is None or not earlier_rows:
+    if seen is None or not seen.count:
         say(f"writing {len(new_rows):,} new contacts")
     id_list = _take_ids(
         db, "contacts_id_seq", "contacts", [by_row[row].file_id for row in new_rows]
@@ -279,14 +282,14 @@ def _write_batch(
         1 for row, i in plan.matches.items() if row not in plan.repeats and i in changed
     )
     result.new += len(new_rows)
-    result.new_ids.extend(id_list)
+    if seen is None:
+        result.new_ids.extend(id_list)
     if parsed.events:
         added, known = _insert_events(db, plan, mapped)
         result.events_added += added
         result.events_known += known
-    if earlier_rows is not None:
-        for row, contact_id in (*ids.items(), *plan.matches.items()):
-            earlier_rows.setdefault(contact_id, row)
+    if seen is not None:
+        seen.add([(contact_id, row) for row, contact_id in (*ids.items(), *plan.matches.items())])
     return duplicates
 
 
