@@ -147,3 +147,20 @@ def test_a_google_vcard_url_with_an_escaped_colon_is_the_linkedin_url():
     (contact,) = read_import(text.encode(), today=TODAY).contacts
 
     assert contact.fields["linkedin_url"] == "https://www.linkedin.com/in/ana-ruiz"
+
+
+def test_a_charset_that_is_no_text_encoding_is_ignored_not_fatal():
+    text = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=base64:Ana Ruiz\r\n"
+        "TITLE;CHARSET=zlib:VP, Sales\r\nNOTE;CHARSET=idna:caf\xc3\xa9\r\n"
+        "ORG;CHARSET=a\x00b:Kestrel\r\nEND:VCARD\r\n"
+    )
+
+    (contact,) = read_import(text.encode("latin-1"), today=TODAY).contacts
+
+    assert [contact.fields[k] for k in ("full_name", "title", "notes", "company")] == [
+        "Ana Ruiz",
+        "VP, Sales",
+        "café",
+        "Kestrel",
+    ]

@@ -22,7 +22,6 @@ this reader is too, and it is built for exactly the properties Warm Leads keeps:
 from __future__ import annotations
 
 import codecs
-import contextlib
 import io
 import quopri
 import re
@@ -179,6 +178,15 @@ def split_structured(text: str) -> list[str]:
     return [unescape(part) for part in re.split(r"(?<!\\);", text)]
 
 
+def _text_codec(name: str) -> list[str]:
+    """[codec] for a CHARSET naming a text encoding; [] for junk, `base64` or `zlib`."""
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
+        return []
+    return [info.name] if getattr(info, "_is_text_encoding", True) else []
+
+
 @dataclass
 class Decoder:
     """Turns raw value bytes into text: declared CHARSET first, then the file's encoding."""
@@ -197,19 +205,22 @@ class Decoder:
         tries: list[str] = []
         declared = prop.param("CHARSET") if self.honour_charset else None
         if declared:
-            with contextlib.suppress(LookupError):
-                tries.append(codecs.lookup(declared).name)
+            tries += _text_codec(declared)
         tries += ["utf-8", self.file_codec]
         for codec in dict.fromkeys(tries):
             try:
                 text = raw.decode(codec)
-            except UnicodeDecodeError:
+            except (UnicodeError, LookupError):  # idna and the like refuse some bytes
                 continue
             if not raw.isascii():
                 self.used_codecs.add(codec)
             return text.replace("\x00", "")
         # A damaged byte (a bad `=80` in quoted-printable) is dropped, not the value.
-        return raw.decode(tries[0], errors="ignore").replace("\x00", "")
+        try:
+            text = raw.decode(tries[0], errors="ignore")
+        except (UnicodeError, LookupError):
+            text = raw.decode("utf-8", errors="ignore")
+        return text.replace("\x00", "")
 
 
 @dataclass
