@@ -10,6 +10,7 @@ import pytest
 
 from lib.core.errors import ValidationError
 from lib.io.importing import (
+    MAX_IMPORT_BYTES,
     apply_import,
     choose_targets,
     import_file,
@@ -128,9 +129,46 @@ def test_utf16_text_with_a_bom_is_read():
         "utf-16-le"
     )
 
-    (contact,) = read_import(data, today=TODAY).contacts
+    parsed = read_import(data, today=TODAY)
 
-    assert contact.fields["full_name"] == "Zoë Dubois"
+    assert [c.fields["full_name"] for c in parsed.contacts] == ["Zoë Dubois"]
+    assert parsed.notes == [
+        "the file is not UTF-8; it was read as UTF-16 (check that names look right)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("codec", "label"),
+    [
+        ("utf-16-le", "UTF-16 (little-endian, no byte-order mark)"),
+        ("utf-16-be", "UTF-16 (big-endian, no byte-order mark)"),
+    ],
+)
+def test_utf16_text_without_a_bom_is_read_not_refused_as_binary(codec: str, label: str):
+    csv_data = linkedin("Zoë,Dubois,,,Meridian,RH,02 Mar 2021").decode().encode(codec)
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ζεύς Παππάς\r\nEND:VCARD\r\n".encode(codec)
+
+    from_csv = read_import(csv_data, today=TODAY)
+    from_card = read_import(card, today=TODAY)
+
+    assert [c.fields["full_name"] for c in from_csv.contacts] == ["Zoë Dubois"]
+    assert [c.fields["full_name"] for c in from_card.contacts] == ["Ζεύς Παππάς"]
+    note = f"the file is not UTF-8; it was read as {label} (check that names look right)"
+    assert from_csv.notes == from_card.notes == [note]
+
+
+def test_the_import_limit_takes_any_export_and_refuses_a_larger_file_unread(
+    db: Database, tmp_path: Path
+):
+    assert MAX_IMPORT_BYTES == 1024**3  # the README's 1 GB; an export of 100k/1M is ~105 MB
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as out:  # sparse: nothing is written to the disk
+        out.truncate(MAX_IMPORT_BYTES + 1)
+
+    with pytest.raises(ValidationError) as caught:
+        import_file(db, huge, today=TODAY)
+
+    assert str(caught.value) == "file: is 1,024.0 MB; an import may be at most 1,024 MB (1 GB)"
 
 
 def test_a_match_on_linkedin_url_comes_before_email_and_name(db: Database):

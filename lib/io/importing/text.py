@@ -158,7 +158,8 @@ def check_size(size: int) -> None:
     if size > MAX_IMPORT_BYTES:
         raise ValidationError(
             "file",
-            f"is {size / 1e6:,.0f} MB; an import may be at most {MAX_IMPORT_BYTES / 1e6:,.0f} MB",
+            f"is {size / 2**20:,.1f} MB; an import may be at most "
+            f"{MAX_IMPORT_BYTES // 2**20:,} MB (1 GB)",
         )
 
 
