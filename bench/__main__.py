@@ -17,6 +17,7 @@ BENCHMARKS = (
     ("daily pages and a conversation submit", ["-m", "bench.bench_pages"]),
     ("review pages", ["-m", "bench.bench_dashboard"]),
     ("import and export", ["-m", "bench.bench_import"]),
+    ("big and awkward import files", ["-m", "bench.bench_import_files"]),
     ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
     ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
     ("data safety at size: round trip, far dates, --out", ["-m", "bench.bench_safety"]),

@@ -111,12 +111,25 @@ def cmd_import(args: argparse.Namespace) -> int:
             progress=_progress,
         )
     label = importing.FORMAT_LABELS[result.format]
-    verb = "Would import" if result.dry_run else "Imported"
-    print(f"{verb} {args.path} ({label}): {result.summary()}")
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     for problem in result.skipped:
         print(f"  skipped {problem}", file=sys.stderr)
     for warning in result.warnings:
         print(f"  warning: {warning}", file=sys.stderr)
+    if result.nobody:
+        count = len(result.skipped)
+        what = f"{count:,} {result.unit}{'s' if count != 1 else ''}"
+        first = result.skipped[0]
+        more = "; and others, listed above" if count > 1 else ""
+        print(
+            f"error: nobody was imported from {args.path} ({label}): {what} left out "
+            f"({first}{more})",
+            file=sys.stderr,
+        )
+        return 1
+    verb = "Would import" if result.dry_run else "Imported"
+    print(f"{verb} {args.path} ({label}): {result.summary()}")
     return 0
 
 
@@ -361,7 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     report_p.set_defaults(handler=cmd_report)
 
     import_p = sub.add_parser(
-        "import", parents=[common], help="import LinkedIn, Google Contacts, vCard or our CSV"
+        "import",
+        parents=[common],
+        help="import LinkedIn, Google Contacts, Outlook CSV, vCard or our CSV",
     )
     import_p.add_argument("path", metavar="PATH", help="the exported file")
     import_p.add_argument(

@@ -27,27 +27,66 @@ def contacts(path: Path) -> int:
         db.close()
 
 
-def test_import_prints_what_it_did_and_lists_skipped_rows_on_stderr(db_path: Path, capsys):
+def test_import_prints_what_it_did_and_lists_left_out_values_on_stderr(db_path: Path, capsys):
     source = FIXTURES / "linkedin_bad_rows.csv"
 
     code, out, err = run(capsys, "--db", str(db_path), "import", str(source))
 
     assert code == 0
     assert out == (
-        f"Imported {source} (LinkedIn connections): 3 new, 0 updated, 4 skipped "
-        "(row 6: no name; row 8: email: 'not-an-email' is not an email address; "
-        "row 9: connected_on: '31 Feb 2020' is not a date; and 1 more)\n"
+        f"Imported {source} (LinkedIn connections): 6 new, 0 updated, 1 skipped "
+        "(row 10: same person as row 5)\n"
     )
     assert err.splitlines()[-5:] == [
-        "  skipped row 6: no name",
-        "  skipped row 8: email: 'not-an-email' is not an email address",
-        "  skipped row 9: connected_on: '31 Feb 2020' is not a date",
         "  skipped row 10: same person as row 5",
+        "  warning: row 6: no name: named 'nobody' after the LinkedIn URL",
         "  warning: row 7: LinkedIn URL 'javascript:alert(1)' dropped: "
         "not a web address (http or https)",
+        "  warning: row 8: e-mail 'not-an-email' left out (an email address must have an @-sign)",
+        "  warning: row 9: connected on date '31 Feb 2020' left out (not a date)",
     ]
     assert err.startswith(f"… reading {source}\n")
-    assert contacts(db_path) == 3
+    assert contacts(db_path) == 6
+
+
+def test_import_says_on_stderr_when_a_file_was_not_utf8(db_path: Path, tmp_path: Path, capsys):
+    source = tmp_path / "kontakte.vcf"
+    source.write_bytes(
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Віталій Кличко\r\nEND:VCARD\r\n".encode("cp1251")
+    )
+
+    code, out, err = run(capsys, "--db", str(db_path), "import", str(source))
+
+    assert code == 0
+    assert out == f"Imported {source} (vCard): 1 new, 0 updated, 0 skipped\n"
+    assert (
+        "note: the file is not UTF-8; it was read as Windows-1251 (Cyrillic) "
+        "(check that names look right)"
+    ) in err.splitlines()
+    db = open_database(db_path)
+    try:
+        assert db.scalar("SELECT full_name FROM contacts") == "Віталій Кличко"
+    finally:
+        db.close()
+
+
+def test_import_of_a_file_whose_people_all_fail_exits_1_with_the_reason(
+    db_path: Path, tmp_path: Path, capsys
+):
+    source = tmp_path / "groups.vcf"
+    source.write_text(
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nFN:The Doe Family\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nORG:Ghost Corp\nEND:VCARD\n"
+    )
+
+    code, out, err = run(capsys, "--db", str(db_path), "import", str(source))
+
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == (
+        f"error: nobody was imported from {source} (vCard): 2 cards left out (card 1: a group "
+        "card (The Doe Family), not a person (KIND:group); and others, listed above)"
+    )
+    assert contacts(db_path) == 0
 
 
 def test_import_strict_exits_1_with_one_line_and_writes_nothing(db_path: Path, capsys):
@@ -57,7 +96,8 @@ def test_import_strict_exits_1_with_one_line_and_writes_nothing(db_path: Path, c
 
     assert (code, out) == (1, "")
     assert err.splitlines()[-1] == (
-        "error: row 6: no name (and 3 more problems); with --strict nothing was imported"
+        "error: row 6: no name: named 'nobody' after the LinkedIn URL (and 4 more problems); "
+        "with --strict nothing was imported"
     )
     assert contacts(db_path) == 0
 
@@ -70,7 +110,8 @@ def test_import_strict_exits_1_with_one_line_and_writes_nothing(db_path: Path, c
         (
             [str(FIXTURES / "README.md")],
             "error: file: is not a format Warm Leads knows: expected LinkedIn's "
-            "Connections.csv, a Google Contacts CSV, a vCard (.vcf) or a Warm Leads CSV export",
+            "Connections.csv, a Google Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm "
+            "Leads CSV export",
         ),
         (
             [str(FIXTURES / "contacts.vcf"), "--format", "google"],

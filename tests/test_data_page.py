@@ -100,15 +100,26 @@ def test_a_company_filter_picks_only_people_there(app_env: Path):
 def test_rows_left_out_and_dropped_values_are_listed_before_importing(app_env: Path):
     at = upload(data_page(), "linkedin_bad_rows.csv")
 
-    assert [(m.label, m.value) for m in at.metric][3] == ("Left out", "4")
+    assert [(m.label, m.value) for m in at.metric][3] == ("Left out", "1")
     problems = at.dataframe[0].value
     assert problems["Where and why"].tolist() == [
-        "row 6: no name",
-        "row 8: email: 'not-an-email' is not an email address",
-        "row 9: connected_on: '31 Feb 2020' is not a date",
         "row 10: same person as row 5",
+        "row 6: no name: named 'nobody' after the LinkedIn URL",
         "row 7: LinkedIn URL 'javascript:alert(1)' dropped: not a web address (http or https)",
+        "row 8: e-mail 'not-an-email' left out (an email address must have an @-sign)",
+        "row 9: connected on date '31 Feb 2020' left out (not a date)",
     ]
+
+
+def test_a_file_that_is_not_utf8_says_how_it_was_read(app_env: Path):
+    data = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Βαγγέλης Παπαθανασίου\r\nEND:VCARD\r\n"
+    at = upload(data_page(), "greek.vcf", data.encode("cp1253"))
+
+    assert [w.value for w in at.warning] == [
+        "the file is not UTF-8; it was read as Windows-1253 (Greek) (check that names look right)"
+    ]
+    button(at, "Add 1 target").click().run()
+    assert stored(app_env) == [("Βαγγέλης Παπαθανασίου",)]
 
 
 def test_a_file_that_is_not_an_export_shows_why_and_writes_nothing(app_env: Path):
@@ -116,7 +127,8 @@ def test_a_file_that_is_not_an_export_shows_why_and_writes_nothing(app_env: Path
 
     assert [unescape(e.value) for e in at.error] == [
         "notes.csv: file: is not a format Warm Leads knows: expected LinkedIn's "
-        "Connections.csv, a Google Contacts CSV, a vCard (.vcf) or a Warm Leads CSV export"
+        "Connections.csv, a Google Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm "
+        "Leads CSV export"
     ]
     assert not [b for b in at.button if b.label.startswith("Add")]
     assert stored(app_env) == []

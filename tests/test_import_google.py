@@ -51,7 +51,9 @@ def test_the_legacy_header_imports_and_a_linkedin_website_becomes_the_linkedin_u
 ):
     result = import_file(db, FIXTURES / "google_contacts_legacy.csv", today=TODAY)
 
-    assert result.summary() == "2 new, 0 updated, 1 skipped (row 4: no name)"
+    assert (
+        result.summary() == "2 new, 0 updated, 1 skipped (row 4: no name, e-mail or LinkedIn URL)"
+    )
     assert people(db) == [
         (
             "Rosa Moreno",

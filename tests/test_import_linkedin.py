@@ -99,7 +99,7 @@ def test_a_european_excel_resave_with_semicolons_and_windows_1252_imports(db: Da
     result = apply_import(db, parsed)
 
     assert parsed.notes == [
-        "the file is not UTF-8; it was read as Windows-1252 (check accented names)"
+        "the file is not UTF-8; it was read as Windows-1252 (check that names look right)"
     ]
     assert result.summary() == "2 new, 0 updated, 0 skipped"
     assert [(r[0], r[2], r[7]) for r in stored(db)] == [
@@ -167,28 +167,28 @@ def test_an_unreadable_connected_on_names_the_value(text: str, message: str):
     assert str(caught.value) == message
 
 
-def test_bad_rows_are_reported_with_row_and_reason_and_the_rest_imported(db: Database):
+def test_a_bad_field_is_left_out_and_named_and_the_person_kept(db: Database):
     result = import_file(db, FIXTURES / "linkedin_bad_rows.csv", today=TODAY)
 
-    assert result.summary() == (
-        "3 new, 0 updated, 4 skipped (row 6: no name; "
-        "row 8: email: 'not-an-email' is not an email address; "
-        "row 9: connected_on: '31 Feb 2020' is not a date; and 1 more)"
-    )
-    assert [str(p) for p in result.skipped] == [
-        "row 6: no name",
-        "row 8: email: 'not-an-email' is not an email address",
-        "row 9: connected_on: '31 Feb 2020' is not a date",
-        "row 10: same person as row 5",
-    ]
+    assert result.summary() == "6 new, 0 updated, 1 skipped (row 10: same person as row 5)"
     assert [str(w) for w in result.warnings] == [
-        "row 7: LinkedIn URL 'javascript:alert(1)' dropped: not a web address (http or https)"
+        "row 6: no name: named 'nobody' after the LinkedIn URL",
+        "row 7: LinkedIn URL 'javascript:alert(1)' dropped: not a web address (http or https)",
+        "row 8: e-mail 'not-an-email' left out (an email address must have an @-sign)",
+        "row 9: connected on date '31 Feb 2020' left out (not a date)",
     ]
     assert [(r[0], r[2], r[4]) for r in stored(db)] == [
         ("Ana Ruiz", "VP Finance", "https://www.linkedin.com/in/ana-ruiz"),
+        ("nobody", None, "https://www.linkedin.com/in/nobody"),
         ("Omar Haddad", "Head of Operations", None),
+        ("Keiko Tanaka", "Engineer", "https://www.linkedin.com/in/keiko-tanaka"),
+        ("Liam Walsh", "Recruiter", "https://www.linkedin.com/in/liam-walsh"),
         ("Nadia Khan", 'Head of People, "EMEA"', "https://www.linkedin.com/in/nadia-khan"),
     ]
+    assert db.execute(
+        "SELECT email, connected_on FROM contacts WHERE full_name IN ('Keiko Tanaka', "
+        "'Liam Walsh') ORDER BY id"
+    ).fetchall() == [(None, date(2020, 1, 1)), (None, None)]
 
 
 def test_strict_rejects_the_whole_file_on_any_bad_row_and_writes_nothing(db: Database):
@@ -196,7 +196,8 @@ def test_strict_rejects_the_whole_file_on_any_bad_row_and_writes_nothing(db: Dat
         import_file(db, FIXTURES / "linkedin_bad_rows.csv", strict=True, today=TODAY)
 
     assert str(caught.value) == (
-        "row 6: no name (and 3 more problems); with --strict nothing was imported"
+        "row 6: no name: named 'nobody' after the LinkedIn URL (and 4 more problems); "
+        "with --strict nothing was imported"
     )
     assert db.scalar("SELECT count(*) FROM contacts") == 0
 
@@ -209,13 +210,17 @@ def test_strict_rejects_a_dropped_url_too(db: Database):
     assert db.scalar("SELECT count(*) FROM contacts") == 0
 
 
-def test_a_connection_date_after_the_import_day_is_a_bad_row():
+def test_a_connection_date_after_the_import_day_is_left_out_and_the_person_kept():
     text = f"{HEADER}\nAna,Ruiz,,,Kestrel,VP,26 Nov 2026\n"
 
     parsed = read_import(text.encode(), today=TODAY)
 
-    assert [str(p) for p in parsed.problems] == [
-        "row 2: connected_on: 2026-11-26 is in the future (today is 2026-11-25)"
+    assert parsed.problems == []
+    assert [str(p) for p in parsed.warnings] == [
+        "row 2: connected on date '2026-11-26' left out (is in the future (today is 2026-11-25))"
+    ]
+    assert [(c.fields["full_name"], c.fields["connected_on"]) for c in parsed.contacts] == [
+        ("Ana Ruiz", None)
     ]
 
 

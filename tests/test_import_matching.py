@@ -10,12 +10,14 @@ import pytest
 
 from lib.core.errors import ValidationError
 from lib.io.importing import (
+    MAX_IMPORT_BYTES,
     apply_import,
     choose_targets,
     import_file,
     plan_import,
     read_import,
 )
+from lib.io.importing import model as model_module
 from lib.io.importing import write as write_module
 from lib.records.contacts import add_contact, get_contact
 from lib.store.db import Database
@@ -91,7 +93,7 @@ def test_the_format_is_detected_from_the_content(name: str, expected: str):
         (
             b"name,phone\nAna,123\n",
             "file: is not a format Warm Leads knows: expected LinkedIn's Connections.csv, a "
-            "Google Contacts CSV, a vCard (.vcf) or a Warm Leads CSV export",
+            "Google Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm Leads CSV export",
         ),
         (b"PK\x03\x04\x00\x00binary", "file: is binary, not a text export"),
     ],
@@ -108,7 +110,7 @@ def test_a_file_of_no_known_format_is_refused_with_a_reason(data: bytes, message
         ("linkedin", "file: has no LinkedIn header row (First Name, Last Name, … Connected On)"),
         ("google", "file: has no Google Contacts header row (First Name… or Name, Given Name…)"),
         ("csv", "file: has no Warm Leads header row (record, id, full_name, …)"),
-        ("pdf", "format: 'pdf' is not one of linkedin, google, vcard, csv"),
+        ("pdf", "format: 'pdf' is not one of linkedin, google, outlook, vcard, csv"),
     ],
 )
 def test_a_format_that_does_not_fit_the_file_is_refused(fmt: str, message: str):
@@ -127,9 +129,46 @@ def test_utf16_text_with_a_bom_is_read():
         "utf-16-le"
     )
 
-    (contact,) = read_import(data, today=TODAY).contacts
+    parsed = read_import(data, today=TODAY)
 
-    assert contact.fields["full_name"] == "Zoë Dubois"
+    assert [c.fields["full_name"] for c in parsed.contacts] == ["Zoë Dubois"]
+    assert parsed.notes == [
+        "the file is not UTF-8; it was read as UTF-16 (check that names look right)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("codec", "label"),
+    [
+        ("utf-16-le", "UTF-16 (little-endian, no byte-order mark)"),
+        ("utf-16-be", "UTF-16 (big-endian, no byte-order mark)"),
+    ],
+)
+def test_utf16_text_without_a_bom_is_read_not_refused_as_binary(codec: str, label: str):
+    csv_data = linkedin("Zoë,Dubois,,,Meridian,RH,02 Mar 2021").decode().encode(codec)
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ζεύς Παππάς\r\nEND:VCARD\r\n".encode(codec)
+
+    from_csv = read_import(csv_data, today=TODAY)
+    from_card = read_import(card, today=TODAY)
+
+    assert [c.fields["full_name"] for c in from_csv.contacts] == ["Zoë Dubois"]
+    assert [c.fields["full_name"] for c in from_card.contacts] == ["Ζεύς Παππάς"]
+    note = f"the file is not UTF-8; it was read as {label} (check that names look right)"
+    assert from_csv.notes == from_card.notes == [note]
+
+
+def test_the_import_limit_takes_any_export_and_refuses_a_larger_file_unread(
+    db: Database, tmp_path: Path
+):
+    assert MAX_IMPORT_BYTES == 1024**3  # the README's 1 GB; an export of 100k/1M is ~105 MB
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as out:  # sparse: nothing is written to the disk
+        out.truncate(MAX_IMPORT_BYTES + 1)
+
+    with pytest.raises(ValidationError) as caught:
+        import_file(db, huge, today=TODAY)
+
+    assert str(caught.value) == "file: is 1,024.0 MB; an import may be at most 1,024 MB (1 GB)"
 
 
 def test_a_match_on_linkedin_url_comes_before_email_and_name(db: Database):
@@ -278,7 +317,7 @@ def test_a_dry_run_counts_everything_and_writes_nothing(db: Database):
     result = import_file(db, FIXTURES / "linkedin_bad_rows.csv", dry_run=True, today=TODAY)
 
     assert result.dry_run is True
-    assert result.summary().startswith("3 new, 0 updated, 4 skipped")
+    assert result.summary() == "6 new, 0 updated, 1 skipped (row 10: same person as row 5)"
     assert count(db) == 0
 
 
@@ -304,9 +343,11 @@ def test_every_imported_value_passes_the_one_validation_layer():
 
     parsed = read_import(linkedin(f"Ana,Ruiz,,,Kestrel,{long_title},"), today=TODAY)
 
-    assert [str(p) for p in parsed.problems] == [
-        "row 2: title: is too long (301 characters; at most 300)"
+    assert parsed.problems == []
+    assert [str(p) for p in parsed.warnings] == [
+        f"row 2: title '{long_title[:57]}…' left out (is too long (301 characters; at most 300))"
     ]
+    assert parsed.contacts[0].fields["title"] is None
 
 
 def test_a_missing_file_is_named(tmp_path: Path, db: Database):
@@ -331,3 +372,52 @@ def test_ten_thousand_connections_import_once_and_never_twice(db: Database):
     assert second.summary() == "0 new, 0 updated, 10,000 already up to date, 0 skipped"
     assert count(db) == 10_000
     assert db.scalar("SELECT count(DISTINCT linkedin_url) FROM contacts") == 10_000
+
+
+def test_a_file_written_in_small_batches_counts_and_fills_as_in_one_pass(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(model_module, "BATCH_PEOPLE", 2)
+    source = tmp_path / "Connections.csv"
+    source.write_bytes(
+        linkedin(
+            "Ana,Ruiz,https://www.linkedin.com/in/ana-ruiz,,Kestrel,VP,07 Jun 2021",
+            "Ben,Okafor,,,Atlas,Engineer,01 Jan 2020",
+            "Cara,Diaz,,,Fjord,Recruiter,02 Feb 2022",
+            "Dev,Patel,,,Lumen,Analyst,03 Mar 2023",
+            "Ana,Ruiz,https://www.linkedin.com/in/ana-ruiz/,ana@example.com,Kestrel,VP,",
+        )
+    )
+
+    result = import_file(db, source, today=TODAY)
+
+    assert result.summary() == "4 new, 0 updated, 1 skipped (row 6: same person as row 2)"
+    assert db.execute("SELECT full_name, email FROM contacts ORDER BY id").fetchall() == [
+        ("Ana Ruiz", "ana@example.com"),  # filled by the repeat in a later batch
+        ("Ben Okafor", None),
+        ("Cara Diaz", None),
+        ("Dev Patel", None),
+    ]
+
+
+def test_a_failure_in_a_later_batch_leaves_nothing_behind(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(model_module, "BATCH_PEOPLE", 1)
+    calls = []
+    original = write_module._insert_contacts
+
+    def fails_second_time(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(write_module, "_insert_contacts", fails_second_time)
+    source = tmp_path / "Connections.csv"
+    source.write_bytes(linkedin("Ana,Ruiz,,,Kestrel,VP,", "Ben,Okafor,,,Atlas,Engineer,"))
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(db, source, today=TODAY)
+
+    assert count(db) == 0

@@ -202,12 +202,19 @@ def test_rows_that_break_the_rules_are_reported_with_the_field():
 
     assert [str(p) for p in parsed.problems] == [
         "row 3: id: 1 is already used by row 2",
-        "row 4: source: 'nowhere' is not one of association, chamber, linkedin, referral, "
-        "event, other",
         "row 5: kind: 'coffee' is not one of contacted, info_interview, referral_asked, "
         "thank_you, follow_up, opportunity, note",
         "row 6: occurred_on: is required (a date like 2026-11-25)",
         "row 7: record: 'note' is not contact or event",
+    ]
+    # One bad field never costs the person: Cara is kept with the default source.
+    assert [str(p) for p in parsed.warnings] == [
+        "row 4: source 'nowhere' left out (is not one of association, chamber, linkedin, "
+        "referral, event, other)"
+    ]
+    assert [(c.fields["full_name"], c.fields["source"]) for c in parsed.contacts] == [
+        ("Ana Ruiz", "other"),
+        ("Cara Diaz", "other"),
     ]
 
 

@@ -54,26 +54,24 @@ def test_a_vcard_2_1_decodes_quoted_printable_charsets_and_prefers_the_pref_phon
     ]
 
 
-def test_a_vcard_4_reads_tel_uris_and_social_profiles_and_reports_a_broken_card(
+def test_a_vcard_4_reads_tel_uris_and_social_profiles_and_skips_a_broken_line_not_the_card(
     db: Database,
 ):
     result = import_file(db, FIXTURES / "contacts_v40.vcf", today=TODAY)
 
-    assert result.summary() == (
-        "2 new, 0 updated, 1 skipped (card 2: could not be read "
-        "(Failed to parse line: this line has no colon and no meaning))"
-    )
+    assert result.summary() == "3 new, 0 updated, 0 skipped"
     assert people(db) == [
         (
             "Chloé Laurent",
             "Solstice Robotics",
             "Directrice, Ingénierie",
             "chloe.laurent@solstice.example",
-            "+33-6-12-34-56-78",
+            "+33 6 12 34 56 78",
             "https://www.linkedin.com/in/chloe-laurent",
             "Introduced by Rosa. Prefers email; replies within a day. A long note that was "
             "folded by the exporting app.",
         ),
+        ("Broken Card", None, None, None, None, None, None),
         (
             "Wei Zhang",
             None,
@@ -108,13 +106,24 @@ def test_a_card_without_fn_takes_its_name_from_n():
     assert contact.fields["full_name"] == "Dr. Ben Okafor"
 
 
-def test_a_card_with_no_name_at_all_is_skipped():
+def test_a_card_with_only_a_company_is_an_organisation_not_a_person():
     text = "BEGIN:VCARD\nVERSION:3.0\nORG:Ghost Corp\nEND:VCARD\n"
 
     parsed = read_import(text.encode(), today=TODAY)
 
     assert parsed.contacts == []
-    assert [str(p) for p in parsed.problems] == ["card 1: no name"]
+    assert [str(p) for p in parsed.problems] == [
+        "card 1: an organisation card (Ghost Corp) with no person's name"
+    ]
+
+
+def test_a_card_with_nothing_to_name_it_by_is_skipped():
+    text = "BEGIN:VCARD\nVERSION:3.0\nTEL:+1 801 555 0142\nEND:VCARD\n"
+
+    parsed = read_import(text.encode(), today=TODAY)
+
+    assert parsed.contacts == []
+    assert [str(p) for p in parsed.problems] == ["card 1: no name, e-mail or LinkedIn URL"]
 
 
 def test_only_a_linkedin_url_is_kept_and_other_websites_are_ignored():
@@ -138,3 +147,20 @@ def test_a_google_vcard_url_with_an_escaped_colon_is_the_linkedin_url():
     (contact,) = read_import(text.encode(), today=TODAY).contacts
 
     assert contact.fields["linkedin_url"] == "https://www.linkedin.com/in/ana-ruiz"
+
+
+def test_a_charset_that_is_no_text_encoding_is_ignored_not_fatal():
+    text = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=base64:Ana Ruiz\r\n"
+        "TITLE;CHARSET=zlib:VP, Sales\r\nNOTE;CHARSET=idna:caf\xc3\xa9\r\n"
+        "ORG;CHARSET=a\x00b:Kestrel\r\nEND:VCARD\r\n"
+    )
+
+    (contact,) = read_import(text.encode("latin-1"), today=TODAY).contacts
+
+    assert [contact.fields[k] for k in ("full_name", "title", "notes", "company")] == [
+        "Ana Ruiz",
+        "VP, Sales",
+        "café",
+        "Kestrel",
+    ]

@@ -223,6 +223,7 @@ WARMTH = Terms(
 IMPORT_FORMAT = Terms(
     Term("linkedin", "LinkedIn connections"),
     Term("google", "Google Contacts"),
+    Term("outlook", "Outlook CSV"),
     Term("vcard", "vCard"),
     Term("csv", "Warm Leads CSV"),
 )

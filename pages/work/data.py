@@ -249,7 +249,8 @@ def import_section() -> None:
     if done := state.pop("import_done", None):
         st.success(done, icon="✅")
     uploaded = st.file_uploader(
-        "LinkedIn Connections.csv, Google Contacts CSV, vCard (.vcf) or a Warm Leads CSV",
+        "LinkedIn Connections.csv, Google Contacts or Outlook CSV, vCard (.vcf) or a Warm Leads "
+        "CSV",
         type=["csv", "vcf", "vcard", "txt"],
         key=f"upload-{state.upload_round}",
     )

@@ -1,4 +1,5 @@
-"""Importing people you already know: LinkedIn connections, Google Contacts, vCards, our CSV.
+"""Importing people you already know: LinkedIn connections, Google Contacts, Outlook CSV,
+vCards, our CSV.
 
 The steps, each callable on its own (the Data page previews between them):
 
@@ -11,25 +12,39 @@ The steps, each callable on its own (the Data page previews between them):
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 from lib.core.errors import ValidationError
 from lib.io.importing.google import parse_google
 from lib.io.importing.linkedin import parse_linkedin
 from lib.io.importing.model import ImportRejected, ParsedImport, Problem
 from lib.io.importing.native import parse_native
+from lib.io.importing.outlook import parse_outlook
 from lib.io.importing.plan import ImportPlan, choose_targets, plan_import, skipped_problems
-from lib.io.importing.text import FORMAT_LABELS, FORMATS, MAX_IMPORT_BYTES, decode, detect_format
-from lib.io.importing.vcard import parse_vcard
-from lib.io.importing.write import ImportResult, apply_import, dry_run_import
+from lib.io.importing.text import (
+    FORMAT_LABELS,
+    FORMATS,
+    MAX_IMPORT_BYTES,
+    check_size,
+    decode,
+    detect_format,
+    looks_like_vcard,
+    utf16_without_bom,
+)
+from lib.io.importing.vcard import parse_vcard, parse_vcard_bytes, parse_vcard_stream
+from lib.io.importing.write import ImportResult, apply_import, import_in_batches
+from lib.io.importing.write import dry_run as dry_run_result
 from lib.store.db import Database
 
 __all__ = [
     "FORMATS",
     "FORMAT_LABELS",
+    "MAX_IMPORT_BYTES",
     "ImportPlan",
     "ImportRejected",
     "ImportResult",
@@ -44,46 +59,87 @@ __all__ = [
     "skipped_problems",
 ]
 
+Batch = Callable[[ParsedImport], None]
 _PARSERS: dict[str, Callable[..., ParsedImport]] = {
     "linkedin": parse_linkedin,
     "google": parse_google,
+    "outlook": parse_outlook,
     "vcard": parse_vcard,
     "csv": parse_native,
 }
 
 
-def read_import(
-    data: bytes, *, format: str | None = None, today: date | None = None
-) -> ParsedImport:
-    """Read an export's bytes (format detected from the content when not given)."""
+def _head_text(head: bytes) -> str:
+    """The first bytes as text, good enough to recognise BEGIN:VCARD in any encoding."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore")
+    bomless = utf16_without_bom(head)
+    if bomless:
+        return head.decode(bomless, errors="ignore")
+    return head.decode("latin-1").lstrip("\ufeff").removeprefix("\xef\xbb\xbf")
+
+
+def _check_format(format: str | None) -> None:
     if format is not None and format not in FORMATS:
         raise ValidationError("format", f"{format!r} is not one of {', '.join(FORMATS)}")
+
+
+def read_import(
+    data: bytes,
+    *,
+    format: str | None = None,
+    today: date | None = None,
+    on_batch: Batch | None = None,
+) -> ParsedImport:
+    """Read an export's bytes (format detected from the content when not given)."""
+    _check_format(format)
+    check_size(len(data))
+    day = today or date.today()
+    if format == "vcard" or (format is None and looks_like_vcard(_head_text(data[:4096]))):
+        return parse_vcard_bytes(data, today=day, on_batch=on_batch)
     text, note = decode(data)
+    del data
     chosen = format or detect_format(text)
-    parsed = _PARSERS[chosen](text, today=today or date.today())
+    parsed = _PARSERS[chosen](text, today=day, on_batch=on_batch)
     if note:
         parsed.notes.append(note)
     return parsed
 
 
 def read_import_file(
-    path: str | os.PathLike[str], *, format: str | None = None, today: date | None = None
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    today: date | None = None,
+    on_batch: Batch | None = None,
 ) -> ParsedImport:
-    """Read an export from a file on disk."""
+    """Read an export from a file on disk (a vCard streams from the disk as it is read)."""
+    _check_format(format)
     file = Path(path).expanduser()
     if not file.exists():
         raise ValidationError("file", f"{file} does not exist")
     if not file.is_file():
         raise ValidationError("file", f"{file} is not a file")
-    if file.stat().st_size > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            "file", f"{file} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"
-        )
     try:
-        data = file.read_bytes()
+        check_size(file.stat().st_size)
+        with file.open("rb") as stream:
+            head = stream.read(4096)
+        text = _head_text(head)
+        is_utf16 = text != head.decode("latin-1").lstrip("\ufeff").removeprefix("\xef\xbb\xbf")
+        if (format == "vcard" or (format is None and looks_like_vcard(text))) and not is_utf16:
+            skip = 3 if head.startswith(codecs.BOM_UTF8) else 0
+
+            def opener() -> IO[bytes]:
+                stream = file.open("rb")
+                stream.seek(skip)
+                return stream
+
+            return parse_vcard_stream(opener, today=today or date.today(), on_batch=on_batch)
+        # Held only by read_import, which lets the bytes go once they are decoded.
+        data = [file.read_bytes()]
     except OSError as exc:
         raise ValidationError("file", f"{file} cannot be read ({exc.strerror})") from None
-    return read_import(data, format=format, today=today)
+    return read_import(data.pop(), format=format, today=today, on_batch=on_batch)
 
 
 def import_file(
@@ -96,10 +152,21 @@ def import_file(
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
-    """Read, match and write one file in one transaction (what `import PATH` does)."""
+    """Read, match and write one file in one transaction (what `import PATH` does).
+
+    People are matched and written a batch at a time as the file is read, so a file of a
+    million rows needs no more memory than one of twenty thousand.
+    """
     say = progress or (lambda _message: None)
     say(f"reading {path}")
-    parsed = read_import_file(path, format=format, today=today)
-    if dry_run:
-        return dry_run_import(db, parsed, strict=strict, progress=progress)
-    return apply_import(db, parsed, strict=strict, progress=progress)
+
+    def run() -> ImportResult:
+        return import_in_batches(
+            db,
+            lambda flush: read_import_file(path, format=format, today=today, on_batch=flush),
+            strict=strict,
+            dry_run=dry_run,
+            progress=progress,
+        )
+
+    return dry_run_result(run) if dry_run else run()

@@ -6,6 +6,7 @@ Columns are found by name, never by position: Google adds and reorders them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from lib.core.errors import ValidationError
@@ -65,9 +66,11 @@ def full_name(cells: list[str], columns: dict[str, int]) -> str:
     return name or cell(cells, columns, "nickname", "file as")
 
 
-def parse_google(text: str, *, today: date) -> ParsedImport:
+def parse_google(
+    text: str, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+) -> ParsedImport:
     """Read a Google Contacts export; extra emails and phones are kept in the notes."""
-    parsed = ParsedImport("google")
+    parsed = ParsedImport("google", on_batch=on_batch)
     table = find_table(text, is_google_header)
     if table is None:
         raise ValidationError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from lib.core.errors import ValidationError
@@ -95,42 +95,40 @@ def parse_connected_on(value: str, *, day_first: bool = False) -> date | None:
     raise ValidationError("connected_on", f"{text!r} is not a date")
 
 
-def parse_linkedin(text: str, *, today: date) -> ParsedImport:
+def parse_linkedin(
+    text: str, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+) -> ParsedImport:
     """Read a Connections.csv (any preamble, with or without URL, Excel re-saves included)."""
-    parsed = ParsedImport("linkedin")
+    parsed = ParsedImport("linkedin", on_batch=on_batch)
     table = find_table(text, is_linkedin_header)
     if table is None:
         raise ValidationError(
             "file", "has no LinkedIn header row (First Name, Last Name, … Connected On)"
         )
     columns = table.columns()
-    rows = table.data_rows()
-    day_first = day_first_order(cell(cells, columns, "connected on") for _, cells in rows)
-    for row, cells in rows:
+    day_first = day_first_order(
+        cell(cells, columns, "connected on") for _, cells in table.data_rows()
+    )
+    for row, cells in table.data_rows():
         name = " ".join(
             part for part in (cell(cells, columns, n) for n in ("first name", "last name")) if part
         )
+        raw_date = cell(cells, columns, "connected on")
         try:
-            connected = parse_connected_on(
-                cell(cells, columns, "connected on"), day_first=day_first
-            )
-        except ValidationError as exc:
-            if name:
-                parsed.problem(row, str(exc))
-            else:
-                parsed.problem(row, "no name")
-            continue
-        parsed.add_contact(
-            row,
-            {
-                "full_name": name,
-                "company": cell(cells, columns, "company"),
-                "title": cell(cells, columns, "position"),
-                "email": cell(cells, columns, "email address", "email"),
-                "linkedin_url": cell(cells, columns, "url", "profile url"),
-                "connected_on": connected,
-                "source": "linkedin",
-            },
-            today=today,
-        )
+            connected = parse_connected_on(raw_date, day_first=day_first)
+        except ValidationError:
+            connected = None
+        fields = {
+            "full_name": name,
+            "company": cell(cells, columns, "company"),
+            "title": cell(cells, columns, "position"),
+            "email": cell(cells, columns, "email address", "email"),
+            "linkedin_url": cell(cells, columns, "url", "profile url"),
+            "connected_on": connected,
+            "source": "linkedin",
+        }
+        if connected is None and raw_date and (name or fields["email"] or fields["linkedin_url"]):
+            # A date nobody can read is left out; the person is kept.
+            parsed._left_out(row, "connected_on", raw_date, "not a date")
+        parsed.add_contact(row, fields, today=today)
     return parsed

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.validation import clean_contact
+from lib.io.importing.fields import name_from_email, name_from_linkedin, read_email, read_phone
+
+# How many people a streamed import (write.import_in_batches) matches and writes at a time.
+BATCH_PEOPLE = 20_000
+# How a left-out value is named in the summary.
+FIELD_WORDS: dict[str, str] = {
+    "email": "e-mail",
+    "phone": "phone",
+    "connected_on": "connected on date",
+    "identified_on": "identified on date",
+    "may_use_name": "may use name",
+}
 
 
 class ImportRejected(WarmLeadsError):
@@ -59,6 +71,9 @@ class ParsedImport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Called with this import whenever BATCH_PEOPLE people wait in `contacts`; it writes
+    # them and empties the list (None: every person is kept until the file is read).
+    on_batch: Callable[[ParsedImport], None] | None = field(default=None, repr=False)
 
     def problem(self, where: int, reason: str) -> None:
         """Leave a row out, saying why."""
@@ -77,26 +92,63 @@ class ParsedImport:
         file_id: int | None = None,
         file_referred_by: int | None = None,
     ) -> Candidate | None:
-        """Validate one person's fields; keep them, or record why the row was left out."""
+        """Validate one person's fields and keep them; a bad field is left out, not the person.
+
+        Phones and e-mails are read into their stored form (lib.io.importing.fields). A
+        record with no name is named after its e-mail or LinkedIn URL (and the summary says
+        so); only a record with none of the three is left out.
+        """
         values = dict(raw)
+        # A Warm Leads CSV holds what the app stored: it comes back byte for byte.
+        readers = () if self.format == "csv" else (("phone", read_phone), ("email", read_email))
+        for name, reader in readers:
+            value = values.get(name)
+            if value is None or not str(value).strip():
+                values[name] = None
+                continue
+            try:
+                values[name] = reader(str(value))
+            except ValidationError as exc:
+                self._left_out(where, name, value, exc.reason)
+                values[name] = None
         name = values.get("full_name")
         if name is None or not str(name).strip():
-            self.problem(where, "no name")
-            return None
-        try:
-            clean = clean_contact(values, today=today)
-        except ValidationError as exc:
-            if exc.field != "linkedin_url":
-                self.problem(where, str(exc))
-                return None
-            # A URL that is not http(s) is dropped, not the person.
-            self._dropped_url(where, values.pop("linkedin_url"))
-            return self.add_contact(
-                where, values, today=today, file_id=file_id, file_referred_by=file_referred_by
+            url = values.get("linkedin_url")
+            named = name_from_email(values.get("email")) or name_from_linkedin(
+                str(url) if url else None
             )
+            if named is None:
+                self.problem(where, "no name, e-mail or LinkedIn URL")
+                return None
+            source = "e-mail" if named == values.get("email") else "LinkedIn URL"
+            self.warn(where, f"no name: named {named!r} after the {source}")
+            values["full_name"] = named
+        while True:
+            try:
+                clean = clean_contact(values, today=today)
+                break
+            except ValidationError as exc:
+                if exc.field == "full_name" or values.get(exc.field) is None:
+                    self.problem(where, str(exc))
+                    return None
+                if exc.field == "linkedin_url":
+                    self._dropped_url(where, values.pop("linkedin_url"))
+                else:
+                    self._left_out(where, exc.field, values.pop(exc.field), exc.reason)
         candidate = Candidate(where, clean, file_id, file_referred_by)
         self.contacts.append(candidate)
+        if self.on_batch is not None and len(self.contacts) >= BATCH_PEOPLE:
+            self.on_batch(self)
         return candidate
+
+    def _left_out(self, where: int, name: str, value: Any, reason: str) -> None:
+        """Say which value of a kept person was left out, and why."""
+        shown = str(value).strip()
+        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        label = FIELD_WORDS.get(name, name)
+        for prefix in (repr(value), repr(str(value).strip()), str(value)):
+            reason = reason.removeprefix(prefix + " ")
+        self.warn(where, f"{label} {shown!r} left out ({reason})")
 
     def _dropped_url(self, where: int, value: Any) -> None:
         shown = str(value).strip()

@@ -13,8 +13,11 @@ from lib.io.importing.text import find_table, is_native_header
 _CONTACT_FIELDS = tuple(c for c in CONTACT_COLUMNS if c not in ("id", "referred_by"))
 
 
-def parse_native(text: str, *, today: date) -> ParsedImport:
-    """Read a Warm Leads CSV: contacts with their ids and referral links, then their events."""
+def parse_native(text: str, *, today: date, on_batch: object = None) -> ParsedImport:
+    """Read a Warm Leads CSV: contacts with their ids and referral links, then their events.
+
+    Read whole (`on_batch` is not used): ids, referrals and events reach across the file.
+    """
     parsed = ParsedImport("csv")
     table = find_table(text, is_native_header)
     if table is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from lib.io.importing.model import Candidate, ParsedImport, Problem
 from lib.io.importing.text import FORMAT_LABELS
@@ -54,6 +55,9 @@ class ImportPlan:
     first_row: dict[int, int] = field(default_factory=dict, repr=False)
     # Matched contacts that already have a referrer (an import never replaces it).
     has_referrer: set[int] = field(default_factory=set, repr=False)
+    # Rows that are the same person as a row an earlier batch of this file wrote: they fill
+    # that contact's blanks and are counted as duplicates (see write.import_in_batches).
+    repeats: set[int] = field(default_factory=set, repr=False)
 
     def count(self, action: str) -> int:
         """How many rows of the file get this action."""
@@ -67,9 +71,14 @@ class ImportPlan:
 
 @contextmanager
 def registered(db: Database, frame: pd.DataFrame) -> Iterator[str]:
-    """Expose a DataFrame to SQL under a unique name for the length of the block."""
+    """Expose a DataFrame to SQL under a unique name for the length of the block.
+
+    It goes in as an Arrow table: DuckDB keeps what a transaction registered until the
+    transaction ends, and Arrow's columns are a fraction of the size of a frame of Python
+    objects, so a streamed import of a million rows stays small (bench_import_files).
+    """
     name = f"wl_import_{uuid.uuid4().hex[:12]}"
-    db.con.register(name, frame)
+    db.con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
     try:
         yield name
     finally:
@@ -118,21 +127,34 @@ def _match_rows(db: Database, contacts: list[Candidate]) -> pd.DataFrame:
     with registered(db, incoming) as view:
         return db.df(
             f"""
-            WITH inc AS (SELECT row, file_id, {keys("")} FROM {view}),
+            WITH inc AS MATERIALIZED (SELECT row, file_id, {keys("")} FROM {view}),
             ex AS (SELECT id, {keys("")} FROM contacts),
-            by_url AS (SELECT k_url, min(id) AS id FROM ex WHERE k_url IS NOT NULL GROUP BY 1),
-            by_email AS (
-                SELECT k_email, min(id) AS id FROM ex WHERE k_email IS NOT NULL GROUP BY 1
+            -- Joined from the file's side: only the stored contacts that match are grouped,
+            -- so a batch of a large import never holds every stored key at once.
+            by_url AS (
+                SELECT inc.row, min(ex.id) AS id FROM inc JOIN ex ON ex.k_url = inc.k_url
+                GROUP BY 1
             ),
-            by_name AS (SELECT k_name, min(id) AS id FROM ex GROUP BY 1)
+            by_email AS (
+                SELECT inc.row, min(ex.id) AS id FROM inc JOIN ex ON ex.k_email = inc.k_email
+                GROUP BY 1
+            ),
+            by_name AS (
+                SELECT inc.row, min(ex.id) AS id FROM inc JOIN ex ON ex.k_name = inc.k_name
+                GROUP BY 1
+            ),
+            same_id AS (
+                SELECT inc.row, ex.id FROM inc
+                JOIN ex ON ex.id = inc.file_id AND ex.k_plain = inc.k_plain
+            )
             SELECT inc.row, inc.k_url, inc.k_email, inc.k_name,
                    same_id.id AS id_match, by_url.id AS url_match,
                    by_email.id AS email_match, by_name.id AS name_match
             FROM inc
-            LEFT JOIN ex AS same_id ON same_id.id = inc.file_id AND same_id.k_plain = inc.k_plain
-            LEFT JOIN by_url ON by_url.k_url = inc.k_url
-            LEFT JOIN by_email ON by_email.k_email = inc.k_email
-            LEFT JOIN by_name ON by_name.k_name = inc.k_name
+            LEFT JOIN same_id USING (row)
+            LEFT JOIN by_url USING (row)
+            LEFT JOIN by_email USING (row)
+            LEFT JOIN by_name USING (row)
             ORDER BY inc.row
             """
         )
@@ -149,11 +171,57 @@ def _existing(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     return {int(r["id"]): r for r in frame.to_dict("records")}
 
 
-def plan_import(db: Database, parsed: ParsedImport) -> ImportPlan:
-    """Match every person in the file against the database (reads only)."""
+class SeenRows:
+    """The contacts earlier batches of one streamed import wrote, with their file rows.
+
+    Kept in a DuckDB temporary table rather than a Python dict: a million entries cost
+    DuckDB a few MB and a dict a hundred.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.table = f"wl_seen_{uuid.uuid4().hex[:12]}"
+        self.count = 0
+        db.execute(f"CREATE TEMP TABLE {self.table} (contact_id INTEGER, row INTEGER)")
+
+    def add(self, pairs: list[tuple[int, int]]) -> None:
+        """Remember (contact id, file row) pairs."""
+        if not pairs:
+            return
+        frame = pd.DataFrame(pairs, columns=["contact_id", "row"], dtype="int64")
+        with registered(self.db, frame) as view:
+            self.db.execute(f"INSERT INTO {self.table} SELECT contact_id, row FROM {view}")
+        self.count += len(pairs)
+
+    def lookup(self, ids: Collection[int]) -> dict[int, int]:
+        """Contact id → the first file row that wrote it, for the ids seen before."""
+        if not ids or not self.count:
+            return {}
+        rows = self.db.execute(
+            f"SELECT contact_id, min(row) FROM {self.table} "
+            "WHERE contact_id IN (SELECT unnest(?::INTEGER[])) GROUP BY 1",
+            [sorted(ids)],
+        ).fetchall()
+        return {int(c): int(r) for c, r in rows}
+
+    def drop(self) -> None:
+        """Forget the table (the end of the import)."""
+        self.db.execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
+def plan_import(db: Database, parsed: ParsedImport, seen: SeenRows | None = None) -> ImportPlan:
+    """Match every person in the file against the database (reads only).
+
+    `seen` names the contacts earlier batches of the same file wrote: a row that matches
+    one is a duplicate of that row, not an update.
+    """
     native = parsed.format == "csv"
     contacts = parsed.contacts
     matched = _match_rows(db, contacts) if contacts else pd.DataFrame()
+    earlier_rows: dict[int, int] = {}
+    if seen is not None and contacts:
+        found = matched[["id_match", "url_match", "email_match", "name_match"]].stack()
+        earlier_rows = seen.lookup({int(i) for i in found.dropna()})
     plan = ImportPlan(parsed, pd.DataFrame(columns=list(PLAN_COLUMNS)))
     actions: dict[int, str] = {}
     matched_on: dict[int, str | None] = {}
@@ -178,6 +246,13 @@ def plan_import(db: Database, parsed: ParsedImport) -> ImportPlan:
             file_keys = [k for k in (match.k_url, match.k_email) if isinstance(k, str)]
             file_keys.append("name:" + match.k_name)
         earlier = claimed.get(contact_id) if contact_id is not None else None
+        if earlier is None and earlier_rows and contact_id in earlier_rows:
+            actions[row] = "duplicate"
+            duplicate_of[row] = earlier_rows[contact_id]
+            claimed[contact_id] = row
+            plan.matches[row] = contact_id
+            plan.repeats.add(row)
+            continue
         if earlier is None:
             earlier = next((first_by_key[k] for k in file_keys if k in first_by_key), None)
         if earlier is not None:
@@ -206,9 +281,11 @@ def plan_import(db: Database, parsed: ParsedImport) -> ImportPlan:
             for name in (*TEXT_FILLS, *OTHER_FILLS)
             if is_blank(stored.get(name)) and not is_blank(incoming.get(name))
         ]
-        actions[row] = "update" if fills[row] else "unchanged"
+        if row not in plan.repeats:
+            actions[row] = "update" if fills[row] else "unchanged"
     for row, earlier in duplicate_of.items():
-        plan.first_row[row] = earlier
+        if row not in plan.repeats:
+            plan.first_row[row] = earlier
 
     records = []
     for candidate in contacts:

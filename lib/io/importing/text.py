@@ -6,45 +6,170 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lib.core.errors import ValidationError
 from lib.core.vocab import IMPORT_FORMAT
 
-# An import is a file someone exported from an address book: 50 MB is far beyond any of them.
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# The largest file `import` reads. Every export Warm Leads writes must come back in: the CSV of
+# 100,000 contacts with 1,000,000 events is about 105 MB, so 1 GB leaves ten times that. The
+# readers stream, so memory stays bounded well below the file's size (bench/bench_import.py).
+MAX_IMPORT_BYTES = 1024 * 1024 * 1024
 # The header row of every supported CSV sits within the first lines (LinkedIn's preamble is 3).
 HEADER_SEARCH_ROWS = 30
 FORMATS: tuple[str, ...] = IMPORT_FORMAT.order
 FORMAT_LABELS: dict[str, str] = IMPORT_FORMAT.labels
 _DELIMITERS = (",", ";", "\t")
+# Legacy code pages address books and Excel write, in the order a tie is settled. The detector
+# only chooses among these: a guess of "mac_iceland" for a German Outlook file helps nobody.
+LEGACY_ENCODINGS: tuple[str, ...] = (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
+    "shift_jis", "cp932", "euc_jp", "gb18030", "big5", "euc_kr", "koi8_r", "mac_roman",
+)  # fmt: skip
+# Latin code pages that read the usual Western letters alike: Windows-1252 wins among them.
+_LATIN_FAMILY = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "mac_roman"})
+_SAMPLE_BYTES = 64 * 1024
+ENCODING_NAMES: dict[str, str] = {
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16 (little-endian, no byte-order mark)",
+    "utf_16_be": "UTF-16 (big-endian, no byte-order mark)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1252": "Windows-1252",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1255": "Windows-1255 (Hebrew)",
+    "cp1256": "Windows-1256 (Arabic)",
+    "cp1257": "Windows-1257 (Baltic)",
+    "shift_jis": "Shift_JIS (Japanese)",
+    "cp932": "Shift_JIS (Japanese)",
+    "euc_jp": "EUC-JP (Japanese)",
+    "gb18030": "GB18030 (Chinese)",
+    "big5": "Big5 (Chinese)",
+    "euc_kr": "EUC-KR (Korean)",
+    "koi8_r": "KOI8-R (Cyrillic)",
+    "mac_roman": "Mac Roman",
+}
 
 # A multi-line note can outgrow the csv module's default 128 KB cell limit.
-csv.field_size_limit(MAX_IMPORT_BYTES)
+csv.field_size_limit(2**31 - 1)
+
+
+def encoding_label(codec: str) -> str:
+    """A codec's name as a person knows it ("Windows-1251 (Cyrillic)")."""
+    name = codecs.lookup(codec).name.replace("-", "_")
+    return ENCODING_NAMES.get(name, codec)
+
+
+def not_utf8_note(codec: str) -> str:
+    """The notice shown (app and command line) when a file was not UTF-8."""
+    label = encoding_label(codec)
+    return f"the file is not UTF-8; it was read as {label} (check that names look right)"
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """utf-16-le or -be when the first bytes look like UTF-16 text without a BOM, else None."""
+    head = data[:4096]
+    if len(head) < 4 or len(data) % 2:
+        return None
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = len(head) // 2
+    # Mostly-ASCII UTF-16 has a NUL in every other byte; UTF-8 and code pages have none.
+    if odd >= half * 0.4 and even <= half * 0.05:
+        return "utf-16-le"
+    if even >= half * 0.4 and odd <= half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8, checked in pieces (no copy of a large file)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    step = 1 << 20
+    try:
+        for start in range(0, len(view), step):
+            decoder.decode(view[start : start + step])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def guess_legacy(sample: bytes) -> str:
+    """The most likely legacy code page for text that is not UTF-8 (charset-normalizer).
+
+    Western Latin guesses settle on Windows-1252 when it reads the bytes, since Excel and
+    Outlook on Windows write it; with no usable guess Windows-1252 is the answer too.
+    """
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample[:_SAMPLE_BYTES], cp_isolation=list(LEGACY_ENCODINGS)).best()
+    codec = codecs.lookup(best.encoding).name.replace("-", "_") if best else "cp1252"
+    if codec in _LATIN_FAMILY or codec == "iso8859_1":
+        try:
+            sample.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            return codec
+    return codec
+
+
+def non_ascii_lines(data: bytes, limit: int = _SAMPLE_BYTES) -> bytes:
+    """The lines with bytes above 127, up to `limit` bytes: what a detector should look at."""
+    found: list[bytes] = []
+    size = 0
+    for match in re.finditer(rb"[^\n]*[\x80-\xff][^\n]*", data):
+        found.append(match.group())
+        size += len(found[-1]) + 1
+        if size >= limit:
+            break
+    return b"\n".join(found)
+
+
+def sniff_encoding(data: bytes) -> str:
+    """The codec to read a whole file with: BOM, UTF-16 without BOM, UTF-8, else a guess."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    bomless = utf16_without_bom(data)
+    if bomless:
+        return bomless
+    if is_utf8(data):
+        return "utf-8"
+    return guess_legacy(non_ascii_lines(data))
+
+
+def is_utf8_codec(codec: str) -> bool:
+    """utf-8 or utf-8-sig."""
+    return codecs.lookup(codec).name in ("utf-8", "utf-8-sig")
+
+
+def check_size(size: int) -> None:
+    """Refuse a file larger than any export an address book (or Warm Leads) writes."""
+    if size > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            "file",
+            f"is {size / 2**20:,.1f} MB; an import may be at most "
+            f"{MAX_IMPORT_BYTES // 2**20:,} MB (1 GB)",
+        )
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
-    """The file's text and, when it was not UTF-8, a warning saying how it was read."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            "file",
-            f"is {len(data) / 1e6:,.0f} MB; an import may be at most "
-            f"{MAX_IMPORT_BYTES / 1e6:,.0f} MB",
-        )
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError:
-            raise ValidationError("file", "is not readable UTF-16 text") from None
+    """The file's text and, when it was not UTF-8, a notice saying how it was read."""
+    check_size(len(data))
+    codec = sniff_encoding(data)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(codec)
     except UnicodeDecodeError:
-        # Excel's "CSV" on Windows writes the ANSI code page.
-        text = data.decode("cp1252", errors="replace")
-        note = "the file is not UTF-8; it was read as Windows-1252 (check accented names)"
-        return _clean_text(text), note
-    return _clean_text(text), None
+        if codec.startswith("utf-16"):
+            raise ValidationError("file", "is not readable UTF-16 text") from None
+        text = data.decode(codec, errors="replace")
+    note = None if is_utf8_codec(codec) else not_utf8_note(codec)
+    return _clean_text(text), note
 
 
 def _clean_text(text: str) -> str:
@@ -59,18 +184,32 @@ def normalise_header(cell: str) -> str:
     return re.sub(r"\s+", " ", cell.replace("\ufeff", "").strip().strip('"').lower())
 
 
+def iter_lines(text: str) -> Iterator[str]:
+    """The text's lines with their endings, one at a time (no list of a large file's lines)."""
+    start = 0
+    size = len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 @dataclass
 class Table:
-    """A CSV file split into records, with the row where its header was found."""
+    """A CSV text with the record where its header was found; rows are read as they are used."""
 
-    records: list[list[str]]
+    text: str
     header_index: int
     delimiter: str
+    header_cells: list[str]
 
     @property
     def header(self) -> list[str]:
         """The header cells, normalised."""
-        return [normalise_header(c) for c in self.records[self.header_index]]
+        return [normalise_header(c) for c in self.header_cells]
 
     def columns(self) -> dict[str, int]:
         """Header name → column index (the first of any repeated name)."""
@@ -79,14 +218,15 @@ class Table:
             found.setdefault(name, index)
         return found
 
-    def data_rows(self) -> list[tuple[int, list[str]]]:
+    def data_rows(self) -> Iterator[tuple[int, list[str]]]:
         """(spreadsheet row number, cells) for every non-blank record after the header."""
-        out = []
-        for index in range(self.header_index + 1, len(self.records)):
-            cells = self.records[index]
-            if any(cell.strip() for cell in cells):
-                out.append((index + 1, cells))
-        return out
+        reader = csv.reader(iter_lines(self.text), delimiter=self.delimiter, strict=False)
+        try:
+            for index, cells in enumerate(reader):
+                if index > self.header_index and any(cell.strip() for cell in cells):
+                    yield index + 1, cells
+        except csv.Error as exc:
+            raise ValidationError("file", f"is not a readable CSV file ({exc})") from None
 
 
 def _records(text: str, delimiter: str) -> list[list[str]]:
@@ -105,7 +245,7 @@ def find_table(text: str, is_header: Callable[[Sequence[str]], bool]) -> Table |
         preview = _records(head, delimiter)[:HEADER_SEARCH_ROWS]
         for index, cells in enumerate(preview):
             if is_header([normalise_header(c) for c in cells]):
-                return Table(_records(text, delimiter), index, delimiter)
+                return Table(text, index, delimiter, cells)
     return None
 
 
@@ -138,19 +278,33 @@ def is_google_header(header: Sequence[str]) -> bool:
     return current or legacy
 
 
+def is_outlook_header(header: Sequence[str]) -> bool:
+    """Outlook's CSV (and Google's "Outlook CSV"): First/Last Name with E-mail Address…."""
+    names = set(header)
+    return {"first name", "last name"} <= names and bool(
+        names & {"e-mail address", "job title", "business phone", "mobile phone"}
+    )
+
+
 def is_native_header(header: Sequence[str]) -> bool:
     """What `export --format csv` writes: a `record` column and the contact columns."""
     return len(header) > 2 and header[0] == "record" and "full_name" in header
 
 
+def looks_like_vcard(head: str) -> bool:
+    """A vCard begins with BEGIN:VCARD (after any blank or comment lines)."""
+    return re.match(r"(?:\s|#[^\n]*\n)*BEGIN\s*:\s*VCARD\b", head, re.IGNORECASE) is not None
+
+
 def detect_format(text: str) -> str:
     """Which export this text is, from its content; raises ValidationError when unknown."""
-    if re.match(r"\s*BEGIN:VCARD\b", text[:2000], re.IGNORECASE):
+    if looks_like_vcard(text[:4000]):
         return "vcard"
     for name, test in (
         ("csv", is_native_header),
         ("linkedin", is_linkedin_header),
         ("google", is_google_header),
+        ("outlook", is_outlook_header),
     ):
         if find_table(text, test) is not None:
             return name
@@ -159,5 +313,5 @@ def detect_format(text: str) -> str:
     raise ValidationError(
         "file",
         "is not a format Warm Leads knows: expected LinkedIn's Connections.csv, a Google "
-        "Contacts CSV, a vCard (.vcf) or a Warm Leads CSV export",
+        "Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm Leads CSV export",
     )

@@ -9,13 +9,13 @@ from typing import Any
 import pandas as pd
 
 from lib.core.validation import CONTACT_FIELDS
-from lib.io.importing.model import ImportRejected, ParsedImport, Problem
+from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
 from lib.io.importing.plan import (
     OTHER_FILLS,
     SAME_EVENT_SQL,
     TEXT_FILLS,
     ImportPlan,
-    count_of,
+    SeenRows,
     event_frame,
     file_id_map,
     plan_import,
@@ -52,8 +52,16 @@ class ImportResult:
     events_known: int = 0
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # How the file was read, when that needs saying (not UTF-8).
+    notes: list[str] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
+
+    @property
+    def nobody(self) -> bool:
+        """The file held records, and not one person from it is in the network now."""
+        kept = self.new + self.updated + self.unchanged + self.not_chosen
+        return kept == 0 and bool(self.skipped)
 
     def summary(self) -> str:
         """One line like "12 new, 3 updated, 1 skipped (row 7: no name)"."""
@@ -158,45 +166,131 @@ def apply_import(
     skipped row or dropped value rejects the whole file; with `dry_run` nothing is kept.
     """
     say = progress or (lambda _message: None)
-    result = ImportResult(parsed.format, parsed.unit, warnings=list(parsed.warnings))
-
-    def warn(row: int, reason: str) -> None:
-        result.warnings.append(Problem(row, reason, parsed.unit))
-
+    result = ImportResult(
+        parsed.format, parsed.unit, warnings=list(parsed.warnings), notes=list(parsed.notes)
+    )
     if strict:
         _reject_if_any(list(parsed.problems) + list(parsed.warnings))
     with db.transaction():
-        people = len(parsed.contacts)
-        say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
-        plan = plan_import(db, parsed)
-        new_rows = plan.rows.loc[plan.rows["action"] == "new", "row"].tolist()
-        if chosen is not None:
-            wanted = set(chosen)
-            result.not_chosen = sum(1 for row in new_rows if row not in wanted)
-            new_rows = [row for row in new_rows if row in wanted]
-        result.skipped = skipped_problems(plan)
-        result.unchanged = plan.count("unchanged")
-        by_row = {c.row: c for c in parsed.contacts}
-        say(f"writing {len(new_rows):,} new contacts")
-        id_list = _take_ids(
-            db, "contacts_id_seq", "contacts", [by_row[row].file_id for row in new_rows]
-        )
-        ids = dict(zip(new_rows, id_list, strict=True))
-        mapped = file_id_map(plan, ids)
-        link_rows = [*new_rows, *(r for r, i in plan.matches.items() if i not in plan.has_referrer)]
-        all_ids = {**ids, **plan.matches}
-        links = _referral_links(db, plan, link_rows, mapped, all_ids, warn)
-        _insert_contacts(db, plan, new_rows, ids, links)
-        result.updated = _fill_blanks(db, plan, links)
-        result.new = len(new_rows)
-        result.new_ids = id_list
-        if parsed.events:
-            result.events_added, result.events_known = _insert_events(db, plan, mapped)
+        result.skipped = _write_batch(db, parsed, result, chosen=chosen, say=say)
+        result.skipped = sorted([*parsed.problems, *result.skipped], key=lambda p: p.where)
         if strict:
             _reject_if_any(result.skipped + result.warnings)
         if dry_run:
             raise _DryRun(result)
     return result
+
+
+def import_in_batches(
+    db: Database,
+    read: Callable[[Callable[[ParsedImport], None]], ParsedImport],
+    *,
+    strict: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read, match and write a file a batch of people at a time, all in one transaction.
+
+    `read(flush)` parses the file and calls `flush(parsed)` whenever BATCH_PEOPLE people
+    are waiting in `parsed.contacts`; each batch is matched and written, then let go, so
+    memory stays bounded whatever the file's size. A person who repeats one an earlier
+    batch wrote fills that contact's blanks and is counted as a duplicate, as in one pass.
+    A Warm Leads CSV (ids, referrals, events across the file) is read whole instead.
+    """
+    say = progress or (lambda _message: None)
+    state: dict[str, Any] = {"result": None, "done": 0, "repeats": []}
+
+    def flush(parsed: ParsedImport) -> None:
+        if state["result"] is None:
+            state["result"] = ImportResult(parsed.format, parsed.unit)
+        batch = ParsedImport(parsed.format, parsed.unit, contacts=parsed.contacts)
+        parsed.contacts = []
+        if not batch.contacts:
+            return
+        result: ImportResult = state["result"]
+        plan_rows = _write_batch(db, batch, result, say=say, seen=state["seen"])
+        state["repeats"].extend(plan_rows)
+        state["done"] += len(batch.contacts)
+        if state["done"] >= BATCH_PEOPLE:
+            say(f"{state['done']:,} people matched and written")
+
+    with db.transaction():
+        state["seen"] = SeenRows(db)
+        parsed = read(flush)
+        if parsed.format == "csv":
+            result = ImportResult(parsed.format, parsed.unit)
+            state["repeats"] = _write_batch(db, parsed, result, say=say)
+        else:
+            flush(parsed)
+            result = state["result"] or ImportResult(parsed.format, parsed.unit)
+        result.warnings = [*parsed.warnings, *result.warnings]
+        result.notes = list(parsed.notes)
+        result.skipped = sorted([*parsed.problems, *state["repeats"]], key=lambda p: p.where)
+        state["seen"].drop()
+        if strict:
+            _reject_if_any(result.skipped + result.warnings)
+        if dry_run:
+            raise _DryRun(result)
+    return result
+
+
+def _write_batch(
+    db: Database,
+    parsed: ParsedImport,
+    result: ImportResult,
+    *,
+    chosen: Collection[int] | None = None,
+    say: Progress,
+    seen: SeenRows | None = None,
+) -> list[Problem]:
+    """Match and write these people, adding to `result`; return the in-file duplicates.
+
+    `seen` (a streamed import's earlier batches), when given, is read and then extended
+    with the contacts this batch wrote, for the next batch; new ids are then not listed in
+    `result.new_ids` (a million of them would cost more than the rest of the import).
+    """
+
+    def warn(row: int, reason: str) -> None:
+        result.warnings.append(Problem(row, reason, parsed.unit))
+
+    people = len(parsed.contacts)
+    if seen is None or not seen.count:
+        say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
+    plan = plan_import(db, parsed, seen)
+    new_rows = plan.rows.loc[plan.rows["action"] == "new", "row"].tolist()
+    if chosen is not None:
+        wanted = set(chosen)
+        result.not_chosen += sum(1 for row in new_rows if row not in wanted)
+        new_rows = [row for row in new_rows if row in wanted]
+    parse_problems = set(parsed.problems)
+    duplicates = [p for p in skipped_problems(plan) if p not in parse_problems]
+    result.unchanged += plan.count("unchanged")
+    by_row = {c.row: c for c in parsed.contacts}
+    if seen is None or not seen.count:
+        say(f"writing {len(new_rows):,} new contacts")
+    id_list = _take_ids(
+        db, "contacts_id_seq", "contacts", [by_row[row].file_id for row in new_rows]
+    )
+    ids = dict(zip(new_rows, id_list, strict=True))
+    mapped = file_id_map(plan, ids)
+    link_rows = [*new_rows, *(r for r, i in plan.matches.items() if i not in plan.has_referrer)]
+    all_ids = {**ids, **plan.matches}
+    links = _referral_links(db, plan, link_rows, mapped, all_ids, warn)
+    _insert_contacts(db, plan, new_rows, ids, links)
+    changed = _fill_blanks(db, plan, links)
+    result.updated += sum(
+        1 for row, i in plan.matches.items() if row not in plan.repeats and i in changed
+    )
+    result.new += len(new_rows)
+    if seen is None:
+        result.new_ids.extend(id_list)
+    if parsed.events:
+        added, known = _insert_events(db, plan, mapped)
+        result.events_added += added
+        result.events_known += known
+    if seen is not None:
+        seen.add([(contact_id, row) for row, contact_id in (*ids.items(), *plan.matches.items())])
+    return duplicates
 
 
 class _DryRun(Exception):
@@ -209,8 +303,13 @@ class _DryRun(Exception):
 
 def dry_run_import(db: Database, parsed: ParsedImport, **options: Any) -> ImportResult:
     """Everything `apply_import` would do, counted, then rolled back."""
+    return dry_run(lambda: apply_import(db, parsed, dry_run=True, **options))
+
+
+def dry_run(action: Callable[[], ImportResult]) -> ImportResult:
+    """Run an import started with dry_run=True; return what it counted before rolling back."""
     try:
-        apply_import(db, parsed, dry_run=True, **options)
+        action()
     except _DryRun as done:
         done.result.dry_run = True
         return done.result
@@ -245,8 +344,8 @@ def _insert_contacts(
         db.execute(f"INSERT INTO contacts ({', '.join(columns)}) SELECT {casts} FROM {view}")
 
 
-def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> int:
-    """Fill the blank fields of matched contacts; return how many changed."""
+def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> set[int]:
+    """Fill the blank fields of matched contacts; return the ids of those that changed."""
     records = []
     for row, contact_id in plan.matches.items():
         values = plan.fields[row]
@@ -255,7 +354,7 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> int:
         record["may_use_name"] = values.get("may_use_name") if record["referred_by"] else None
         records.append(record)
     if not records:
-        return 0
+        return set()
     frame = pd.DataFrame.from_records(records).astype(object)
     text = ", ".join(
         f"{f} = CASE WHEN nullif(trim(contacts.{f}), '') IS NULL THEN u.{f}::VARCHAR "
@@ -263,10 +362,9 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> int:
         for f in TEXT_FILLS
     )
     with registered(db, frame) as view:
-        changed = count_of(
-            db,
+        changed = db.execute(
             f"""
-            SELECT count(*) FROM contacts JOIN {view} u ON contacts.id = u.id::INTEGER
+            SELECT contacts.id FROM contacts JOIN {view} u ON contacts.id = u.id::INTEGER
             WHERE {
                 " OR ".join(
                     f"(nullif(trim(contacts.{f}), '') IS NULL AND u.{f} IS NOT NULL)"
@@ -275,8 +373,8 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> int:
             }
                OR (contacts.connected_on IS NULL AND u.connected_on IS NOT NULL)
                OR (contacts.referred_by IS NULL AND u.referred_by IS NOT NULL)
-            """,
-        )
+            """
+        ).fetchall()
         db.execute(
             f"""
             UPDATE contacts SET {text},
@@ -288,7 +386,7 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> int:
             WHERE contacts.id = u.id::INTEGER
             """
         )
-    return int(changed)
+    return {int(r[0]) for r in changed}
 
 
 def _insert_events(db: Database, plan: ImportPlan, mapped: dict[int, int]) -> tuple[int, int]:

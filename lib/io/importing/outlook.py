@@ -1,0 +1,103 @@
+"""Outlook CSV: Outlook's own export (English headers) and Google Contacts' "Outlook CSV".
+
+Both share Outlook's header: First Name, Middle Name, Last Name, Title (Mr., Dr.), Suffix,
+Company, Job Title, E-mail Address, … Business Phone, Mobile Phone, … Notes, Web Page.
+Columns are found by name, never by position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from lib.core.errors import ValidationError
+from lib.io.importing.fields import read_email, read_phone
+from lib.io.importing.model import ParsedImport
+from lib.io.importing.text import cell, find_table, is_outlook_header
+from lib.io.importing.urls import linkedin_profile
+
+EMAIL_COLUMNS = ("e-mail address", "e-mail 2 address", "e-mail 3 address")
+# The number a person is most likely reached on first; fax, pager and telex are not kept.
+PHONE_COLUMNS = (
+    "mobile phone",
+    "business phone",
+    "primary phone",
+    "home phone",
+    "business phone 2",
+    "home phone 2",
+    "company main phone",
+    "other phone",
+    "car phone",
+    "assistant's phone",
+    "callback",
+    "radio phone",
+)
+NAME_COLUMNS = ("first name", "middle name", "last name", "suffix")
+
+
+def parse_outlook(
+    text: str, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+) -> ParsedImport:
+    """Read an Outlook CSV; extra e-mails and phones are kept in the notes."""
+    parsed = ParsedImport("outlook", on_batch=on_batch)
+    table = find_table(text, is_outlook_header)
+    if table is None:
+        raise ValidationError(
+            "file", "has no Outlook header row (First Name, Last Name, E-mail Address…)"
+        )
+    columns = table.columns()
+    for row, cells in table.data_rows():
+        name = " ".join(v for v in (cell(cells, columns, n) for n in NAME_COLUMNS) if v)
+        if not name:
+            name = cell(cells, columns, "e-mail display name", "nickname")
+            # Outlook fills the display name as "Ana Ruiz (ana@x.com)": the address is not a name.
+            if "@" in name:
+                name = ""
+        emails = _read_all(parsed, row, cells, columns, EMAIL_COLUMNS, read_email, "email")
+        phones = _read_all(parsed, row, cells, columns, PHONE_COLUMNS, read_phone, "phone")
+        notes = cell(cells, columns, "notes").replace("\r\n", "\n").replace("\r", "\n")
+        extra = []
+        if len(emails) > 1:
+            extra.append("Other email: " + ", ".join(emails[1:]))
+        if len(phones) > 1:
+            extra.append("Other phone: " + ", ".join(phones[1:]))
+        web = cell(cells, columns, "web page", "personal web page")
+        parsed.add_contact(
+            row,
+            {
+                "full_name": name,
+                "company": cell(cells, columns, "company"),
+                "title": cell(cells, columns, "job title"),
+                "email": emails[0] if emails else None,
+                "phone": phones[0] if phones else None,
+                "linkedin_url": web if linkedin_profile(web) else None,
+                "notes": "\n".join(p for p in (notes, *extra) if p),
+                "source": "other",
+            },
+            today=today,
+        )
+    return parsed
+
+
+def _read_all(
+    parsed: ParsedImport,
+    row: int,
+    cells: list[str],
+    columns: dict[str, int],
+    names: tuple[str, ...],
+    reader,  # noqa: ANN001 - read_email or read_phone
+    label: str,
+) -> list[str]:
+    values: list[str] = []
+    for name in names:
+        text = cell(cells, columns, name)
+        if not text:
+            continue
+        try:
+            value = reader(text)
+        except ValidationError as exc:
+            parsed._left_out(row, label, text, exc.reason)
+            continue
+        if value.lower() not in (v.lower() for v in values):
+            values.append(value)
+    return values
