@@ -79,7 +79,8 @@ def test_the_preview_of_deleting_a_thank_you_says_dana_goes_back(tmp_path: Path)
         db, 1, TODAY, lambda d: d.execute("DELETE FROM events WHERE id = 3")
     )
     assert changes.describe(before, after) == (
-        "Dana goes back from Thanked to Asked for referrals; the thank-you pending list will show Dana."
+        "Dana goes back from Thanked to Asked for referrals; "
+        "the thank-you pending list will show Dana."
     )
     assert db.scalar("SELECT count(*) FROM events") == 3  # the preview wrote nothing
 

@@ -102,4 +102,5 @@ def import_file(
     parsed = read_import_file(path, format=format, today=today)
     if dry_run:
         return dry_run_import(db, parsed, strict=strict, progress=progress)
-    return apply_import(db, parsed, strict=strict, progress=progress)
+    name = Path(path).name
+    return apply_import(db, parsed, strict=strict, progress=progress, file_name=name)

@@ -54,6 +54,7 @@ class ImportResult:
     warnings: list[Problem] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
+    batch_id: int | None = None  # the import's batch (undo it with `undo-import ID`)
 
     def summary(self) -> str:
         """One line like "12 new, 3 updated, 1 skipped (row 7: no name)"."""
@@ -151,11 +152,13 @@ def apply_import(
     strict: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    file_name: str | None = None,
 ) -> ImportResult:
     """Write the file in one transaction: new people (those `chosen`, by row), blanks filled.
 
     `chosen` limits which new rows become targets (None: all of them). With `strict`, any
     skipped row or dropped value rejects the whole file; with `dry_run` nothing is kept.
+    The import is recorded as a batch named `file_name`, marking what it added and filled.
     """
     say = progress or (lambda _message: None)
     result = ImportResult(parsed.format, parsed.unit, warnings=list(parsed.warnings))
@@ -169,6 +172,8 @@ def apply_import(
         people = len(parsed.contacts)
         say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
         plan = plan_import(db, parsed)
+        batch = start_batch(db, file_name or "(unnamed file)", parsed.format)
+        result.batch_id = batch
         new_rows = plan.rows.loc[plan.rows["action"] == "new", "row"].tolist()
         if chosen is not None:
             wanted = set(chosen)
@@ -186,12 +191,16 @@ def apply_import(
         link_rows = [*new_rows, *(r for r, i in plan.matches.items() if i not in plan.has_referrer)]
         all_ids = {**ids, **plan.matches}
         links = _referral_links(db, plan, link_rows, mapped, all_ids, warn)
-        _insert_contacts(db, plan, new_rows, ids, links)
-        result.updated = _fill_blanks(db, plan, links)
+        _insert_contacts(db, plan, new_rows, ids, links, batch)
+        result.updated = _fill_blanks(db, plan, links, batch)
         result.new = len(new_rows)
         result.new_ids = id_list
         if parsed.events:
-            result.events_added, result.events_known = _insert_events(db, plan, mapped)
+            result.events_added, result.events_known = _insert_events(db, plan, mapped, batch)
+        db.execute(
+            "UPDATE import_batches SET added = ?, filled = ?, events_added = ? WHERE id = ?",
+            [result.new, result.updated, result.events_added, batch],
+        )
         if strict:
             _reject_if_any(result.skipped + result.warnings)
         if dry_run:
@@ -225,8 +234,23 @@ def _reject_if_any(problems: list[Problem]) -> None:
         raise ImportRejected(f"{first}{tail}; with --strict nothing was imported")
 
 
+def start_batch(db: Database, file_name: str, fmt: str) -> int:
+    """Record a new import batch (inside the import's transaction); return its id."""
+    row = db.execute(
+        "INSERT INTO import_batches (id, file, format) "
+        "VALUES (nextval('import_batches_id_seq'), ?, ?) RETURNING id",
+        [file_name, fmt],
+    ).fetchall()
+    return int(row[0][0])
+
+
 def _insert_contacts(
-    db: Database, plan: ImportPlan, rows: list[int], ids: dict[int, int], links: dict[int, int]
+    db: Database,
+    plan: ImportPlan,
+    rows: list[int],
+    ids: dict[int, int],
+    links: dict[int, int],
+    batch: int,
 ) -> None:
     if not rows:
         return
@@ -242,10 +266,44 @@ def _insert_contacts(
     columns = ["id", *CONTACT_FIELDS]
     casts = ", ".join(f"{c}::{_CONTACT_TYPES.get(c, 'VARCHAR')}" for c in columns)
     with registered(db, frame) as view:
-        db.execute(f"INSERT INTO contacts ({', '.join(columns)}) SELECT {casts} FROM {view}")
+        db.execute(
+            f"INSERT INTO contacts ({', '.join(columns)}, import_batch) "
+            f"SELECT {casts}, ?::INTEGER FROM {view}",
+            [batch],
+        )
 
 
-def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> int:
+def _record_fills(db: Database, view: str, batch: int) -> None:
+    """Note each field an import is about to change on a known contact, with its value before."""
+    # `f` comes from our own field lists; the values are the file's, bound through the frame.
+    picks = [
+        f"SELECT contacts.id, '{f}', contacts.{f}, u.{f}::VARCHAR FROM contacts "
+        f"JOIN {view} u ON contacts.id = u.id::INTEGER WHERE nullif(trim(contacts.{f}), '') "
+        f"IS NULL AND contacts.{f} IS DISTINCT FROM u.{f}::VARCHAR"
+        for f in TEXT_FILLS
+    ]
+    picks.append(
+        f"SELECT contacts.id, 'connected_on', NULL, u.connected_on::DATE::VARCHAR FROM contacts "
+        f"JOIN {view} u ON contacts.id = u.id::INTEGER "
+        "WHERE contacts.connected_on IS NULL AND u.connected_on IS NOT NULL"
+    )
+    for f, value in (
+        ("referred_by", "u.referred_by::INTEGER"),
+        ("may_use_name", "u.may_use_name::BOOLEAN"),
+    ):
+        picks.append(
+            f"SELECT contacts.id, '{f}', contacts.{f}::VARCHAR, {value}::VARCHAR FROM contacts "
+            f"JOIN {view} u ON contacts.id = u.id::INTEGER "
+            "WHERE contacts.referred_by IS NULL AND u.referred_by IS NOT NULL"
+        )
+    db.execute(
+        "INSERT INTO import_fills (batch_id, contact_id, field, before, after) "
+        f"SELECT ?, * FROM ({' UNION ALL '.join(picks)})",
+        [batch],
+    )
+
+
+def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int], batch: int) -> int:
     """Fill the blank fields of matched contacts; return how many changed."""
     records = []
     for row, contact_id in plan.matches.items():
@@ -277,6 +335,7 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> int:
                OR (contacts.referred_by IS NULL AND u.referred_by IS NOT NULL)
             """,
         )
+        _record_fills(db, view, batch)
         db.execute(
             f"""
             UPDATE contacts SET {text},
@@ -291,7 +350,9 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> int:
     return int(changed)
 
 
-def _insert_events(db: Database, plan: ImportPlan, mapped: dict[int, int]) -> tuple[int, int]:
+def _insert_events(
+    db: Database, plan: ImportPlan, mapped: dict[int, int], batch: int
+) -> tuple[int, int]:
     """Add the file's events that are not stored yet; return (added, already there)."""
     frame = event_frame(plan, mapped)
     if frame.empty:
@@ -310,10 +371,11 @@ def _insert_events(db: Database, plan: ImportPlan, mapped: dict[int, int]) -> tu
     with registered(db, fresh) as view:
         db.execute(
             f"""
-            INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes)
+            INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, import_batch)
             SELECT id::INTEGER, contact_id::INTEGER, kind::VARCHAR, occurred_on::DATE,
-                   channel::VARCHAR, notes::VARCHAR
+                   channel::VARCHAR, notes::VARCHAR, ?::INTEGER
             FROM {view} ORDER BY row
-            """
+            """,
+            [batch],
         )
     return len(fresh), known
