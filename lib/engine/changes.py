@@ -15,6 +15,7 @@ from lib.core.errors import NotFoundError
 from lib.core.vocab import DUE_LIST, DUE_LISTS, STAGE_LABELS, STAGES
 from lib.core.words import first_name
 from lib.engine.stats import DUE_SQL, STAGED_SQL
+from lib.records import events
 from lib.store.db import Database
 
 
@@ -88,3 +89,25 @@ def describe(before: Standing, after: Standing) -> str:
     if len(parts) == 1:
         parts.append("the due lists do not change")
     return "; ".join(parts) + "."
+
+
+def edit_preview(db: Database, event_id: int, changes: dict[str, Any], day: date) -> str:
+    """What editing this step does to its contact (validation errors raise, nothing written)."""
+    event = events.get_event(db, event_id)
+    clean = events.clean_event_edit(event, changes, today=day)
+    before, after = preview(
+        db, event["contact_id"], day, lambda d: events.write_edit(d, event_id, clean)
+    )
+    return describe(before, after)
+
+
+def delete_preview(
+    db: Database, event_id: int, day: date, *, whole_conversation: bool, referrals: str
+) -> str:
+    """What deleting this step (or its conversation) does to its contact."""
+    event = events.get_event(db, event_id)
+
+    def change(d: Database) -> None:
+        events.write_delete(d, event_id, whole_conversation=whole_conversation, referrals=referrals)
+
+    return describe(*preview(db, event["contact_id"], day, change))

@@ -328,7 +328,8 @@ def clean_event_edit(
     return clean
 
 
-def _write_edit(db: Database, event_id: int, clean: Mapping[str, Any]) -> None:
+def write_edit(db: Database, event_id: int, clean: Mapping[str, Any]) -> None:
+    """Store an already-validated edit inside an open transaction."""
     db.execute(
         "UPDATE events SET kind = ?, occurred_on = ?, channel = ?, notes = ? WHERE id = ?",
         [clean["kind"], clean["occurred_on"], clean["channel"], clean["notes"], event_id],
@@ -343,7 +344,7 @@ def edit_event(
     with db.transaction():
         event = get_event(db, event_id)
         clean = clean_event_edit(event, changes, today=today)
-        _write_edit(db, event["id"], clean)
+        write_edit(db, event["id"], clean)
     what = EVENT_LABELS.get(clean["kind"], clean["kind"])
     message = (
         f"Saved “{what}” for {event['full_name']} on {human_date(clean['occurred_on'])}"
@@ -390,7 +391,7 @@ def conversation_of(db: Database, event_id: Any) -> tuple[list[int], list[dict[s
     return steps, people
 
 
-def _write_delete(
+def write_delete(
     db: Database, event_id: int, *, whole_conversation: bool, referrals: str
 ) -> tuple[list[int], list[dict[str, Any]], list[dict[str, Any]]]:
     """Delete inside an open transaction; return (deleted steps, referrals removed, kept)."""
@@ -422,7 +423,7 @@ def delete_event(
     """
     with db.transaction():
         event = get_event(db, event_id)
-        doomed, removed, kept = _write_delete(
+        doomed, removed, kept = write_delete(
             db, event["id"], whole_conversation=whole_conversation, referrals=referrals
         )
     what = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -69,6 +70,21 @@ def query(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     db = _root()
     name = f"{fn.__module__}:{fn.__qualname__}"
     return _cached_call(name, str(db.path), db.data_version, args, tuple(sorted(kwargs.items())))
+
+
+def start_over() -> Path:
+    """Close the process's connection, keep a dated copy of the file, reopen it empty."""
+    from lib.store.db import start_over as start_over_file
+
+    root = _root()
+    path = root.path
+    root.close()  # closes every cursor of it too
+    _connection.clear()
+    _cached_call.clear()  # a new file starts its data version again
+    try:
+        return start_over_file(path)
+    finally:
+        _root()  # open the new, empty file now (or the old one again if nothing moved)
 
 
 def today() -> date:
