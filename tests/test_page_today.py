@@ -55,9 +55,9 @@ def small_app(app_env: Path) -> dict[str, int]:
 def test_an_empty_database_greets_with_adding_and_importing_first(app_env: Path) -> None:
     at = open_page("pages/work/today.py")
     assert at.title[0].value == "Welcome to Warm Leads"
-    links = {link.value: (link.proto.page, link.proto.query_string) for link in at.get("page_link")}
-    assert links == {"Add a target": ("contacts", "add=1"), "Import your contacts": ("data", "")}
-    assert [b.label for b in at.button] == ["Load the sample data"]
+    primary = [b.label for b in at.button if b.proto.type == "primary"]
+    assert primary == ["Add a target", "Import your contacts"]
+    assert [b.label for b in at.button] == [*primary, "Load the sample data"]
     assert "**Explore with sample data (removable)**" in shown(at.markdown)
 
 
@@ -160,3 +160,10 @@ def test_long_lists_are_paged_five_at_a_time(app_env: Path) -> None:
     at.get("pagination")[0].set_value(2).run()
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
     assert names == ["**Target 5**", "**Target 6**"]
+
+
+def test_the_welcome_buttons_open_adding_and_importing(app_env: Path) -> None:
+    at = click(open_page("pages/work/today.py"), "Add a target")
+    assert at.title[0].value == "Contacts"
+    at = click(open_page("pages/work/today.py"), "Import your contacts")
+    assert at.title[0].value == "Import & export"

@@ -25,18 +25,13 @@ def welcome() -> None:
     with add:
         st.subheader("Add a first target")
         st.caption("Someone from an association meeting, a mixer, LinkedIn or a referral.")
-        st.page_link(
-            "pages/work/contacts.py",
-            label="Add a target",
-            icon=":material/person_add:",
-            query_params={"add": "1"},
-        )
+        if st.button("Add a target", type="primary", icon=":material/person_add:"):
+            st.switch_page("pages/work/contacts.py", query_params={"add": "1"})
     with upload:
         st.subheader("Import a file")
         st.caption("Your LinkedIn connections, Google contacts, a vCard or a CSV file.")
-        st.page_link(
-            "pages/work/data.py", label="Import your contacts", icon=":material/upload_file:"
-        )
+        if st.button("Import your contacts", type="primary", icon=":material/upload_file:"):
+            st.switch_page("pages/work/data.py")
     with st.container(border=True):
         st.markdown(f"**{DEMO_NAME}**")
         st.caption(
