@@ -16,6 +16,10 @@ BENCHMARKS = (
     ("daily pages and a conversation submit", ["-m", "bench.bench_pages"]),
     ("review pages", ["-m", "bench.bench_dashboard"]),
     ("import and export", ["-m", "bench.bench_import"]),
+    (
+        "fixing mistakes: edit, delete, undo an import, remove the demo",
+        ["-m", "bench.bench_corrections"],
+    ),
     ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
     ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
 )

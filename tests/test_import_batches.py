@@ -10,6 +10,7 @@ import pytest
 from lib.cli import main
 from lib.core.errors import NotFoundError
 from lib.io import exporters
+from lib.io.demo import load_demo
 from lib.io.importing import import_file
 from lib.io.importing.batches import UndoRefused, list_imports, undo_import
 from lib.records.contacts import add_contact
@@ -144,3 +145,20 @@ def test_the_cli_lists_and_undoes_imports(
     with pytest.raises(SystemExit) as usage:
         main(["undo-import", "x", "--db", str(db_path)])
     assert usage.value.code == 2
+
+
+def test_undoing_a_full_csv_import_with_steps_restores_every_table(
+    own: Database, tmp_path: Path
+) -> None:
+    """Our own CSV brings people and their steps (some referred by others): undo takes all."""
+    source = tmp_path / "source.duckdb"
+    with open_database(source) as other:
+        load_demo(other, contacts=30, today=TODAY)
+        exporters.write_export(other, "csv", tmp_path / "everything.csv", today=TODAY)
+    before, export_before = everything(own), csv_bytes(own, tmp_path / "before.csv")
+    result = import_file(own, tmp_path / "everything.csv", today=TODAY)
+    assert result.new == 30 and result.events_added > 0
+    done = undo_import(own, result.batch_id)
+    assert (done.removed, done.events_removed) == (30, result.events_added)
+    assert everything(own) == before
+    assert csv_bytes(own, tmp_path / "after.csv") == export_before
