@@ -240,3 +240,14 @@ def test_undo_takes_back_a_conversation_with_its_referrals_while_on_the_page(
     assert counts(app_env) == before
     assert shown(at.info) == ["Undone: the steps were removed. 1 new referral removed."]
     assert [b.label for b in at.button if b.label == "Undo"] == []
+
+
+def test_the_undo_is_gone_after_leaving_the_page(app_env: Path, ana: int) -> None:
+    at = open_page("pages/work/log.py", contact=ana)
+    at = click(at, "Log conversation")
+    assert [b.label for b in at.button if b.label == "Undo"] == ["Undo"]
+    at.switch_page("pages/work/today.py").run()
+    at.switch_page("pages/work/log.py").run()
+    assert not at.exception, at.exception
+    assert [b.label for b in at.button if b.label == "Undo"] == []
+    assert counts(app_env)[1] == 1  # the step stays
