@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from lib.cli import main
@@ -15,6 +16,7 @@ from lib.io.importing import import_file
 from lib.io.importing.batches import UndoRefused, list_imports, undo_import
 from lib.records.contacts import add_contact
 from lib.records.events import log_event
+from lib.store import migrations
 from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
@@ -162,3 +164,13 @@ def test_undoing_a_full_csv_import_with_steps_restores_every_table(
     assert (done.removed, done.events_removed) == (30, result.events_added)
     assert everything(own) == before
     assert csv_bytes(own, tmp_path / "after.csv") == export_before
+
+
+def test_imports_of_a_file_from_before_batches_is_an_empty_list(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    con = duckdb.connect(str(db_path))  # a file as the release before batches left it
+    migrations.migrate(con, target=migrations.MIGRATIONS[-2][0])
+    con.close()
+    assert main(["imports", "--json", "--db", str(db_path)]) == 0
+    assert capsys.readouterr().out == "[]\n"

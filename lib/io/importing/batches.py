@@ -12,6 +12,7 @@ from typing import Any
 from lib.core.errors import NotFoundError, WarmLeadsError
 from lib.core.words import counted
 from lib.store.db import Database
+from lib.store.migrations import table_exists
 
 DEMO_FORMAT = "demo"
 # How the value before a fill is cast back from its text (text fields stay VARCHAR).
@@ -63,6 +64,8 @@ def describe_kept(person: dict[str, Any]) -> str:
 
 def list_imports(db: Database) -> list[dict[str, Any]]:
     """Every recorded import, newest first (the demo is not an import)."""
+    if not table_exists(db.con, "import_batches"):  # a file not yet migrated, opened to read
+        return []
     cursor = db.execute(
         """
         SELECT id, file, format, strftime(imported_at, '%Y-%m-%d %H:%M:%S') AS imported_at,
