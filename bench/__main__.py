@@ -18,6 +18,10 @@ BENCHMARKS = (
     ("review pages", ["-m", "bench.bench_dashboard"]),
     ("import and export", ["-m", "bench.bench_import"]),
     ("big and awkward import files", ["-m", "bench.bench_import_files"]),
+    (
+        "fixing mistakes: edit, delete, undo an import, remove the demo",
+        ["-m", "bench.bench_corrections"],
+    ),
     ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
     ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
     ("data safety at size: round trip, far dates, --out", ["-m", "bench.bench_safety"]),

@@ -45,9 +45,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Load the deterministic sample network into an empty database."""
+    """Load the deterministic sample network into an empty database (or remove it)."""
     from lib.io import demo
 
+    if args.remove:
+        with _open_existing(args) as db:
+            print(demo.remove_demo(db, confirmed=args.yes))
+        return 0
     demo.check_size(args.contacts, args.events)  # before the file is created
     with _open(args, write=True) as db:
         made = demo.load_demo(
@@ -58,6 +62,42 @@ def cmd_demo(args: argparse.Namespace) -> int:
             progress=_progress,
         )
     print(f"Loaded the demo network into {db.path}: {made[0]:,} contacts, {made[1]:,} events")
+    return 0
+
+
+def _open_existing(args: argparse.Namespace) -> Database:
+    """The file, writable, when it exists (a command that changes data never creates one)."""
+    return open_database(args.db, create=False)
+
+
+def cmd_imports(args: argparse.Namespace) -> int:
+    """List every recorded import, newest first."""
+    from lib.io.importing.batches import list_imports
+
+    with _open(args, write=False) as db:
+        batches = list_imports(db)
+    if args.json:
+        print(json.dumps(batches))
+        return 0
+    if not batches:
+        print("No imports recorded yet.")
+        return 0
+    for batch in batches:
+        state = f"  undone {batch['undone_at']}" if batch["undone_at"] else ""
+        print(
+            f"#{batch['id']:<4} {batch['imported_at']}  {batch['file']} ({batch['format']}): "
+            f"{batch['added']:,} added, {batch['filled']:,} filled{state}"
+        )
+    return 0
+
+
+def cmd_undo_import(args: argparse.Namespace) -> int:
+    """Undo one import: remove the contacts it added, empty the blanks it filled."""
+    from lib.io.importing.batches import undo_import
+
+    with _open_existing(args) as db:
+        done = undo_import(db, args.id)
+    print(done.summary())
     return 0
 
 
@@ -130,6 +170,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     verb = "Would import" if result.dry_run else "Imported"
     print(f"{verb} {args.path} ({label}): {result.summary()}")
+    if result.batch_id is not None and not result.dry_run:
+        print(f"  undo it with: python -m lib.cli undo-import {result.batch_id}", file=sys.stderr)
     return 0
 
 
@@ -310,6 +352,16 @@ def _port(text: str) -> int:
     return value
 
 
+def _batch_id(text: str) -> int:
+    try:
+        value = int(text.strip().lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an import number") from None
+    if value < 1 or value > 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an import number")
+    return value
+
+
 def _path(text: str) -> str:
     # An empty --db (say, from an unset shell variable) must not fall back to the default file.
     if not text.strip():
@@ -347,7 +399,27 @@ def build_parser() -> argparse.ArgumentParser:
     demo_p.add_argument("--contacts", type=_positive, default=50, metavar="N")
     demo_p.add_argument("--events", type=_positive, default=None, metavar="M")
     demo_p.add_argument("--seed", type=int, default=7, metavar="S")
+    demo_p.add_argument(
+        "--remove",
+        action="store_true",
+        help="delete exactly the demo's contacts and steps; your own rows stay",
+    )
+    demo_p.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --remove: also remove steps you logged on demo people",
+    )
     demo_p.set_defaults(handler=cmd_demo)
+
+    imports_p = sub.add_parser("imports", parents=[common], help="list the recorded imports")
+    imports_p.add_argument("--json", action="store_true", help="print a JSON list")
+    imports_p.set_defaults(handler=cmd_imports)
+
+    undo_p = sub.add_parser(
+        "undo-import", parents=[common], help="undo one import (see `imports` for its ID)"
+    )
+    undo_p.add_argument("id", type=_batch_id, metavar="ID")
+    undo_p.set_defaults(handler=cmd_undo_import)
 
     stats_p = sub.add_parser(
         "stats", parents=[common, period], help="funnel, referrals, weekly, due"

@@ -212,3 +212,50 @@ def test_only_the_open_tab_runs(app_env: Path):
     assert len(at.file_uploader) == 1
     assert not [b for b in at.button if b.label.startswith("Merge")]
     assert not at.get("download_button")
+
+
+def test_an_import_is_listed_and_undone_from_the_page(app_env: Path):
+    with_database(app_env, lambda db: add_contact(db, {"full_name": "Zed Own"}))
+    at = upload(data_page(), "linkedin_connections.csv")
+    button(at, "Add 3 targets").click()
+    at.run()
+    assert stored(app_env) == [
+        ("Zed Own",),
+        ("Amara Nwosu",),
+        ("Lukas Bräuer",),
+        ("Sofia Lind 🌿",),
+    ]
+    assert "Recent imports" in [s.value for s in at.subheader]
+    button(at, "Undo this import").click()
+    at.run()
+    assert unescape(at.warning[0].value) == (
+        "Remove the 3 contacts this import added and empty the blank fields it filled on "
+        "0 contacts?"
+    )
+    button(at, "Yes, undo it").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert [unescape(s.value) for s in at.success] == [
+        "Undid import #1 (linkedin_connections.csv): removed 3 contacts, emptied 0 filled fields."
+    ]
+    assert stored(app_env) == [("Zed Own",)]
+    assert [b for b in at.button if b.label == "Undo this import"] == []
+
+
+def test_start_over_keeps_a_dated_copy_and_opens_an_empty_file(app_env: Path):
+    with_database(app_env, lambda db: add_contact(db, {"full_name": "Zed Own"}))
+    at = data_page()
+    (go,) = [b for b in at.button if b.label == "Back up and start over"]
+    assert go.disabled
+    at.text_input(key="start_over_word").input("start over").run()
+    button(at, "Back up and start over").click()
+    at.run()
+    assert not at.exception, at.exception
+    (message,) = [unescape(s.value) for s in at.success]
+    backups = sorted(app_env.parent.glob("network.backup-*.duckdb"))
+    assert len(backups) == 1
+    assert message == (
+        f"Started over with an empty file. Your previous data is kept in {backups[0]}."
+    )
+    assert stored(app_env) == []
+    assert stored(backups[0]) == [("Zed Own",)]

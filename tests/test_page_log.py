@@ -224,3 +224,30 @@ def test_today_reflects_a_logged_conversation_on_the_next_run(app_env: Path, ana
     warm = "“Ana Ruiz suggested I get in touch” — you may use their name"
     warm = f":material/local_fire_department: {warm}"
     assert warm in shown(at.caption)
+
+
+def test_undo_takes_back_a_conversation_with_its_referrals_while_on_the_page(
+    app_env: Path, ana: int
+) -> None:
+    before = counts(app_env)
+    at = open_page("pages/work/log.py", contact=ana)
+    by_label(at.text_input, "Referral 1: name").input("Ben Okafor")
+    at = click(at, "Log conversation")
+    assert counts(app_env) == (before[0] + 1, before[1] + 2)
+    # Another rerun on the page (choosing a step) keeps the Undo on offer.
+    at = choose_step(at, "note")
+    at = click(at, "Undo")
+    assert counts(app_env) == before
+    assert shown(at.info) == ["Undone: the steps were removed. 1 new referral removed."]
+    assert [b.label for b in at.button if b.label == "Undo"] == []
+
+
+def test_the_undo_is_gone_after_leaving_the_page(app_env: Path, ana: int) -> None:
+    at = open_page("pages/work/log.py", contact=ana)
+    at = click(at, "Log conversation")
+    assert [b.label for b in at.button if b.label == "Undo"] == ["Undo"]
+    at.switch_page("pages/work/today.py").run()
+    at.switch_page("pages/work/log.py").run()
+    assert not at.exception, at.exception
+    assert [b.label for b in at.button if b.label == "Undo"] == []
+    assert counts(app_env)[1] == 1  # the step stays

@@ -52,20 +52,28 @@ def small_app(app_env: Path) -> dict[str, int]:
     return {"ana": ana, "ben": ben}
 
 
-def test_an_empty_database_greets_with_the_three_ways_to_start(app_env: Path) -> None:
+def test_an_empty_database_greets_with_adding_and_importing_first(app_env: Path) -> None:
     at = open_page("pages/work/today.py")
     assert at.title[0].value == "Welcome to Warm Leads"
-    links = {link.value: (link.proto.page, link.proto.query_string) for link in at.get("page_link")}
-    assert links == {"Add a target": ("contacts", "add=1"), "Import your contacts": ("data", "")}
-    assert [b.label for b in at.button] == ["Load the demo network"]
+    primary = [b.label for b in at.button if b.proto.type == "primary"]
+    assert primary == ["Add a target", "Import your contacts"]
+    assert [b.label for b in at.button] == [*primary, "Load the sample data"]
+    assert "**Explore with sample data (removable)**" in shown(at.markdown)
 
 
-def test_loading_the_demo_fills_today(app_env: Path) -> None:
-    at = click(open_page("pages/work/today.py"), "Load the demo network")
+def test_loading_the_demo_fills_today_and_removing_it_empties_it(app_env: Path) -> None:
+    at = click(open_page("pages/work/today.py"), "Load the sample data")
     assert at.title[0].value == "Today"
-    assert shown(at.success)[0].startswith("Loaded the demo network: 50 people and ")
+    assert shown(at.success)[0].startswith("Loaded the sample network: 50 fictional people and ")
     database = read_db(app_env)
     assert database.scalar("SELECT count(*) FROM contacts") == 50
+    at = click(at, "Remove the demo network")
+    assert shown(at.success)[0] == (
+        "Removed the demo network: 50 people and 167 steps. "
+        "Your own contacts and steps are untouched."
+    )
+    assert at.title[0].value == "Welcome to Warm Leads"
+    assert read_db(app_env).scalar("SELECT count(*) FROM contacts") == 0
 
 
 def test_counts_are_the_spec_due_lists_as_of_today(demo_app: Path) -> None:
@@ -152,3 +160,10 @@ def test_long_lists_are_paged_five_at_a_time(app_env: Path) -> None:
     at.get("pagination")[0].set_value(2).run()
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
     assert names == ["**Target 5**", "**Target 6**"]
+
+
+def test_the_welcome_buttons_open_adding_and_importing(app_env: Path) -> None:
+    at = click(open_page("pages/work/today.py"), "Add a target")
+    assert at.title[0].value == "Contacts"
+    at = click(open_page("pages/work/today.py"), "Import your contacts")
+    assert at.title[0].value == "Import & export"

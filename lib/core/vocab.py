@@ -239,6 +239,7 @@ STAGES: tuple[str, ...] = STAGE.order
 STAGE_LABELS: dict[str, str] = STAGE.labels
 STAGE_COLORS: dict[str, str] = {key: term.color for key, term in STAGE.items()}
 EVENT_KINDS: tuple[str, ...] = EVENT_KIND.order
+EVENT_LABELS: dict[str, str] = EVENT_KIND.labels
 CHANNELS: tuple[str, ...] = CHANNEL.order
 CHANNEL_LABELS: dict[str, str] = CHANNEL.labels
 SOURCES: tuple[str, ...] = SOURCE.order

@@ -157,8 +157,8 @@ def require_contact(db: Database, contact_id: Any, field: str = "contact_id") ->
 
 
 def get_contact(db: Database, contact_id: int) -> dict[str, Any]:
-    """One contact's stored fields as a dict."""
-    result = db.execute("SELECT * FROM contacts WHERE id = ?", [contact_id])
+    """One contact's stored fields as a dict (not the import batch that added it)."""
+    result = db.execute("SELECT * EXCLUDE (import_batch) FROM contacts WHERE id = ?", [contact_id])
     row = result.fetchone()
     if row is None:
         raise NotFoundError(f"there is no contact with id {contact_id}")

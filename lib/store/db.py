@@ -215,6 +215,33 @@ def _write_backup(path: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
+def dated_backup_path(path: Path) -> Path:
+    """Where Start over keeps the old file: beside it, dated (`network.backup-20261125-0930`)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
+
+
+def start_over(path: str | os.PathLike[str]) -> Path:
+    """Keep a dated copy of the (closed) file beside it, then remove it: the next open is empty.
+
+    The caller closes every connection to the file first. Returns the backup's path.
+    """
+    data = resolve_db_path(path)
+    if not data.exists():
+        raise DatabaseError(f"no database at {data}: there is nothing to start over from")
+    _check_file(data)
+    con = _connect(data, read_only=False)  # fails clearly while another process holds it
+    try:
+        con.execute("CHECKPOINT")  # everything into the file, so the copy is whole
+    finally:
+        con.close()
+    target = dated_backup_path(data)
+    _write_backup(data, target)
+    data.unlink()
+    data.with_name(data.name + ".wal").unlink(missing_ok=True)
+    return target
+
+
 def open_database(
     path: str | os.PathLike[str] | None = None,
     *,

@@ -120,10 +120,45 @@ def m003_contact_merges(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m005_import_batches(con: duckdb.DuckDBPyConnection) -> None:
+    """Each import (and the demo) as a batch, so it can be undone: what it added and filled."""
+    _create_id_sequence(con, "import_batches", "import_batches_id_seq")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS import_batches (
+            id INTEGER PRIMARY KEY DEFAULT nextval('import_batches_id_seq'),
+            file VARCHAR NOT NULL,
+            format VARCHAR NOT NULL,             -- an import format, or 'demo'
+            imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            added INTEGER NOT NULL DEFAULT 0,    -- contacts added
+            filled INTEGER NOT NULL DEFAULT 0,   -- known contacts whose blanks it filled
+            events_added INTEGER NOT NULL DEFAULT 0,
+            undone_at TIMESTAMP
+        )
+        """
+    )
+    # The blank fields an import filled, with the value before (as text), so undo empties them.
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS import_fills (
+            batch_id INTEGER NOT NULL,
+            contact_id INTEGER NOT NULL,
+            field VARCHAR NOT NULL,
+            before VARCHAR,
+            after VARCHAR
+        )
+        """
+    )
+    # The batch that added a row (NULL: the user's own); the demo is a batch of format 'demo'.
+    con.execute("ALTER TABLE contacts ADD COLUMN IF NOT EXISTS import_batch INTEGER")
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS import_batch INTEGER")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "core tables", m001_core_tables),
     (2, "settings and history", m002_settings_and_history),
     (3, "contact merges", m003_contact_merges),
+    (5, "import batches and demo marks", m005_import_batches),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

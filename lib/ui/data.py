@@ -72,6 +72,21 @@ def query(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return _cached_call(name, str(db.path), db.data_version, args, tuple(sorted(kwargs.items())))
 
 
+def start_over() -> Path:
+    """Close the process's connection, keep a dated copy of the file, reopen it empty."""
+    from lib.store.db import start_over as start_over_file
+
+    root = _root()
+    path = root.path
+    root.close()  # closes every cursor of it too
+    _connection.clear()
+    _cached_call.clear()  # a new file starts its data version again
+    try:
+        return start_over_file(path)
+    finally:
+        _root()  # open the new, empty file now (or the old one again if nothing moved)
+
+
 def today() -> date:
     """The day the app works as of (the local date)."""
     return date.today()

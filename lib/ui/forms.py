@@ -36,14 +36,24 @@ class FieldErrors:
         (target or st).error(message, icon=":material/error:")
 
 
-def flash(message: str, *, kind: str = "success", undo: list[int] | None = None) -> None:
-    """Keep a confirmation to show after the rerun that follows a write."""
-    st.session_state.setdefault("_flash", []).append((kind, message, undo))
+def flash(
+    message: str,
+    *,
+    kind: str = "success",
+    undo: list[int] | None = None,
+    referrals: list[int] | None = None,
+) -> None:
+    """Keep a confirmation to show after the rerun that follows a write.
+
+    `undo`: the event ids an Undo button takes back; `referrals`: the contacts the same
+    submit added, taken back with them (the callback then gets both lists).
+    """
+    st.session_state.setdefault("_flash", []).append((kind, message, undo, referrals))
 
 
-def show_flash(undo: Callable[[list[int]], None] | None = None) -> None:
+def show_flash(undo: Callable[..., None] | None = None) -> None:
     """Show (once) the confirmations kept by `flash`, with an Undo button when offered."""
-    for number, (kind, message, ids) in enumerate(st.session_state.pop("_flash", [])):
+    for number, (kind, message, ids, referrals) in enumerate(st.session_state.pop("_flash", [])):
         box = st.container(horizontal=True, vertical_alignment="center")
         show = {"success": box.success, "warning": box.warning, "info": box.info}[kind]
         show(
@@ -52,4 +62,5 @@ def show_flash(undo: Callable[[list[int]], None] | None = None) -> None:
             width="stretch",
         )
         if ids and undo is not None:
-            box.button("Undo", key=f"undo_{number}_{ids[0]}", on_click=undo, args=(ids,))
+            args = (ids, referrals) if referrals else (ids,)
+            box.button("Undo", key=f"undo_{number}_{ids[0]}", on_click=undo, args=args)

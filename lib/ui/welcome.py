@@ -1,49 +1,90 @@
-"""The empty database's greeting: the ways to start."""
+"""The empty database's greeting, and the sample data's way back out."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lib.core.errors import ValidationError
-from lib.ui.data import get_db
+from lib.core.errors import WarmLeadsError
+from lib.io.demo import demo_status, load_demo, remove_demo
+from lib.ui.data import get_db, query
 from lib.ui.forms import flash
 from lib.ui.text import escape_markdown
 
+DEMO_NAME = "Explore with sample data (removable)"
+
 
 def welcome() -> None:
-    """The empty database's greeting: the three ways to start."""
-    from lib.io.demo import load_demo
-
+    """The empty database's greeting: add a target or import first; sample data on the side."""
     st.title("Welcome to Warm Leads")
     st.markdown(
         "Most jobs are filled through people. Warm Leads keeps your networking on track: "
         "who to **contact**, **thank** and **follow up** today — and how three referrals "
-        "become nine, then twenty-seven. Start in one of three ways:"
+        "become nine, then twenty-seven. Start with the people you know:"
     )
-    add, upload, demo = st.columns(3, border=True)
+    add, upload = st.columns(2, border=True)
     with add:
         st.subheader("Add a first target")
         st.caption("Someone from an association meeting, a mixer, LinkedIn or a referral.")
-        st.page_link(
-            "pages/work/contacts.py",
-            label="Add a target",
-            icon=":material/person_add:",
-            query_params={"add": "1"},
-        )
+        if st.button("Add a target", type="primary", icon=":material/person_add:"):
+            st.switch_page("pages/work/contacts.py", query_params={"add": "1"})
     with upload:
         st.subheader("Import a file")
         st.caption("Your LinkedIn connections, Google contacts, a vCard or a CSV file.")
-        st.page_link(
-            "pages/work/data.py", label="Import your contacts", icon=":material/upload_file:"
+        if st.button("Import your contacts", type="primary", icon=":material/upload_file:"):
+            st.switch_page("pages/work/data.py")
+    with st.container(border=True):
+        st.markdown(f"**{DEMO_NAME}**")
+        st.caption(
+            "50 fictional people and their steps, to see every page before adding your own. "
+            "They are marked as sample data: one button removes exactly them later, and "
+            "anything you add meanwhile stays."
         )
-    with demo:
-        st.subheader("Explore the demo")
-        st.caption("A sample network of 50 people, to see every step before adding your own.")
-        if st.button("Load the demo network", icon=":material/science:", type="primary"):
+        if st.button("Load the sample data", icon=":material/science:"):
             try:
                 people, steps = load_demo(get_db())
-            except ValidationError as exc:
-                st.error(escape_markdown(str(exc)))
+            except WarmLeadsError as exc:
+                st.error(escape_markdown(str(exc)), icon=":material/error:")
             else:
-                flash(f"Loaded the demo network: {people} people and {steps} logged steps.")
+                flash(
+                    f"Loaded the sample network: {people} fictional people and {steps} logged "
+                    "steps. Remove it any time with Remove the demo network."
+                )
                 st.rerun()
+
+
+def remove_demo_control(key: str) -> None:
+    """A "Remove the demo network" button while the demo is in the file, confirmed when needed."""
+    status = query(demo_status)
+    if status is None:
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**Sample data is loaded**: {status.contacts:,} fictional people and "
+            f"{status.events:,} steps. Removing them leaves your own contacts and steps."
+        )
+        asking = st.session_state.get("confirm_demo") == key
+        if not asking and st.button(
+            "Remove the demo network", icon=":material/delete_sweep:", key=f"{key}_remove"
+        ):
+            if not status.your_steps:
+                _remove(confirmed=False)
+            st.session_state["confirm_demo"] = key
+            st.rerun()
+        if asking:
+            ask = status.confirmation()
+            st.warning(escape_markdown(ask[:1].upper() + ask[1:] + ". Remove them anyway?"))
+            yes, no = st.columns(2)
+            if yes.button("Yes, remove them", type="primary", key=f"{key}_yes"):
+                _remove(confirmed=True)
+            if no.button("Cancel", key=f"{key}_no"):
+                st.session_state.pop("confirm_demo", None)
+                st.rerun()
+
+
+def _remove(*, confirmed: bool) -> None:
+    st.session_state.pop("confirm_demo", None)
+    try:
+        flash(remove_demo(get_db(), confirmed=confirmed))
+    except WarmLeadsError as exc:
+        flash(str(exc), kind="warning")
+    st.rerun()

@@ -4,10 +4,20 @@ import streamlit as st
 
 from lib.core.errors import EditConflictError, NotFoundError, ValidationError, WarmLeadsError
 from lib.core.validation import EARLIEST_DATE
-from lib.core.vocab import CONTACT_FIELD_LABELS, SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
+from lib.core.vocab import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    CONTACT_FIELD_LABELS,
+    EVENT_KINDS,
+    EVENT_LABELS,
+    SOURCE_LABELS,
+    SOURCES,
+    STAGE_LABELS,
+    STAGES,
+)
 from lib.core.words import counted, human_date
-from lib.engine import directory, due
-from lib.records import contacts
+from lib.engine import changes, directory, due
+from lib.records import contacts, events
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, show_flash
 from lib.ui.mode import require_writable
@@ -340,6 +350,163 @@ def archive_or_delete(card: dict) -> None:
         st.rerun()
 
 
+def show_timeline(card: dict) -> None:
+    """The contact's story; pick a step to correct or delete it."""
+    frame = query(directory.timeline, card["id"])
+    st.caption("Click a logged step to correct or delete it.")
+    picked = st.dataframe(
+        directory.timeline_table(frame),
+        hide_index=True,
+        height="content",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"timeline_{card['id']}_{st.session_state.get('step_round', 0)}",
+    )
+    if not picked.selection.rows:
+        return
+    event_id = frame["event_id"].iloc[picked.selection.rows[0]]
+    if frame["event_id"].isna().iloc[picked.selection.rows[0]]:
+        st.info("Only logged steps can be corrected here; edit the contact itself in Edit.")
+        return
+    correct_step(card, int(event_id))
+
+
+def step_done(message: str) -> None:
+    flash(message)
+    st.session_state.pop("step_pending", None)
+    st.session_state["step_round"] = st.session_state.get("step_round", 0) + 1
+    st.rerun()
+
+
+def correct_step(card: dict, event_id: int) -> None:
+    """Edit or delete one step, after a confirmation that says what moves."""
+    try:
+        event = events.get_event(db, event_id)
+    except NotFoundError as exc:
+        st.warning(escape_markdown(str(exc)))
+        return
+    pending = st.session_state.get("step_pending")
+    if pending and pending["event"] == event_id:
+        confirm_step(card, event, pending)
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**{escape_markdown(EVENT_LABELS.get(event['kind'], event['kind']))}** on "
+            f"{human_date(event['occurred_on'])}"
+        )
+        errors = FieldErrors()
+        key = f"step_{event_id}"
+        with st.form(key):
+            kind_col, on_col, channel_col = st.columns(3)
+            kind = kind_col.selectbox(
+                "Step",
+                EVENT_KINDS,
+                index=EVENT_KINDS.index(event["kind"]) if event["kind"] in EVENT_KINDS else 0,
+                format_func=lambda k: EVENT_LABELS.get(k, k),
+                key=f"{key}_kind",
+            )
+            on = on_col.date_input(
+                "Date", event["occurred_on"], max_value=day, key=f"{key}_on", format="YYYY-MM-DD"
+            )
+            with on_col:
+                errors.slot("occurred_on")
+            choices = [None, *CHANNELS]
+            channel = channel_col.selectbox(
+                "Channel",
+                choices,
+                index=choices.index(event["channel"]) if event["channel"] in choices else 0,
+                format_func=lambda c: "None" if c is None else CHANNEL_LABELS[c],
+                key=f"{key}_channel",
+            )
+            notes = st.text_area("Notes", event["notes"] or "", key=f"{key}_notes", height=80)
+            errors.slot("notes")
+            errors.slot("*")
+            buttons = st.container(horizontal=True)
+            save = buttons.form_submit_button("Save changes…", type="primary")
+            delete = buttons.form_submit_button("Delete…", icon=":material/delete:")
+    if save:
+        wanted = {"kind": kind, "occurred_on": on, "channel": channel, "notes": notes}
+        try:
+            events.clean_event_edit(event, wanted, today=day)
+        except WarmLeadsError as exc:
+            errors.show(exc)
+            return
+        st.session_state["step_pending"] = {"event": event_id, "action": "edit", "changes": wanted}
+        st.rerun()
+    if delete:
+        st.session_state["step_pending"] = {"event": event_id, "action": "delete"}
+        st.rerun()
+
+
+def confirm_step(card: dict, event: dict, pending: dict) -> None:
+    """Say what the change does (the engine, in a rolled-back transaction); then do it."""
+    event_id = event["id"]
+    label = EVENT_LABELS.get(event["kind"], event["kind"])
+    with st.container(border=True):
+        if pending["action"] == "edit":
+            whole, referrals = False, "keep"
+            question = f"Save the changes to “{label}” on {human_date(event['occurred_on'])}?"
+            yes = "Yes, save"
+        else:
+            steps, people = events.conversation_of(db, event_id)
+            whole = False
+            if len(steps) > 1:
+                whole = st.radio(
+                    "Delete",
+                    [False, True],
+                    format_func=lambda w: (
+                        f"The whole conversation ({counted(len(steps), 'step')})"
+                        if w
+                        else f"Only this step ({label})"
+                    ),
+                    key=f"whole_{event_id}",
+                )
+            referrals = "keep"
+            if people and whole:
+                names = ", ".join(p["full_name"] for p in people)
+                referrals = st.radio(
+                    f"The conversation added {counted(len(people), 'referral')}: {names}",
+                    ["keep", "delete"],
+                    format_func={
+                        "keep": "Keep them as targets",
+                        "delete": "Delete them too (only those with no steps of their own)",
+                    }.get,
+                    key=f"referrals_{event_id}",
+                )
+
+            what = "the whole conversation" if whole else f"“{label}”"
+            question = f"Delete {what} of {human_date(event['occurred_on'])}?"
+            yes = "Yes, delete"
+        try:
+            if pending["action"] == "edit":
+                moves = changes.edit_preview(db, event_id, pending["changes"], day)
+            else:
+                moves = changes.delete_preview(
+                    db, event_id, day, whole_conversation=whole, referrals=referrals
+                )
+        except WarmLeadsError as exc:
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
+            st.session_state.pop("step_pending", None)
+            return
+        st.warning(f"{escape_markdown(question)} {escape_markdown(moves)}", icon=":material/help:")
+        buttons = st.container(horizontal=True)
+        if buttons.button(yes, type="primary", key=f"yes_{event_id}"):
+            try:
+                if pending["action"] == "edit":
+                    done = events.edit_event(db, event_id, pending["changes"], today=day)
+                else:
+                    done = events.delete_event(
+                        db, event_id, whole_conversation=whole, referrals=referrals
+                    )
+            except WarmLeadsError as exc:
+                st.error(escape_markdown(str(exc)), icon=":material/error:")
+                return
+            step_done(done.message)
+        if buttons.button("Cancel", key=f"cancel_{event_id}"):
+            st.session_state.pop("step_pending", None)
+            st.rerun()
+
+
 def show_contact(contact_id: int) -> None:
     st.button("All contacts", icon=":material/arrow_back:", on_click=close_contact, type="tertiary")
     try:
@@ -389,8 +556,7 @@ def show_contact(contact_id: int) -> None:
         ["Timeline", "Referral chain", "Edit", "Archive or delete"]
     )
     with timeline:
-        steps = directory.timeline_table(query(directory.timeline, card["id"]))
-        st.dataframe(steps, hide_index=True, height="content")
+        show_timeline(card)
     with chain:
         show_chain(card)
     with edit:

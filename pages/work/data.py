@@ -9,12 +9,19 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
+from lib.core.words import counted
 from lib.io import exporters, importing
+from lib.io.importing import batches
 from lib.records import duplicates
+from lib.ui import data as app_data
 from lib.ui.data import get_db, query
-from lib.ui.data import today as app_today
+from lib.ui.forms import flash, show_flash
 from lib.ui.mode import require_writable
 from lib.ui.text import escape_markdown
+from lib.ui.welcome import remove_demo_control
+
+ERROR = ":material/error:"
+START_OVER_WORD = "start over"
 
 POSITION_WORDS = ["Recruiter", "Talent", "Hiring", "Head of", "Director", "VP", "Manager", "Chief"]
 LINKEDIN_STEPS = """
@@ -38,7 +45,7 @@ def show_import(uploaded, fmt: str | None) -> None:
         parsed = read_upload(uploaded.getvalue(), fmt, today)
         plan = importing.plan_import(db, parsed)
     except WarmLeadsError as exc:
-        st.error(f"{escape_markdown(uploaded.name)}: {escape_markdown(exc)}", icon="⚠️")
+        st.error(f"{escape_markdown(uploaded.name)}: {escape_markdown(exc)}", icon=ERROR)
         return
     st.subheader(f"Preview: {plan.label}")
     for note in parsed.notes:
@@ -127,11 +134,11 @@ def show_import(uploaded, fmt: str | None) -> None:
     )
     if st.button(label, type="primary", disabled=not picked and not updates):
         try:
-            result = importing.apply_import(db, parsed, chosen=picked)
+            result = importing.apply_import(db, parsed, chosen=picked, file_name=uploaded.name)
         except (WarmLeadsError, duckdb.Error) as exc:
-            st.error(f"Nothing was imported: {escape_markdown(exc)}", icon="⚠️")
+            st.error(f"Nothing was imported: {escape_markdown(exc)}", icon=ERROR)
             return
-        state.import_done = f"{escape_markdown(uploaded.name)}: {escape_markdown(result.summary())}"
+        flash(f"{uploaded.name}: {result.summary()}")
         state.upload_round += 1
         st.rerun()
 
@@ -207,12 +214,10 @@ def show_duplicates() -> None:
         try:
             merged = duplicates.merge_contacts(db, keep, other)
         except WarmLeadsError as exc:
-            st.error(escape_markdown(exc), icon="⚠️")
+            st.error(escape_markdown(exc), icon=ERROR)
             return
         removed_name = str(pair[f"{side[other]}_name"])
-        state.merge_done = (
-            escape_markdown(merged.summary(removed_name)) + ". You can undo it below."
-        )
+        flash(merged.summary(removed_name) + ". You can undo it below.")
         st.rerun()
     if differ_col.button("They are different people"):
         duplicates.mark_not_duplicates(db, keep, other)
@@ -238,16 +243,14 @@ def show_merges() -> None:
             try:
                 duplicates.undo_merge(db, int(merge.id))
             except WarmLeadsError as exc:
-                st.error(escape_markdown(exc), icon="⚠️")
+                st.error(escape_markdown(exc), icon=ERROR)
                 return
-            state.merge_done = f"Merge undone: {escape_markdown(merge.removed_name)} is back."
+            flash(f"Merge undone: {merge.removed_name} is back.")
             st.rerun()
 
 
 def import_section() -> None:
     """Upload a file; its preview and the confirm button follow."""
-    if done := state.pop("import_done", None):
-        st.success(done, icon="✅")
     uploaded = st.file_uploader(
         "LinkedIn Connections.csv, Google Contacts or Outlook CSV, vCard (.vcf) or a Warm Leads "
         "CSV",
@@ -265,6 +268,85 @@ def import_section() -> None:
         st.markdown(LINKEDIN_STEPS)
     if uploaded is not None:
         show_import(uploaded, fmt)
+    show_imports()
+    remove_demo_control("data")
+    start_over_section()
+
+
+def show_imports() -> None:
+    """The recorded imports, newest first, each with Undo this import until it is undone."""
+    done = query(batches.list_imports)
+    if not done:
+        return
+    st.subheader("Recent imports")
+    asking = state.get("confirm_undo_import")
+    for batch in done[:20]:
+        with st.container(border=True):
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            undone = f" · *undone {batch['undone_at']}*" if batch["undone_at"] else ""
+            text.markdown(
+                f"**{escape_markdown(batch['file'])}** · {batch['imported_at']} · "
+                f"{counted(batch['added'], 'added', 'added')}, "
+                f"{counted(batch['filled'], 'filled', 'filled')}{undone}"
+            )
+            if batch["undone_at"] or asking == batch["id"]:
+                if asking == batch["id"]:
+                    confirm_undo_import(batch)
+                continue
+            if button.button("Undo this import", key=f"undo-import-{batch['id']}"):
+                state.confirm_undo_import = batch["id"]
+                st.rerun()
+
+
+def confirm_undo_import(batch: dict) -> None:
+    """Say what undoing removes and whom it keeps; then undo."""
+    kept = batches.gained(db, batch["id"])
+    note = (
+        " Kept, because they gained steps or referrals since: "
+        + "; ".join(batches.describe_kept(p) for p in kept)
+        + "."
+        if kept
+        else ""
+    )
+    st.warning(
+        escape_markdown(
+            f"Remove the {counted(batch['added'] - len(kept), 'contact')} this import added and "
+            f"empty the blank fields it filled on {counted(batch['filled'], 'contact')}?{note}"
+        )
+    )
+    yes, no = st.columns(2)
+    if yes.button("Yes, undo it", type="primary", key=f"yes-undo-{batch['id']}"):
+        state.pop("confirm_undo_import", None)
+        try:
+            flash(batches.undo_import(db, batch["id"]).summary())
+        except WarmLeadsError as exc:
+            flash(str(exc), kind="warning")
+        st.rerun()
+    if no.button("Cancel", key=f"no-undo-{batch['id']}"):
+        state.pop("confirm_undo_import", None)
+        st.rerun()
+
+
+def start_over_section() -> None:
+    """Back up the file beside itself and start with an empty one, after typing the word."""
+    with st.expander("Start over with an empty file", icon=":material/restart_alt:"):
+        st.markdown(
+            "Keeps a dated copy of your file beside it (nothing is deleted), then starts "
+            "with an empty one. To go back, stop the app and put the copy in its place."
+        )
+        typed = st.text_input(
+            f"Type **{START_OVER_WORD}** to confirm", key="start_over_word", placeholder=""
+        )
+        ready = typed.strip().lower() == START_OVER_WORD
+        if st.button("Back up and start over", disabled=not ready, icon=":material/restart_alt:"):
+            try:
+                backup = app_data.start_over()
+            except WarmLeadsError as exc:
+                st.error(escape_markdown(str(exc)), icon=ERROR)
+                return
+            state.pop("start_over_word", None)
+            flash(f"Started over with an empty file. Your previous data is kept in {backup}.")
+            st.rerun()
 
 
 def export_section() -> None:
@@ -307,16 +389,15 @@ def export_section() -> None:
 
 def duplicates_section() -> None:
     """Possible duplicates, then the latest merges."""
-    if done := state.pop("merge_done", None):
-        st.success(done, icon="✅")
     show_duplicates()
     show_merges()
 
 
 require_writable()
 st.title("Import & export")
+show_flash()
 db = get_db()
-today = app_today()
+today = app_data.today()
 state = st.session_state
 state.setdefault("upload_round", 0)
 # Stateful tabs run only the open one: finding duplicates in a big file is not free.

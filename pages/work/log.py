@@ -7,7 +7,14 @@ from lib.core.validation import EARLIEST_DATE
 from lib.core.vocab import CHANNEL_LABELS, CHANNELS, LOG_FORM, STAGE_LABELS, STAGES
 from lib.engine import directory, due
 from lib.records.contacts import count_contacts
-from lib.records.events import Conversation, Logged, follow_up_warning, log_conversation, log_step
+from lib.records.events import (
+    Conversation,
+    Logged,
+    follow_up_warning,
+    log_conversation,
+    log_step,
+    undo_logged,
+)
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, show_flash
 from lib.ui.mode import require_writable
@@ -22,13 +29,41 @@ day = today()
 
 
 def logged(result: Logged) -> None:
-    """Confirm, clear the form (a fresh key) and rerun so every list reflects the write."""
-    flash(result.message)
+    """Confirm (with Undo), clear the form (a fresh key) and rerun so every list reflects it."""
+    st.session_state["log_last"] = {
+        "message": result.message,
+        "events": result.event_ids,
+        "referrals": result.referral_ids,
+    }
     if result.warning:
         flash(f"Logged anyway — {result.warning}.", kind="warning")
     st.session_state["log_round"] = st.session_state.get("log_round", 0) + 1
     st.session_state.pop("referral_rows", None)
     st.rerun()
+
+
+def undo_last() -> None:
+    last = st.session_state.pop("log_last", None)
+    if last:
+        try:
+            flash(undo_logged(get_db(), last["events"], last["referrals"]), kind="info")
+        except WarmLeadsError as exc:
+            flash(str(exc), kind="warning")
+
+
+def last_submit() -> None:
+    """The last submit's confirmation, with Undo for as long as the user stays on this page."""
+    last = st.session_state.get("log_last")
+    if not last:
+        return
+    box = st.container(horizontal=True, vertical_alignment="center")
+    box.success(escape_markdown(last["message"]), icon=":material/check:", width="stretch")
+    box.button(
+        "Undo",
+        key="undo_last_submit",
+        on_click=undo_last,
+        help="Takes back this submit: its steps and any referrals it added.",
+    )
 
 
 def when_and_how(errors: FieldErrors, key: str, channel: str | None, *, ask_channel=True):
@@ -158,8 +193,13 @@ def summary(contact_id: int) -> None:
         )
 
 
+# Widget state lives only while its page is shown: no "log_step" means the user left and came
+# back, so the last submit's Undo is gone (it is offered while they stay on this page).
+if "log_step" not in st.session_state:
+    st.session_state.pop("log_last", None)
 st.title("Log a step")
 show_flash()
+last_submit()
 if query(count_contacts) == 0:
     st.info("Nobody to log a step for yet: add your first target.")
     st.page_link(

@@ -18,7 +18,7 @@ from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash
 from lib.ui.mode import require_writable
 from lib.ui.text import escape_markdown
-from lib.ui.welcome import welcome
+from lib.ui.welcome import remove_demo_control, welcome
 from lib.ui.widgets import contact_link, current_page, pager
 
 # The one-click action of each list: (event kind, channel); the button says the kind's label.
@@ -96,6 +96,7 @@ if query(count_contacts) == 0:
 st.title("Today")
 st.caption(f"{human_date(day)} — what the method asks of you today.")
 show_flash(undo)
+remove_demo_control("today")
 
 rows, counts = query(due_page, day, {name: current_page(name) for name in TODAY_LISTS})
 for column, name in zip(st.columns(4), TODAY_LISTS, strict=True):

@@ -167,6 +167,7 @@ def import_file(
             strict=strict,
             dry_run=dry_run,
             progress=progress,
+            file_name=Path(path).name,
         )
 
     return dry_run_result(run) if dry_run else run()

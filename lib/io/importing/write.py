@@ -56,6 +56,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
+    batch_id: int | None = None  # the import's batch (undo it with `undo-import ID`)
 
     @property
     def nobody(self) -> bool:
@@ -159,11 +160,13 @@ def apply_import(
     strict: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    file_name: str | None = None,
 ) -> ImportResult:
     """Write the file in one transaction: new people (those `chosen`, by row), blanks filled.
 
     `chosen` limits which new rows become targets (None: all of them). With `strict`, any
     skipped row or dropped value rejects the whole file; with `dry_run` nothing is kept.
+    The import is recorded as a batch named `file_name`, marking what it added and filled.
     """
     say = progress or (lambda _message: None)
     result = ImportResult(
@@ -172,8 +175,11 @@ def apply_import(
     if strict:
         _reject_if_any(list(parsed.problems) + list(parsed.warnings))
     with db.transaction():
-        result.skipped = _write_batch(db, parsed, result, chosen=chosen, say=say)
+        batch = start_batch(db, file_name or "(unnamed file)", parsed.format)
+        result.batch_id = batch
+        result.skipped = _write_batch(db, parsed, result, chosen=chosen, say=say, batch=batch)
         result.skipped = sorted([*parsed.problems, *result.skipped], key=lambda p: p.where)
+        _count_batch(db, batch, result)
         if strict:
             _reject_if_any(result.skipped + result.warnings)
         if dry_run:
@@ -188,6 +194,7 @@ def import_in_batches(
     strict: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    file_name: str | None = None,
 ) -> ImportResult:
     """Read, match and write a file a batch of people at a time, all in one transaction.
 
@@ -196,19 +203,28 @@ def import_in_batches(
     memory stays bounded whatever the file's size. A person who repeats one an earlier
     batch wrote fills that contact's blanks and is counted as a duplicate, as in one pass.
     A Warm Leads CSV (ids, referrals, events across the file) is read whole instead.
+    The import is recorded as one batch named `file_name`, whatever the number of flushes.
     """
     say = progress or (lambda _message: None)
+    name = file_name or "(unnamed file)"
     state: dict[str, Any] = {"result": None, "done": 0, "repeats": []}
 
-    def flush(parsed: ParsedImport) -> None:
+    def started(parsed: ParsedImport) -> ImportResult:
         if state["result"] is None:
             state["result"] = ImportResult(parsed.format, parsed.unit)
+            state["result"].batch_id = start_batch(db, name, parsed.format)
+        return state["result"]
+
+    def flush(parsed: ParsedImport) -> None:
+        started(parsed)
         batch = ParsedImport(parsed.format, parsed.unit, contacts=parsed.contacts)
         parsed.contacts = []
         if not batch.contacts:
             return
         result: ImportResult = state["result"]
-        plan_rows = _write_batch(db, batch, result, say=say, seen=state["seen"])
+        plan_rows = _write_batch(
+            db, batch, result, say=say, batch=result.batch_id, seen=state["seen"]
+        )
         state["repeats"].extend(plan_rows)
         state["done"] += len(batch.contacts)
         if state["done"] >= BATCH_PEOPLE:
@@ -218,15 +234,16 @@ def import_in_batches(
         state["seen"] = SeenRows(db)
         parsed = read(flush)
         if parsed.format == "csv":
-            result = ImportResult(parsed.format, parsed.unit)
-            state["repeats"] = _write_batch(db, parsed, result, say=say)
+            result = started(parsed)
+            state["repeats"] = _write_batch(db, parsed, result, say=say, batch=result.batch_id)
         else:
             flush(parsed)
-            result = state["result"] or ImportResult(parsed.format, parsed.unit)
+            result = started(parsed)
         result.warnings = [*parsed.warnings, *result.warnings]
         result.notes = list(parsed.notes)
         result.skipped = sorted([*parsed.problems, *state["repeats"]], key=lambda p: p.where)
         state["seen"].drop()
+        _count_batch(db, result.batch_id, result)
         if strict:
             _reject_if_any(result.skipped + result.warnings)
         if dry_run:
@@ -241,9 +258,11 @@ def _write_batch(
     *,
     chosen: Collection[int] | None = None,
     say: Progress,
+    batch: int,
     seen: SeenRows | None = None,
 ) -> list[Problem]:
-    """Match and write these people, adding to `result`; return the in-file duplicates.
+    """Match and write these people as part of import `batch`, adding to `result`; return
+    the in-file duplicates.
 
     `seen` (a streamed import's earlier batches), when given, is read and then extended
     with the contacts this batch wrote, for the next batch; new ids are then not listed in
@@ -276,8 +295,8 @@ def _write_batch(
     link_rows = [*new_rows, *(r for r, i in plan.matches.items() if i not in plan.has_referrer)]
     all_ids = {**ids, **plan.matches}
     links = _referral_links(db, plan, link_rows, mapped, all_ids, warn)
-    _insert_contacts(db, plan, new_rows, ids, links)
-    changed = _fill_blanks(db, plan, links)
+    _insert_contacts(db, plan, new_rows, ids, links, batch)
+    changed = _fill_blanks(db, plan, links, batch)
     result.updated += sum(
         1 for row, i in plan.matches.items() if row not in plan.repeats and i in changed
     )
@@ -285,7 +304,7 @@ def _write_batch(
     if seen is None:
         result.new_ids.extend(id_list)
     if parsed.events:
-        added, known = _insert_events(db, plan, mapped)
+        added, known = _insert_events(db, plan, mapped, batch)
         result.events_added += added
         result.events_known += known
     if seen is not None:
@@ -324,8 +343,31 @@ def _reject_if_any(problems: list[Problem]) -> None:
         raise ImportRejected(f"{first}{tail}; with --strict nothing was imported")
 
 
+def _count_batch(db: Database, batch: int, result: ImportResult) -> None:
+    """Record what an import added and filled on its batch."""
+    db.execute(
+        "UPDATE import_batches SET added = ?, filled = ?, events_added = ? WHERE id = ?",
+        [result.new, result.updated, result.events_added, batch],
+    )
+
+
+def start_batch(db: Database, file_name: str, fmt: str) -> int:
+    """Record a new import batch (inside the import's transaction); return its id."""
+    row = db.execute(
+        "INSERT INTO import_batches (id, file, format) "
+        "VALUES (nextval('import_batches_id_seq'), ?, ?) RETURNING id",
+        [file_name, fmt],
+    ).fetchall()
+    return int(row[0][0])
+
+
 def _insert_contacts(
-    db: Database, plan: ImportPlan, rows: list[int], ids: dict[int, int], links: dict[int, int]
+    db: Database,
+    plan: ImportPlan,
+    rows: list[int],
+    ids: dict[int, int],
+    links: dict[int, int],
+    batch: int,
 ) -> None:
     if not rows:
         return
@@ -341,11 +383,45 @@ def _insert_contacts(
     columns = ["id", *CONTACT_FIELDS]
     casts = ", ".join(f"{c}::{_CONTACT_TYPES.get(c, 'VARCHAR')}" for c in columns)
     with registered(db, frame) as view:
-        db.execute(f"INSERT INTO contacts ({', '.join(columns)}) SELECT {casts} FROM {view}")
+        db.execute(
+            f"INSERT INTO contacts ({', '.join(columns)}, import_batch) "
+            f"SELECT {casts}, ?::INTEGER FROM {view}",
+            [batch],
+        )
 
 
-def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> set[int]:
-    """Fill the blank fields of matched contacts; return the ids of those that changed."""
+def _record_fills(db: Database, view: str, batch: int) -> None:
+    """Note each field an import is about to change on a known contact, with its value before."""
+    # `f` comes from our own field lists; the values are the file's, bound through the frame.
+    picks = [
+        f"SELECT contacts.id, '{f}', contacts.{f}, u.{f}::VARCHAR FROM contacts "
+        f"JOIN {view} u ON contacts.id = u.id::INTEGER WHERE nullif(trim(contacts.{f}), '') "
+        f"IS NULL AND contacts.{f} IS DISTINCT FROM u.{f}::VARCHAR"
+        for f in TEXT_FILLS
+    ]
+    picks.append(
+        f"SELECT contacts.id, 'connected_on', NULL, u.connected_on::DATE::VARCHAR FROM contacts "
+        f"JOIN {view} u ON contacts.id = u.id::INTEGER "
+        "WHERE contacts.connected_on IS NULL AND u.connected_on IS NOT NULL"
+    )
+    for f, value in (
+        ("referred_by", "u.referred_by::INTEGER"),
+        ("may_use_name", "u.may_use_name::BOOLEAN"),
+    ):
+        picks.append(
+            f"SELECT contacts.id, '{f}', contacts.{f}::VARCHAR, {value}::VARCHAR FROM contacts "
+            f"JOIN {view} u ON contacts.id = u.id::INTEGER "
+            "WHERE contacts.referred_by IS NULL AND u.referred_by IS NOT NULL"
+        )
+    db.execute(
+        "INSERT INTO import_fills (batch_id, contact_id, field, before, after) "
+        f"SELECT ?, * FROM ({' UNION ALL '.join(picks)})",
+        [batch],
+    )
+
+
+def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int], batch: int) -> set[int]:
+    """Fill the blank fields of matched contacts (noting what they held); return their ids."""
     records = []
     for row, contact_id in plan.matches.items():
         values = plan.fields[row]
@@ -375,6 +451,7 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> set[i
                OR (contacts.referred_by IS NULL AND u.referred_by IS NOT NULL)
             """
         ).fetchall()
+        _record_fills(db, view, batch)
         db.execute(
             f"""
             UPDATE contacts SET {text},
@@ -389,7 +466,9 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int]) -> set[i
     return {int(r[0]) for r in changed}
 
 
-def _insert_events(db: Database, plan: ImportPlan, mapped: dict[int, int]) -> tuple[int, int]:
+def _insert_events(
+    db: Database, plan: ImportPlan, mapped: dict[int, int], batch: int
+) -> tuple[int, int]:
     """Add the file's events that are not stored yet; return (added, already there)."""
     frame = event_frame(plan, mapped)
     if frame.empty:
@@ -408,10 +487,11 @@ def _insert_events(db: Database, plan: ImportPlan, mapped: dict[int, int]) -> tu
     with registered(db, fresh) as view:
         db.execute(
             f"""
-            INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes)
+            INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, import_batch)
             SELECT id::INTEGER, contact_id::INTEGER, kind::VARCHAR, occurred_on::DATE,
-                   channel::VARCHAR, notes::VARCHAR
+                   channel::VARCHAR, notes::VARCHAR, ?::INTEGER
             FROM {view} ORDER BY row
-            """
+            """,
+            [batch],
         )
     return len(fresh), known
