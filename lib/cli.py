@@ -153,6 +153,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     label = importing.FORMAT_LABELS[result.format]
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
+    if result.batch_id is not None and not result.dry_run and (result.new or result.updated):
+        print(f"  undo it with: python -m lib.cli undo-import {result.batch_id}", file=sys.stderr)
     for problem in result.skipped:
         print(f"  skipped {problem}", file=sys.stderr)
     for warning in result.warnings:
@@ -170,8 +172,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     verb = "Would import" if result.dry_run else "Imported"
     print(f"{verb} {args.path} ({label}): {result.summary()}")
-    if result.batch_id is not None and not result.dry_run:
-        print(f"  undo it with: python -m lib.cli undo-import {result.batch_id}", file=sys.stderr)
     return 0
 
 

@@ -27,7 +27,7 @@ ESCAPERS = frozenset({"escape_markdown", "literal", "markdown_link"})
 # Functions that build text from dates, counts and labels only, never from user text.
 APP_TEXT = frozenset(
     {"format_moment", "human_date", "describe_period", "len", "ceil", "field_label",
-     "goals_summary"}
+     "goals_summary", "counted"}
 )  # fmt: skip
 # Values that mention these come from a link, a file or an error message: always escaped.
 FROM_OUTSIDE = ("query_params", "exc", "problem", "params", "uploaded", "full_name")
@@ -80,6 +80,10 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/work/today.py", "label.lower()"): "a due list's label",
     ("pages/review/dashboard.py", "card.help"): "a measure's help from the vocabulary",
     ("lib/ui/widgets.py", "label"): "the page link's label: escape_markdown(name) just above",
+    ("lib/ui/welcome.py", "status.contacts"): "a count",
+    ("lib/ui/welcome.py", "status.events"): "a count",
+    ("pages/work/data.py", "batch['imported_at']"): "a time the database recorded",
+    ("pages/work/data.py", "undone"): "a time the database recorded, in fixed words",
     ("lib/ui/widgets.py", "help"): "the picker's help, fixed text passed by the pages",
 }
 
