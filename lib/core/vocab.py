@@ -153,6 +153,15 @@ DUE_LIST = Terms(
         advice="They talked with you or gave you a name and have not been thanked "
         "since — oldest first. A short email is enough.",
     ),
+    Term(
+        "close_loop",
+        "Tell them how it went",
+        "To update",
+        help="their referral was reached; not told since",
+        advice="You have talked with someone they referred, and have not written to them "
+        "since. Thank them again and say how it went — a referrer who hears back keeps "
+        "referring; one who never hears back stops.",
+    ),
 )
 # The Contacts page's due filter adds one choice that is not a list.
 NOTHING_DUE = Term("nothing_due", "Nothing due")
@@ -258,6 +267,8 @@ TOUCH_KINDS: tuple[str, ...] = (
 THANKS_OWED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "referral_asked")
 # Events that reach someone (SPEC: they reach the `contacted` stage).
 REACHED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "opportunity")
+# Events that tell a referrer how it went (SPEC "close_loop"): a thank-you or a follow-up.
+UPDATE_KINDS: tuple[str, ...] = ("thank_you", "follow_up")
 # Kinds of event that are a conversation: the channel filter keeps people talked to that way.
 CONVERSATION_KINDS: tuple[str, ...] = ("contacted", "info_interview")
 # Weekly rows count every kind but notes.

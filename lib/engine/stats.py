@@ -18,9 +18,11 @@ from lib.core.vocab import (
     DUE_LISTS,
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
+    REACHED_KINDS,
     STAGES,
     THANKS_OWED_KINDS,
     TOUCH_KINDS,
+    UPDATE_KINDS,
     WEEKLY_KINDS,
 )
 from lib.store.db import Database
@@ -110,7 +112,11 @@ STAGED_SQL = f"""
                max(occurred_on) FILTER (WHERE kind IN ({_sql_list(TOUCH_KINDS)})) AS last_touch,
                max(occurred_on) FILTER (WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)}))
                    AS thanks_owed_on,
-               max(occurred_on) FILTER (WHERE kind = 'thank_you') AS last_thanks
+               max(occurred_on) FILTER (WHERE kind = 'thank_you') AS last_thanks,
+               min(occurred_on) FILTER (WHERE kind IN ({_sql_list(REACHED_KINDS)}))
+                   AS first_reached,
+               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(UPDATE_KINDS)}))
+                   AS last_update
         FROM ev GROUP BY contact_id
     ),
     gave AS (
@@ -294,17 +300,30 @@ def _weekly_query(
     return sql, period.params | params
 
 
+# Per referrer: the latest of its referrals' first reached days (SPEC "close_loop": c_r).
+# A referrer with no thank-you or follow-up on or after that day owes an update on some
+# referral; archived referrals count. Binds $t (inside STAGED_SQL).
+LOOPS_SQL = """
+    loops AS (
+        SELECT r.referred_by AS contact_id, max(e.first_reached) AS loop_since
+        FROM staged r JOIN ev_stage e ON e.contact_id = r.id
+        WHERE r.referred_by IS NOT NULL AND e.first_reached IS NOT NULL
+        GROUP BY r.referred_by
+    )
+"""
+
 # Every non-archived contact identified by T with what the due lists need. Binds $t.
 DUE_SQL = f"""
-    WITH {STAGED_SQL},
+    WITH {STAGED_SQL}, {LOOPS_SQL},
     due AS (
         SELECT s.id, s.stage, e.last_touch,
                date_diff('day', e.last_touch, $t::DATE) AS days_since_touch,
                greatest(e.thanks_owed_on, g.last_given) AS thanks_owed_since,  -- NULLs ignored
-               e.last_thanks
+               e.last_thanks, l.loop_since, e.last_update
         FROM staged s
         LEFT JOIN ev_stage e ON e.contact_id = s.id
         LEFT JOIN gave g ON g.contact_id = s.id
+        LEFT JOIN loops l ON l.contact_id = s.id
         WHERE NOT s.archived
     )
     SELECT *,
@@ -315,7 +334,9 @@ DUE_SQL = f"""
            coalesce(stage >= 2 AND days_since_touch > {FOLLOW_UP_MAX_DAYS}, false)
                AS follow_up_overdue,
            thanks_owed_since IS NOT NULL
-               AND (last_thanks IS NULL OR last_thanks < thanks_owed_since) AS thank_you_pending
+               AND (last_thanks IS NULL OR last_thanks < thanks_owed_since) AS thank_you_pending,
+           loop_since IS NOT NULL
+               AND (last_update IS NULL OR last_update < loop_since) AS close_loop
     FROM due
 """
 
@@ -323,14 +344,13 @@ DUE_SQL = f"""
 def due_frame(db: Database, day: date) -> pd.DataFrame:
     """Every non-archived contact identified by `day`, with its due flags as of `day`."""
     return db.df(
-        f"SELECT * FROM ({DUE_SQL}) WHERE to_contact OR follow_up_due "
-        "OR follow_up_overdue OR thank_you_pending ORDER BY id",
+        f"SELECT * FROM ({DUE_SQL}) WHERE {' OR '.join(DUE_LISTS)} ORDER BY id",
         {"t": day, "from": None},
     )
 
 
 def due_lists(db: Database, day: date) -> dict[str, list[int]]:
-    """The SPEC's four due lists as sorted contact ids."""
+    """The SPEC's due lists as sorted contact ids."""
     rows = db.execute(
         f"""
         SELECT {", ".join(f"list(id ORDER BY id) FILTER (WHERE {name})" for name in DUE_LISTS)}

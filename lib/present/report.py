@@ -33,6 +33,7 @@ DUE_ORDER: tuple[str, ...] = (
     "follow_up_overdue",
     "follow_up_due",
     "thank_you_pending",
+    "close_loop",
     "to_contact",
 )
 NAMES_PER_LIST = 8
@@ -58,9 +59,8 @@ def due_people(db: Database, day: date, *, per_list: int = NAMES_PER_LIST) -> pd
         f"""
         WITH d AS ({DUE_SQL}),
         lists AS (
-            UNPIVOT (SELECT id, days_since_touch, to_contact, follow_up_due, follow_up_overdue,
-                            thank_you_pending FROM d)
-            ON to_contact, follow_up_due, follow_up_overdue, thank_you_pending
+            UNPIVOT (SELECT id, days_since_touch, {", ".join(DUE_ORDER)} FROM d)
+            ON {", ".join(DUE_ORDER)}
             INTO NAME list VALUE due
         )
         SELECT l.list, c.full_name, c.company, l.days_since_touch,
