@@ -163,6 +163,14 @@ DUE_LIST = Terms(
         "referring; one who never hears back stops.",
     ),
 )
+# The Dashboard's figure for close_loop: how often the referrer heard how it went.
+LOOPS_CLOSED = Term(
+    "loops_closed",
+    "Loops closed",
+    help="Of the referrals you reached in this period, how many had their referrer thanked "
+    "or followed up afterwards, and the median days it took. A referrer who hears how it "
+    "went keeps referring; one who never hears back stops.",
+)
 # The Contacts page's due filter adds one choice that is not a list.
 NOTHING_DUE = Term("nothing_due", "Nothing due")
 
