@@ -19,10 +19,10 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from lib.core.errors import ValidationError
-from lib.core.vocab import DUE_LIST, GOAL_KEYS, STAGE_COLORS, WEEKLY
-from lib.engine import stats
+from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, STAGE_COLORS, WEEKLY
+from lib.engine import loops, network, stats
 from lib.engine.stats import DUE_SQL, Period
-from lib.present.figures import funnel_figure
+from lib.present.figures import funnel_figure, loop_words
 from lib.records.settings import weekly_goals
 from lib.store.db import Database
 
@@ -51,6 +51,8 @@ class ReportData:
     due_counts: dict[str, int]
     goals: dict[str, int]
     due_people: pd.DataFrame | None
+    loops: loops.LoopsClosed | None = None
+    referrers: pd.DataFrame | None = None  # top referrers ("Referrer k" when redacted)
 
 
 def due_people(db: Database, day: date, *, per_list: int = NAMES_PER_LIST) -> pd.DataFrame:
@@ -86,6 +88,8 @@ def read_report_data(db: Database, period: Period, *, redact: bool) -> ReportDat
         due_counts={name: len(ids) for name, ids in stats.due_lists(db, period.day).items()},
         goals=weekly_goals(db),
         due_people=None if redact else due_people(db, period.day),
+        loops=loops.loops_closed(db, period),
+        referrers=network.top_referrers(db, period, redact=redact),
     )
 
 
@@ -227,6 +231,36 @@ def _due_tiles(counts: dict[str, int]) -> str:
     return f'<div class="tiles">{tiles}</div>'
 
 
+def _loops_section(figure: loops.LoopsClosed | None, referrers: pd.DataFrame | None) -> str:
+    """Loops closed: the Dashboard's figure, then each top referrer's reached and told."""
+    if figure is None:
+        return ""
+    line = (
+        f"{loops.loops_value(figure)} referrals reached in this period had their referrer "
+        f"told how it went ({loops.loops_note(figure)})."
+        if figure.reached
+        else "No referral was reached in this period yet."
+    )
+    rows = []
+    for row in (referrers if referrers is not None else pd.DataFrame()).itertuples(index=False):
+        rows.append(
+            f'<tr><th scope="row">{html.escape(str(row.name))}</th>'
+            f'<td class="num">{int(row.referrals):,}</td><td class="num">{int(row.reached):,}</td>'
+            f"<td>{html.escape(loop_words(int(row.reached), int(row.told)))}</td></tr>"
+        )
+    table = (
+        '<table class="goals"><thead><tr><th scope="col">Referrer</th>'
+        '<th scope="col">Referrals</th><th scope="col">Reached</th>'
+        f'<th scope="col">Told how it went</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        if rows
+        else ""
+    )
+    return (
+        f"<section><h2>{html.escape(LOOPS_CLOSED.label)}</h2>"
+        f"<p>{html.escape(line)}</p>{table}</section>"
+    )
+
+
 def _due_names(people: pd.DataFrame) -> str:
     blocks = []
     for name in DUE_ORDER:
@@ -325,6 +359,7 @@ def render_report(
 {_due_tiles(data.due_counts)}
 </section>
 {names_html}
+{_loops_section(data.loops, data.referrers)}
 <section class="chart"><h2>The funnel</h2>{funnel_html}</section>
 <section class="chart"><h2>The weekly trend</h2>{trend_html}</section>
 <section class="chart"><h2>The multiplier</h2>
