@@ -177,3 +177,16 @@ def test_the_report_shows_loops_closed_named_or_numbered(db: Database, ana: dict
     assert '<th scope="row">Referrer 1</th><td class="num">3</td>' in redacted
     for secret in ("Ana Ruiz", "Sam Ortiz", "Lee Park", "Ben Okafor", "ana@"):
         assert secret not in redacted
+
+
+def test_the_contacts_page_filters_and_marks_referrers_to_update(
+    db: Database, ana: dict[str, int]
+) -> None:
+    from lib.engine.directory import Filters, directory_table, search_contacts
+
+    found, total = search_contacts(db, Filters(due="close_loop"), TODAY)
+    assert total == 1 and found["full_name"].tolist() == ["Ana Ruiz"]
+    # Her last touch (the thank-you on 11-03) was 22 days ago: a follow-up is due too.
+    assert directory_table(found)["Due"].tolist() == ["Follow-up due · To update"]
+    quiet, _ = search_contacts(db, Filters(due="nothing_due"), TODAY)
+    assert "Ana Ruiz" not in quiet["full_name"].tolist()
