@@ -190,3 +190,13 @@ def test_the_contacts_page_filters_and_marks_referrers_to_update(
     assert directory_table(found)["Due"].tolist() == ["Follow-up due · To update"]
     quiet, _ = search_contacts(db, Filters(due="nothing_due"), TODAY)
     assert "Ana Ruiz" not in quiet["full_name"].tolist()
+
+
+def test_open_loops_are_the_close_loop_list_on_the_demo(demo_db: Database) -> None:
+    found, total = loops.open_loops(demo_db, TODAY)
+    listed = stats.due_lists(demo_db, TODAY)["close_loop"]
+    assert sorted(loop.id for loop in found) == listed and total == len(listed) > 0
+    for loop in found:  # each names only referrals reached after the last update
+        assert all(
+            loop.last_update is None or r.reached_on > loop.last_update for r in loop.referrals
+        )
