@@ -116,3 +116,19 @@ def _human_today() -> str:
     from lib.core.words import human_date
 
     return human_date(date.today())
+
+
+def test_pitch_coach_fills_the_referrers_messages_with_how_it_went(
+    referrer: dict[str, int],
+) -> None:
+    at = open_page("pages/work/pitch.py", contact=referrer["ana"])
+    thanks, follow_up = (code.value for code in at.code[2:4])
+    sam_day = short_date(date.today() - timedelta(3))
+    assert "for suggesting I get in touch with Sam Ortiz and Lee Park." in thanks
+    assert f"I spoke with Sam Ortiz on {sam_day}, which led to an informational interview." in (
+        thanks
+    )
+    assert follow_up.startswith(
+        "Hi Ana,\n\nA quick update on my search, and on the people you suggested. "
+        f"I spoke with Sam Ortiz on {sam_day}, which led to an informational interview."
+    )
