@@ -222,10 +222,6 @@ def update_sentences(reached: Sequence[Reached]) -> str:
     return " ".join(sentences)
 
 
-# How an update to a referrer is sent: as a thank-you or as a follow-up (the user picks).
-UPDATE_KINDS: tuple[str, ...] = ("thank_you", "follow_up")
-
-
 def update_message(
     referrer_name: str, reached: Sequence[Reached], kind: str, your_name: str = ""
 ) -> Template:

@@ -12,7 +12,7 @@ from datetime import date
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.vocab import DUE_LIST, EVENT_KIND, LOOPS_CLOSED
+from lib.core.vocab import DUE_LIST, EVENT_KIND, LOOPS_CLOSED, UPDATE_KINDS
 from lib.core.words import human_date
 from lib.engine import loops
 from lib.engine.stats import Period
@@ -68,7 +68,7 @@ def _loop_row(loop: loops.OpenLoop, day: date, your_name: str) -> None:
             with st.expander("Write the update", icon=":material/mail:", key=f"loop_{loop.id}"):
                 kind = st.segmented_control(
                     "Send it as",
-                    pitch.UPDATE_KINDS,
+                    UPDATE_KINDS,  # the user picks: a thank-you or a follow-up
                     format_func=EVENT_KIND.short,
                     default="thank_you",
                     required=True,
