@@ -326,7 +326,7 @@ def format_stats(result: dict) -> str:
     ]
     for name, ids in result["due"].items():
         shown = ", ".join(str(i) for i in ids[:12]) + (" …" if len(ids) > 12 else "")
-        lines.append(f"  {DUE_LIST.label(name):<20}{len(ids):>6,}  {shown}")
+        lines.append(f"  {DUE_LIST.label(name):<22}{len(ids):>6,}  {shown}")
     lines += ["", "Weekly (last 8 weeks)"]
     columns = ("targets", "referrals", "contacted", "referral_asked", "thank_you", "follow_up")
     lines.append("  " + f"{'Week':>10}" + "".join(f"{WEEKLY.short(c):>11}" for c in columns))

@@ -157,7 +157,7 @@ def calendar_events(data: bytes) -> list[icalendar.Event]:
     return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
 
 
-def test_one_all_day_reminder_per_follow_up_due_or_overdue_and_thank_you_pending(
+def test_one_all_day_reminder_per_follow_up_due_or_overdue_thank_you_and_update(
     demo_db: Database,
 ):
     due = due_lists(demo_db, TODAY)
@@ -171,8 +171,12 @@ def test_one_all_day_reminder_per_follow_up_due_or_overdue_and_thank_you_pending
         int(str(e["uid"]).split("-")[1]) for e in events if "-thank-you-" in str(e["uid"])
     )
     assert follow_ups == sorted(due["follow_up_due"] + due["follow_up_overdue"])
+    updates = sorted(
+        int(str(e["uid"]).split("-")[1]) for e in events if "-update-" in str(e["uid"])
+    )
     assert thanks == due["thank_you_pending"]
-    assert len(events) == len(follow_ups) + len(thanks) > 0
+    assert updates == due["close_loop"] and updates
+    assert len(events) == len(follow_ups) + len(thanks) + len(updates) > 0
     for event in events:
         start, end = event.decoded("dtstart"), event.decoded("dtend")
         assert type(start) is date and end == start + timedelta(days=1)
@@ -289,3 +293,31 @@ def test_every_reminder_becomes_one_calendar_event(demo_db: Database):
     assert len(reminders(demo_db, TODAY)) == len(
         calendar_events(export_ics(demo_db, today=TODAY, now=NOW))
     )
+
+
+def test_a_referrer_to_tell_how_it_went_gets_one_reminder_with_a_stable_uid(db: Database):
+    """Ana referred Sam and Lee; Sam was reached on 11-10 and Lee on 11-20, after Ana's
+    thank-you on 11-12: one reminder, dated the day Lee was reached, naming only Lee."""
+    ana = add_contact(db, {"full_name": "Ana Ruiz", "company": "Atlas"}, today=TODAY)
+    sam = add_contact(db, {"full_name": "Sam Ortiz", "referred_by": ana}, today=TODAY)
+    lee = add_contact(db, {"full_name": "Lee Park", "referred_by": ana}, today=TODAY)
+    log_event(db, {"contact_id": sam, "kind": "contacted", "occurred_on": "2026-11-10"})
+    log_event(db, {"contact_id": ana, "kind": "thank_you", "occurred_on": "2026-11-12"})
+    log_event(db, {"contact_id": lee, "kind": "info_interview", "occurred_on": "2026-11-20"})
+
+    updates = [r for r in reminders(db, TODAY) if r.kind == "update"]
+
+    assert len(updates) == 1
+    update = updates[0]
+    assert (update.contact_id, update.dated, update.overdue) == (ana, date(2026, 11, 20), False)
+    assert update.summary == "Tell them how it went: Ana Ruiz (Atlas)"
+    assert update.uid == f"warmleads-{ana}-update-2026-11-20@warmleads.local"
+    assert update.description.startswith(
+        "They referred people to you, and you spoke with Lee Park on Fri 20 Nov."
+    )
+    # A week later it is overdue: dated the export day, same UID.
+    later = [r for r in reminders(db, date(2026, 12, 1)) if r.kind == "update"][0]
+    assert (later.dated, later.overdue, later.uid) == (date(2026, 12, 1), True, update.uid)
+    # The follow-up that tells her takes the reminder away.
+    log_event(db, {"contact_id": ana, "kind": "follow_up", "occurred_on": "2026-11-24"})
+    assert [r for r in reminders(db, TODAY) if r.kind == "update"] == []

@@ -172,8 +172,11 @@ def test_a_redacted_tree_figure_shows_no_names(tiny: dict[str, int], db: Databas
 
 def test_the_top_referrers_figure_stacks_warm_and_other(tiny: dict[str, int], db: Database) -> None:
     figure = top_referrers_figure(network.top_referrers(db, ALL_TIME))
-    warm, other = figure.data
+    warm, other, loops = figure.data
     assert (warm.type, warm.orientation, figure.layout.barmode) == ("bar", "h", "stack")
+    # Each bar ends with how many of their referrals you reached and whether you told them.
+    assert list(loops.text) == ["", "  1 reached · 1 not told yet"]
+    assert "1 reached · 1 not told yet" in warm.customdata[1][3]
     assert list(warm.y) == [0, 1]
     # The top referrer is drawn on top.
     assert list(figure.layout.yaxis.ticktext) == ["Chloé Martin", "Ana Ruiz"]

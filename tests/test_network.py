@@ -114,9 +114,11 @@ def test_a_large_tree_is_capped_and_every_branch_adds_up(network_2000: Database)
 
 def test_top_referrers_of_the_tiny_network(tiny: dict[str, int], db: Database) -> None:
     frame = network.top_referrers(db, ALL_TIME)
-    assert frame[["name", "referrals", "warm", "contacted"]].values.tolist() == [
-        ["Ana Ruiz", 2, 1, 1],
-        ["Chloé Martin", 1, 1, 0],
+    # Ana's referral Chloé was reached on 11-24, after Ana's last follow-up (11-10): not told.
+    columns = ["name", "referrals", "warm", "contacted", "reached", "told"]
+    assert frame[columns].values.tolist() == [
+        ["Ana Ruiz", 2, 1, 1, 1, 0],
+        ["Chloé Martin", 1, 1, 0, 0, 0],
     ]
     assert frame["company"][0] == "Atlas Freight"
     assert pd.isna(frame["company"][1])

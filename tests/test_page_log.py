@@ -220,6 +220,7 @@ def test_today_reflects_a_logged_conversation_on_the_next_run(app_env: Path, ana
         "To thank": "1",  # Ana: not thanked at the time
         "Follow-up due": "0",
         "Overdue": "0",
+        "To update": "0",  # Ben, her referral, is not reached yet
     }
     warm = "“Ana Ruiz suggested I get in touch” — you may use their name"
     warm = f":material/local_fire_department: {warm}"

@@ -137,6 +137,8 @@ def test_dashboard_all_time_on_the_tiny_network(tiny_file: Path) -> None:
         "Thank-you on time": ("50%", "1 of 2 within 3 days"),
         "Follow-ups on schedule": ("33%", "1 of 3, 1 too soon"),
         "Opportunities": ("1", "+1 this week"),
+        # Chloé (Ana's referral) was reached on 11-24; Ana last heard from you on 11-10.
+        "Loops closed": ("0 of 1", "no referrer told yet"),
     }
     assert at.caption[0].value == "All time, up to Wed 25 Nov 2026"
     (funnel,) = charts(at)

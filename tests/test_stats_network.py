@@ -128,6 +128,9 @@ def week(label: str, start: str, targets: int = 0, referrals: int = 0, **kinds: 
 #   Gus 0, Ben none (his only record is a referral he gave: in neither list), Fay archived.
 # Thanks owed: Ben (gave Dev 10-20), Cara (10-12), Dev (gave Eli 11-10 after thanks on 10-28),
 #   Gus (contacted 11-25), Kim (contacted 11-05; her thank-you on 12-01 is after T).
+# Loops to close: Ben (Dev, whom he referred, was reached 10-21; Ben never heard back). Ana
+#   is not: Cara was reached 10-12 and Ana had a follow-up on 11-02 (Ben, never reached,
+#   owes her nothing). Gus's Hal is given after T; Dev's Eli was never reached.
 ALL_TIME = {
     "as_of": "2026-11-25",
     "period": {"from": None, "to": None},
@@ -155,6 +158,7 @@ ALL_TIME = {
         "follow_up_due": [1, 4, 9],
         "follow_up_overdue": [3, 10],
         "thank_you_pending": [2, 3, 4, 7, 11],
+        "close_loop": [2],
     },
 }
 
@@ -164,6 +168,7 @@ ALL_TIME = {
 # 10-21: Dev's identification on 10-20 is left out, his conversation on 10-21 is in.
 # Due lists as of 11-30 (all non-archived people identified by then, `from` plays no part):
 #   Ana 0 days (follow_up 11-30), Cara 49, Dev 33, Gus 5, Hal 2, Ivy 26, Jon 34, Kim 25.
+# Loops: Ben still; Gus too (Hal, given 11-27, was reached 11-28 and Gus has not heard).
 PERIOD = {
     "as_of": "2026-12-15",
     "period": {"from": "2026-10-21", "to": "2026-11-30"},
@@ -190,6 +195,7 @@ PERIOD = {
         "follow_up_due": [9, 11],
         "follow_up_overdue": [3, 4, 10],
         "thank_you_pending": [2, 3, 4, 7, 8, 11],
+        "close_loop": [2, 7],
     },
 }
 

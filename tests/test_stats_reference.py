@@ -8,9 +8,13 @@ events of every kind before and after T, dates across a year end) and periods.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,6 +61,8 @@ STEP_OF_KIND = {
 }
 TOUCH = {"contacted", "info_interview", "referral_asked", "thank_you", "follow_up", "opportunity"}
 OWES_THANKS = {"contacted", "info_interview", "referral_asked"}
+REACHES = {"contacted", "info_interview", "opportunity"}
+UPDATES = {"thank_you", "follow_up"}
 
 
 def monday(day: date) -> date:
@@ -128,6 +134,7 @@ def reference_stats(
         "follow_up_due": [],
         "follow_up_overdue": [],
         "thank_you_pending": [],
+        "close_loop": [],
     }
     for p in sorted(people, key=lambda p: p.id):
         if p.archived or p.identified_on > t:
@@ -148,6 +155,16 @@ def reference_stats(
             c = max(owed)
             if not any(e.kind == "thank_you" and e.occurred_on >= c for e in mine):
                 due["thank_you_pending"].append(p.id)
+        # close_loop: some referral r (archived or not) was first reached on c_r, and this
+        # referrer has had no thank-you or follow-up on or after c_r.
+        for r in referrals_given(p):
+            reached = [e.occurred_on for e in seen if e.contact_id == r.id and e.kind in REACHES]
+            if not reached:
+                continue
+            c_r = min(reached)
+            if not any(e.kind in UPDATES and e.occurred_on >= c_r for e in mine):
+                due["close_loop"].append(p.id)
+                break
 
     return {
         "as_of": as_of.isoformat(),
@@ -301,4 +318,129 @@ def test_reference_agrees_with_a_hand_worked_chain() -> None:
         "follow_up_due": [],
         "follow_up_overdue": [],
         "thank_you_pending": [1, 2],
+        "close_loop": [],
     }
+
+
+@st.composite
+def referral_networks(draw: st.DrawFn) -> tuple[list[Person], list[Event]]:
+    """Networks dense in what close_loop reads: most people referred, most events a reach,
+    a thank-you or a follow-up (random networks list a referrer in few examples)."""
+    count = draw(st.integers(min_value=2, max_value=8))
+    people = [
+        Person(
+            id=index + 1,
+            referred_by=draw(st.integers(1, index)) if index else None,
+            may_use_name=None,
+            identified_on=draw(days),
+            archived=draw(st.integers(0, 5)) == 0,
+        )
+        for index in range(count)
+    ]
+    kinds = st.sampled_from(sorted(REACHES | UPDATES) + ["referral_asked", "note"])
+    drawn = draw(st.lists(st.tuples(st.integers(1, count), kinds, days), max_size=5 * count))
+    events = [Event(i + 1, who, kind, day) for i, (who, kind, day) in enumerate(drawn)]
+    return people, events
+
+
+@settings(max_examples=120, deadline=None)
+@given(network=referral_networks(), bounds=periods() | st.just((LAST_DAY, None, None)))
+def test_close_loop_equals_the_reference_on_referral_networks(
+    scratch: Database, network: Network, bounds: Bounds
+) -> None:
+    expected = reference_stats(*network, *bounds)["due"]
+    assert engine_stats(scratch, network, bounds)["due"] == expected
+
+
+# ---------------------------------------------------------------- close_loop, worked by hand
+
+# Ana (1) referred Ben (2), Cy (3) and Dee (4, archived) on 11-02; Eve (5, archived) referred
+# Fay (6). Ana thanked on 11-10 and followed up on 11-30.
+LOOP_PEOPLE = [
+    Person(1, None, None, date(2026, 11, 1), False),
+    Person(2, 1, True, date(2026, 11, 2), False),
+    Person(3, 1, False, date(2026, 11, 2), False),
+    Person(4, 1, None, date(2026, 11, 2), True),
+    Person(5, None, None, date(2026, 11, 1), True),
+    Person(6, 5, True, date(2026, 11, 2), False),
+]
+LOOP_EVENTS = [
+    Event(1, 1, "contacted", date(2026, 11, 2)),
+    Event(2, 2, "contacted", date(2026, 11, 5)),  # Ben reached before Ana's thank-you
+    Event(3, 2, "info_interview", date(2026, 11, 12)),  # a later talk: c_r is still 11-05
+    Event(4, 1, "thank_you", date(2026, 11, 10)),
+    Event(5, 4, "opportunity", date(2026, 11, 20)),  # Dee (archived) reached after it
+    Event(6, 3, "referral_asked", date(2026, 11, 21)),  # Cy never reached: asking is no reach
+    Event(7, 1, "follow_up", date(2026, 11, 30)),
+    Event(8, 6, "contacted", date(2026, 11, 8)),  # Eve's referral reached; Eve is archived
+    Event(9, 3, "note", date(2026, 11, 9)),
+]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "start", "end", "listed"),
+    [
+        # Before any referral is reached, nobody is owed an update.
+        (date(2026, 11, 4), None, None, []),
+        # Ben reached on 11-05, Ana not written to since: listed.
+        (date(2026, 11, 5), None, None, [1]),
+        # Ana's thank-you on 11-10 covers Ben (reached 11-05; his 11-12 talk is not a new c_r).
+        (date(2026, 11, 15), None, None, []),
+        # Dee (archived) reached 11-20, after the thank-you: Ana is listed again.
+        (date(2026, 11, 25), None, None, [1]),
+        # The follow-up on 11-30 tells her; Cy (only asked, never reached) owes nothing.
+        (date(2026, 11, 30), None, None, []),
+        # `to` is T: the follow-up after it does not count yet, and `from` changes nothing.
+        (date(2026, 12, 31), date(2026, 11, 24), date(2026, 11, 29), [1]),
+        (date(2026, 12, 31), None, date(2026, 11, 9), [1]),
+        (date(2026, 12, 31), date(2026, 11, 1), date(2026, 11, 10), []),
+    ],
+)
+def test_close_loop_by_hand(
+    scratch: Database,
+    as_of: date,
+    start: date | None,
+    end: date | None,
+    listed: list[int],
+) -> None:
+    network = (LOOP_PEOPLE, LOOP_EVENTS)
+    bounds = (as_of, start, end)
+    assert reference_stats(*network, *bounds)["due"]["close_loop"] == listed
+    assert engine_stats(scratch, network, bounds)["due"]["close_loop"] == listed
+
+
+def test_close_loop_is_a_list_of_its_own(scratch: Database) -> None:
+    """Ana is both owed an update and a thank-you on 11-05; on 11-25 only the update."""
+    on_5th = engine_stats(scratch, (LOOP_PEOPLE, LOOP_EVENTS), (date(2026, 11, 5), None, None))
+    assert 1 in on_5th["due"]["thank_you_pending"] and on_5th["due"]["close_loop"] == [1]
+    on_25th = engine_stats(scratch, (LOOP_PEOPLE, LOOP_EVENTS), (date(2026, 11, 25), None, None))
+    assert 1 not in on_25th["due"]["thank_you_pending"] and on_25th["due"]["close_loop"] == [1]
+
+
+def test_stats_json_carries_close_loop(tmp_path: Path) -> None:
+    """The CLI's JSON has `due.close_loop` last, as SPEC's example shows, equal to the engine."""
+    path = tmp_path / "loops.duckdb"
+    db = open_database(path)
+    load(db, LOOP_PEOPLE, LOOP_EVENTS)
+    db.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "lib.cli", "stats", "--json", "--db", str(path)]
+        + ["--as-of", "2026-12-31", "--to", "2026-11-25"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    result = json.loads(done.stdout)
+    assert list(result["due"]) == [
+        "to_contact",
+        "follow_up_due",
+        "follow_up_overdue",
+        "thank_you_pending",
+        "close_loop",
+    ]
+    assert result["due"]["close_loop"] == [1]
+    expected = reference_stats(
+        LOOP_PEOPLE, LOOP_EVENTS, date(2026, 12, 31), None, date(2026, 11, 25)
+    )
+    assert result == expected

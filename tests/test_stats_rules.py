@@ -97,6 +97,7 @@ def test_an_empty_file_has_zero_bars_no_generations_no_weeks_and_empty_due_lists
         "follow_up_due": [],
         "follow_up_overdue": [],
         "thank_you_pending": [],
+        "close_loop": [],
     }
 
 
@@ -156,6 +157,7 @@ def test_archived_contacts_count_in_the_funnel_and_weekly_but_not_in_due_lists(
         "follow_up_due": [],
         "follow_up_overdue": [],
         "thank_you_pending": [],
+        "close_loop": [],
     }
 
 
@@ -298,11 +300,12 @@ def test_someone_whose_only_record_is_a_referral_they_gave_is_in_neither_follow_
         "follow_up_due": [],
         "follow_up_overdue": [],
         "thank_you_pending": [1],  # the referral is owed a thank-you
+        "close_loop": [],  # the referral was never reached
     }
     # The flags are plain booleans (false, never NULL) for them too.
     frame = due_frame(db, date(2026, 11, 25))
-    flags = frame[["follow_up_due", "follow_up_overdue"]]
-    assert list(flags.dtypes) == [bool, bool] and not flags.to_numpy().any()
+    flags = frame[["follow_up_due", "follow_up_overdue", "close_loop"]]
+    assert list(flags.dtypes) == [bool, bool, bool] and not flags.to_numpy().any()
 
 
 @pytest.mark.parametrize(

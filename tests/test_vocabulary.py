@@ -63,6 +63,7 @@ def test_every_spec_word_has_a_term() -> None:
         "follow_up_due",
         "follow_up_overdue",
         "thank_you_pending",
+        "close_loop",
     }
     assert set(vocab.WEEKLY_KINDS) <= set(vocab.WEEKLY)
     assert set(vocab.GOAL_KEYS) <= set(vocab.WEEKLY)

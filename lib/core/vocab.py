@@ -153,6 +153,23 @@ DUE_LIST = Terms(
         advice="They talked with you or gave you a name and have not been thanked "
         "since — oldest first. A short email is enough.",
     ),
+    Term(
+        "close_loop",
+        "Tell them how it went",
+        "To update",
+        help="their referral was reached; not told since",
+        advice="You have talked with someone they referred, and have not written to them "
+        "since. Thank them again and say how it went — a referrer who hears back keeps "
+        "referring; one who never hears back stops.",
+    ),
+)
+# The Dashboard's figure for close_loop: how often the referrer heard how it went.
+LOOPS_CLOSED = Term(
+    "loops_closed",
+    "Loops closed",
+    help="Of the referrals you reached in this period, how many had their referrer thanked "
+    "or followed up afterwards, and the median days it took. A referrer who hears how it "
+    "went keeps referring; one who never hears back stops.",
 )
 # The Contacts page's due filter adds one choice that is not a list.
 NOTHING_DUE = Term("nothing_due", "Nothing due")
@@ -259,6 +276,8 @@ TOUCH_KINDS: tuple[str, ...] = (
 THANKS_OWED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "referral_asked")
 # Events that reach someone (docs/METHOD.md "Stages": they reach `contacted`).
 REACHED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "opportunity")
+# Events that tell a referrer how it went (SPEC "close_loop"): a thank-you or a follow-up.
+UPDATE_KINDS: tuple[str, ...] = ("thank_you", "follow_up")
 # Kinds of event that are a conversation: the channel filter keeps people talked to that way.
 CONVERSATION_KINDS: tuple[str, ...] = ("contacted", "info_interview")
 # Weekly rows count every kind but notes.

@@ -10,6 +10,11 @@ def human_date(day: date | None) -> str:
     return "—" if day is None else f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def short_date(day: date) -> str:
+    """A date within the year, as a sentence names it: `Tue 24 Nov`."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 def days_phrase(days: int | None) -> str:
     """`today`, `yesterday`, `5 days ago`."""
     if days is None:

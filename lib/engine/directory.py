@@ -14,6 +14,7 @@ from lib.core.validation import clean_text
 from lib.core.vocab import (
     CHANNEL_LABELS,
     DUE_LIST,
+    DUE_LISTS,
     NOTHING_DUE,
     SOURCE_LABELS,
     SOURCES,
@@ -150,10 +151,7 @@ def _filter_sql(filters: Filters) -> tuple[str, dict[str, Any]]:
     elif filters.archived == "archived":
         clauses.append("c.archived")
     if filters.due == "nothing_due":
-        clauses.append(
-            "NOT coalesce(d.to_contact OR d.thank_you_pending OR d.follow_up_due "
-            "OR d.follow_up_overdue, false)"
-        )
+        clauses.append(f"NOT coalesce({' OR '.join(f'd.{name}' for name in DUE_LISTS)}, false)")
     elif filters.due in DUE_CHOICES:
         clauses.append(f"coalesce(d.{filters.due}, false)")  # a name from DUE_CHOICES
     return " AND ".join(clauses), params
@@ -172,8 +170,7 @@ def search_contacts(
         f"""
         WITH {STAGED_SQL},
         flags AS (
-            SELECT id, to_contact, thank_you_pending, follow_up_due, follow_up_overdue
-            FROM ({DUE_SQL})
+            SELECT id, {", ".join(DUE_LISTS)} FROM ({DUE_SQL})
         ),
         touched AS (
             SELECT contact_id, max(occurred_on) AS last_touch FROM ev
@@ -181,7 +178,7 @@ def search_contacts(
         ),
         matches AS (
             SELECT c.id, c.full_name, c.company, c.title, coalesce(s.stage, 1) AS stage,
-                   d.to_contact, d.thank_you_pending, d.follow_up_due, d.follow_up_overdue,
+                   {", ".join(f"d.{name}" for name in DUE_LISTS)},
                    t.last_touch, c.source, r.full_name AS referred_by_name, c.identified_on,
                    c.archived,
                    row_number() OVER (ORDER BY {order}) AS position,

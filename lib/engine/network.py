@@ -14,6 +14,7 @@ import pandas as pd
 
 from lib.core.vocab import SOURCE, SOURCE_LABELS, SOURCES, STAGES, WARMTH
 from lib.engine import stats
+from lib.engine.loops import CLOSED_SQL
 from lib.engine.stats import STAGED_SQL, Period
 from lib.store.db import Database
 
@@ -197,17 +198,22 @@ def _label_tree(nodes: pd.DataFrame, *, redact: bool) -> pd.DataFrame:
 def top_referrers(
     db: Database, period: Period, *, redact: bool = False, limit: int = 10
 ) -> pd.DataFrame:
-    """Who gave the cohort's referrals: referrals, warm ones, and how many you have contacted."""
+    """Who gave the cohort's referrals: referrals, warm ones, how many you have contacted, how
+    many you reached (a conversation, interview or opportunity) and of those, how many you
+    then told the referrer about (a thank-you or follow-up on or after reaching them)."""
     name = "NULL" if redact else "r.full_name"
     company = "NULL" if redact else "r.company"
     frame = db.df(
         f"""
-        WITH {STAGED_SQL}
+        WITH {STAGED_SQL}, {CLOSED_SQL}
         SELECT c.referred_by AS referrer_id, {name} AS name, {company} AS company,
                count(*) AS referrals,
                count(*) FILTER (WHERE c.may_use_name) AS warm,
-               count(*) FILTER (WHERE c.stage >= 2) AS contacted
+               count(*) FILTER (WHERE c.stage >= 2) AS contacted,
+               count(k.id) AS reached,
+               count(k.told_on) AS told
         FROM cohort c JOIN contacts r ON r.id = c.referred_by
+        LEFT JOIN closed k ON k.id = c.id
         GROUP BY ALL
         ORDER BY referrals DESC, warm DESC, referrer_id
         LIMIT $limit

@@ -25,6 +25,7 @@ from lib.core.vocab import (
     STAGES,
     THANKS_OWED_KINDS,
     TOUCH_KINDS,
+    UPDATE_KINDS,
     WEEKLY_KINDS,
 )
 from lib.store.db import Database
@@ -126,7 +127,11 @@ STAGED_SQL = f"""
                max(occurred_on) FILTER (WHERE kind IN ({_sql_list(TOUCH_KINDS)})) AS last_touch,
                max(occurred_on) FILTER (WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)}))
                    AS thanks_owed_on,
-               max(occurred_on) FILTER (WHERE kind = 'thank_you') AS last_thanks
+               max(occurred_on) FILTER (WHERE kind = 'thank_you') AS last_thanks,
+               min(occurred_on) FILTER (WHERE kind IN ({_sql_list(REACHED_KINDS)}))
+                   AS first_reached,
+               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(UPDATE_KINDS)}))
+                   AS last_update
         FROM ev GROUP BY contact_id
     ),
     gave AS (
@@ -137,6 +142,7 @@ STAGED_SQL = f"""
     ),
     staged AS (
         SELECT c.*, e.last_touch, e.thanks_owed_on, e.last_thanks, g.last_given,
+               e.first_reached, e.last_update,
                greatest(coalesce(e.stage, 1),
                         CASE WHEN g.contact_id IS NULL THEN 1 ELSE 3 END) AS stage
         FROM contacts c
@@ -318,25 +324,39 @@ def _weekly_query(
     return sql, period.params | params
 
 
+# Per referrer: the latest of its referrals' first reached days (docs/METHOD.md "close_loop":
+# c_r). A referrer with no thank-you or follow-up on or after that day owes an update on some
+# referral; archived referrals count. Needs STAGED_SQL's `staged` (binds $t there).
+#   loops  (contact_id — the referrer, loop_since).
+LOOPS_SQL = """
+    loops AS (
+        SELECT r.referred_by AS contact_id, max(r.first_reached) AS loop_since
+        FROM staged r
+        WHERE r.referred_by IS NOT NULL AND r.first_reached IS NOT NULL
+        GROUP BY r.referred_by
+    )
+"""
+
 # DUE_SQL — a whole query (not a CTE): one row per non-archived contact identified by T,
 # with its due flags as of T. Use it as a subquery, `SELECT … FROM ({DUE_SQL})`, or as a CTE
 # body, `WITH d AS ({DUE_SQL})`. Binds $t and $from (pass `"from": None`: due lists ignore
-# the period's start). Defines the CTEs of STAGED_SQL, then:
+# the period's start). Defines the CTEs of STAGED_SQL and LOOPS_SQL, then:
 #   due  (id, stage, last_touch, days_since_touch, thanks_owed_since, last_given,
-#        last_thanks).
+#        last_thanks, loop_since, last_update).
 # Columns of the result: those of `due`, then one BOOLEAN per due list, named as the keys
 # of lib.core.vocab.DUE_LIST (to_contact, follow_up_due, follow_up_overdue,
-# thank_you_pending), never NULL. A new due list is one more such column here, plus its
-# Term in DUE_LIST (see docs/ARCHITECTURE.md, "Add a due list").
+# thank_you_pending, close_loop), never NULL. A new due list is one more such column here,
+# plus its Term in DUE_LIST (see docs/ARCHITECTURE.md, "Add a due list").
 # Users: due_lists, due_frame, engine/due.py (Today), engine/directory.py, present/report.py.
 DUE_SQL = f"""
-    WITH {STAGED_SQL},
+    WITH {STAGED_SQL}, {LOOPS_SQL},
     due AS (
         SELECT s.id, s.stage, s.last_touch,
                date_diff('day', s.last_touch, $t::DATE) AS days_since_touch,
                greatest(s.thanks_owed_on, s.last_given) AS thanks_owed_since,  -- NULLs ignored
-               s.last_given, s.last_thanks
+               s.last_given, s.last_thanks, l.loop_since, s.last_update
         FROM staged s  -- carries the days it needs: joining ev_stage again doubled the time
+        LEFT JOIN loops l ON l.contact_id = s.id
         WHERE NOT s.archived
     )
     SELECT *,
@@ -347,7 +367,9 @@ DUE_SQL = f"""
            coalesce(stage >= 2 AND days_since_touch > {FOLLOW_UP_MAX_DAYS}, false)
                AS follow_up_overdue,
            thanks_owed_since IS NOT NULL
-               AND (last_thanks IS NULL OR last_thanks < thanks_owed_since) AS thank_you_pending
+               AND (last_thanks IS NULL OR last_thanks < thanks_owed_since) AS thank_you_pending,
+           loop_since IS NOT NULL
+               AND (last_update IS NULL OR last_update < loop_since) AS close_loop
     FROM due
 """
 
@@ -355,8 +377,7 @@ DUE_SQL = f"""
 def due_frame(db: Database, day: date) -> pd.DataFrame:
     """Every non-archived contact identified by `day`, with its due flags as of `day`."""
     return db.df(
-        f"SELECT * FROM ({DUE_SQL}) WHERE to_contact OR follow_up_due "
-        "OR follow_up_overdue OR thank_you_pending ORDER BY id",
+        f"SELECT * FROM ({DUE_SQL}) WHERE {' OR '.join(DUE_LISTS)} ORDER BY id",
         {"t": day, "from": None},
     )
 

@@ -13,8 +13,8 @@ Warm Leads CSV removes exactly one leading `'`, so the round trip gives back the
 
 **vCard** — one vCard 3.0 per contact (Google Contacts, Apple Contacts and Outlook read it).
 
-**ics** — one all-day reminder per follow-up due or overdue and per thank-you pending,
-as of the export day (see `reminders` for the dates).
+**ics** — one all-day reminder per follow-up due or overdue, per thank-you pending and
+per referrer to tell how it went, as of the export day (see `reminders` for the dates).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ import pandas as pd
 import vobject
 
 from lib.core.errors import ValidationError
-from lib.core.vocab import EXPORT_FORMAT, FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
+from lib.core.vocab import DUE_LIST, EXPORT_FORMAT, FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
+from lib.engine.loops import open_loops, spoke_with
 from lib.engine.stats import due_frame
 from lib.store.db import Database
 from lib.store.outputs import check_output, write_output
@@ -191,7 +192,7 @@ class Reminder:
     """One calendar reminder: what to do, for whom, and on which day."""
 
     contact_id: int
-    kind: str  # "follow-up" or "thank-you"
+    kind: str  # "follow-up", "thank-you" or "update" (tell a referrer how it went)
     due_on: date  # the day it fell due (part of the stable UID)
     dated: date  # the day the calendar shows it
     overdue: bool
@@ -199,8 +200,9 @@ class Reminder:
     company: str | None
     email: str | None
     phone: str | None
-    since: date  # last touch (follow-up) or the day the thanks became owed
+    since: date  # last touch (follow-up), the day the thanks (or the update) became owed
     days: int
+    spoke_with: str = ""  # an update: "you spoke with Sam Ortiz on Tue 24 Nov"
 
     @property
     def uid(self) -> str:
@@ -213,6 +215,8 @@ class Reminder:
         who = self.full_name + (f" ({self.company})" if self.company else "")
         if self.kind == "follow-up":
             return f"{'Overdue follow-up' if self.overdue else 'Follow up'}: {who}"
+        if self.kind == "update":
+            return f"{'Overdue update' if self.overdue else DUE_LIST.label('close_loop')}: {who}"
         return f"{'Overdue thank-you' if self.overdue else 'Say thank you'}: {who}"
 
     @property
@@ -224,6 +228,12 @@ class Reminder:
                 "Send an update by email, ask whether anyone else comes to mind, and thank "
                 f"them again. Every {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days; "
                 "sooner is a nuisance.",
+            ]
+        elif self.kind == "update":
+            lines = [
+                f"They referred people to you, and {self.spoke_with}.",
+                "Thank them again and tell them how it went (a thank-you or your next "
+                "follow-up): a referrer who hears back keeps referring.",
             ]
         else:
             lines = [
@@ -247,7 +257,7 @@ def reminders(db: Database, today: date) -> list[Reminder]:
     """
     due = _due_rows(db, today)
     if due.empty:
-        return []
+        return _update_reminders(db, today)
     people = {
         row[0]: row[1:]
         for row in db.execute(
@@ -300,13 +310,45 @@ def reminders(db: Database, today: date) -> list[Reminder]:
                     **common,
                 )
             )
+    return out + _update_reminders(db, today)
+
+
+def _update_reminders(db: Database, today: date) -> list[Reminder]:
+    """One reminder per referrer on the close_loop list, dated the day the oldest referral
+    they are not yet told about was reached (the export day once that is over a week ago)."""
+    found, _ = open_loops(db, today)
+    out = []
+    for loop in found:
+        overdue = (today - loop.since).days > THANKS_OVERDUE_DAYS
+        out.append(
+            Reminder(
+                contact_id=loop.id,
+                kind="update",
+                due_on=loop.since,
+                dated=today if overdue else loop.since,
+                overdue=overdue,
+                full_name=loop.full_name,
+                company=loop.company,
+                email=loop.email,
+                phone=loop.phone,
+                since=loop.since,
+                days=(today - loop.since).days,
+                spoke_with=spoke_with(loop.referrals),
+            )
+        )
     return out
 
 
 def _due_rows(db: Database, today: date) -> pd.DataFrame:
-    """The due rows that get a reminder: follow-ups due or overdue, thanks pending."""
+    """The SPEC's due rows that get a reminder: follow-ups due or overdue, thanks pending,
+    referrers to tell how it went."""
     due = due_frame(db, today)
-    return due[due["follow_up_due"] | due["follow_up_overdue"] | due["thank_you_pending"]]
+    return due[
+        due["follow_up_due"]
+        | due["follow_up_overdue"]
+        | due["thank_you_pending"]
+        | due["close_loop"]
+    ]
 
 
 def _dates(column: pd.Series) -> list[date | None]:

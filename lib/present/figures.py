@@ -376,10 +376,13 @@ def top_referrers_figure(referrers: pd.DataFrame) -> go.Figure:
         for name, company in zip(names, companies, strict=True)
     ]
     contacted = [int(c) for c in frame["contacted"]]
-    custom = list(zip(details, frame["referrals"].astype(int), contacted, strict=True))
+    reached = [int(n) for n in frame["reached"]] if "reached" in frame else [0] * len(frame)
+    told = [int(n) for n in frame["told"]] if "told" in frame else [0] * len(frame)
+    loops = [loop_words(r, t) for r, t in zip(reached, told, strict=True)]
+    custom = list(zip(details, frame["referrals"].astype(int), contacted, loops, strict=True))
     template = (
         "%{customdata[0]}<br>%{customdata[1]} referrals, %{x} {kind}<br>"
-        "%{customdata[2]} of them contacted<extra></extra>"
+        "%{customdata[2]} of them contacted<br>%{customdata[3]}<extra></extra>"
     )
     color = STAGE_COLORS["asked"]
     figure = go.Figure(
@@ -404,12 +407,32 @@ def top_referrers_figure(referrers: pd.DataFrame) -> go.Figure:
             ),
         ]
     )
+    # At each bar's end: how many of their referrals you reached, and whether you told them.
+    figure.add_trace(
+        go.Scatter(
+            y=rows,
+            x=[int(n) for n in frame["referrals"]],
+            mode="text",
+            text=[f"  {words}" if r else "" for words, r in zip(loops, reached, strict=True)],
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
     short = [_escape(_short(str(n))) for n in frame["name"]]  # cut first: never half an entity
     figure.update_yaxes(tickmode="array", tickvals=rows, ticktext=short)
     top = max(int(frame["referrals"].max()) if len(frame) else 1, 1)
-    figure.update_xaxes(title="referrals given", **_whole_numbers(top))
+    figure.update_xaxes(title="referrals given", **_whole_numbers(top), range=[0, top * 1.9])
     figure.update_layout(legend={"traceorder": "normal"})
     return _layout(figure, "Top referrers", 100 + 34 * max(len(names), 3), barmode="stack")
+
+
+def loop_words(reached: int, told: int) -> str:
+    """How a referrer's loop stands: '2 reached · told', '2 reached · 1 not told yet'."""
+    if not reached:
+        return "none reached yet"
+    untold = reached - told
+    return f"{reached:,} reached · " + ("told" if not untold else f"{untold:,} not told yet")
 
 
 def warm_cold_figure(groups: pd.DataFrame) -> go.Figure:

@@ -10,7 +10,8 @@ from urllib.parse import quote
 from lib.core.errors import ValidationError
 from lib.core.validation import clean_email, clean_text
 from lib.core.vocab import LOG_FORM
-from lib.core.words import first_name
+from lib.core.words import first_name, short_date
+from lib.engine.loops import Reached, join_names, what_happened
 from lib.records.settings import get_setting, put_setting
 from lib.store.db import Database
 
@@ -126,8 +127,13 @@ def templates(
     may_use_name: bool | None = None,
     referred: Sequence[str] = (),
     your_name: str = "",
+    reached: Sequence[Reached] = (),
 ) -> list[Template]:
-    """The referral question, warm-intro opener, thank-you note and follow-up, names filled in."""
+    """The referral question, warm-intro opener, thank-you note and follow-up, names filled in.
+
+    `referred` names the people this contact gave you; `reached` are those you have talked
+    with since: the thank-you and the follow-up tell them how it went.
+    """
     first = first_name(contact_name) or contact_name
     me = your_name.strip() or YOUR_NAME_PLACEHOLDER
     if referrer_name and may_use_name:
@@ -156,6 +162,7 @@ def templates(
     thanks_for = (
         f"and for suggesting I get in touch with {names}" if names else "and for your advice"
     )
+    news = update_sentences(reached)
     return [
         Template(
             "referral_question",
@@ -173,7 +180,8 @@ def templates(
             f"By email a few days after talking with {contact_name}.",
             f"Hi {first},\n\n"
             f"Thank you again for taking the time to talk with me {thanks_for}. "
-            "Your perspective gave me a clearer picture of where I can be useful, "
+            + (f"{news}\n\n" if news else "")
+            + "Your perspective gave me a clearer picture of where I can be useful, "
             "and I'll keep you posted on how things go.\n\n"
             f"With thanks,\n{me}",
             subject=f"Thank you, {first}",
@@ -183,9 +191,12 @@ def templates(
             "Follow-up update",
             f"Every 3–4 weeks, by email, to keep {contact_name} in the loop.",
             f"Hi {first},\n\n"
-            "A quick update on my search: [one or two lines of news — a conversation, a "
-            "course, a lead]."
-            + (f" [How it went with {names}.]" if names else "")
+            + (
+                f"A quick update on my search, and on the people you suggested. {news}"
+                if news
+                else "A quick update on my search: [one or two lines of news — a conversation, "
+                "a course, a lead]." + (f" [How it went with {names}.]" if names else "")
+            )
             + "\n\nWho else do you know that might be helpful for me to get in touch with? "
             "Any name is welcome.\n\n"
             f"Thank you again for your help,\n{me}",
@@ -195,9 +206,52 @@ def templates(
 
 
 def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return join_names(names) if names else ""
+
+
+def update_sentences(reached: Sequence[Reached]) -> str:
+    """How it went with each referral: 'I spoke with Sam Ortiz on Tue 24 Nov, which led to
+    an informational interview.' ('' when none was reached)."""
+    sentences = []
+    for referral in reached:
+        what = what_happened(referral)
+        sentences.append(
+            f"I spoke with {referral.full_name} on {short_date(referral.reached_on)}"
+            + (f", which led to {what}." if what else ".")
+        )
+    return " ".join(sentences)
+
+
+def update_message(
+    referrer_name: str, reached: Sequence[Reached], kind: str, your_name: str = ""
+) -> Template:
+    """The message that tells a referrer how their referrals went, as a thank-you or a
+    follow-up, with the names, the days and what came of each."""
+    first = first_name(referrer_name) or referrer_name
+    me = your_name.strip() or YOUR_NAME_PLACEHOLDER
+    names = _join([r.full_name for r in reached])
+    news = update_sentences(reached)
+    if kind == "thank_you":
+        return Template(
+            "thank_you",
+            LOG_FORM.label("thank_you"),
+            f"Thank {referrer_name} again now that you have talked with {names}.",
+            f"Hi {first},\n\n"
+            f"Thank you again for putting me in touch with {names}. {news}\n\n"
+            "Your introduction made all the difference, and I'll keep you posted on how "
+            f"things go.\n\nWith thanks,\n{me}",
+            subject=f"Thank you, {first} — an update",
+        )
+    return Template(
+        "follow_up",
+        "Follow-up update",
+        f"Your update to {referrer_name}: how it went with {names}.",
+        f"Hi {first},\n\n"
+        f"A quick update on my search, and on the people you suggested. {news}\n\n"
+        "Who else do you know that might be helpful for me to get in touch with? "
+        f"Any name is welcome.\n\nThank you again for your help,\n{me}",
+        subject="A quick update — and thank you",
+    )
 
 
 def mailto_link(email: str | None, subject: str | None, body: str) -> str | None:

@@ -18,11 +18,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from lib.core.vocab import DUE_LIST, GOAL_KEYS, WEEKLY
+from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, WEEKLY
 from lib.core.words import human_date
-from lib.engine import network, review, stats
+from lib.engine import loops, network, review, stats
 from lib.engine.stats import DUE_SQL, Period
-from lib.present.figures import funnel_figure, multiplier_figure, weekly_trend_figure
+from lib.present.figures import funnel_figure, loop_words, multiplier_figure, weekly_trend_figure
 from lib.records.settings import weekly_goals
 from lib.store.db import Database
 from lib.store.outputs import check_output, write_output
@@ -32,6 +32,7 @@ DUE_ORDER: tuple[str, ...] = (
     "follow_up_overdue",
     "follow_up_due",
     "thank_you_pending",
+    "close_loop",
     "to_contact",
 )
 NAMES_PER_LIST = 8
@@ -49,6 +50,8 @@ class ReportData:
     due_counts: dict[str, int]
     goals: dict[str, int]
     due_people: pd.DataFrame | None
+    loops: loops.LoopsClosed | None = None
+    referrers: pd.DataFrame | None = None  # top referrers ("Referrer k" when redacted)
 
 
 def due_people(db: Database, day: date, *, per_list: int = NAMES_PER_LIST) -> pd.DataFrame:
@@ -57,9 +60,8 @@ def due_people(db: Database, day: date, *, per_list: int = NAMES_PER_LIST) -> pd
         f"""
         WITH d AS ({DUE_SQL}),
         lists AS (
-            UNPIVOT (SELECT id, days_since_touch, to_contact, follow_up_due, follow_up_overdue,
-                            thank_you_pending FROM d)
-            ON to_contact, follow_up_due, follow_up_overdue, thank_you_pending
+            UNPIVOT (SELECT id, days_since_touch, {", ".join(DUE_ORDER)} FROM d)
+            ON {", ".join(DUE_ORDER)}
             INTO NAME list VALUE due
         )
         SELECT l.list, c.full_name, c.company, l.days_since_touch,
@@ -85,6 +87,8 @@ def read_report_data(db: Database, period: Period, *, redact: bool) -> ReportDat
         due_counts={name: len(ids) for name, ids in stats.due_lists(db, period.day).items()},
         goals=weekly_goals(db),
         due_people=None if redact else due_people(db, period.day),
+        loops=loops.loops_closed(db, period),
+        referrers=network.top_referrers(db, period, redact=redact),
     )
 
 
@@ -160,6 +164,36 @@ def _due_tiles(counts: dict[str, int]) -> str:
         for name, title in ((name, DUE_LIST.label(name)) for name in DUE_ORDER)
     )
     return f'<div class="tiles">{tiles}</div>'
+
+
+def _loops_section(figure: loops.LoopsClosed | None, referrers: pd.DataFrame | None) -> str:
+    """Loops closed: the Dashboard's figure, then each top referrer's reached and told."""
+    if figure is None:
+        return ""
+    line = (
+        f"{loops.loops_value(figure)} referrals reached in this period had their referrer "
+        f"told how it went ({loops.loops_note(figure)})."
+        if figure.reached
+        else "No referral was reached in this period yet."
+    )
+    rows = []
+    for row in (referrers if referrers is not None else pd.DataFrame()).itertuples(index=False):
+        rows.append(
+            f'<tr><th scope="row">{html.escape(str(row.name))}</th>'
+            f'<td class="num">{int(row.referrals):,}</td><td class="num">{int(row.reached):,}</td>'
+            f"<td>{html.escape(loop_words(int(row.reached), int(row.told)))}</td></tr>"
+        )
+    table = (
+        '<table class="goals"><thead><tr><th scope="col">Referrer</th>'
+        '<th scope="col">Referrals</th><th scope="col">Reached</th>'
+        f'<th scope="col">Told how it went</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        if rows
+        else ""
+    )
+    return (
+        f"<section><h2>{html.escape(LOOPS_CLOSED.label)}</h2>"
+        f"<p>{html.escape(line)}</p>{table}</section>"
+    )
 
 
 def _due_names(people: pd.DataFrame) -> str:
@@ -261,6 +295,7 @@ def render_report(
 {_due_tiles(data.due_counts)}
 </section>
 {names_html}
+{_loops_section(data.loops, data.referrers)}
 <section class="chart"><h2>The funnel</h2>{funnel_html}</section>
 <section class="chart"><h2>The weekly trend</h2>{trend_html}</section>
 <section class="chart"><h2>The multiplier</h2>

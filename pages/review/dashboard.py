@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.engine import review, stats
 from lib.present.figures import funnel_figure
+from lib.ui.close_loop import loops_closed_card
 from lib.ui.data import query, report_download_button
 from lib.ui.mode import app_mode
 from lib.ui.review_view import review_view
@@ -39,6 +40,8 @@ for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
         help=card.help,
         border=True,
     )
+with st.columns(3)[0]:
+    loops_closed_card(period, **view.filters)
 
 if int(funnel["contacts"].iloc[0]) == 0:
     st.info(

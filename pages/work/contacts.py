@@ -170,7 +170,8 @@ def show_directory() -> None:
         hide_index=True,
         column_config={
             "Due": st.column_config.TextColumn(
-                width="medium", help="Thank-you pending, follow-up due or overdue"
+                width="medium",
+                help="Thank-you pending, follow-up due or overdue, or a referrer to update",
             ),
             "Archived": None if filters.archived == "active" else "Archived",
         },

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.core.errors import NotFoundError, WarmLeadsError
-from lib.engine import directory
+from lib.engine import directory, loops
 from lib.present import pitch
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, show_flash
@@ -85,6 +85,7 @@ if contact_id is not None:
         card["may_use_name"],
         [p.full_name for p in referred.itertuples() if p.generation == 1],
         name,
+        query(loops.referral_updates, contact_id, today()),
     )
     columns = [column for _ in range(2) for column in st.columns(2)]  # two rows of two
     for column, message in zip(columns, messages, strict=True):

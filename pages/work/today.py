@@ -14,6 +14,7 @@ from lib.engine.due import (
 )
 from lib.records.contacts import count_contacts
 from lib.records.events import log_step, undo_events
+from lib.ui.close_loop import close_loop_count, close_loop_section
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash
 from lib.ui.mode import require_writable
@@ -99,10 +100,12 @@ show_flash(undo)
 remove_demo_control("today")
 
 rows, counts = query(due_page, day, {name: current_page(name) for name in TODAY_LISTS})
-for column, name in zip(st.columns(4), TODAY_LISTS, strict=True):
+columns = st.columns(len(TODAY_LISTS) + 1)
+for column, name in zip(columns, TODAY_LISTS, strict=False):
     column.metric(DUE_LIST.short(name), f"{counts[name]:,}", border=True)
+columns[-1].metric(DUE_LIST.short("close_loop"), f"{close_loop_count(day):,}", border=True)
 
-if not any(counts.values()):
+if not any(counts.values()) and not close_loop_count(day):
     st.success("Nothing is due today. Add new targets or log a conversation to keep going.")
 
 for name in TODAY_LISTS:
@@ -113,3 +116,4 @@ for name in TODAY_LISTS:
     for row in (r for r in rows if r["list"] == name):
         due_row(name, row)
     pager(name, counts[name], PAGE_SIZE)
+close_loop_section(day)
