@@ -90,7 +90,8 @@ def _loop_row(loop: loops.OpenLoop, day: date, your_name: str) -> None:
                     key=f"loop_log_{loop.id}",
                     icon=":material/check:",
                     type="primary",
-                    help=f"Logs a {label.lower()} to {escape_markdown(loop.full_name)} by email, dated today.",
+                    help=f"Logs a {label.lower()} to {escape_markdown(loop.full_name)} by email, "
+                    "dated today.",
                     on_click=_log_update,
                     args=(kind, loop.id, day),
                 )
