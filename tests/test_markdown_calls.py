@@ -69,7 +69,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/work/data.py", "when"): "a date",
     ("pages/work/data.py", "merge.removed_id"): "an integer id",
     ("pages/work/data.py", "merge.kept_id"): "an integer id",
-    ("pages/work/data.py", "done"): "built with escape_markdown() before the rerun",
     ("pages/work/data.py", "LINKEDIN_STEPS"): "fixed instructions",
     ("pages/work/log.py", "stage"): "a stage label",
     ("pages/work/log.py", "warning"): "follow_up_warning(): counts and a fixed sentence",
