@@ -138,14 +138,14 @@ def test_a_contacts_view_shows_details_timeline_chain_and_next_step(
 ) -> None:
     at = open_page("pages/work/contacts.py", contact=people["ana"])
     assert at.title[0].value == "Ana Ruiz"
-    timeline = at.dataframe[0].value
-    assert list(timeline["Step"]) == [
+    timeline = at.table[0].value
+    assert list(timeline["Step"]) == [  # one day: in the method's order
+        "Identified",
         "Conversation (pitch delivered)",
         "Gave a referral",
-        "Identified",
     ]
     assert "Send a thank-you" in " ".join(shown(at.markdown))
-    referred = at.dataframe[1].value
+    referred = at.dataframe[0].value
     assert list(referred["Name"]) == ["Ben Okafor"]
     ben = open_page("pages/work/contacts.py", contact=people["ben"])
     # Ana is linked from Ben's details and from his referral chain.

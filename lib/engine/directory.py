@@ -251,22 +251,29 @@ def contact_card(db: Database, contact_id: int, day: date) -> dict[str, Any]:
 
 
 def timeline(db: Database, contact_id: int) -> pd.DataFrame:
-    """A contact's story, newest first: its events, the referrals it gave, the day it was found."""
+    """A contact's story: its events, the referrals it gave, the day it was found.
+
+    Days run newest first; within one day the steps read in the method's order (found, the
+    conversation, the referrals it gave, the thank-you, the follow-up, then opportunities and
+    notes), whatever order they were logged in.
+    """
     return db.df(
         """
         SELECT day, what, channel, detail, event_id FROM (
             SELECT occurred_on AS day, kind AS what, channel, notes AS detail, id AS event_id,
-                   2 AS rank
+                   CASE kind WHEN 'contacted' THEN 1 WHEN 'info_interview' THEN 2
+                        WHEN 'referral_asked' THEN 3 WHEN 'thank_you' THEN 5
+                        WHEN 'follow_up' THEN 6 WHEN 'opportunity' THEN 7 ELSE 8 END AS rank
             FROM events WHERE contact_id = $id
             UNION ALL
             SELECT identified_on, 'referral_given', NULL,
-                   full_name || coalesce(' (' || company || ')', ''), NULL, 1
+                   full_name || coalesce(' (' || company || ')', ''), NULL, 4
             FROM contacts WHERE referred_by = $id
             UNION ALL
             SELECT identified_on, 'identified', NULL, source, NULL, 0
             FROM contacts WHERE id = $id
         )
-        ORDER BY day DESC, rank DESC, event_id DESC NULLS LAST
+        ORDER BY day DESC, rank, event_id NULLS LAST, detail
         """,
         {"id": contact_id},
     )

@@ -57,10 +57,10 @@ def follow_up_warning(db: Database, contact_id: int, on: date) -> str | None:
         return None
     days = (on - touched).days
     if days < FOLLOW_UP_MIN_DAYS:
-        return (
-            f"{TOO_SOON}: only {days} day{'s' if days != 1 else ''} since the last touch "
-            f"(every {FOLLOW_UP_MIN_DAYS}–28 days is the rhythm)"
+        since = {0: "the last touch was today", 1: "the last touch was yesterday"}.get(
+            days, f"only {days} days since the last touch"
         )
+        return f"{TOO_SOON}: {since} (every {FOLLOW_UP_MIN_DAYS}–28 days is the rhythm)"
     return None
 
 

@@ -48,7 +48,9 @@ def show_flash(undo: Callable[[list[int]], None] | None = None) -> None:
         show = {"success": box.success, "warning": box.warning, "info": box.info}[kind]
         show(
             escape_markdown(message),
-            icon=":material/check:" if kind == "success" else None,
+            icon={"success": ":material/check:", "warning": ":material/schedule:"}.get(
+                kind, ":material/info:"
+            ),
             width="stretch",
         )
         if ids and undo is not None:

@@ -12,7 +12,7 @@ def show_database_problem(message: str, *, locked: bool, read_only: bool = False
         st.info(message, icon="⏳")
         st.stop()
     st.title("Warm Leads can't open your data")
-    st.error(message, icon="⚠️")
+    st.error(message, icon=":material/error:")
     if read_only:
         st.markdown(
             "This read-only view never changes the file. Start the main app "

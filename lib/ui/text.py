@@ -10,14 +10,11 @@ from lib.core.validation import is_safe_link
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; escaping these keeps user text
 # from becoming Markdown links, emphasis, headings, lists, HTML, entities, colour directives
-# (:red[...]) or maths ($...$). Bare URLs, emails and :emoji: need the word joiner below.
+# (:red[...]) or maths ($...$). Nothing invisible is added: what a user copies is what they typed.
+# Streamlit's Markdown still turns a bare www./http(s) address or an email into an http(s) or
+# mailto link (GFM autolinks: allowed schemes only) and a `:shortcode:` into an emoji; text where
+# that must not happen goes through `st.text` (no Markdown at all) instead.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&@])")
-
-
-_JOINER = "\u2060"  # word joiner: invisible, and no line break where it sits
-
-
-_WWW = re.compile(r"www", re.IGNORECASE)
 
 
 FIELD_LABELS: dict[str, str] = {
@@ -45,10 +42,7 @@ FIELD_LABELS: dict[str, str] = {
 def escape_markdown(text: Any) -> str:
     """User text made safe to put inside Markdown: shown exactly as typed, never as markup."""
     value = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
-    # Streamlit turns `:smile:` into an emoji and bare www./http://, emails into links even
-    # when escaped; an invisible word joiner after `:` and `@` and inside `www` stops it.
-    value = value.replace(":", ":" + _JOINER).replace("@", "@" + _JOINER)
-    return _WWW.sub(lambda m: m.group(0)[:2] + _JOINER + m.group(0)[2:], value).replace("\n", " ")
+    return value.replace("\n", " ")
 
 
 def field_label(field: str) -> str:

@@ -204,7 +204,7 @@ def show_chain(card: dict) -> None:
     picked = st.dataframe(
         down.rename(
             columns={
-                "generation": "Step",
+                "generation": "Generation",
                 "full_name": "Name",
                 "company": "Company",
                 "referred_by_name": "Referred by",
@@ -330,7 +330,10 @@ def show_contact(contact_id: int) -> None:
     )
     with timeline:
         steps = directory.timeline_table(query(directory.timeline, card["id"]))
-        st.dataframe(steps, hide_index=True, height="content")
+        # A static table wraps long notes instead of cutting them to one line; its cells are
+        # Markdown, so user text is escaped.
+        steps["Details"] = steps["Details"].map(escape_markdown)
+        st.table(steps, hide_index=True, border="horizontal")
     with chain:
         show_chain(card)
     with edit:

@@ -36,7 +36,7 @@ def show_import(uploaded, fmt: str | None) -> None:
         parsed = read_upload(uploaded.getvalue(), fmt, today)
         plan = importing.plan_import(db, parsed)
     except WarmLeadsError as exc:
-        st.error(f"{escape_markdown(uploaded.name)}: {escape_markdown(exc)}", icon="⚠️")
+        st.error(f"{escape_markdown(uploaded.name)}: {escape_markdown(exc)}", icon=":material/error:")
         return
     st.subheader(f"Preview: {plan.label}")
     for note in parsed.notes:
@@ -127,9 +127,10 @@ def show_import(uploaded, fmt: str | None) -> None:
         try:
             result = importing.apply_import(db, parsed, chosen=picked)
         except (WarmLeadsError, duckdb.Error) as exc:
-            st.error(f"Nothing was imported: {escape_markdown(exc)}", icon="⚠️")
+            st.error(f"Nothing was imported: {escape_markdown(exc)}", icon=":material/error:")
             return
         state.import_done = f"{escape_markdown(uploaded.name)}: {escape_markdown(result.summary())}"
+        state.import_new = result.new
         state.upload_round += 1
         st.rerun()
 
@@ -205,7 +206,7 @@ def show_duplicates() -> None:
         try:
             merged = duplicates.merge_contacts(db, keep, other)
         except WarmLeadsError as exc:
-            st.error(escape_markdown(exc), icon="⚠️")
+            st.error(escape_markdown(exc), icon=":material/error:")
             return
         removed_name = str(pair[f"{side[other]}_name"])
         state.merge_done = (
@@ -236,7 +237,7 @@ def show_merges() -> None:
             try:
                 duplicates.undo_merge(db, int(merge.id))
             except WarmLeadsError as exc:
-                st.error(escape_markdown(exc), icon="⚠️")
+                st.error(escape_markdown(exc), icon=":material/error:")
                 return
             state.merge_done = f"Merge undone: {escape_markdown(merge.removed_name)} is back."
             st.rerun()
@@ -245,7 +246,14 @@ def show_merges() -> None:
 def import_section() -> None:
     """Upload a file; its preview and the confirm button follow."""
     if done := state.pop("import_done", None):
-        st.success(done, icon="✅")
+        st.success(done, icon=":material/check_circle:")
+        new = state.pop("import_new", 0)
+        if new:
+            st.page_link(
+                "pages/work/today.py",
+                label=f"{new:,} new target{'s' if new != 1 else ''} — see them on Today",
+                icon=":material/arrow_forward:",
+            )
     uploaded = st.file_uploader(
         "LinkedIn Connections.csv, Google Contacts CSV, vCard (.vcf) or a Warm Leads CSV",
         type=["csv", "vcf", "vcard", "txt"],
@@ -305,7 +313,7 @@ def export_section() -> None:
 def duplicates_section() -> None:
     """Possible duplicates, then the latest merges."""
     if done := state.pop("merge_done", None):
-        st.success(done, icon="✅")
+        st.success(done, icon=":material/check_circle:")
     show_duplicates()
     show_merges()
 

@@ -26,6 +26,7 @@ def logged(result: logbook.Logged) -> None:
     flash(result.message)
     if result.warning:
         flash(f"Logged anyway — {result.warning}.", kind="warning")
+        st.session_state["just_warned"] = True  # the form's own warning would say it again
     st.session_state["log_round"] = st.session_state.get("log_round", 0) + 1
     st.session_state.pop("referral_rows", None)
     st.rerun()
@@ -115,7 +116,8 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
 
 
 def step_form(step: str, contact_id: int | None, errors: FieldErrors, key: str) -> None:
-    if step == "follow_up" and contact_id is not None:
+    just_warned = st.session_state.pop("just_warned", False)
+    if step == "follow_up" and contact_id is not None and not just_warned:
         warning = follow_up_warning(db, contact_id, day)
         if warning:
             st.warning(

@@ -233,8 +233,8 @@ def settle(page: Page, *, timeout: float = 60_000) -> None:
 
 
 def main_text(page: Page) -> str:
-    """The main area's visible text, without the invisible word joiners escaping adds."""
-    return page.inner_text("[data-testid=stMain]").replace("\u2060", "")
+    """The main area's visible text, as a user would copy it."""
+    return page.inner_text("[data-testid=stMain]")
 
 
 def funnel_counts(page: Page) -> list[int]:
