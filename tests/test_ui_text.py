@@ -7,6 +7,7 @@ import pytest
 from lib.core.errors import ValidationError
 from lib.ui.text import escape_markdown, field_label, markdown_link
 
+
 @pytest.mark.parametrize(
     ("text", "escaped"),
     [
@@ -29,7 +30,8 @@ from lib.ui.text import escape_markdown, field_label, markdown_link
 def test_escape_markdown(text: str | None, escaped: str) -> None:
     assert escape_markdown(text) == escaped
     # Only backslashes are added: nothing invisible a user could copy.
-    assert escaped.replace("\\", "") == ("" if text is None else text.replace("\n", " ").replace("\\", ""))
+    typed = "" if text is None else text.replace("\n", " ")
+    assert escaped.replace("\\", "") == typed.replace("\\", "")
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ STAGE_COLORS: dict[str, str] = {
     "contacted": "#F58518",
     "asked": "#54A24B",
     "thanked": "#B279A2",
-    "followed_up": "#E45756",
+    "followed_up": "#2F8F89",  # teal: the best stage is never alarm-red
 }
 
 EVENT_KINDS: tuple[str, ...] = (

@@ -17,9 +17,13 @@ from lib.core.vocab import STAGE_COLORS, STAGE_LABELS, STAGES
 
 NEUTRAL = "#8C8C8C"  # ideal curves, "+N more" branches: readable on light and dark
 BELOW_GOAL_OPACITY = 0.4
+NOT_SHARED = "#B2D5AE"  # the "asked" green lightened: a legend swatch of its own
 FUNNEL_TEXT = (
     "%{value:,}  ·  %{percentPrevious:.0%} of previous  ·  %{percentInitial:.0%} of targets"
 )
+# A funnel bar narrower than this share of the widest has its label beside it, not inside.
+FUNNEL_INSIDE_SHARE = 0.6
+LABEL_MIN_SIZE = 12  # px: plotly never shrinks a bar's label below this
 
 
 def _layout(figure: go.Figure, title: str, height: int, **extra: object) -> go.Figure:
@@ -55,7 +59,13 @@ def funnel_figure(funnel: pd.DataFrame, *, title: str = "From target to follow-u
             y=[STAGE_LABELS[s] for s in stages],
             x=counts,
             texttemplate=["%{value:,} targets"] + [FUNNEL_TEXT] * (len(counts) - 1),
-            textposition="inside",
+            # A narrow bar (1 of 7) keeps a readable label by putting it beside the bar.
+            textposition=[
+                "inside" if n >= FUNNEL_INSIDE_SHARE * max(counts) and n else "outside"
+                for n in counts
+            ],
+            constraintext="none",
+            cliponaxis=False,
             textfont={"size": 14},
             marker={"color": [STAGE_COLORS[s] for s in stages]},
             connector={"line": {"width": 0}, "fillcolor": "rgba(140, 140, 140, 0.18)"},
@@ -64,7 +74,7 @@ def funnel_figure(funnel: pd.DataFrame, *, title: str = "From target to follow-u
         )
     )
     figure.update_yaxes(title=None, tickfont={"size": 14})
-    return _layout(figure, title, 400)
+    return _layout(figure, title, 400, uniformtext={"minsize": LABEL_MIN_SIZE, "mode": "show"})
 
 
 def _week_label(week: str, start: object, *, last: bool = False, date: bool = True) -> str:
@@ -80,6 +90,34 @@ def _week_labels(weeks: pd.DataFrame, *, date: bool = True) -> list[str]:
         _week_label(week, start, last=k == len(pairs) - 1, date=date)
         for k, (week, start) in enumerate(pairs)
     ]
+
+
+def _padded_weeks(weeks: pd.DataFrame, shown: int | None, *, date: bool = True) -> list[str]:
+    """The week labels for an axis of `shown` weeks: the weeks before the first one blank."""
+    labels = _week_labels(weeks, date=date)
+    missing = max(0, (shown or 0) - len(labels))
+    first = pd.Timestamp(weeks["week_start"].iloc[0]) if len(weeks) else pd.Timestamp.today()
+    before = []
+    for k in range(missing, 0, -1):
+        start = first - pd.Timedelta(weeks=k)
+        week = f"W{start.isocalendar().week:02d}"
+        before.append(f"{week}<br>{start:%-d %b}" if date else week)
+    return before + labels
+
+
+def _week_axis(categories: list[str]) -> dict[str, object]:
+    """A category axis that keeps every week in `categories`, with data or not."""
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": categories,
+        "range": [-0.5, len(categories) - 0.5],
+    }
+
+
+def _goal_marker() -> dict[str, object]:
+    """A goal drawn as a short bar-wide dash: it shows even for one week (a line needs two)."""
+    return {"symbol": "line-ew", "size": 26, "line": {"width": 3, "color": NEUTRAL}}
 
 
 def _grid(
@@ -122,11 +160,14 @@ def _grid(
     return layout
 
 
-def weekly_goals_figure(progress: pd.DataFrame, *, columns: int = 2) -> go.Figure:
-    """One panel of weekly bars per step, each against its goal (dashed line).
+def weekly_goals_figure(
+    progress: pd.DataFrame, *, columns: int = 2, weeks_shown: int | None = None
+) -> go.Figure:
+    """One panel of weekly bars per step, each against its goal (a dash per week, joined).
 
     `progress` is `lib.engine.review.goal_progress`: week, week_start, step, label, stage,
-    done, goal, met. Bars below the goal are faded.
+    done, goal, met. Bars below the goal are faded. With `weeks_shown`, the axis holds that
+    many weeks even when there are fewer (a first week stays one bar wide, on the right).
     """
     steps = list(dict.fromkeys(progress["step"]))
     rows = math.ceil(len(steps) / columns)
@@ -169,8 +210,9 @@ def weekly_goals_figure(progress: pd.DataFrame, *, columns: int = 2) -> go.Figur
                 xaxis=f"x{axis}",
                 yaxis=f"y{axis}",
                 name="Weekly goal",
-                mode="lines",
+                mode="lines+markers",
                 line={"color": NEUTRAL, "dash": "dash", "width": 2},
+                marker=_goal_marker(),
                 hovertemplate="goal %{y}<extra></extra>",
                 showlegend=index == 0,
                 legendgroup="goal",
@@ -178,7 +220,12 @@ def weekly_goals_figure(progress: pd.DataFrame, *, columns: int = 2) -> go.Figur
         )
         tops.append(max([*part["done"].astype(int), *part["goal"].astype(int), 1]))
     # A hand-made grid: make_subplots and per-trace add_trace cost ~0.1 s per figure.
-    figure = go.Figure(data=traces, layout=_grid(labels, tops, columns))
+    layout = _grid(labels, tops, columns)
+    first = progress[progress["step"] == steps[0]] if steps else progress
+    axis = _week_axis(_padded_weeks(first, weeks_shown, date=False))
+    for index in range(len(steps)):
+        layout[f"xaxis{index + 1 if index else ''}"].update(axis)
+    figure = go.Figure(data=traces, layout=layout)
     return _layout(
         figure,
         "Each week against your goals (faded: goal missed)",
@@ -187,8 +234,9 @@ def weekly_goals_figure(progress: pd.DataFrame, *, columns: int = 2) -> go.Figur
     )
 
 
-def conversation_trend_figure(trend: pd.DataFrame) -> go.Figure:
-    """Conversations per week, with the 4-week average as a trend line."""
+def conversation_trend_figure(trend: pd.DataFrame, *, weeks_shown: int | None = None) -> go.Figure:
+    """Conversations per week, with the 4-week average as a trend line (each week a marker,
+    so one week shows too); `weeks_shown` keeps that many weeks on the axis."""
     x = _week_labels(trend)
     color = STAGE_COLORS["contacted"]
     figure = go.Figure(
@@ -206,8 +254,9 @@ def conversation_trend_figure(trend: pd.DataFrame) -> go.Figure:
                 x=x,
                 y=list(trend["average"]),
                 name="4-week average",
-                mode="lines",
+                mode="lines+markers",
                 line={"color": NEUTRAL, "dash": "dot", "width": 2},
+                marker={"color": NEUTRAL, "size": 8, "symbol": "diamond"},
                 customdata=list(trend["week"]),
                 hovertemplate="%{customdata}: %{y:.1f} a week on average<extra></extra>",
             ),
@@ -215,6 +264,7 @@ def conversation_trend_figure(trend: pd.DataFrame) -> go.Figure:
     )
     top = max([*trend["conversations"].astype(int), 1])
     figure.update_yaxes(title="conversations", **_whole_numbers(top))
+    figure.update_xaxes(**_week_axis(_padded_weeks(trend, weeks_shown)))
     return _layout(figure, "Conversations per week", 320)
 
 
@@ -250,11 +300,11 @@ def multiplier_figure(generations: pd.DataFrame) -> go.Figure:
             ),
         ]
     )
-    figure.update_yaxes(
-        title="people (log scale)" if log else "people",
-        type="log" if log else "linear",
-        tickformat=",d",
-    )
+    if log:
+        figure.update_yaxes(title="people (log scale)", type="log", tickformat=",d")
+    else:
+        top = max([top, *(v or 0 for v in ideal)])
+        figure.update_yaxes(title="people", type="linear", **_whole_numbers(top))
     return _layout(figure, "The multiplier: people per referral generation", 380)
 
 
@@ -355,7 +405,7 @@ def top_referrers_figure(referrers: pd.DataFrame) -> go.Figure:
                 x=other,
                 orientation="h",
                 name="Name not shared",
-                marker={"color": color, "opacity": BELOW_GOAL_OPACITY},
+                marker={"color": NOT_SHARED},
                 customdata=custom,
                 hovertemplate=template.replace("{kind}", "without their name"),
             ),
@@ -426,5 +476,6 @@ def by_source_figure(sources: pd.DataFrame) -> go.Figure:
             )
         )
     figure = go.Figure(traces)
-    figure.update_yaxes(title="people", tickformat=",d")
+    top = max([1, *(int(n) for c in ("targets", "contacted", "referrals") for n in sources[c])])
+    figure.update_yaxes(title="people", **_whole_numbers(top))
     return _layout(figure, "Results by source", 400, barmode="group")

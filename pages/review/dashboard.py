@@ -28,7 +28,7 @@ funnel = query(stats.funnel, period, **view.filters)
 
 filtered = " · filtered" if view.sources or view.channels else ""
 st.caption(review.describe_period(view, period) + filtered)
-cards = review.kpi_cards(now, other, against, cumulative=cumulative)
+cards = review.kpi_cards(now, other, against, cumulative=cumulative, as_of=period.day)
 for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
     column.metric(
         card.label,

@@ -36,7 +36,9 @@ def show_import(uploaded, fmt: str | None) -> None:
         parsed = read_upload(uploaded.getvalue(), fmt, today)
         plan = importing.plan_import(db, parsed)
     except WarmLeadsError as exc:
-        st.error(f"{escape_markdown(uploaded.name)}: {escape_markdown(exc)}", icon=":material/error:")
+        st.error(
+            f"{escape_markdown(uploaded.name)}: {escape_markdown(exc)}", icon=":material/error:"
+        )
         return
     st.subheader(f"Preview: {plan.label}")
     for note in parsed.notes:
