@@ -1,21 +1,26 @@
-"""Start Warm Leads and say where it is: `python run.py [streamlit options]`.
+"""Start Warm Leads and say where it is: `python run.py [streamlit options] [-- app options]`.
 
-The README's one set-up command ends here. It runs `streamlit run app.py` with this Python
-(the project's .venv), on the first free port from 8501 unless `--server.port` is given,
-waits until the server answers its health check, then prints one line:
+The README's one set-up command ends here. It is `streamlit run app.py` in this process, on the
+first free port from 8501 unless `--server.port` is given; once the server answers its health
+check it prints one line:
 
     Warm Leads is running at http://localhost:8501
 
-Ctrl-C stops the server. Options after the script name go to `streamlit run` unchanged
-(for example `--server.port 8600`, or `-- --read-only` for the app itself).
+Ctrl-C stops it. Options go to `streamlit run` unchanged (`--server.port 8600`, or
+`-- --read-only` for the app itself).
+
+It also tells Streamlit, before the first visitor, that app.py routes with `st.navigation`.
+Streamlit decides that when the first script run starts: with a `pages/` folder beside app.py it
+first assumes an old-style multipage app, so the first visit to a bookmarked `/contacts` on a
+fresh server showed a "Page not found" pop-up over the right page (streamlit/streamlit#9992).
+`st.navigation` sets the same flag to False on its first call; this only sets it sooner.
 """
 
 from __future__ import annotations
 
-import signal
 import socket
-import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -60,7 +65,14 @@ def healthy(url: str) -> bool:
         return False
 
 
-def main(args: list[str]) -> int:
+def announce(probe: str, shown: str) -> None:
+    """Print the one line once the server answers (a daemon thread: it never holds up exit)."""
+    while not healthy(probe):
+        time.sleep(0.2)
+    print(f"Warm Leads is running at {shown}", flush=True)
+
+
+def main(args: list[str]) -> None:
     address = option(args, "--server.address") or "127.0.0.1"
     port_text = option(args, "--server.port")
     extra: list[str] = []
@@ -69,29 +81,25 @@ def main(args: list[str]) -> int:
         extra = ["--server.port", str(port)]
     else:
         port = int(port_text)
-    # Streamlit's own "You can now view…" block and start-up log lines give way to the one
-    # line below; warnings and errors still show.
-    command = [sys.executable, "-m", "streamlit", "run", "app.py"]
-    command += ["--logger.hideWelcomeMessage", "true", "--logger.level", "warning"]
-    command += [*extra, *args]
-    server = subprocess.Popen(command, cwd=ROOT)
-    probe = f"http://{'127.0.0.1' if address in ('0.0.0.0', '::', '') else address}:{port}"
-    shown = "localhost" if address in LOCAL_ADDRESSES else address
-    try:
-        while server.poll() is None:
-            if healthy(probe):
-                print(f"Warm Leads is running at http://{shown}:{port}", flush=True)
-                break
-            time.sleep(0.2)
-        return server.wait()
-    except KeyboardInterrupt:  # Ctrl-C reaches the server too (same terminal); let it stop
-        server.send_signal(signal.SIGINT)
-        try:
-            return server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            return server.wait()
+    probe_host = "127.0.0.1" if address in LOCAL_ADDRESSES | {"0.0.0.0", "::"} else address
+    shown_host = "localhost" if address in LOCAL_ADDRESSES else address
+    threading.Thread(
+        target=announce,
+        args=(f"http://{probe_host}:{port}", f"http://{shown_host}:{port}"),
+        daemon=True,
+    ).start()
+
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli
+
+    PagesManager.uses_pages_directory = False  # app.py routes with st.navigation (see above)
+    # Streamlit's own "You can now view…" block and start-up log lines give way to our line;
+    # warnings and errors still show.
+    sys.argv = ["streamlit", "run", str(ROOT / "app.py")]
+    sys.argv += ["--logger.hideWelcomeMessage", "true", "--logger.level", "warning"]
+    sys.argv += [*extra, *args]
+    cli.main()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main(sys.argv[1:])

@@ -128,6 +128,7 @@ def test_directory_table_speaks_the_methods_words(db: Database, people: dict[str
     assert list(table.index) == [people["anand"]]
     row = table.iloc[0]
     assert (row["Stage"], row["Due"]) == ("Targeted", "To contact")
+    assert (row["Last touch"], row["Referred by"]) == ("", "")  # empty, never a grey "None"
 
 
 def test_find_contacts_puts_name_matches_first_and_caps_the_list(db: Database) -> None:

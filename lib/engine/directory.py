@@ -340,10 +340,11 @@ def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Name": frame["full_name"],
             "Stage": frame["stage"].map(lambda n: STAGE_LABELS[STAGES[int(n) - 1]]),
             "Due": due,
-            "Last touch": pd.to_datetime(frame["last_touch"]).dt.date,
-            "Company": frame["company"],
-            "Title": frame["title"],
-            "Referred by": frame["referred_by_name"],
+            # Empty cells stay empty: a table shows a missing value as a grey "None".
+            "Last touch": pd.to_datetime(frame["last_touch"]).dt.strftime("%Y-%m-%d").fillna(""),
+            "Company": frame["company"].fillna(""),
+            "Title": frame["title"].fillna(""),
+            "Referred by": frame["referred_by_name"].fillna(""),
             "Archived": frame["archived"].astype(bool),
         }
     ).set_index(frame["id"].rename("#"))

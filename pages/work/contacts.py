@@ -201,6 +201,8 @@ def show_chain(card: dict) -> None:
     st.markdown(
         f"**Whom they led you to:** {direct} referred directly, {total:,} in all down the chain."
     )
+    for column in ("company", "referred_by_name"):  # no grey "None" in empty cells
+        down[column] = down[column].fillna("")
     picked = st.dataframe(
         down.rename(
             columns={
