@@ -119,6 +119,17 @@ def test_bad_input_writes_nothing_and_says_why_at_the_field(
     assert at.success == []
 
 
+def test_one_submit_names_every_bad_field(app_env: Path) -> None:
+    values = {"full_name": " ", "email": "ana-at-home", "phone": "call me"}
+    at = click(fill_add_form(open_page("pages/work/contacts.py", add=1), **values), "Add target")
+    assert shown(at.error) == [
+        "Name: is required (the person's name)",
+        "Email: 'ana-at-home' is not an email address",
+        "Phone: 'call me' is not a phone number",
+    ]
+    assert contact_rows(app_env) == []
+
+
 def test_search_and_filters_narrow_the_table(app_env: Path, people: dict[str, int]) -> None:
     at = open_page("pages/work/contacts.py")
     assert table_names(at) == ["Ana Ruiz", "Ben Okafor"]

@@ -137,9 +137,11 @@ def contact_label(full_name: str, company: str | None, contact_id: int, archived
     return f"{label} (#{contact_id}{', archived' if archived else ''})"
 
 
-def picker_labels(db: Database, text: str = "", selected: int | None = None) -> dict[int, str]:
+def picker_labels(
+    db: Database, text: str = "", selected: int | None = None, limit: int = PICKER_LIMIT
+) -> dict[int, str]:
     """Picker options (id → label) for a search, with the selected contact always present."""
-    found = find_contacts(db, text)
+    found = find_contacts(db, text, limit=limit)
     if selected is not None and selected not in set(found["id"]):
         extra = db.df(
             "SELECT id, full_name, company, archived FROM contacts WHERE id = ?", [selected]

@@ -36,6 +36,19 @@ class FieldErrors:
         (target or st).error(message, icon=":material/error:")
 
 
+def every_problem(
+    check: Callable[[dict[str, Any]], Any], data: dict[str, Any]
+) -> list[ValidationError]:
+    """Each field of `data` checked on its own by `check`: every field's problem, in order."""
+    problems = []
+    for name, value in data.items():
+        try:
+            check({name: value})
+        except ValidationError as exc:
+            problems.append(exc)
+    return problems
+
+
 def flash(message: str, *, kind: str = "success", undo: list[int] | None = None) -> None:
     """Keep a confirmation to show after the rerun that follows a write."""
     st.session_state.setdefault("_flash", []).append((kind, message, undo))

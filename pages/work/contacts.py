@@ -3,11 +3,12 @@
 import streamlit as st
 
 from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
+from lib.core.validation import clean_contact
 from lib.core.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
 from lib.engine import directory, due
 from lib.records import contacts
 from lib.ui.data import get_db, query, today
-from lib.ui.forms import FieldErrors, flash, show_flash
+from lib.ui.forms import FieldErrors, every_problem, flash, show_flash
 from lib.ui.mode import require_writable
 from lib.ui.text import escape_markdown, markdown_link
 from lib.ui.widgets import contact_link, contact_picker, current_page, pager, query_id
@@ -80,6 +81,12 @@ def add_target() -> None:
     if st.button("Add target", type="primary", icon=":material/person_add:"):
         if data["referred_by"] is not None:
             data["source"] = "referral"
+        # Every field is checked on its own first, so one submit names every problem at once.
+        problems = every_problem(lambda part: clean_contact(part, today=day, partial=True), data)
+        for problem in problems:
+            errors.show(problem)
+        if problems:
+            return
         try:
             new_id = contacts.add_contact(db, data, today=day)
         except WarmLeadsError as exc:
