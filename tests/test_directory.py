@@ -19,6 +19,7 @@ from lib.engine.directory import (
     search_words,
     timeline,
     timeline_table,
+    usually_pitched,
 )
 from lib.records.contacts import add_contact, set_archived
 from lib.records.events import log_event
@@ -228,3 +229,15 @@ def test_a_page_past_the_end_gives_the_last_page(db: Database) -> None:
     assert total == 7
     assert list(frame["full_name"]) == ["Person 6"]
     assert list(frame["position"]) == [7]
+
+
+def test_the_pitch_box_starts_as_most_conversations_were(db: Database) -> None:
+    from lib.records.logbook import log_talk
+
+    ana = person(db, "Ana Ruiz")
+    assert usually_pitched(db) is True  # nothing logged: the method's first conversation
+    for _ in range(2):
+        log_talk(db, ana, occurred_on=TODAY, channel="phone", pitch_delivered=False, today=TODAY)
+    assert usually_pitched(db) is True  # fewer than 3 logged
+    log_talk(db, ana, occurred_on=TODAY, channel="phone", pitch_delivered=True, today=TODAY)
+    assert usually_pitched(db) is False  # 2 of 3 without the pitch

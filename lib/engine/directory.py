@@ -366,3 +366,16 @@ def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Details": detail.fillna(""),
         }
     )
+
+
+def usually_pitched(db: Database) -> bool:
+    """Whether most conversations logged so far delivered the pitch (yes until 3 are logged):
+    the Log form's "Delivered my pitch" starts that way."""
+    from lib.records.logbook import PITCH_NOT_DELIVERED
+
+    without, total = db.execute(
+        "SELECT count(*) FILTER (WHERE starts_with(coalesce(notes, ''), ?)), count(*) "
+        "FROM events WHERE kind = 'contacted'",
+        [PITCH_NOT_DELIVERED],
+    ).fetchone()
+    return total < 3 or 2 * without < total

@@ -54,7 +54,10 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
     with st.form(key):
         on, channel = when_and_how(errors, key, "phone")
         st.markdown("**What happened, in the order of the method**")
-        pitch = st.checkbox("Delivered my pitch", value=True, key=f"{key}_pitch")
+        # Ticked or not as most of your logged conversations were.
+        pitch = st.checkbox(
+            "Delivered my pitch", value=query(directory.usually_pitched), key=f"{key}_pitch"
+        )
         interview = st.checkbox("It was an informational interview", key=f"{key}_info")
         asked = st.checkbox(
             "Asked for referrals — “Who do you know that might be helpful for me to get in "
