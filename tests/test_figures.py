@@ -112,7 +112,10 @@ def test_the_referral_tree_is_a_sunburst_around_you(tiny: dict[str, int], db: Da
     assert sunburst.type == "sunburst"
     assert list(sunburst.ids) == ["you", *tree["id"]]
     assert list(sunburst.parents) == ["", *tree["parent"]]
-    assert list(sunburst.values) == [4, 4, 2, 1, 1]
+    # Wedges are sized by the people at the chains' ends (Dev, Elif), so no ring has a gap;
+    # hover still counts everyone in a branch.
+    assert list(sunburst.values) == [2, 2, 1, 1, 1]
+    assert "4 in this branch" in sunburst.hovertext[1]
     assert list(sunburst.labels)[1:] == ["Ana Ruiz", "Chloé Martin", "Dev Patel", "Elif Yilmaz"]
     assert list(sunburst.marker.colors)[1:] == [
         STAGE_COLORS[s] for s in ("followed_up", "asked", "targeted", "targeted")

@@ -301,7 +301,8 @@ def multiplier_figure(generations: pd.DataFrame) -> go.Figure:
         ]
     )
     if log:
-        figure.update_yaxes(title="people (log scale)", type="log", tickformat=",d")
+        # 1, 2, 5, 10, 20, 50…: whole numbers that never crowd into each other.
+        figure.update_yaxes(title="people (log scale)", type="log", tickformat=",d", dtick="D2")
     else:
         top = max([top, *(v or 0 for v in ideal)])
         figure.update_yaxes(title="people", type="linear", **_whole_numbers(top))
@@ -310,6 +311,32 @@ def multiplier_figure(generations: pd.DataFrame) -> go.Figure:
 
 def _escape(text: object) -> str:
     return html.escape(str(text), quote=False)
+
+
+def _wedge_sizes(tree: pd.DataFrame) -> dict[str, int]:
+    """Each wedge's angle: a person's is the sum of the wedges they referred (1 with none).
+
+    Sized by people counted with themselves, a referrer's wedge was one person wider than the
+    ring of people they referred, leaving an empty, unexplained gap in the next ring; sized by
+    the people at the ends of the chains, every ring is filled. Hover still tells the true
+    count of each branch. A "+N more" branch is N wide.
+    """
+    children: dict[str, list[str]] = {}
+    for node, parent in zip(tree["id"], tree["parent"], strict=True):
+        children.setdefault(parent, []).append(node)
+    leaf_width = {
+        node: 1 if isinstance(stage, str) else int(value)
+        for node, stage, value in zip(tree["id"], tree["stage"], tree["value"], strict=True)
+    }
+    sizes: dict[str, int] = {}
+
+    def size(node: str) -> int:
+        if node not in sizes:
+            below = children.get(node, [])
+            sizes[node] = sum(size(child) for child in below) if below else leaf_width[node]
+        return sizes[node]
+
+    return {node: size(node) for node in tree["id"]}
 
 
 def referral_tree_figure(tree: pd.DataFrame, *, centre: str = "You") -> go.Figure:
@@ -332,12 +359,16 @@ def referral_tree_figure(tree: pd.DataFrame, *, centre: str = "You") -> go.Figur
         )
     ]
     total = int(tree.loc[tree["parent"] == "you", "value"].sum())
+    sizes = _wedge_sizes(tree)
     figure = go.Figure(
         go.Sunburst(
             ids=["you", *tree["id"]],
             labels=[centre, *(_escape(label) for label in tree["label"])],
             parents=["", *tree["parent"]],
-            values=[total, *(int(v) for v in tree["value"])],
+            values=[
+                sum(sizes[i] for i in tree.loc[tree["parent"] == "you", "id"]),
+                *sizes.values(),
+            ],
             branchvalues="total",
             marker={"colors": ["rgba(0,0,0,0)", *colors], "line": {"width": 1}},
             hovertext=[f"{total:,} people in your referral trees", *hover],

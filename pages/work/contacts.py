@@ -150,7 +150,8 @@ def show_directory() -> None:
     first = int(frame["position"].iloc[0])
     st.caption(
         f"{total:,} contact{'s' if total != 1 else ''} — showing {first:,}–"
-        f"{first + len(frame) - 1:,}. Click a row to open it."
+        f"{first + len(frame) - 1:,}. Click a row to open it; on a narrow screen, scroll the "
+        "table sideways for Company, Title and Referred by."
     )
     picked = st.dataframe(
         directory.directory_table(frame),
@@ -160,9 +161,7 @@ def show_directory() -> None:
         height="content",
         hide_index=True,
         column_config={
-            "Due": st.column_config.TextColumn(
-                width="medium", help="Thank-you pending, follow-up due or overdue"
-            ),
+            "Due": st.column_config.TextColumn(help="Thank-you pending, follow-up due or overdue"),
             "Archived": None if filters.archived == "active" else "Archived",
         },
     )
