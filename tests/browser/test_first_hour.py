@@ -23,6 +23,7 @@ from lib.records.contacts import add_contact
 from lib.records.events import Conversation, log_conversation, log_event
 from lib.store.db import open_database
 from tests.browser.conftest import (
+    SCREENSHOTS,
     WAIT,
     AppServers,
     Guard,
@@ -44,6 +45,7 @@ LONG_NOTE = (
     "and mention the Lisbon offsite she organised — she lit up when it came up. Follow up after "
     "the budget review in the second week of next month, not before."
 )
+TREE = "Who referred whom (click a branch to zoom in)"
 INVISIBLE = ("\u2060", "\u200b", "\u200c", "\u200d", "\ufeff")
 
 
@@ -109,6 +111,13 @@ def demo(servers: AppServers, tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"url": servers(path), "referrer": int(referrer)}
 
 
+def chart_shot(chart, name: str) -> None:
+    """A screenshot of one chart (the page's own screenshot stops at the first screenful)."""
+    chart.scroll_into_view_if_needed()
+    chart.page.wait_for_timeout(500)
+    chart.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
 def dialogs(page: Page) -> list[str]:
     """Streamlit's modal pop-ups on the page (e.g. "Page not found")."""
     return page.locator("[role=dialog]").all_inner_texts()
@@ -163,6 +172,7 @@ def test_funnel_labels_stay_readable_and_the_kpis_say_what_is_open(
     )
     assert cards["Referrals received"][1] == "100% warm"
     screenshot(page, "first-hour-02-06-funnel-and-kpis")
+    chart_shot(page.locator("[data-testid=stPlotlyChart]").first, "first-hour-02-funnel")
 
 
 # 3 -------------------------------------------------------------------------------------------
@@ -182,6 +192,8 @@ def test_the_first_week_draws_goals_and_keeps_twelve_weeks(first_week: dict, pag
     # The conversations and their 4-week average: a marker each for the one week.
     assert trend.locator(".scatterlayer .trace").nth(1).locator(".point").count() == 1
     screenshot(page, "first-hour-03-weekly-first-week")
+    chart_shot(goals, "first-hour-03-weekly-goals")
+    chart_shot(trend, "first-hour-03-weekly-trend")
 
 
 # 4 -------------------------------------------------------------------------------------------
@@ -200,13 +212,10 @@ def test_network_counts_tick_in_whole_numbers_and_legends_differ(demo: dict, pag
         "ps => ps.map(p => getComputedStyle(p).fill + ' ' + getComputedStyle(p).fillOpacity)"
     )
     assert len(swatches) == 2 and swatches[0] != swatches[1], swatches
-    for name in (
-        "Results by source",
-        "Top referrers",
-        "Who referred whom (click a branch to zoom in)",
-    ):
-        charts.nth(titles.index(name)).scroll_into_view_if_needed()
     screenshot(page, "first-hour-04-network")
+    chart_shot(by_source, "first-hour-04-by-source")
+    chart_shot(referrers, "first-hour-04-top-referrers")
+    chart_shot(charts.nth(titles.index(TREE)), "first-hour-04-referral-tree")
 
 
 # 7, 13 --------------------------------------------------------------------------------------
