@@ -120,7 +120,10 @@ def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
                     row.setdefault(key, []).append(value)
                 context.close()
         browser.close()
-    return {label: {k: statistics.median(v) for k, v in row.items()} for label, row in found.items()}
+    return {
+        label: {key: statistics.median(values) for key, values in row.items()}
+        for label, row in found.items()
+    }
 
 
 def main() -> None:
