@@ -18,11 +18,11 @@ from lib.core.vocab import STAGE_COLORS, STAGE_LABELS, STAGES
 NEUTRAL = "#8C8C8C"  # ideal curves, "+N more" branches: readable on light and dark
 BELOW_GOAL_OPACITY = 0.4
 NOT_SHARED = "#B2D5AE"  # the "asked" green lightened: a legend swatch of its own
-FUNNEL_TEXT = (
-    "%{value:,}  ·  %{percentPrevious:.0%} of previous  ·  %{percentInitial:.0%} of targets"
-)
+# Short enough to read beside a narrow bar on a 390 px phone; % of previous is in the hover.
+FUNNEL_TEXT = "%{value:,}  ·  %{percentInitial:.0%} of targets"
+FUNNEL_SHORT = "%{value:,}  ·  %{percentInitial:.0%}"  # beside a narrow bar
 # A funnel bar narrower than this share of the widest has its label beside it, not inside.
-FUNNEL_INSIDE_SHARE = 0.6
+FUNNEL_INSIDE_SHARE = 0.4
 LABEL_MIN_SIZE = 12  # px: plotly never shrinks a bar's label below this
 
 
@@ -51,19 +51,18 @@ def _percent(part: float, whole: float) -> str:
 
 
 def funnel_figure(funnel: pd.DataFrame, *, title: str = "From target to follow-up") -> go.Figure:
-    """The five-stage funnel with counts, % of previous and % of targets."""
+    """The five-stage funnel: each bar's count and % of targets; hover adds % of previous."""
     stages = list(funnel["stage"])
     counts = [int(n) for n in funnel["contacts"]]
+    # A narrow bar (1 of 7) keeps a readable label by putting it, shorter, beside the bar.
+    inside = [bool(n) and n >= FUNNEL_INSIDE_SHARE * max(counts) for n in counts]
     figure = go.Figure(
         go.Funnel(
             y=[STAGE_LABELS[s] for s in stages],
             x=counts,
-            texttemplate=["%{value:,} targets"] + [FUNNEL_TEXT] * (len(counts) - 1),
-            # A narrow bar (1 of 7) keeps a readable label by putting it beside the bar.
-            textposition=[
-                "inside" if n >= FUNNEL_INSIDE_SHARE * max(counts) and n else "outside"
-                for n in counts
-            ],
+            texttemplate=["%{value:,} targets"]
+            + [FUNNEL_TEXT if fits else FUNNEL_SHORT for fits in inside[1:]],
+            textposition=["inside" if fits else "outside" for fits in inside],
             constraintext="none",
             cliponaxis=False,
             textfont={"size": 14},

@@ -49,7 +49,8 @@ else:
     st.plotly_chart(funnel_figure(funnel), width="stretch")
     st.caption(
         "The funnel follows the people identified in the period, at the furthest step "
-        "they reached by the end of it. Hover a bar for its share of targets."
+        "they reached by the end of it. Each bar: the people, and their share of the "
+        "targets; hover for the share of the step before."
     )
 
 report_download_button(period)
