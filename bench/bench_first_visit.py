@@ -2,7 +2,7 @@
 
 `python -m bench.bench_first_visit [--runs N] [--pages "Dashboard,Network"]` builds the demo
 network, starts the app the README's way (`run.py`), and for every page opens Today in a fresh
-browser context (empty cache), then clicks the page in the sidebar. *first*: from the click
+browser (empty cache), then clicks the page in the sidebar. *first*: from the click
 until the script has finished and every chart is drawn. *again*: the same page after going to
 Today and back. *long tasks*: main-thread tasks over 50 ms during the first visit (script
 parsing, chart drawing). *JS fetched*: JavaScript downloaded for the first visit — the page
@@ -93,11 +93,12 @@ def visit(page: Page, label: str) -> float:
 def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
     found: dict[str, dict[str, list[float]]] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
         for _ in range(runs):
             for label in PAGES:
+                # A new browser each time: contexts of one browser share compiled scripts.
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+                )
                 context = browser.new_context(viewport={"width": 1400, "height": 900})
                 page = context.new_page()
                 started = time.perf_counter()
@@ -119,7 +120,7 @@ def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
                 ):
                     row.setdefault(key, []).append(value)
                 context.close()
-        browser.close()
+                browser.close()
     return {
         label: {key: statistics.median(values) for key, values in row.items()}
         for label, row in found.items()
