@@ -7,6 +7,8 @@ import pytest
 from lib.core.errors import ValidationError
 from lib.ui.text import escape_markdown, field_label, markdown_link
 
+Z = "\u2060"  # word joiner: only where Streamlit would make an emoji or a link of user text
+
 
 @pytest.mark.parametrize(
     ("text", "escaped"),
@@ -16,12 +18,14 @@ from lib.ui.text import escape_markdown, field_label, markdown_link
         ("**bold** _it_", r"\*\*bold\*\* \_it\_"),
         ("[x](javascript:alert(1))", r"\[x\]\(javascript\:alert\(1\)\)"),
         ("<b>hi</b>", r"\<b\>hi\</b\>"),
-        (":red[alarm] :smile:", r"\:red\[alarm\] \:smile\:"),
+        (":red[alarm] :smile:", rf"\:red\[alarm\] \:{Z}smile\:"),
         ("$x^2$", r"\$x\^2\$"),
         ("# Heading", r"\# Heading"),
-        ("www.evil.example", r"www\.evil\.example"),
-        ("http://evil.example", r"http\://evil\.example"),
-        ("ben@x.example", r"ben\@x\.example"),
+        ("www.evil.example", rf"ww{Z}w\.evil\.example"),
+        ("http://evil.example", rf"http\:{Z}//evil\.example"),
+        ("ben@x.example", rf"ben\@{Z}x\.example"),
+        ("Call at 10:30: ask for Ben", r"Call at 10\:30\: ask for Ben"),  # nothing invisible
+        ("@ben, see you", r"\@ben, see you"),
         ("&amp;", r"\&amp;"),
         ("two\nlines", "two lines"),
         (None, ""),
@@ -29,9 +33,15 @@ from lib.ui.text import escape_markdown, field_label, markdown_link
 )
 def test_escape_markdown(text: str | None, escaped: str) -> None:
     assert escape_markdown(text) == escaped
-    # Only backslashes are added: nothing invisible a user could copy.
-    typed = "" if text is None else text.replace("\n", " ")
-    assert escaped.replace("\\", "") == typed.replace("\\", "")
+
+
+def test_a_links_text_copies_exactly() -> None:
+    """The text of a link is never autolinked: an address shown there gets no joiner."""
+    for address in ("ana.ruiz@example.com", "https://www.linkedin.com/in/ana"):
+        label = escape_markdown(address, link_text=True)
+        assert Z not in label
+        assert label.replace("\\", "") == address
+    assert escape_markdown(":smile:", link_text=True) == rf"\:{Z}smile\:"
 
 
 @pytest.mark.parametrize(
