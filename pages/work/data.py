@@ -104,7 +104,10 @@ def show_import(uploaded, fmt: str | None) -> None:
                 "Position": new["title"].fillna(""),
                 "Email": new["email"].fillna(""),
                 "LinkedIn": new["linkedin_url"],  # http(s) only: checked by clean_contact
-                "Connected on": pd.to_datetime(new["connected_on"]).dt.date,
+                # Text, so a row without a date shows an empty cell, not a grey "None".
+                "Connected on": pd.to_datetime(new["connected_on"])
+                .dt.strftime("%Y-%m-%d")
+                .fillna(""),
             }
         )
         if new["connected_on"].isna().all():
