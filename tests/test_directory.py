@@ -19,6 +19,7 @@ from lib.engine.directory import (
     search_words,
     timeline,
     timeline_table,
+    usually_pitched,
 )
 from lib.records.contacts import add_contact, set_archived
 from lib.records.events import log_event
@@ -128,6 +129,7 @@ def test_directory_table_speaks_the_methods_words(db: Database, people: dict[str
     assert list(table.index) == [people["anand"]]
     row = table.iloc[0]
     assert (row["Stage"], row["Due"]) == ("Targeted", "To contact")
+    assert (row["Last touch"], row["Referred by"]) == ("", "")  # empty, never a grey "None"
 
 
 def test_find_contacts_puts_name_matches_first_and_caps_the_list(db: Database) -> None:
@@ -227,3 +229,15 @@ def test_a_page_past_the_end_gives_the_last_page(db: Database) -> None:
     assert total == 7
     assert list(frame["full_name"]) == ["Person 6"]
     assert list(frame["position"]) == [7]
+
+
+def test_the_pitch_box_starts_as_most_conversations_were(db: Database) -> None:
+    from lib.records.logbook import log_talk
+
+    ana = person(db, "Ana Ruiz")
+    assert usually_pitched(db) is True  # nothing logged: the method's first conversation
+    for _ in range(2):
+        log_talk(db, ana, occurred_on=TODAY, channel="phone", pitch_delivered=False, today=TODAY)
+    assert usually_pitched(db) is True  # fewer than 3 logged
+    log_talk(db, ana, occurred_on=TODAY, channel="phone", pitch_delivered=True, today=TODAY)
+    assert usually_pitched(db) is False  # 2 of 3 without the pitch

@@ -147,8 +147,13 @@ def test_last_touch_ignores_notes_and_later_days(db: Database, ana: int) -> None
     ("on", "warning"),
     [
         (
+            date(2026, 10, 8),
+            "too soon — could become a nuisance: the last touch was today "
+            "(every 21–28 days is the rhythm)",
+        ),
+        (
             date(2026, 10, 9),
-            "too soon — could become a nuisance: only 1 day since the last touch "
+            "too soon — could become a nuisance: the last touch was yesterday "
             "(every 21–28 days is the rhythm)",
         ),
         (

@@ -139,7 +139,10 @@ def test_the_referral_tree_is_a_sunburst_around_you(tiny: dict[str, int], db: Da
     assert sunburst.type == "sunburst"
     assert list(sunburst.ids) == ["you", *tree["id"]]
     assert list(sunburst.parents) == ["", *tree["parent"]]
-    assert list(sunburst.values) == [4, 4, 2, 1, 1]
+    # Wedges are sized by the people at the chains' ends (Dev, Elif), so no ring has a gap;
+    # hover still counts everyone in a branch.
+    assert list(sunburst.values) == [2, 2, 1, 1, 1]
+    assert "4 in this branch" in sunburst.hovertext[1]
     assert list(sunburst.labels)[1:] == ["Ana Ruiz", "Chloé Martin", "Dev Patel", "Elif Yilmaz"]
     assert list(sunburst.marker.colors)[1:] == [
         STAGE_COLORS[s] for s in ("followed_up", "asked", "targeted", "targeted")
@@ -206,3 +209,40 @@ def test_the_by_source_figure_has_three_bars_per_source(tiny: dict[str, int], db
     assert [t.marker.color for t in figure.data] == [
         STAGE_COLORS[s] for s in ("targeted", "contacted", "asked")
     ]
+
+
+def test_a_narrow_funnel_bar_keeps_a_readable_label_beside_it() -> None:
+    funnel = pd.DataFrame({"stage": list(STAGES), "contacts": [7, 1, 1, 0, 0]})
+    (trace,) = funnel_figure(funnel).data
+    assert list(trace.textposition) == ["inside", "outside", "outside", "outside", "outside"]
+    assert trace.texttemplate[1] == "%{value:,}  ·  %{percentInitial:.0%}"
+    assert trace.constraintext == "none"  # never shrunk to fit the bar
+    assert funnel_figure(funnel).layout.uniformtext.minsize == 12
+    assert STAGE_COLORS["followed_up"] == "#2F8F89"  # the best stage is not alarm-red
+
+
+def test_a_first_week_draws_goals_as_marks_on_the_weeks_chosen(db: Database) -> None:
+    weeks = pd.DataFrame(
+        {"week": ["2026-W48"], "week_start": [pd.Timestamp("2026-11-23")]}
+        | {key: [1] for key in GOAL_KEYS}
+    )
+    figure = weekly_goals_figure(
+        review.goal_progress(weeks, GOAL_PRESETS["searching"]), weeks_shown=4
+    )
+    goal = next(t for t in figure.data if t.type == "scatter")
+    assert goal.mode == "lines+markers" and goal.marker.symbol == "line-ew"
+    assert list(figure.layout.xaxis.categoryarray) == ["W45", "W46", "W47", "W48"]
+    assert list(figure.layout.xaxis.range) == [-0.5, 3.5]
+    trend = conversation_trend_figure(review.conversation_trend(weeks), weeks_shown=4)
+    assert trend.data[1].mode == "lines+markers"  # the 4-week average shows with one week
+    assert len(trend.layout.xaxis.categoryarray) == 4
+
+
+def test_count_axes_tick_whole_numbers_and_legends_differ(
+    tiny: dict[str, int], db: Database
+) -> None:
+    by_source = by_source_figure(network.by_source(db, ALL_TIME))
+    assert (by_source.layout.yaxis.dtick, by_source.layout.yaxis.tickformat) == (1, ",d")
+    referrers = top_referrers_figure(network.top_referrers(db, ALL_TIME))
+    warm, other = referrers.data
+    assert warm.marker.color != other.marker.color and other.marker.opacity is None

@@ -119,6 +119,17 @@ def test_bad_input_writes_nothing_and_says_why_at_the_field(
     assert at.success == []
 
 
+def test_one_submit_names_every_bad_field(app_env: Path) -> None:
+    values = {"full_name": " ", "email": "ana-at-home", "phone": "call me"}
+    at = click(fill_add_form(open_page("pages/work/contacts.py", add=1), **values), "Add target")
+    assert shown(at.error) == [
+        "Name: is required (the person's name)",
+        "Email: 'ana-at-home' is not an email address",
+        "Phone: 'call me' is not a phone number",
+    ]
+    assert contact_rows(app_env) == []
+
+
 def test_search_and_filters_narrow_the_table(app_env: Path, people: dict[str, int]) -> None:
     at = open_page("pages/work/contacts.py")
     assert table_names(at) == ["Ana Ruiz", "Ben Okafor"]
@@ -138,14 +149,14 @@ def test_a_contacts_view_shows_details_timeline_chain_and_next_step(
 ) -> None:
     at = open_page("pages/work/contacts.py", contact=people["ana"])
     assert at.title[0].value == "Ana Ruiz"
-    timeline = at.dataframe[0].value
-    assert list(timeline["Step"]) == [
+    timeline = at.table[0].value
+    assert list(timeline["Step"]) == [  # one day: in the method's order
+        "Identified",
         "Conversation (pitch delivered)",
         "Gave a referral",
-        "Identified",
     ]
     assert "Send a thank-you" in " ".join(shown(at.markdown))
-    referred = at.dataframe[1].value
+    referred = at.dataframe[0].value
     assert list(referred["Name"]) == ["Ben Okafor"]
     ben = open_page("pages/work/contacts.py", contact=people["ben"])
     # Ana is linked from Ben's details and from his referral chain.
@@ -235,7 +246,10 @@ def test_a_new_search_starts_on_the_first_page(app_env: Path) -> None:
         add_contact(database, {"full_name": f"Person {number:02d}"})
     database.close()
     at = open_page("pages/work/contacts.py")
-    assert shown(at.caption)[0] == "30 contacts — showing 1–25. Click a row to open it."
+    assert shown(at.caption)[0] == (
+        "30 contacts — showing 1–25. Click a row to open it; on a narrow screen, scroll the "
+        "table sideways for Company, Title and Referred by."
+    )
     at.get("pagination")[0].set_value(2).run()
     assert table_names(at) == [f"Person {n}" for n in range(25, 30)]
     by_label(at.text_input, "Search").input("person 03").run()

@@ -180,6 +180,8 @@ def test_kpis_of_the_tiny_network_all_time(tiny: dict[str, int], db: Database) -
         "opportunities": 1,
         "thanks_on_time": 1,  # A; B's came 10 days late; C's window is still open
         "thanks_judged": 2,
+        "thanks_open": 1,  # C's, talked to on Tue 24 Nov: thank by Fri 27 Nov
+        "thanks_open_due_in": 2,
         "follow_ups": 3,
         "follow_ups_on_schedule": 1,  # A after 23 days
         "follow_ups_too_soon": 1,  # A after 11 days (B's came after 31)
@@ -195,6 +197,8 @@ def test_kpis_of_the_tiny_network_this_week(tiny: dict[str, int], db: Database) 
         "opportunities": 1,
         "thanks_on_time": 0,
         "thanks_judged": 0,
+        "thanks_open": 1,
+        "thanks_open_due_in": 2,
         "follow_ups": 0,
         "follow_ups_on_schedule": 0,
         "follow_ups_too_soon": 0,
@@ -279,6 +283,22 @@ def test_kpi_cards_show_changes_against_the_previous_period() -> None:
     )
 
 
+def test_right_after_a_conversation_the_thank_you_card_says_what_is_open() -> None:
+    now = dict.fromkeys(review.KPI_NAMES, 0) | {
+        "conversations": 1,
+        "thanks_open": 1,
+        "thanks_open_due_in": 3,
+    }
+    cards = {c.label: c for c in review.kpi_cards(now, None, "", as_of=date(2026, 11, 27))}
+    assert (cards["Thank-you on time"].value, cards["Thank-you on time"].delta) == (
+        "—",
+        "1 open, due by Mon 30 Nov",
+    )
+    judged = now | {"thanks_on_time": 1, "thanks_judged": 2}
+    cards = {c.label: c for c in review.kpi_cards(judged, None, "", as_of=date(2026, 11, 27))}
+    assert cards["Thank-you on time"].delta == "1 of 2 within 3 days; 1 open, due by Mon 30 Nov"
+
+
 def test_kpi_cards_on_all_time_show_this_weeks_part() -> None:
     now = {
         "targets": 40,
@@ -296,7 +316,7 @@ def test_kpi_cards_on_all_time_show_this_weeks_part() -> None:
     cards = {c.label: c for c in review.kpi_cards(now, week, "this week", cumulative=True)}
     assert cards["New targets"].delta == "+3 this week"
     assert cards["Conversations"].delta == "none this week"
-    assert cards["Referrals received"].delta is None
+    assert cards["Referrals received"].delta == "none yet: ask in every conversation"
     assert (cards["Thank-you on time"].value, cards["Thank-you on time"].delta) == (
         "75%",
         "9 of 12 within 3 days",

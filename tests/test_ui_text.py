@@ -7,7 +7,7 @@ import pytest
 from lib.core.errors import ValidationError
 from lib.ui.text import escape_markdown, field_label, markdown_link
 
-Z = "\u2060"  # word joiner: stops Streamlit's emoji shortcodes and bare-URL links
+Z = "\u2060"  # word joiner: only where Streamlit would make an emoji or a link of user text
 
 
 @pytest.mark.parametrize(
@@ -16,14 +16,16 @@ Z = "\u2060"  # word joiner: stops Streamlit's emoji shortcodes and bare-URL lin
         ("Ana Ruiz", "Ana Ruiz"),
         ("O'Brien", "O'Brien"),
         ("**bold** _it_", r"\*\*bold\*\* \_it\_"),
-        ("[x](javascript:alert(1))", rf"\[x\]\(javascript\:{Z}alert\(1\)\)"),
+        ("[x](javascript:alert(1))", r"\[x\]\(javascript\:alert\(1\)\)"),
         ("<b>hi</b>", r"\<b\>hi\</b\>"),
-        (":red[alarm] :smile:", rf"\:{Z}red\[alarm\] \:{Z}smile\:{Z}"),
+        (":red[alarm] :smile:", rf"\:red\[alarm\] \:{Z}smile\:"),
         ("$x^2$", r"\$x\^2\$"),
         ("# Heading", r"\# Heading"),
         ("www.evil.example", rf"ww{Z}w\.evil\.example"),
         ("http://evil.example", rf"http\:{Z}//evil\.example"),
         ("ben@x.example", rf"ben\@{Z}x\.example"),
+        ("Call at 10:30: ask for Ben", r"Call at 10\:30\: ask for Ben"),  # nothing invisible
+        ("@ben, see you", r"\@ben, see you"),
         ("&amp;", r"\&amp;"),
         ("two\nlines", "two lines"),
         (None, ""),
@@ -31,6 +33,15 @@ Z = "\u2060"  # word joiner: stops Streamlit's emoji shortcodes and bare-URL lin
 )
 def test_escape_markdown(text: str | None, escaped: str) -> None:
     assert escape_markdown(text) == escaped
+
+
+def test_a_links_text_copies_exactly() -> None:
+    """The text of a link is never autolinked: an address shown there gets no joiner."""
+    for address in ("ana.ruiz@example.com", "https://www.linkedin.com/in/ana"):
+        label = escape_markdown(address, link_text=True)
+        assert Z not in label
+        assert label.replace("\\", "") == address
+    assert escape_markdown(":smile:", link_text=True) == rf"\:{Z}smile\:"
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,7 @@ class Terms(Mapping[str, Term]):
 
 # ---------------------------------------------------------------- stages (docs/METHOD.md "Stages")
 
+# One colour per stage in every chart; the best stage is teal, never alarm-red.
 STAGE = Terms(
     Term("targeted", "Targeted", help="identified as someone to contact", color="#4C78A8"),
     Term("contacted", "Contacted", help="reached, pitch delivered", color="#F58518"),
@@ -77,7 +78,7 @@ STAGE = Terms(
         "asked", "Asked for referrals", "Asked", help="asked who else to talk to", color="#54A24B"
     ),
     Term("thanked", "Thanked", help="thanked for their help", color="#B279A2"),
-    Term("followed_up", "Followed up", help="sent an update 3–4 weeks on", color="#E45756"),
+    Term("followed_up", "Followed up", help="sent an update 3–4 weeks on", color="#2F8F89"),
 )
 
 # ------------------------------------------------------ event kinds (docs/METHOD.md "The records")
@@ -91,6 +92,8 @@ EVENT_KIND = Terms(
     Term("opportunity", "Opportunity"),
     Term("note", "Note"),
 )
+# A conversation logged without the pitch says so at the start of its notes.
+PITCH_NOT_DELIVERED = "Pitch not delivered."
 # A contact's timeline also shows two moments that are not events.
 TIMELINE = Terms(
     *EVENT_KIND.values(),
@@ -184,7 +187,7 @@ WEEKLY = Terms(
     Term("info_interview", "Informational interviews", "Interviews", color="#F58518"),
     Term("referral_asked", "Referral asks", "Asks", help="times you asked", color="#54A24B"),
     Term("thank_you", "Thank-yous", "Thanks", color="#B279A2"),
-    Term("follow_up", "Follow-ups", color="#E45756"),
+    Term("follow_up", "Follow-ups", color="#2F8F89"),
     Term("opportunity", "Opportunities", "Opps"),
 )
 GOAL_KEYS: tuple[str, ...] = (

@@ -16,6 +16,7 @@ from lib.core.vocab import (
     DUE_LIST,
     DUE_LISTS,
     NOTHING_DUE,
+    PITCH_NOT_DELIVERED,
     SOURCE_LABELS,
     SOURCES,
     STAGE_LABELS,
@@ -123,9 +124,11 @@ def contact_label(full_name: str, company: str | None, contact_id: int, archived
     return f"{label} (#{contact_id}{', archived' if archived else ''})"
 
 
-def picker_labels(db: Database, text: str = "", selected: int | None = None) -> dict[int, str]:
+def picker_labels(
+    db: Database, text: str = "", selected: int | None = None, limit: int = PICKER_LIMIT
+) -> dict[int, str]:
     """Picker options (id → label) for a search, with the selected contact always present."""
-    found = find_contacts(db, text)
+    found = find_contacts(db, text, limit=limit)
     if selected is not None and selected not in set(found["id"]):
         extra = db.df(
             "SELECT id, full_name, company, archived FROM contacts WHERE id = ?", [selected]
@@ -233,22 +236,29 @@ def contact_card(db: Database, contact_id: int, day: date) -> dict[str, Any]:
 
 
 def timeline(db: Database, contact_id: int) -> pd.DataFrame:
-    """A contact's story, newest first: its events, the referrals it gave, the day it was found."""
+    """A contact's story: its events, the referrals it gave, the day it was found.
+
+    Days run newest first; within one day the steps read in the method's order (found, the
+    conversation, the referrals it gave, the thank-you, the follow-up, then opportunities and
+    notes), whatever order they were logged in.
+    """
     return db.df(
         """
         SELECT day, what, channel, detail, event_id FROM (
             SELECT occurred_on AS day, kind AS what, channel, notes AS detail, id AS event_id,
-                   2 AS rank
+                   CASE kind WHEN 'contacted' THEN 1 WHEN 'info_interview' THEN 2
+                        WHEN 'referral_asked' THEN 3 WHEN 'thank_you' THEN 5
+                        WHEN 'follow_up' THEN 6 WHEN 'opportunity' THEN 7 ELSE 8 END AS rank
             FROM events WHERE contact_id = $id
             UNION ALL
             SELECT identified_on, 'referral_given', NULL,
-                   full_name || coalesce(' (' || company || ')', ''), NULL, 1
+                   full_name || coalesce(' (' || company || ')', ''), NULL, 4
             FROM contacts WHERE referred_by = $id
             UNION ALL
             SELECT identified_on, 'identified', NULL, source, NULL, 0
             FROM contacts WHERE id = $id
         )
-        ORDER BY day DESC, rank DESC, event_id DESC NULLS LAST
+        ORDER BY day DESC, rank, event_id NULLS LAST, detail
         """,
         {"id": contact_id},
     )
@@ -315,10 +325,11 @@ def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Name": frame["full_name"],
             "Stage": frame["stage"].map(lambda n: STAGE_LABELS[STAGES[int(n) - 1]]),
             "Due": due,
-            "Last touch": pd.to_datetime(frame["last_touch"]).dt.date,
-            "Company": frame["company"],
-            "Title": frame["title"],
-            "Referred by": frame["referred_by_name"],
+            # Empty cells stay empty: a table shows a missing value as a grey "None".
+            "Last touch": pd.to_datetime(frame["last_touch"]).dt.strftime("%Y-%m-%d").fillna(""),
+            "Company": frame["company"].fillna(""),
+            "Title": frame["title"].fillna(""),
+            "Referred by": frame["referred_by_name"].fillna(""),
             "Archived": frame["archived"].astype(bool),
         }
     ).set_index(frame["id"].rename("#"))
@@ -338,3 +349,14 @@ def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Details": detail.fillna(""),
         }
     )
+
+
+def usually_pitched(db: Database) -> bool:
+    """Whether most conversations logged so far delivered the pitch (yes until 3 are logged):
+    the Log form's "Delivered my pitch" starts that way."""
+    without, total = db.execute(
+        "SELECT count(*) FILTER (WHERE starts_with(coalesce(notes, ''), ?)), count(*) "
+        "FROM events WHERE kind = 'contacted'",
+        [PITCH_NOT_DELIVERED],
+    ).fetchone()
+    return total < 3 or 2 * without < total

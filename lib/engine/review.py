@@ -230,6 +230,8 @@ KPI_NAMES: tuple[str, ...] = (
     "opportunities",
     "thanks_on_time",
     "thanks_judged",
+    "thanks_open",  # conversations whose thank-you window is still open, not yet thanked
+    "thanks_open_due_in",  # days from the as-of day to the first open one's last day (or 0)
     "follow_ups",
     "follow_ups_on_schedule",
     "follow_ups_too_soon",
@@ -277,10 +279,16 @@ def kpis(
         ),
         thanks AS (
             SELECT count(*) FILTER (WHERE on_time) AS thanks_on_time,
-                   count(*) FILTER (WHERE on_time OR window_closed) AS thanks_judged
+                   count(*) FILTER (WHERE on_time OR window_closed) AS thanks_judged,
+                   count(*) FILTER (WHERE NOT coalesce(on_time, false) AND NOT window_closed)
+                       AS thanks_open,
+                   coalesce(min(date_diff('day', $t::DATE, last_day))
+                       FILTER (WHERE NOT coalesce(on_time, false) AND NOT window_closed), 0)
+                       AS thanks_open_due_in
             FROM (
                 SELECT t.thanked_on <= c.occurred_on + {THANK_YOU_DAYS} AS on_time,
-                       c.occurred_on + {THANK_YOU_DAYS} < $t::DATE AS window_closed
+                       c.occurred_on + {THANK_YOU_DAYS} < $t::DATE AS window_closed,
+                       c.occurred_on + {THANK_YOU_DAYS} AS last_day
                 FROM conversation c ASOF LEFT JOIN thank_you t
                   ON c.contact_id = t.contact_id AND c.occurred_on <= t.thanked_on
             )
@@ -305,7 +313,8 @@ def kpis(
             )
         )
         SELECT targets, referrals, warm, conversations, opportunities,
-               thanks_on_time, thanks_judged, follow_ups, follow_ups_on_schedule,
+               thanks_on_time, thanks_judged, thanks_open, thanks_open_due_in,
+               follow_ups, follow_ups_on_schedule,
                follow_ups_too_soon
         FROM people, steps, thanks, follow_ups
         """,
@@ -330,11 +339,16 @@ def _share(part: int, whole: int) -> str:
 
 
 def kpi_cards(
-    now: dict[str, int], other: dict[str, int] | None, against: str, *, cumulative: bool = False
+    now: dict[str, int],
+    other: dict[str, int] | None,
+    against: str,
+    *,
+    cumulative: bool = False,
+    as_of: date | None = None,
 ) -> list[Card]:
     """The six KPI cards. Counts carry a delta against `other` (named by `against`): the
     change from the previous period, or with `cumulative` the part of `now` that `other` is
-    (e.g. "+3 this week" on all time)."""
+    (e.g. "+3 this week" on all time). `as_of` (the period's last day) dates open thank-yous."""
 
     def change(key: str) -> str | None:
         if other is None:
@@ -352,6 +366,10 @@ def kpi_cards(
         if now["thanks_judged"]
         else "no conversation to judge yet"
     )
+    if now.get("thanks_open"):
+        due_by = (as_of or date.today()) + timedelta(days=now.get("thanks_open_due_in", 0))
+        still_open = f"{now['thanks_open']:,} open, due by {due_by:%a %-d %b}"
+        thanks_note = f"{thanks_note}; {still_open}" if now["thanks_judged"] else still_open
     follow_note = (
         f"{now['follow_ups_on_schedule']:,} of {now['follow_ups']:,}"
         + (f", {now['follow_ups_too_soon']:,} too soon" if now["follow_ups_too_soon"] else "")
@@ -374,7 +392,9 @@ def kpi_cards(
         Card(
             WEEKLY.label("referrals"),
             f"{now['referrals']:,}",
-            f"{_share(now['warm'], now['referrals'])} warm" if now["referrals"] else None,
+            f"{_share(now['warm'], now['referrals'])} warm"
+            if now["referrals"]
+            else "none yet: ask in every conversation",
             "Names people gave you in this period; warm ones may use the referrer's name.",
             "off",
         ),

@@ -22,9 +22,13 @@ TREND_SERIES: tuple[str, ...] = ("targets", "contacted", "referral_asked", "than
 # The trend draws at most five years of weeks: a period reaching far from its records (say
 # `--as-of 2200-12-31`) would otherwise put every empty week in the report (78 MB at 9999).
 TREND_WEEKS = 260
-FUNNEL_TEXT = (
-    "%{value:,}  ·  %{percentPrevious:.0%} of previous  ·  %{percentInitial:.0%} of targets"
-)
+NOT_SHARED = "#B2D5AE"  # the "asked" green lightened: a legend swatch of its own
+# Short enough to read beside a narrow bar on a 390 px phone; % of previous is in the hover.
+FUNNEL_TEXT = "%{value:,}  ·  %{percentInitial:.0%} of targets"
+FUNNEL_SHORT = "%{value:,}  ·  %{percentInitial:.0%}"  # beside a narrow bar
+# A funnel bar narrower than this share of the widest has its label beside it, not inside.
+FUNNEL_INSIDE_SHARE = 0.4
+LABEL_MIN_SIZE = 12  # px: plotly never shrinks a bar's label below this
 
 
 def _layout(figure: go.Figure, title: str, height: int, **extra: object) -> go.Figure:
@@ -52,15 +56,20 @@ def _percent(part: float, whole: float) -> str:
 
 
 def funnel_figure(funnel: pd.DataFrame, *, title: str = "From target to follow-up") -> go.Figure:
-    """The five-stage funnel with counts, % of previous and % of targets."""
+    """The five-stage funnel: each bar's count and % of targets; hover adds % of previous."""
     stages = list(funnel["stage"])
     counts = [int(n) for n in funnel["contacts"]]
+    # A narrow bar (1 of 7) keeps a readable label by putting it, shorter, beside the bar.
+    inside = [bool(n) and n >= FUNNEL_INSIDE_SHARE * max(counts) for n in counts]
     figure = go.Figure(
         go.Funnel(
             y=[STAGE_LABELS[s] for s in stages],
             x=counts,
-            texttemplate=["%{value:,} targets"] + [FUNNEL_TEXT] * (len(counts) - 1),
-            textposition="inside",
+            texttemplate=["%{value:,} targets"]
+            + [FUNNEL_TEXT if fits else FUNNEL_SHORT for fits in inside[1:]],
+            textposition=["inside" if fits else "outside" for fits in inside],
+            constraintext="none",
+            cliponaxis=False,
             textfont={"size": 14},
             marker={"color": [STAGE_COLORS[s] for s in stages]},
             connector={"line": {"width": 0}, "fillcolor": "rgba(140, 140, 140, 0.18)"},
@@ -69,7 +78,7 @@ def funnel_figure(funnel: pd.DataFrame, *, title: str = "From target to follow-u
         )
     )
     figure.update_yaxes(title=None, tickfont={"size": 14})
-    return _layout(figure, title, 400)
+    return _layout(figure, title, 400, uniformtext={"minsize": LABEL_MIN_SIZE, "mode": "show"})
 
 
 def _week_label(week: str, start: object, *, last: bool = False, date: bool = True) -> str:
@@ -85,6 +94,34 @@ def _week_labels(weeks: pd.DataFrame, *, date: bool = True) -> list[str]:
         _week_label(week, start, last=k == len(pairs) - 1, date=date)
         for k, (week, start) in enumerate(pairs)
     ]
+
+
+def _padded_weeks(weeks: pd.DataFrame, shown: int | None, *, date: bool = True) -> list[str]:
+    """The week labels for an axis of `shown` weeks: the weeks before the first one blank."""
+    labels = _week_labels(weeks, date=date)
+    missing = max(0, (shown or 0) - len(labels))
+    first = pd.Timestamp(weeks["week_start"].iloc[0]) if len(weeks) else pd.Timestamp.today()
+    before = []
+    for k in range(missing, 0, -1):
+        start = first - pd.Timedelta(weeks=k)
+        week = f"W{start.isocalendar().week:02d}"
+        before.append(f"{week}<br>{start:%-d %b}" if date else week)
+    return before + labels
+
+
+def _week_axis(categories: list[str]) -> dict[str, object]:
+    """A category axis that keeps every week in `categories`, with data or not."""
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": categories,
+        "range": [-0.5, len(categories) - 0.5],
+    }
+
+
+def _goal_marker() -> dict[str, object]:
+    """A goal drawn as a short bar-wide dash: it shows even for one week (a line needs two)."""
+    return {"symbol": "line-ew", "size": 26, "line": {"width": 3, "color": NEUTRAL}}
 
 
 def _grid(
@@ -127,11 +164,14 @@ def _grid(
     return layout
 
 
-def weekly_goals_figure(progress: pd.DataFrame, *, columns: int = 2) -> go.Figure:
-    """One panel of weekly bars per step, each against its goal (dashed line).
+def weekly_goals_figure(
+    progress: pd.DataFrame, *, columns: int = 2, weeks_shown: int | None = None
+) -> go.Figure:
+    """One panel of weekly bars per step, each against its goal (a dash per week, joined).
 
     `progress` is `lib.engine.review.goal_progress`: week, week_start, step, label, stage,
-    done, goal, met. Bars below the goal are faded.
+    done, goal, met. Bars below the goal are faded. With `weeks_shown`, the axis holds that
+    many weeks even when there are fewer (a first week stays one bar wide, on the right).
     """
     steps = list(dict.fromkeys(progress["step"]))
     rows = math.ceil(len(steps) / columns)
@@ -174,8 +214,9 @@ def weekly_goals_figure(progress: pd.DataFrame, *, columns: int = 2) -> go.Figur
                 xaxis=f"x{axis}",
                 yaxis=f"y{axis}",
                 name="Weekly goal",
-                mode="lines",
+                mode="lines+markers",
                 line={"color": NEUTRAL, "dash": "dash", "width": 2},
+                marker=_goal_marker(),
                 hovertemplate="goal %{y}<extra></extra>",
                 showlegend=index == 0,
                 legendgroup="goal",
@@ -183,7 +224,12 @@ def weekly_goals_figure(progress: pd.DataFrame, *, columns: int = 2) -> go.Figur
         )
         tops.append(max([*part["done"].astype(int), *part["goal"].astype(int), 1]))
     # A hand-made grid: make_subplots and per-trace add_trace cost ~0.1 s per figure.
-    figure = go.Figure(data=traces, layout=_grid(labels, tops, columns))
+    layout = _grid(labels, tops, columns)
+    first = progress[progress["step"] == steps[0]] if steps else progress
+    axis = _week_axis(_padded_weeks(first, weeks_shown, date=False))
+    for index in range(len(steps)):
+        layout[f"xaxis{index + 1 if index else ''}"].update(axis)
+    figure = go.Figure(data=traces, layout=layout)
     return _layout(
         figure,
         "Each week against your goals (faded: goal missed)",
@@ -192,8 +238,9 @@ def weekly_goals_figure(progress: pd.DataFrame, *, columns: int = 2) -> go.Figur
     )
 
 
-def conversation_trend_figure(trend: pd.DataFrame) -> go.Figure:
-    """Conversations per week, with the 4-week average as a trend line."""
+def conversation_trend_figure(trend: pd.DataFrame, *, weeks_shown: int | None = None) -> go.Figure:
+    """Conversations per week, with the 4-week average as a trend line (each week a marker,
+    so one week shows too); `weeks_shown` keeps that many weeks on the axis."""
     x = _week_labels(trend)
     color = STAGE_COLORS["contacted"]
     figure = go.Figure(
@@ -211,8 +258,9 @@ def conversation_trend_figure(trend: pd.DataFrame) -> go.Figure:
                 x=x,
                 y=list(trend["average"]),
                 name="4-week average",
-                mode="lines",
+                mode="lines+markers",
                 line={"color": NEUTRAL, "dash": "dot", "width": 2},
+                marker={"color": NEUTRAL, "size": 8, "symbol": "diamond"},
                 customdata=list(trend["week"]),
                 hovertemplate="%{customdata}: %{y:.1f} a week on average<extra></extra>",
             ),
@@ -220,6 +268,7 @@ def conversation_trend_figure(trend: pd.DataFrame) -> go.Figure:
     )
     top = max([*trend["conversations"].astype(int), 1])
     figure.update_yaxes(title="conversations", **_whole_numbers(top))
+    figure.update_xaxes(**_week_axis(_padded_weeks(trend, weeks_shown)))
     return _layout(figure, "Conversations per week", 320)
 
 
@@ -291,18 +340,43 @@ def multiplier_figure(generations: pd.DataFrame) -> go.Figure:
             ),
         ]
     )
-    figure.update_yaxes(
-        title="people (log scale)" if log else "people",
-        type="log" if log else "linear",
-        tickformat=",d",
-        # Log ticks at 1, 2, 5, 10, 20, 50…: plotly's default labels every 1–9 of a decade.
-        **({"dtick": "D2"} if log else {}),
-    )
+    if log:
+        # 1, 2, 5, 10, 20, 50…: whole numbers that never crowd into each other.
+        figure.update_yaxes(title="people (log scale)", type="log", tickformat=",d", dtick="D2")
+    else:
+        top = max([top, *(v or 0 for v in ideal)])
+        figure.update_yaxes(title="people", type="linear", **_whole_numbers(top))
     return _layout(figure, "The multiplier: people per referral generation", 380)
 
 
 def _escape(text: object) -> str:
     return html.escape(str(text), quote=False)
+
+
+def _wedge_sizes(tree: pd.DataFrame) -> dict[str, int]:
+    """Each wedge's angle: a person's is the sum of the wedges they referred (1 with none).
+
+    Sized by people counted with themselves, a referrer's wedge was one person wider than the
+    ring of people they referred, leaving an empty, unexplained gap in the next ring; sized by
+    the people at the ends of the chains, every ring is filled. Hover still tells the true
+    count of each branch. A "+N more" branch is N wide.
+    """
+    children: dict[str, list[str]] = {}
+    for node, parent in zip(tree["id"], tree["parent"], strict=True):
+        children.setdefault(parent, []).append(node)
+    leaf_width = {
+        node: 1 if isinstance(stage, str) else int(value)
+        for node, stage, value in zip(tree["id"], tree["stage"], tree["value"], strict=True)
+    }
+    sizes: dict[str, int] = {}
+
+    def size(node: str) -> int:
+        if node not in sizes:
+            below = children.get(node, [])
+            sizes[node] = sum(size(child) for child in below) if below else leaf_width[node]
+        return sizes[node]
+
+    return {node: size(node) for node in tree["id"]}
 
 
 def referral_tree_figure(tree: pd.DataFrame, *, centre: str = "You") -> go.Figure:
@@ -325,12 +399,16 @@ def referral_tree_figure(tree: pd.DataFrame, *, centre: str = "You") -> go.Figur
         )
     ]
     total = int(tree.loc[tree["parent"] == "you", "value"].sum())
+    sizes = _wedge_sizes(tree)
     figure = go.Figure(
         go.Sunburst(
             ids=["you", *tree["id"]],
             labels=[centre, *(_escape(label) for label in tree["label"])],
             parents=["", *tree["parent"]],
-            values=[total, *(int(v) for v in tree["value"])],
+            values=[
+                sum(sizes[i] for i in tree.loc[tree["parent"] == "you", "id"]),
+                *sizes.values(),
+            ],
             branchvalues="total",
             marker={"colors": ["rgba(0,0,0,0)", *colors], "line": {"width": 1}},
             hovertext=[f"{total:,} people in your referral trees", *hover],
@@ -401,7 +479,7 @@ def top_referrers_figure(referrers: pd.DataFrame) -> go.Figure:
                 x=other,
                 orientation="h",
                 name="Name not shared",
-                marker={"color": color, "opacity": BELOW_GOAL_OPACITY},
+                marker={"color": NOT_SHARED},
                 customdata=custom,
                 hovertemplate=template.replace("{kind}", "without their name"),
             ),
@@ -492,5 +570,6 @@ def by_source_figure(sources: pd.DataFrame) -> go.Figure:
             )
         )
     figure = go.Figure(traces)
-    figure.update_yaxes(title="people", tickformat=",d")
+    top = max([1, *(int(n) for c in ("targets", "contacted", "referrals") for n in sources[c])])
+    figure.update_yaxes(title="people", **_whole_numbers(top))
     return _layout(figure, "Results by source", 400, barmode="group")

@@ -19,6 +19,7 @@ from lib.core.vocab import (
     EVENT_LABELS,
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
+    PITCH_NOT_DELIVERED,
     TOUCH_KINDS,
 )
 from lib.core.words import counted, first_name, human_date
@@ -26,7 +27,6 @@ from lib.records.contacts import insert_contact, require_contact
 from lib.store.db import Database
 
 TOO_SOON = "too soon — could become a nuisance"
-PITCH_NOT_DELIVERED = "Pitch not delivered."
 # The steps logged on their own (a conversation has its own action), as a sentence names them.
 _SINGLE_KINDS = {
     "thank_you": "thank-you",
@@ -105,10 +105,11 @@ def follow_up_warning(db: Database, contact_id: int, on: date) -> str | None:
         return None
     days = (on - touched).days
     if days < FOLLOW_UP_MIN_DAYS:
-        return (
-            f"{TOO_SOON}: only {days} day{'s' if days != 1 else ''} since the last touch "
-            f"(every {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days is the rhythm)"
+        since = {0: "the last touch was today", 1: "the last touch was yesterday"}.get(
+            days, f"only {days} days since the last touch"
         )
+        rhythm = f"every {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days is the rhythm"
+        return f"{TOO_SOON}: {since} ({rhythm})"
     return None
 
 

@@ -36,6 +36,19 @@ class FieldErrors:
         (target or st).error(message, icon=":material/error:")
 
 
+def every_problem(
+    check: Callable[[dict[str, Any]], Any], data: dict[str, Any]
+) -> list[ValidationError]:
+    """Each field of `data` checked on its own by `check`: every field's problem, in order."""
+    problems = []
+    for name, value in data.items():
+        try:
+            check({name: value})
+        except ValidationError as exc:
+            problems.append(exc)
+    return problems
+
+
 def flash(
     message: str,
     *,
@@ -58,7 +71,9 @@ def show_flash(undo: Callable[..., None] | None = None) -> None:
         show = {"success": box.success, "warning": box.warning, "info": box.info}[kind]
         show(
             escape_markdown(message),
-            icon=":material/check:" if kind == "success" else None,
+            icon={"success": ":material/check:", "warning": ":material/schedule:"}.get(
+                kind, ":material/info:"
+            ),
             width="stretch",
         )
         if ids and undo is not None:

@@ -24,14 +24,14 @@ def show_database_problem(message: str, *, locked: bool, read_only: bool = False
             st.info(
                 "The main app is starting and has not shared its data yet. "
                 "Reload this page in a moment.",
-                icon="⏳",
+                icon=":material/hourglass_top:",
             )
             st.stop()
         st.title("Nothing to show")
         st.error(
             "This read-only view cannot read the data: there is none yet, or the file "
             "cannot be opened. The details are in the terminal that started it.",
-            icon="⚠️",
+            icon=":material/error:",
         )
         st.markdown(
             "This view never changes the data. Once the main app has opened it "
@@ -39,7 +39,7 @@ def show_database_problem(message: str, *, locked: bool, read_only: bool = False
         )
         st.stop()
     st.title("Warm Leads can't open your data")
-    st.error(escape_markdown(message), icon="⚠️")  # a path may hold `_` or `*`
+    st.error(escape_markdown(message), icon=":material/error:")  # a path may hold `_` or `*`
     if locked:
         st.markdown(
             "Another Warm Leads window or command has the file open for writing. "

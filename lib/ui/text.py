@@ -10,14 +10,20 @@ from lib.core.validation import is_safe_link
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; escaping these keeps user text
 # from becoming Markdown links, emphasis, headings, lists, HTML, entities, colour directives
-# (:red[...]) or maths ($...$). Bare URLs, emails and :emoji: need the word joiner below.
+# (:red[...]) or maths ($...$).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&@])")
-
-
-_JOINER = "\u2060"  # word joiner: invisible, and no line break where it sits
-
-
-_WWW = re.compile(r"www", re.IGNORECASE)
+# Escaping cannot stop two things Streamlit's Markdown does to plain text after parsing: a bare
+# www./http(s):// address or an email becomes a link, and `:smile:` an emoji. Only where one of
+# those would happen does an invisible word joiner break the pattern; everything else (an
+# address shown as a link's text, "Notes: 10:30", a name) is left exactly as typed, so copying
+# it gives what was typed. A link's own text is never autolinked, so it needs no joiner there.
+_JOINER = "\u2060"
+_SHORTCODE = re.compile(r":(?=[A-Za-z][A-Za-z0-9_+-]*:)")  # :smile:, not 10:30:
+_AUTOLINKS = (
+    (re.compile(r"(?i)\b(ww)(w\.)"), "\\1" + _JOINER + "\\2"),
+    (re.compile(r"(?i)\b(https?:)(//)"), "\\1" + _JOINER + "\\2"),
+    (re.compile(r"@(?=[^\s@]+\.[^\s@]+)"), "@" + _JOINER),
+)
 
 
 FIELD_LABELS: dict[str, str] = {
@@ -42,13 +48,17 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-def escape_markdown(text: Any) -> str:
-    """User text made safe to put inside Markdown: shown exactly as typed, never as markup."""
-    value = _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
-    # Streamlit turns `:smile:` into an emoji and bare www./http://, emails into links even
-    # when escaped; an invisible word joiner after `:` and `@` and inside `www` stops it.
-    value = value.replace(":", ":" + _JOINER).replace("@", "@" + _JOINER)
-    return _WWW.sub(lambda m: m.group(0)[:2] + _JOINER + m.group(0)[2:], value).replace("\n", " ")
+def escape_markdown(text: Any, *, link_text: bool = False) -> str:
+    """User text made safe to put inside Markdown: shown exactly as typed, never as markup.
+
+    With `link_text` (the text of a Markdown link, never autolinked) only emoji shortcodes are
+    broken, so an email or web address shown as a link copies exactly.
+    """
+    value = _SHORTCODE.sub(":" + _JOINER, "" if text is None else str(text))
+    if not link_text:
+        for pattern, replacement in _AUTOLINKS:
+            value = pattern.sub(replacement, value)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", value).replace("\n", " ")
 
 
 def literal(text: Any) -> str:
@@ -81,4 +91,4 @@ def markdown_link(label: Any, url: str | None) -> str | None:
     if not url or not is_safe_link(url):
         return None
     href = quote(url.strip(), safe=":/?#@!$&*+,;=%~.-_")
-    return f"[{escape_markdown(label)}]({href})"
+    return f"[{escape_markdown(label, link_text=True)}]({href})"

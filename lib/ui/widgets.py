@@ -10,6 +10,8 @@ from lib.core.errors import ValidationError
 from lib.ui.data import query
 from lib.ui.text import escape_markdown, field_label
 
+ONE_BOX_LIMIT = 2_000  # contacts a picker lists in full (the browser filters them as you type)
+
 
 def query_id(name: str = "contact") -> int | None:
     """A positive integer id from the page's URL (`?contact=12`), else None."""
@@ -41,25 +43,32 @@ def contact_picker(
     nobody: str | None = None,
     help: str | None = None,
 ) -> int | None:
-    """Search, then pick among at most 50 matches; returns the chosen contact's id.
+    """One box to type in and pick a contact from; returns the chosen contact's id.
 
+    Up to ONE_BOX_LIMIT contacts, every one is an option and the box filters them as you type
+    (name, company or #id). A larger network gets a search box first and at most 50 matches.
     With `nobody`, the list starts with that choice (returned as None), e.g. "No referrer".
     """
     nobody_id = 0  # never a contact id; a None option would read as "nothing picked yet"
     from lib.engine.directory import picker_labels
+    from lib.records.contacts import count_contacts
 
-    search_col, pick_col = st.columns([2, 3], vertical_alignment="bottom")
-    text = search_col.text_input(
-        "Search contacts",
-        key=f"{key}_search",
-        placeholder="Name, company or #id",
-        live="300ms",
-    )
-    try:
-        labels: dict[int, str] = query(picker_labels, text, selected)
-    except ValidationError as exc:
-        search_col.error(f"{field_label(exc.field)}: {escape_markdown(exc.reason)}")
-        labels = query(picker_labels, "", selected)
+    pick_col = st
+    if query(count_contacts) <= ONE_BOX_LIMIT:
+        labels: dict[int, str] = query(picker_labels, "", selected, ONE_BOX_LIMIT)
+    else:
+        search_col, pick_col = st.columns([2, 3], vertical_alignment="bottom")
+        text = search_col.text_input(
+            "Search contacts",
+            key=f"{key}_search",
+            placeholder="Name, company or #id",
+            live="300ms",
+        )
+        try:
+            labels = query(picker_labels, text, selected)
+        except ValidationError as exc:
+            search_col.error(f"{field_label(exc.field)}: {escape_markdown(exc.reason)}")
+            labels = query(picker_labels, "", selected)
     if nobody is not None:
         labels = {nobody_id: nobody, **labels}
         selected = nobody_id if selected is None else selected
@@ -73,7 +82,11 @@ def contact_picker(
         index=index,
         format_func=labels.get,
         key=f"{key}_pick_{signature}",
-        placeholder="No match" if not options else f"Pick from {len(options)} shown",
+        placeholder="No match"
+        if not options
+        else "Type a name, company or #id"
+        if pick_col is st
+        else f"Pick from {len(options)} shown",
         help=help,
     )
     return int(choice) if choice not in (None, nobody_id) else None

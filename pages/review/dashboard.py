@@ -29,7 +29,7 @@ funnel = query(stats.funnel, period, **view.filters)
 
 filtered = " · filtered" if view.sources or view.channels else ""
 st.caption(review.describe_period(view, period) + filtered)
-cards = review.kpi_cards(now, other, against, cumulative=cumulative)
+cards = review.kpi_cards(now, other, against, cumulative=cumulative, as_of=period.day)
 for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
     column.metric(
         card.label,
@@ -52,7 +52,8 @@ else:
     st.plotly_chart(funnel_figure(funnel), width="stretch")
     st.caption(
         "The funnel follows the people identified in the period, at the furthest step "
-        "they reached by the end of it. Hover a bar for its share of targets."
+        "they reached by the end of it. Each bar: the people, and their share of the "
+        "targets; hover for the share of the step before."
     )
 
 report_download_button(period)

@@ -98,6 +98,8 @@ shown = st.segmented_control(
     key="weeks_shown",
 )
 recent = weeks.tail(shown)
-st.plotly_chart(weekly_goals_figure(review.goal_progress(recent, goals)), width="stretch")
-st.plotly_chart(conversation_trend_figure(review.conversation_trend(recent)), width="stretch")
+progress = review.goal_progress(recent, goals)
+st.plotly_chart(weekly_goals_figure(progress, weeks_shown=shown), width="stretch")
+trend = review.conversation_trend(recent)
+st.plotly_chart(conversation_trend_figure(trend, weeks_shown=shown), width="stretch")
 st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {day:%a %-d %b %Y}.")

@@ -1,9 +1,10 @@
 """Contacts: find anyone among many, add a target, and each contact's own view."""
 
+import pandas as pd
 import streamlit as st
 
 from lib.core.errors import EditConflictError, NotFoundError, ValidationError, WarmLeadsError
-from lib.core.validation import EARLIEST_DATE
+from lib.core.validation import EARLIEST_DATE, clean_contact
 from lib.core.vocab import (
     CHANNEL_LABELS,
     CHANNELS,
@@ -14,12 +15,13 @@ from lib.core.vocab import (
     SOURCES,
     STAGE_LABELS,
     STAGES,
+    TIMELINE,
 )
 from lib.core.words import counted, human_date
 from lib.engine import changes, directory, due
 from lib.records import contacts, events
 from lib.ui.data import get_db, query, today
-from lib.ui.forms import FieldErrors, flash, show_flash
+from lib.ui.forms import FieldErrors, every_problem, flash, show_flash
 from lib.ui.mode import require_writable
 from lib.ui.text import escape_markdown, markdown_link
 from lib.ui.widgets import contact_link, contact_picker, current_page, pager, query_id
@@ -96,6 +98,12 @@ def add_target() -> None:
     if st.button("Add target", type="primary", icon=":material/person_add:"):
         if data["referred_by"] is not None:
             data["source"] = "referral"
+        # Every field is checked on its own first, so one submit names every problem at once.
+        problems = every_problem(lambda part: clean_contact(part, today=day, partial=True), data)
+        for problem in problems:
+            errors.show(problem)
+        if problems:
+            return
         try:
             new_id = contacts.add_contact(db, data, today=day)
         except WarmLeadsError as exc:
@@ -159,7 +167,8 @@ def show_directory() -> None:
     first = int(frame["position"].iloc[0])
     st.caption(
         f"{total:,} contact{'s' if total != 1 else ''} — showing {first:,}–"
-        f"{first + len(frame) - 1:,}. Click a row to open it."
+        f"{first + len(frame) - 1:,}. Click a row to open it; on a narrow screen, scroll the "
+        "table sideways for Company, Title and Referred by."
     )
     picked = st.dataframe(
         directory.directory_table(frame),
@@ -218,10 +227,12 @@ def show_chain(card: dict) -> None:
     st.markdown(
         f"**Whom they led you to:** {direct} referred directly, {total:,} in all down the chain."
     )
+    for column in ("company", "referred_by_name"):  # no grey "None" in empty cells
+        down[column] = down[column].fillna("")
     picked = st.dataframe(
         down.rename(
             columns={
-                "generation": "Step",
+                "generation": "Generation",
                 "full_name": "Name",
                 "company": "Company",
                 "referred_by_name": "Referred by",
@@ -352,24 +363,38 @@ def archive_or_delete(card: dict) -> None:
 
 
 def show_timeline(card: dict) -> None:
-    """The contact's story; pick a step to correct or delete it."""
+    """The contact's story, notes in full; pick a logged step to correct or delete it."""
     frame = query(directory.timeline, card["id"])
-    st.caption("Click a logged step to correct or delete it.")
-    picked = st.dataframe(
-        directory.timeline_table(frame),
-        hide_index=True,
-        height="content",
-        on_select="rerun",
-        selection_mode="single-row",
+    steps = directory.timeline_table(frame)
+    # A static table wraps long notes instead of cutting them to one line; its cells are
+    # Markdown, so user text is escaped.
+    steps["Details"] = steps["Details"].map(escape_markdown)
+    st.table(steps, hide_index=True, border="horizontal")
+    logged = frame[frame["event_id"].notna()]
+    if logged.empty:
+        return
+    choices = {
+        int(row.event_id): " · ".join(
+            part
+            for part in (
+                human_date(pd.Timestamp(row.day).date()),
+                TIMELINE.label(row.what),
+                (row.detail or "")[:40] if isinstance(row.detail, str) else "",
+            )
+            if part
+        )
+        for row in logged.itertuples()
+    }
+    picked = st.selectbox(
+        "Correct or delete a step",
+        list(choices),
+        index=None,
+        format_func=choices.get,
+        placeholder="Pick a logged step",
         key=f"timeline_{card['id']}_{st.session_state.get('step_round', 0)}",
     )
-    if not picked.selection.rows:
-        return
-    event_id = frame["event_id"].iloc[picked.selection.rows[0]]
-    if frame["event_id"].isna().iloc[picked.selection.rows[0]]:
-        st.info("Only logged steps can be corrected here; edit the contact itself in Edit.")
-        return
-    correct_step(card, int(event_id))
+    if picked is not None:
+        correct_step(card, int(picked))
 
 
 def step_done(message: str) -> None:

@@ -111,7 +111,10 @@ def show_import(uploaded, fmt: str | None) -> None:
                 "Position": new["title"].fillna(""),
                 "Email": new["email"].fillna(""),
                 "LinkedIn": new["linkedin_url"],  # http(s) only: checked by clean_contact
-                "Connected on": pd.to_datetime(new["connected_on"]).dt.date,
+                # Text, so a row without a date shows an empty cell, not a grey "None".
+                "Connected on": pd.to_datetime(new["connected_on"])
+                .dt.strftime("%Y-%m-%d")
+                .fillna(""),
             }
         )
         if new["connected_on"].isna().all():
@@ -139,6 +142,7 @@ def show_import(uploaded, fmt: str | None) -> None:
             st.error(f"Nothing was imported: {escape_markdown(exc)}", icon=ERROR)
             return
         flash(f"{uploaded.name}: {result.summary()}")
+        state.import_new = result.new
         state.upload_round += 1
         st.rerun()
 
@@ -251,6 +255,13 @@ def show_merges() -> None:
 
 def import_section() -> None:
     """Upload a file; its preview and the confirm button follow."""
+    new = state.pop("import_new", 0)
+    if new:
+        st.page_link(
+            "pages/work/today.py",
+            label=f"{new:,} new target{'s' if new != 1 else ''} — see them on Today",
+            icon=":material/arrow_forward:",
+        )
     uploaded = st.file_uploader(
         "LinkedIn Connections.csv, Google Contacts or Outlook CSV, vCard (.vcf) or a Warm Leads "
         "CSV",

@@ -37,6 +37,7 @@ def logged(result: Logged) -> None:
     }
     if result.warning:
         flash(f"Logged anyway — {result.warning}.", kind="warning")
+        st.session_state["just_warned"] = True  # the form's own warning would say it again
     st.session_state["log_round"] = st.session_state.get("log_round", 0) + 1
     st.session_state.pop("referral_rows", None)
     st.rerun()
@@ -88,7 +89,10 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
     with st.form(key):
         on, channel = when_and_how(errors, key, "phone")
         st.markdown("**What happened, in the order of the method**")
-        pitch = st.checkbox("Delivered my pitch", value=True, key=f"{key}_pitch")
+        # Ticked or not as most of your logged conversations were.
+        pitch = st.checkbox(
+            "Delivered my pitch", value=query(directory.usually_pitched), key=f"{key}_pitch"
+        )
         interview = st.checkbox("It was an informational interview", key=f"{key}_info")
         asked = st.checkbox(
             "Asked for referrals — “Who do you know that might be helpful for me to get in "
@@ -149,7 +153,8 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
 
 
 def step_form(step: str, contact_id: int | None, errors: FieldErrors, key: str) -> None:
-    if step == "follow_up" and contact_id is not None:
+    just_warned = st.session_state.pop("just_warned", False)
+    if step == "follow_up" and contact_id is not None and not just_warned:
         warning = follow_up_warning(db, contact_id, day)
         if warning:
             st.warning(

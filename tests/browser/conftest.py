@@ -6,8 +6,9 @@ Fixtures and helpers:
   offline, so the plugin's `browser`, `context` and `page` fixtures use it. Without
   Chromium the tests skip with a message saying how to enable them, and fail when
   `CI` is set: in CI a missing browser is a failure, never a skip.
-* `streamlit_app(db_path, *app_args, env=None) -> url`: starts the app on a free port
-  with WARMLEADS_DB set, waits for `/_stcore/health`, and stops it after the test.
+* `streamlit_app(db_path, *app_args, env=None) -> url`: starts the app (`run.py`, the
+  README's launcher) on a free port with WARMLEADS_DB set, waits for `/_stcore/health`,
+  and stops it after the test.
   `app_args` go to the script after `--` (e.g. `"--read-only"`).
 * `guard`: records every request, websocket and dialog of the test's page; fails the
   test when anything leaves 127.0.0.1 (such requests are also blocked) or a dialog opens.
@@ -146,12 +147,9 @@ def start_streamlit(
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         log = logs / f"streamlit-{port}.log"
-        command = [
+        command = [  # the README's launcher: `streamlit run app.py`, as a user starts it
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
+            "run.py",
             "--server.headless",
             "true",
             "--server.address",
@@ -233,7 +231,8 @@ def settle(page: Page, *, timeout: float = 60_000) -> None:
 
 
 def main_text(page: Page) -> str:
-    """The main area's visible text, without the invisible word joiners escaping adds."""
+    """The main area's visible text, without the word joiners that break autolinks and emoji
+    shortcodes in user text (lib.ui.text.escape_markdown)."""
     return page.inner_text("[data-testid=stMain]").replace("\u2060", "")
 
 

@@ -80,7 +80,7 @@ def test_every_page_renders_on_the_demo_network_and_the_funnel_draws(
     bars = page.locator("[data-testid=stPlotlyChart] .funnellayer .point")
     bars.first.wait_for()
     assert bars.count() == len(funnel) == 5
-    # Each bar's label starts with its count ("50 targets", "41 · 82% of previous · …").
+    # Each bar's label starts with its count ("50 targets", "41 · 82% of targets").
     first_lines = page.locator("[data-testid=stPlotlyChart] .funnellayer .point text").evaluate_all(
         "texts => texts.map(t => (t.querySelector('tspan') || t).textContent)"
     )

@@ -1,0 +1,159 @@
+"""Each page's first visit in Debian's Chromium on the 50-person demo, and where the time goes.
+
+`python -m bench.bench_first_visit [--runs N] [--pages "Dashboard,Network"]` builds the demo
+network, starts the app the README's way (`run.py`), and for every page opens Today in a fresh
+browser (empty cache), then clicks the page in the sidebar. *first*: from the click
+until the script has finished and every chart is drawn. *again*: the same page after going to
+Today and back. *long tasks*: main-thread tasks over 50 ms during the first visit (script
+parsing, chart drawing). *JS fetched*: JavaScript downloaded for the first visit — the page
+that shows the browser's first chart fetches Streamlit's plotly.js chunk (4.6 MB). Medians of
+N runs (default 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lib.io.demo import load_demo  # noqa: E402
+from lib.store.db import open_database  # noqa: E402
+from tests.processes import free_port, python_env, stop_group  # noqa: E402
+
+READY = "[data-testid=stApp][data-test-script-state=notRunning]"
+PAGES = ["Contacts", "Log a step", "Pitch coach", "Import & export", "Dashboard"]
+PAGES += ["Weekly review", "Network"]
+OBSERVE = """() => {
+  window.__long = [];
+  new PerformanceObserver(list => list.getEntries().forEach(
+    e => window.__long.push(e.duration))).observe({type: 'longtask', buffered: false});
+  performance.clearResourceTimings();
+}"""
+HARVEST = """() => ({
+  long: window.__long.reduce((a, b) => a + b, 0),
+  js: performance.getEntriesByType('resource')
+        .filter(r => r.name.endsWith('.js'))
+        .map(r => [r.name.split('/').pop(), Math.round(r.duration), r.encodedBodySize]),
+})"""
+
+
+def start_app(db_path: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "run.py", "--server.port", str(port), "--server.headless", "true"],
+            cwd=ROOT,
+            env=python_env(WARMLEADS_DB=str(db_path)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(400):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.read() == b"ok":
+                    return process, url
+        except OSError:
+            time.sleep(0.25)
+    stop_group(process)
+    raise SystemExit(f"the app did not start:\n{log.read_text()}")
+
+
+def drawn(page: Page) -> None:
+    """Wait for the script to finish and every chart on the page to be drawn."""
+    page.wait_for_timeout(100)
+    page.wait_for_selector(READY, timeout=60_000)
+    charts = page.locator("[data-testid=stPlotlyChart]").count()
+    if charts:
+        page.wait_for_function(
+            f"document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length"
+            f" >= {charts}",
+            timeout=60_000,
+        )
+
+
+def visit(page: Page, label: str) -> float:
+    started = time.perf_counter()
+    page.locator("[data-testid=stSidebarNav] a", has_text=label).first.click()
+    drawn(page)
+    return time.perf_counter() - started
+
+
+def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
+    found: dict[str, dict[str, list[float]]] = {}
+    with sync_playwright() as playwright:
+        for _ in range(runs):
+            for label in PAGES:
+                # A new browser each time: contexts of one browser share compiled scripts.
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+                )
+                context = browser.new_context(viewport={"width": 1400, "height": 900})
+                page = context.new_page()
+                started = time.perf_counter()
+                page.goto(url)
+                drawn(page)
+                opened = time.perf_counter() - started
+                page.evaluate(OBSERVE)
+                first = visit(page, label)
+                spent = page.evaluate(HARVEST)
+                visit(page, "Today")
+                again = visit(page, label)
+                row = found.setdefault(label, {})
+                for key, value in (
+                    ("open_today", opened),
+                    ("first", first),
+                    ("again", again),
+                    ("long_tasks", spent["long"] / 1000),
+                    ("js_kb", sum(size for _, _, size in spent["js"]) / 1024),
+                ):
+                    row.setdefault(key, []).append(value)
+                context.close()
+                browser.close()
+    return {
+        label: {key: statistics.median(values) for key, values in row.items()}
+        for label, row in found.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", help="comma-separated labels (default: every page)")
+    args = parser.parse_args()
+    if args.pages:
+        PAGES[:] = [label.strip() for label in args.pages.split(",")]
+    with tempfile.TemporaryDirectory() as folder:
+        db_path = Path(folder) / "network.duckdb"
+        db = open_database(db_path)
+        load_demo(db)
+        db.close()
+        process, url = start_app(db_path, Path(folder) / "app.log")
+        try:
+            results = measure(url, args.runs)
+        finally:
+            stop_group(process)
+    print(f"first visits on the 50-person demo, median of {args.runs} (Chromium, fresh cache)")
+    print(f"{'page':<16} {'first':>7} {'again':>7} {'long tasks':>11} {'JS fetched':>11}")
+    for label, row in results.items():
+        print(
+            f"{label:<16} {row['first']:>6.2f}s {row['again']:>6.2f}s "
+            f"{row['long_tasks']:>10.2f}s {row['js_kb']:>8.0f} KB"
+        )
+    today = statistics.median(row["open_today"] for row in results.values())
+    print(f"{'Today (opening)':<16} {today:>6.2f}s")
+
+
+if __name__ == "__main__":
+    main()
