@@ -45,11 +45,10 @@ def test_a_wrong_conversation_is_deleted_from_the_timeline_with_its_referral(
     url = streamlit_app(path)
     open_page(page, url)
     open_page(page, f"{url}/contacts?contact={dana}")
-    table = page.locator("[data-testid=stDataFrame]").first
-    table.wait_for(timeout=WAIT)
-    box = table.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # row 1: the newest logged step
+    picker = page.get_by_text("Pick a logged step")
+    picker.wait_for(timeout=WAIT)
+    picker.click()
+    page.get_by_role("option", name="Mon 2 Feb 2026 · Asked for referrals").click()
     settle(page)
     page.get_by_role("button", name="Delete…").click()
     settle(page)
