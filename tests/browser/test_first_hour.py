@@ -280,7 +280,7 @@ def test_an_import_says_what_next_with_material_icons(
     expect(success).to_contain_text("3 new, 0 updated, 0 skipped", timeout=WAIT)
     alert = page.locator("[data-testid=stAlert]", has=success)
     # The icon is a Material ligature (the app's bundled font), not an emoji a font may lack.
-    assert alert.get_by_test_id("stAlertDynamicIcon").inner_text() == "check_circle"
+    assert alert.get_by_test_id("stAlertDynamicIcon").inner_text() == "check"
     assert not has_emoji(alert.inner_text()), alert.inner_text()
     next_step = page.get_by_role("link", name="3 new targets — see them on Today")
     expect(next_step).to_be_visible()
