@@ -89,8 +89,20 @@ EVENT_KIND = Terms(
     Term("thank_you", "Thank-you sent", "Thank-you"),
     Term("follow_up", "Follow-up sent", "Follow-up"),
     Term("opportunity", "Opportunity"),
+    Term("attempt", "Call attempt", "Attempt", help="tried to reach them; did not talk"),
     Term("note", "Note"),
 )
+# How an attempt ended (stored in events.outcome; SPEC: an attempt reaches no stage).
+ATTEMPT_OUTCOME = Terms(
+    Term("no_answer", "No answer", help="rang out"),
+    Term("voicemail", "Left a voicemail", "voicemail", help="left a message on their voicemail"),
+    Term("message", "Left a message (LinkedIn/email)", "message", help="wrote instead"),
+    Term("wrong_number", "Wrong number", "wrong number", help="the number is not theirs"),
+    Term("call_back", "Asked to call back later", "call back", help="call again on a set day"),
+)
+ATTEMPT_OUTCOMES: tuple[str, ...] = ATTEMPT_OUTCOME.order
+# Attempts before suggesting another channel (an email or a LinkedIn message).
+ATTEMPTS_BEFORE_SWITCH = 3
 # A contact's timeline also shows two moments that are not events.
 TIMELINE = Terms(
     *EVENT_KIND.values(),
@@ -169,7 +181,27 @@ WEEKLY = Terms(
     Term("thank_you", "Thank-yous", "Thanks", color="#B279A2"),
     Term("follow_up", "Follow-ups", color="#E45756"),
     Term("opportunity", "Opportunities", "Opps"),
+    Term("attempt", "Call attempts", "Attempts", help="tries that did not reach them"),
+    # Measures of the calling habit, beyond the SPEC's counts (not in `stats --json`).
+    Term("phone_talks", "Conversations by phone", "By phone", help="pitches delivered by phone"),
+    Term(
+        "calls",
+        "Calls made",
+        "Calls",
+        help="call attempts + conversations by phone",
+        color="#72B7B2",
+    ),
 )
+# Conversations by phone ÷ calls made, per week.
+REACH_RATE = Term("reach_rate", "Reach rate", help="conversations by phone ÷ calls made")
+# How first contacts were made: by voice (the method's advice) or in writing.
+FIRST_CONTACT = Terms(
+    Term("voice", "Phone or in person", "By voice", color="#54A24B"),
+    Term("written", "Email or LinkedIn", "In writing", color="#E45756"),
+    Term("other", "Video, event or other", "Other", color="#BAB0AC"),
+)
+VOICE_CHANNELS: tuple[str, ...] = ("phone", "in_person")
+WRITTEN_CHANNELS: tuple[str, ...] = ("email", "linkedin")
 GOAL_KEYS: tuple[str, ...] = (
     "targets",
     "contacted",
@@ -177,6 +209,7 @@ GOAL_KEYS: tuple[str, ...] = (
     "referral_asked",
     "thank_you",
     "follow_up",
+    "calls",
 )
 
 # ---------------------------------------------------------------- channels and sources

@@ -50,6 +50,7 @@ STEP_STAGES: dict[str, str] = {
     "referral_asked": "asked",
     "thank_you": "thanked",
     "follow_up": "followed_up",
+    "calls": "contacted",
 }
 
 

@@ -119,10 +119,17 @@ def m003_contact_merges(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m004_attempt_outcomes(con: duckdb.DuckDBPyConnection) -> None:
+    """How a call attempt ended, and the day they asked to be called back (SPEC `attempt`)."""
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS outcome VARCHAR DEFAULT NULL")
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS call_back_on DATE DEFAULT NULL")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "core tables", m001_core_tables),
     (2, "settings and history", m002_settings_and_history),
     (3, "contact merges", m003_contact_merges),
+    (4, "attempt outcomes", m004_attempt_outcomes),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -67,7 +67,8 @@ this_week = weeks.iloc[-1]["week"]
 current_streak, best_streak = review.streaks(weeks, goals)
 st.subheader(f"This week ({this_week}, so far) against your goals")
 comparison = review.week_comparison(weeks, goals)
-for column, row in zip(st.columns(3) + st.columns(3), comparison.itertuples(), strict=True):
+cells = [column for _ in range(0, len(comparison), 3) for column in st.columns(3)]
+for column, row in zip(cells, comparison.itertuples(), strict=False):
     column.metric(
         row.label,
         f"{row.this_week} of {row.goal}" + (" ✓" if row.this_week >= row.goal else ""),
