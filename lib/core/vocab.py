@@ -94,7 +94,7 @@ EVENT_KIND = Terms(
 )
 # How an attempt ended (stored in events.outcome; SPEC: an attempt reaches no stage).
 ATTEMPT_OUTCOME = Terms(
-    Term("no_answer", "No answer", help="rang out"),
+    Term("no_answer", "No answer", "no answer", help="rang out"),
     Term("voicemail", "Left a voicemail", "voicemail", help="left a message on their voicemail"),
     Term("message", "Left a message (LinkedIn/email)", "message", help="wrote instead"),
     Term("wrong_number", "Wrong number", "wrong number", help="the number is not theirs"),
@@ -103,6 +103,19 @@ ATTEMPT_OUTCOME = Terms(
 ATTEMPT_OUTCOMES: tuple[str, ...] = ATTEMPT_OUTCOME.order
 # Attempts before suggesting another channel (an email or a LinkedIn message).
 ATTEMPTS_BEFORE_SWITCH = 3
+# What "Coming up (next 7 days)" on Today lists.
+COMING_UP = Terms(
+    Term("follow_up_due", "Follow-up falls due", "Follow-up due"),
+    Term("follow_up_overdue", "Follow-up becomes overdue", "Overdue"),
+    Term("thank_you_late", "Thank-you becomes late", "Thanks late"),
+    Term("call_back", "Call back (they asked)", "Call back"),
+)
+# The calling session's order: warm referrals first, then cold targets, then follow-ups by phone.
+CALL_GROUP = Terms(
+    Term("warm", "Warm referral", help="a referral whose referrer said you may use their name"),
+    Term("cold", "Cold target", help="not contacted yet"),
+    Term("follow_up", "Follow-up by phone", help="last touch over 3 weeks ago"),
+)
 # A contact's timeline also shows two moments that are not events.
 TIMELINE = Terms(
     *EVENT_KIND.values(),
