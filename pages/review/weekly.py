@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from lib.core.errors import ValidationError
+from lib.core.vocab import REACH_RATE, WEEKLY
 from lib.engine import review
 from lib.present.figures import conversation_trend_figure, weekly_goals_figure
 from lib.records import settings
@@ -100,4 +101,20 @@ shown = st.segmented_control(
 recent = weeks.tail(shown)
 st.plotly_chart(weekly_goals_figure(review.goal_progress(recent, goals)), width="stretch")
 st.plotly_chart(conversation_trend_figure(review.conversation_trend(recent)), width="stretch")
+
+st.subheader(f"{WEEKLY.label('calls')} and {REACH_RATE.label.lower()}")
+st.caption(f"{WEEKLY['calls'].help.capitalize()}; {REACH_RATE.label.lower()} = {REACH_RATE.help}.")
+calls = review.calls_by_week(recent).iloc[::-1]
+st.dataframe(
+    calls[["week", "calls", "phone_talks", "attempt", "reach_rate"]],
+    hide_index=True,
+    column_config={
+        "week": "Week",
+        "calls": st.column_config.NumberColumn(WEEKLY.short("calls")),
+        "phone_talks": st.column_config.NumberColumn(WEEKLY.short("phone_talks")),
+        "attempt": st.column_config.NumberColumn(WEEKLY.short("attempt")),
+        "reach_rate": st.column_config.NumberColumn(REACH_RATE.label, format="percent"),
+    },
+    width="stretch",
+)
 st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {day:%a %-d %b %Y}.")
