@@ -165,8 +165,10 @@ def test_a_calling_session_over_three_people_with_the_keyboard(
     # Weekly review: this week's calls against the goal (2 attempts + 1 talk by phone).
     open_page(page, f"{url}/weekly")
     expect(page.get_by_text("Calls made and reach rate")).to_be_visible(timeout=WAIT)
-    expect(page.get_by_test_id("stMetric").filter(has_text="Calls made")).to_be_visible()
     screenshot(page, f"call-{screen}-6-weekly")
+    expect(page.get_by_test_id("stMetric").filter(has_text="Calls made")).to_be_visible(
+        timeout=WAIT
+    )
     assert metrics(page)["Calls made"].startswith("3 of 15"), metrics(page)
     no_sideways_scroll(page)
 
