@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.vocab import ATTEMPT_OUTCOME, CALL_GROUP, SOURCE
+from lib.core.vocab import ATTEMPT_OUTCOME, CALL_GROUP, EVENT_KIND, SOURCE
 from lib.core.words import counted, human_date
 from lib.engine.due import call_queue, warm_intro
 from lib.present.pitch import check_pitch, get_pitch, get_your_name, templates
@@ -74,7 +74,7 @@ def conversation_form(person: dict) -> None:
         on = st.date_input("Date", today(), max_value=today(), key=f"{key}_on")
         errors.slot("occurred_on")
         pitch = st.checkbox("Delivered my pitch", value=True, key=f"{key}_pitch")
-        asked = st.checkbox("Asked for referrals", key=f"{key}_asked")
+        asked = st.checkbox(EVENT_KIND.label("referral_asked"), key=f"{key}_asked")
         st.markdown("**Referrals given** — one person per row; leave the rest empty.")
         referrals = []
         for row in range(1, REFERRAL_ROWS + 1):
