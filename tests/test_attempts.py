@@ -163,3 +163,64 @@ def test_a_core_only_file_is_read_as_it_is_and_migrated_when_opened_to_write(
     assert db.scalar("SELECT count(*) FROM events WHERE outcome = 'voicemail'") == 1
     assert migrations.current_version(db.con) == migrations.MIGRATIONS[-1][0]
     db.close()
+
+
+def test_today_lists_is_due_page_and_coming_up_in_one_pass(demo_db) -> None:
+    from lib.engine.due import coming_up, due_page, today_lists
+
+    rows, counts, soon = today_lists(demo_db, TODAY, {"to_contact": 1})
+    assert (rows, counts) == due_page(demo_db, TODAY, {"to_contact": 1})
+    assert soon == coming_up(demo_db, TODAY)
+    assert soon and all(TODAY < item["on"] <= date(2026, 12, 2) for item in soon)
+
+
+def test_a_call_back_comes_up_on_its_day_and_the_row_counts_the_tries(db, ann) -> None:
+    from lib.engine.due import coming_up, due_page
+
+    log_attempt(db, ann, "no_answer", occurred_on="2026-11-24", today=TODAY)
+    log_attempt(db, ann, "call_back", call_back_on="2026-11-27", today=TODAY)
+    assert [(i["id"], i["what"], i["on"]) for i in coming_up(db, TODAY)] == [
+        (ann, "call_back", date(2026, 11, 27))
+    ]
+    [row], _ = due_page(db, TODAY)
+    assert (row["attempts"], row["last_attempt"], row["last_outcome"], row["call_back_on"]) == (
+        2,
+        TODAY,
+        "call_back",
+        date(2026, 11, 27),
+    )
+
+
+def test_the_call_queue_puts_warm_referrals_first_then_cold_then_follow_ups_by_phone(db) -> None:
+    from lib.engine.due import call_queue
+    from lib.records.events import Conversation, log_conversation
+
+    rita = add_contact(
+        db, {"full_name": "Rita", "phone": "555 0100", "identified_on": "2026-10-01"}, today=TODAY
+    )
+    given = log_conversation(
+        db,
+        Conversation(
+            rita,
+            occurred_on="2026-10-20",
+            channel="phone",
+            thanked=True,
+            referrals=[
+                {"full_name": "Warm Wes", "may_use_name": True},
+                {"full_name": "Cool Cy", "may_use_name": False},
+            ],
+        ),
+        today=TODAY,
+    )
+    wes, cy = given.referral_ids
+    old = add_contact(db, {"full_name": "Old Olga", "identified_on": "2026-09-01"}, today=TODAY)
+    quiet = add_contact(db, {"full_name": "No Phone", "identified_on": "2026-09-01"}, today=TODAY)
+    log_conversation(db, Conversation(quiet, occurred_on="2026-10-01", thanked=True), today=TODAY)
+    queue = call_queue(db, TODAY)
+    # Rita's last touch is 36 days ago and she has a phone; "No Phone" is overdue without one.
+    assert [(r["id"], r["call_group"]) for r in queue] == [
+        (wes, "warm"),
+        (cy, "cold"),
+        (old, "cold"),
+        (rita, "follow_up"),
+    ]

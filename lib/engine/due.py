@@ -69,6 +69,25 @@ def due_page(
     Order within a list: to contact — warm referrals first, then longest waiting;
     the others — longest waiting first.
     """
+    rows, counts, _ = _today_query(db, day, pages, page_size, soon_days=None)
+    return rows, counts
+
+
+def today_lists(
+    db: Database, day: date, pages: Mapping[str, int] | None = None, page_size: int = PAGE_SIZE
+) -> tuple[list[dict[str, Any]], dict[str, int], list[dict[str, Any]]]:
+    """What Today shows, from one pass over the due rules: `due_page` and `coming_up`."""
+    return _today_query(db, day, pages, page_size, soon_days=COMING_UP_DAYS)
+
+
+def _today_query(
+    db: Database,
+    day: date,
+    pages: Mapping[str, int] | None,
+    page_size: int,
+    *,
+    soon_days: int | None,
+) -> tuple[list[dict[str, Any]], dict[str, int], list[dict[str, Any]]]:
     pages = pages or {}
     lists = " UNION ALL ".join(
         f"SELECT '{name}' AS list, {rank} AS list_rank, id FROM due WHERE {name}"
@@ -77,7 +96,7 @@ def due_page(
     offsets = " ".join(f"WHEN '{name}' THEN $page_{rank}" for rank, name in enumerate(TODAY_LISTS))
     frame = db.df(
         f"""
-        WITH due AS ({DUE_SQL}),
+        WITH due AS MATERIALIZED ({DUE_SQL}),
         gave AS (
             SELECT referred_by AS id, max(identified_on) AS last_given FROM contacts
             WHERE referred_by IS NOT NULL AND identified_on <= $t
@@ -109,8 +128,11 @@ def due_page(
             FROM ranked
         ),
         shown AS (SELECT * FROM paged WHERE position > skip AND position <= skip + $size),
-        tried AS ({tried_sql("SELECT id FROM shown")})
-        SELECT p.list, p.position, p.total, c.id, c.full_name, c.company, c.title, c.email,
+        tried AS ({tried_sql("SELECT id FROM shown")}),
+        soon AS ({_SOON_SQL}),
+        listed_rows AS (
+        SELECT p.list, p.list_rank, p.position, p.total, c.id, c.full_name, c.company, c.title,
+               c.email,
                c.phone, c.linkedin_url, c.source, d.stage, c.identified_on,
                coalesce(a.attempts, 0) AS attempts, a.last_attempt, a.last_outcome,
                a.call_back_on,
@@ -129,21 +151,42 @@ def due_page(
         LEFT JOIN contacts ref ON ref.id = c.referred_by
         LEFT JOIN gave g ON g.id = p.id
         LEFT JOIN tried a ON a.id = p.id
-        ORDER BY p.list_rank, p.position
+        )
+        SELECT * FROM listed_rows
+        {_SOON_UNION if soon_days is not None else ""}
+        ORDER BY list_rank, position
         """,
         {
             "t": day,
             "from": None,
             "size": page_size,
+            **({"days": soon_days} if soon_days is not None else {}),
             **{
                 f"page_{rank}": max(1, int(pages.get(name, 1)))
                 for rank, name in enumerate(TODAY_LISTS)
             },
         },
     )
+    soon = frame[frame["list"] == "coming_up"]
+    frame = frame[frame["list"] != "coming_up"]
     counts = {name: 0 for name in TODAY_LISTS}
     counts.update({name: int(n) for name, n in frame.groupby("list")["total"].first().items()})
-    return _records(frame.drop(columns="total")), counts
+    rows = frame.drop(columns=["total", "list_rank", "what", "on"], errors="ignore")
+    soon = (
+        soon[["id", "full_name", "company", "phone", "email", "what", "on"]] if len(soon) else soon
+    )
+    return _records(rows), counts, _records(soon) if len(soon) else []
+
+
+# Coming-up rows added below the due lists' rows (list `coming_up`), in `coming_up`'s order.
+_SOON_UNION = """
+    UNION ALL BY NAME
+    SELECT 'coming_up' AS list, 99 AS list_rank,
+           row_number() OVER (ORDER BY s.on_day, c.full_name, s.id, s.what) AS position,
+           s.id, c.full_name, c.company, c.phone, c.email, s.what, s.on_day AS "on"
+    FROM soon s JOIN contacts c ON c.id = s.id
+    WHERE s.on_day > $t AND s.on_day <= $t + $days
+"""
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -161,6 +204,30 @@ THANKS_LATE_AFTER_DAYS = 3
 COMING_UP_DAYS = 7
 
 
+# What falls due after $t, within $days: one row per (id, what, on_day). Reads the `due` CTE.
+_SOON_SQL = f"""
+    SELECT id, 'follow_up_due' AS what, last_touch + {FOLLOW_UP_MIN_DAYS} AS on_day
+    FROM due WHERE stage >= 2 AND last_touch IS NOT NULL
+    UNION ALL
+    SELECT id, 'follow_up_overdue', last_touch + {FOLLOW_UP_MAX_DAYS + 1}
+    FROM due WHERE stage >= 2 AND last_touch IS NOT NULL
+    UNION ALL
+    SELECT id, 'thank_you_late', thanks_owed_since + {THANKS_LATE_AFTER_DAYS + 1}
+    FROM due WHERE thank_you_pending
+    UNION ALL
+    SELECT e.contact_id, 'call_back', max(e.call_back_on)
+    FROM events e JOIN due d ON d.id = e.contact_id
+    WHERE e.kind = 'attempt' AND e.call_back_on IS NOT NULL AND e.occurred_on <= $t
+    GROUP BY e.contact_id
+"""
+_SOON_ROWS = """
+    SELECT s.id, c.full_name, c.company, c.phone, c.email, s.what, s.on_day AS "on"
+    FROM soon s JOIN contacts c ON c.id = s.id
+    WHERE s.on_day > $t AND s.on_day <= $t + $days
+    ORDER BY s.on_day, c.full_name, s.id, s.what
+"""
+
+
 def coming_up(db: Database, day: date, days: int = COMING_UP_DAYS) -> list[dict[str, Any]]:
     """What falls due in the `days` after `day`, soonest first: follow-ups entering their
     3–4 week window or going overdue, thank-yous becoming late, and call-backs asked for.
@@ -169,28 +236,7 @@ def coming_up(db: Database, day: date, days: int = COMING_UP_DAYS) -> list[dict[
     thank_you_late or call_back) and on (the day it happens).
     """
     frame = db.df(
-        f"""
-        WITH due AS ({DUE_SQL}),
-        soon AS (
-            SELECT id, 'follow_up_due' AS what, last_touch + {FOLLOW_UP_MIN_DAYS} AS on_day
-            FROM due WHERE stage >= 2 AND last_touch IS NOT NULL
-            UNION ALL
-            SELECT id, 'follow_up_overdue', last_touch + {FOLLOW_UP_MAX_DAYS + 1}
-            FROM due WHERE stage >= 2 AND last_touch IS NOT NULL
-            UNION ALL
-            SELECT id, 'thank_you_late', thanks_owed_since + {THANKS_LATE_AFTER_DAYS + 1}
-            FROM due WHERE thank_you_pending
-            UNION ALL
-            SELECT e.contact_id, 'call_back', max(e.call_back_on)
-            FROM events e JOIN due d ON d.id = e.contact_id
-            WHERE e.kind = 'attempt' AND e.call_back_on IS NOT NULL AND e.occurred_on <= $t
-            GROUP BY e.contact_id
-        )
-        SELECT s.id, c.full_name, c.company, c.phone, c.email, s.what, s.on_day AS "on"
-        FROM soon s JOIN contacts c ON c.id = s.id
-        WHERE s.on_day > $t AND s.on_day <= $t + $days
-        ORDER BY s.on_day, c.full_name, s.id, s.what
-        """,
+        f"WITH due AS ({DUE_SQL}), soon AS ({_SOON_SQL}) {_SOON_ROWS}",
         {"t": day, "from": None, "days": days},
     )
     return _records(frame)

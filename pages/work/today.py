@@ -9,8 +9,7 @@ from lib.engine.due import (
     COMING_UP_DAYS,
     PAGE_SIZE,
     TODAY_LISTS,
-    coming_up,
-    due_page,
+    today_lists,
     warm_intro,
     why_due,
 )
@@ -116,9 +115,8 @@ def header() -> None:
     )
 
 
-def due_lists() -> None:
+def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
     """The four due lists, each a page of people with the step to take."""
-    rows, counts = query(due_page, day, {name: current_page(name) for name in TODAY_LISTS})
     cells = [column for _ in range(0, len(TODAY_LISTS), 2) for column in st.columns(2)]
     for column, name in zip(cells, TODAY_LISTS, strict=True):
         column.metric(DUE_LIST.short(name), f"{counts[name]:,}", border=True)
@@ -134,9 +132,8 @@ def due_lists() -> None:
         pager(name, counts[name], PAGE_SIZE)
 
 
-def coming_up_section() -> None:
+def coming_up_section(soon: list[dict]) -> None:
     """People in progress: what falls due in the next 7 days, with the day."""
-    soon = query(coming_up, day)
     st.subheader(f"Coming up (next {COMING_UP_DAYS} days)", anchor="coming_up")
     if not soon:
         st.caption("Nothing falls due in the next week.")
@@ -156,6 +153,8 @@ if query(count_contacts) == 0:
     st.stop()
 
 # The page, section by section (each a function, so a new section slots in with one line).
+# One pass over the due rules gives the lists' pages, their counts and what comes up next.
+rows, counts, soon = query(today_lists, day, {name: current_page(name) for name in TODAY_LISTS})
 header()
-due_lists()
-coming_up_section()
+due_lists(rows, counts)
+coming_up_section(soon)
