@@ -173,7 +173,9 @@ def _today_query(
     counts.update({name: int(n) for name, n in frame.groupby("list")["total"].first().items()})
     rows = frame.drop(columns=["total", "list_rank", "what", "on"], errors="ignore")
     soon = (
-        soon[["id", "full_name", "company", "phone", "email", "what", "on"]] if len(soon) else soon
+        soon[["id", "full_name", "company", "phone", "email", "what", "on", "total"]]
+        if len(soon)
+        else soon
     )
     return _records(rows), counts, _records(soon) if len(soon) else []
 
@@ -181,11 +183,14 @@ def _today_query(
 # Coming-up rows added below the due lists' rows (list `coming_up`), in `coming_up`'s order.
 _SOON_UNION = """
     UNION ALL BY NAME
-    SELECT 'coming_up' AS list, 99 AS list_rank,
-           row_number() OVER (ORDER BY s.on_day, c.full_name, s.id, s.what) AS position,
-           s.id, c.full_name, c.company, c.phone, c.email, s.what, s.on_day AS "on"
-    FROM soon s JOIN contacts c ON c.id = s.id
-    WHERE s.on_day > $t AND s.on_day <= $t + $days
+    SELECT * FROM (
+        SELECT 'coming_up' AS list, 99 AS list_rank,
+               row_number() OVER (ORDER BY s.on_day, c.full_name, s.id, s.what) AS position,
+               count(*) OVER () AS total,
+               s.id, c.full_name, c.company, c.phone, c.email, s.what, s.on_day AS "on"
+        FROM soon s JOIN contacts c ON c.id = s.id
+        WHERE s.on_day > $t AND s.on_day <= $t + $days
+    ) WHERE position <= $size
 """
 
 
@@ -221,23 +226,28 @@ _SOON_SQL = f"""
     GROUP BY e.contact_id
 """
 _SOON_ROWS = """
-    SELECT s.id, c.full_name, c.company, c.phone, c.email, s.what, s.on_day AS "on"
+    SELECT s.id, c.full_name, c.company, c.phone, c.email, s.what, s.on_day AS "on",
+           count(*) OVER () AS total
     FROM soon s JOIN contacts c ON c.id = s.id
     WHERE s.on_day > $t AND s.on_day <= $t + $days
     ORDER BY s.on_day, c.full_name, s.id, s.what
+    LIMIT $size
 """
 
 
-def coming_up(db: Database, day: date, days: int = COMING_UP_DAYS) -> list[dict[str, Any]]:
+def coming_up(
+    db: Database, day: date, days: int = COMING_UP_DAYS, size: int = PAGE_SIZE
+) -> list[dict[str, Any]]:
     """What falls due in the `days` after `day`, soonest first: follow-ups entering their
     3–4 week window or going overdue, thank-yous becoming late, and call-backs asked for.
 
     Each row: id, full_name, company, phone, email, what (follow_up_due, follow_up_overdue,
-    thank_you_late or call_back) and on (the day it happens).
+    thank_you_late or call_back), on (the day it happens) and total (how many in all; only
+    the first `size` are returned).
     """
     frame = db.df(
         f"WITH due AS ({DUE_SQL}), soon AS ({_SOON_SQL}) {_SOON_ROWS}",
-        {"t": day, "from": None, "days": days},
+        {"t": day, "from": None, "days": days, "size": size},
     )
     return _records(frame)
 

@@ -143,6 +143,9 @@ def coming_up_section(soon: list[dict]) -> None:
             st.markdown(f"**{item['on']:%a} {item['on'].day} {item['on']:%b}**", width=110)
             contact_link(item["id"], item["full_name"])
             st.caption(escape_markdown(COMING_UP.label(item["what"])))
+    more = int(soon[0]["total"]) - len(soon)
+    if more > 0:
+        st.caption(f"… and {more:,} more in the next {COMING_UP_DAYS} days.")
 
 
 require_writable()
