@@ -205,7 +205,7 @@ def test_rows_that_break_the_rules_are_reported_with_the_field():
         "row 4: source: 'nowhere' is not one of association, chamber, linkedin, referral, "
         "event, other",
         "row 5: kind: 'coffee' is not one of contacted, info_interview, referral_asked, "
-        "thank_you, follow_up, opportunity, note",
+        "thank_you, follow_up, opportunity, attempt, note",
         "row 6: occurred_on: is required (a date like 2026-11-25)",
         "row 7: record: 'note' is not contact or event",
     ]
