@@ -189,12 +189,9 @@ def test_rows_link_the_phone_email_and_linkedin(reachable: int) -> None:
 
 def test_one_click_logs_an_attempt_then_the_row_says_tried(reachable: int, app_env: Path) -> None:
     at = open_page("pages/work/today.py")
-    [voicemail] = [b for b in at.button if b.key == f"try_to_contact_{reachable}_voicemail"]
-    voicemail.click()
-    at.run()
-    [no_answer] = [b for b in at.button if b.key == f"try_to_contact_{reachable}_no_answer"]
-    no_answer.click()
-    at.run()
+    at.pills(key=f"try_to_contact_{reachable}").set_value("voicemail").run()
+    assert at.pills(key=f"try_to_contact_{reachable}").value is None  # ready for the next try
+    at.pills(key=f"try_to_contact_{reachable}").set_value("no_answer").run()
     today = date.today()
     assert shown(at.success) == [
         f"Logged a call attempt to Cara Martin on {today:%a} {today.day} {today:%b %Y}: no answer."

@@ -88,8 +88,10 @@ def attempt_buttons(
     key: str,
     *,
     after: Callable[[str], None] | None = None,
+    call_back_day: bool = False,
 ) -> None:
-    """One button per attempt outcome, and a small form for "asked to call back later".
+    """One button per attempt outcome; with `call_back_day`, "asked to call back later" opens
+    a small form for the day (on Today's long lists it is one click, like the others).
 
     Each click logs the attempt dated today (Undo in the confirmation); `after(outcome)`
     runs after a successful log (the calling session moves on with it).
@@ -100,7 +102,7 @@ def attempt_buttons(
             after(outcome)
 
     row = st.container(horizontal=True)
-    for outcome in QUICK_OUTCOMES:
+    for outcome in QUICK_OUTCOMES if call_back_day else ATTEMPT_OUTCOME.order:
         term = ATTEMPT_OUTCOME[outcome]
         row.button(
             term.label,
@@ -110,6 +112,8 @@ def attempt_buttons(
             on_click=click,
             args=(outcome,),
         )
+    if not call_back_day:
+        return
     popover = row.popover(
         ATTEMPT_OUTCOME.label("call_back"), icon=OUTCOME_ICONS["call_back"], key=f"{key}_cb"
     )
@@ -120,6 +124,28 @@ def attempt_buttons(
         if st.form_submit_button("Log the call-back"):
             click("call_back", day)
             st.rerun()
+
+
+def attempt_pills(contact_id: int, key: str) -> None:
+    """The attempt outcomes as one row of pills (one widget: Today's long lists stay light).
+
+    Picking one logs the attempt dated today (Undo in the confirmation) and clears the pick.
+    """
+
+    def picked() -> None:
+        outcome = st.session_state.get(key)
+        st.session_state[key] = None
+        if outcome:
+            _log(contact_id, outcome)
+
+    st.pills(
+        "Called, did not talk",
+        ATTEMPT_OUTCOME.order,
+        format_func=lambda outcome: ATTEMPT_OUTCOME.label(outcome),
+        key=key,
+        on_change=picked,
+        help="Logs a call attempt dated today with how it ended.",
+    )
 
 
 def switch_channel_hint(row: Mapping[str, Any]) -> None:

@@ -169,6 +169,7 @@ def call_card(person: dict, position: int, total: int) -> None:
         person["id"],
         f"call_{state['call_round']}_{person['id']}",
         after=lambda outcome: advance(outcome, person["id"]),
+        call_back_day=True,
     )
     switch_channel_hint(person)
     moves = st.container(horizontal=True)

@@ -18,7 +18,7 @@ from lib.records.events import log_step, undo_events
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash
 from lib.ui.mode import require_writable
-from lib.ui.reach import attempt_buttons, links_line, switch_channel_hint, talked_link, tried_line
+from lib.ui.reach import attempt_pills, links_line, switch_channel_hint, talked_link, tried_line
 from lib.ui.text import escape_markdown
 from lib.ui.welcome import welcome
 from lib.ui.widgets import contact_link, current_page, pager
@@ -70,7 +70,7 @@ def due_row(name: str, row: dict) -> None:
                 st.caption(":material/phone_missed: " + escape_markdown(tried))
             row_actions(name, row)
         if name in CALLED:
-            attempt_buttons(row["id"], f"try_{name}_{row['id']}")
+            attempt_pills(row["id"], f"try_{name}_{row['id']}")
             switch_channel_hint(row)
 
 
