@@ -161,6 +161,8 @@ def test_a_calling_session_over_three_people_with_the_keyboard(
     assert f"Tried 1× · last {today:%a} {today.day} {today:%b} (voicemail)" in text
     no_sideways_scroll(page)
     screenshot(page, f"call-{screen}-5-today-after")
+    page.get_by_text("Tried 1×").first.scroll_into_view_if_needed()
+    screenshot(page, f"call-{screen}-5-today-row")
 
     # Weekly review: this week's calls against the goal (2 attempts + 1 talk by phone).
     open_page(page, f"{url}/weekly")
