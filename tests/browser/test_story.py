@@ -96,7 +96,7 @@ def test_a_new_user_works_the_whole_method_in_the_browser(
     assert today_counts == {
         "To contact": "2",
         "To thank": "0",
-        "Follow-ups due": "0",
+        "Follow-up due": "0",
         "Overdue": "0",
     }
     assert "Priya Raman" in today_text and "Tom Becker" in today_text
