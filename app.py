@@ -24,6 +24,7 @@ working = [
     st.Page(
         "pages/work/today.py", title="Today", icon=":material/today:", default=not mode.read_only
     ),
+    st.Page("pages/work/call.py", title="Calling session", icon=":material/call:"),
     st.Page("pages/work/contacts.py", title="Contacts", icon=":material/group:"),
     st.Page("pages/work/log.py", title="Log a step", icon=":material/edit_note:"),
     st.Page("pages/work/pitch.py", title="Pitch coach", icon=":material/record_voice_over:"),

@@ -13,6 +13,7 @@ import pytest
 
 from lib.core.errors import ValidationError
 from lib.core.validation import clean_contact, clean_event
+from lib.core.vocab import ATTEMPT_OUTCOMES
 from lib.engine.stats import make_period, stats
 from lib.io.demo import PITCH, build_network, load_demo
 from lib.records.contacts import get_contact
@@ -108,11 +109,33 @@ def test_every_story_follows_the_methods_order(demo_db: Database) -> None:
     for contact_id, kind, day in events:
         assert day >= identified[contact_id]
         step = STEP_OF_KIND.get(kind)
+        if kind == "attempt":  # calls that did not get through come before the talk
+            assert reached[contact_id] == 1, (contact_id, kind, day)
+            continue
         if step is None:  # info interviews, opportunities and notes come after the pitch
             assert reached[contact_id] >= 2 or kind == "note", (contact_id, kind)
             continue
         assert step <= reached[contact_id] + 1, (contact_id, kind, day)
         reached[contact_id] = max(reached[contact_id], step)
+
+
+def test_the_demo_makes_call_attempts_each_with_its_outcome(demo_db: Database) -> None:
+    rows = demo_db.execute(
+        "SELECT outcome, channel, count(*) FROM events WHERE kind = 'attempt' "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    outcomes = {outcome for outcome, _, _ in rows}
+    assert {"no_answer", "voicemail"} <= outcomes <= set(ATTEMPT_OUTCOMES)
+    assert {(o, c) for o, c, _ in rows} <= {(o, "phone") for o in outcomes} | {
+        ("message", "linkedin")
+    }
+    assert sum(n for _, _, n in rows) >= 10
+    assert (
+        demo_db.scalar(
+            "SELECT count(*) FROM events WHERE kind <> 'attempt' AND outcome IS NOT NULL"
+        )
+        == 0
+    )
 
 
 def test_a_referral_is_identified_on_the_day_its_referrer_was_asked(demo_db: Database) -> None:

@@ -203,7 +203,7 @@ def test_rows_that_break_the_rules_are_reported_with_the_field():
     assert [str(p) for p in parsed.problems] == [
         "row 3: id: 1 is already used by row 2",
         "row 5: kind: 'coffee' is not one of contacted, info_interview, referral_asked, "
-        "thank_you, follow_up, opportunity, note",
+        "thank_you, follow_up, opportunity, attempt, note",
         "row 6: occurred_on: is required (a date like 2026-11-25)",
         "row 7: record: 'note' is not contact or event",
     ]

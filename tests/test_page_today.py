@@ -11,7 +11,7 @@ from lib.engine.due import TODAY_LISTS
 from lib.engine.stats import due_lists
 from lib.io.demo import load_demo
 from lib.records.contacts import add_contact
-from lib.records.events import log_event
+from lib.records.events import log_attempt, log_event
 from lib.store.db import open_database
 from tests.pagekit import click, open_page, read_db, shown
 
@@ -90,6 +90,7 @@ def test_rows_say_who_why_and_the_warm_intro(small_app: dict[str, int]) -> None:
         "To contact · 1",
         "Thank-you pending · 1",
         "Follow-ups overdue · 1",
+        "Coming up (next 7 days)",
     ]
     texts = shown(at.markdown)
     assert "Referred 30 days ago — not contacted yet" in texts
@@ -104,9 +105,12 @@ def test_rows_say_who_why_and_the_warm_intro(small_app: dict[str, int]) -> None:
     log_links = [
         (link.proto.page, link.proto.query_string)
         for link in at.get("page_link")
-        if link.value == "Log conversation"
+        if link.value == "Talked — log the conversation"
     ]
-    assert log_links == [("log", f"contact={small_app['ben']}&step=conversation")]
+    assert log_links == [
+        ("log", f"contact={small_app['ben']}&step=conversation&channel=phone"),
+        ("log", f"contact={small_app['ana']}&step=conversation&channel=phone"),
+    ]
 
 
 def test_thank_you_sent_logs_one_thank_you_today_and_leaves_the_list(
@@ -144,23 +148,25 @@ def test_follow_up_sent_logs_a_follow_up(small_app: dict[str, int], app_env: Pat
     assert rows == [(small_app["ana"], "contacted"), (small_app["ana"], "follow_up")]
 
 
-def test_long_lists_are_paged_five_at_a_time(app_env: Path) -> None:
+def test_long_lists_are_paged_25_at_a_time(app_env: Path) -> None:
     database = open_database(app_env)
-    for number in range(7):
+    for number in range(27):
         add_contact(
             database,
             {
                 "full_name": f"Target {number}",
-                "identified_on": date.today() - timedelta(20 - number),
+                "identified_on": date.today() - timedelta(40 - number),
             },
         )
     database.close()
     at = open_page("pages/work/today.py")
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
-    assert names == [f"**Target {n}**" for n in range(5)]
+    assert names == [f"**Target {n}**" for n in range(25)]
     at.get("pagination")[0].set_value(2).run()
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
-    assert names == ["**Target 5**", "**Target 6**"]
+    assert names == ["**Target 25**", "**Target 26**"]
+    adds = [link.proto.query_string for link in at.get("page_link") if link.value == "Add a target"]
+    assert adds == ["add=1"]
 
 
 def test_the_welcome_buttons_open_adding_and_importing(app_env: Path) -> None:
@@ -168,3 +174,85 @@ def test_the_welcome_buttons_open_adding_and_importing(app_env: Path) -> None:
     assert at.title[0].value == "Contacts"
     at = click(open_page("pages/work/today.py"), "Import your contacts")
     assert at.title[0].value == "Import & export"
+
+
+@pytest.fixture
+def reachable(app_env: Path) -> int:
+    """Cara, a target with a phone, an email and a LinkedIn profile."""
+    database = open_database(app_env)
+    cara = add_contact(
+        database,
+        {
+            "full_name": "Cara Martin",
+            "phone": "+1 (555) 010-2030",
+            "email": "cara@kestrel.example",
+            "linkedin_url": "https://www.linkedin.com/in/cara-martin",
+            "identified_on": date.today() - timedelta(3),
+        },
+    )
+    database.close()
+    return cara
+
+
+def test_rows_link_the_phone_email_and_linkedin(reachable: int) -> None:
+    at = open_page("pages/work/today.py")
+    assert (
+        ":material/call: [+1 (555) 010-2030](tel:+15550102030) · :material/mail: "
+        "[cara@kestrel.example](mailto:cara@kestrel.example) · "
+        "[LinkedIn](https://www.linkedin.com/in/cara-martin)"
+    ) in shown(at.markdown)
+
+
+def test_one_click_logs_an_attempt_then_the_row_says_tried(reachable: int, app_env: Path) -> None:
+    at = open_page("pages/work/today.py")
+    at.pills(key=f"try_to_contact_{reachable}").set_value("voicemail").run()
+    assert at.pills(key=f"try_to_contact_{reachable}").value is None  # ready for the next try
+    at.pills(key=f"try_to_contact_{reachable}").set_value("no_answer").run()
+    today = date.today()
+    assert shown(at.success) == [
+        f"Logged a call attempt to Cara Martin on {today:%a} {today.day} {today:%b %Y}: no answer."
+    ]
+    assert f":material/phone_missed: Tried 2× · last {today:%a} {today.day} {today:%b} " in [
+        c[: -len("(no answer)")] for c in shown(at.caption)
+    ]
+    rows = read_db(app_env).execute("SELECT kind, outcome, channel FROM events ORDER BY id")
+    assert rows.fetchall() == [("attempt", "voicemail", "phone"), ("attempt", "no_answer", "phone")]
+    assert {m.label: m.value for m in at.metric}["To contact"] == "1"  # still not contacted
+    at = click(at, "Undo")
+    assert read_db(app_env).scalar("SELECT count(*) FROM events") == 1
+
+
+def test_three_attempts_suggest_writing_instead(reachable: int, app_env: Path) -> None:
+    database = open_database(app_env)
+    for outcome in ("no_answer", "voicemail", "no_answer"):
+        log_attempt(database, reachable, outcome)
+    database.close()
+    at = open_page("pages/work/today.py")
+    assert [e.label for e in at.expander] == ["Write instead: 3 calls without a conversation"]
+    when = "Calls to Cara Martin have not got through: try an email or a LinkedIn message."
+    assert when in shown(at.caption)
+
+
+def test_coming_up_lists_follow_ups_and_thank_yous_with_their_days(app_env: Path) -> None:
+    database = open_database(app_env)
+    today = date.today()
+    dan = add_contact(database, {"full_name": "Dan Wu", "identified_on": today - timedelta(30)})
+    log_event(
+        database, {"contact_id": dan, "kind": "contacted", "occurred_on": today - timedelta(18)}
+    )
+    log_event(
+        database, {"contact_id": dan, "kind": "thank_you", "occurred_on": today - timedelta(18)}
+    )
+    eve = add_contact(database, {"full_name": "Eve Ito", "identified_on": today - timedelta(3)})
+    log_event(
+        database, {"contact_id": eve, "kind": "contacted", "occurred_on": today - timedelta(1)}
+    )
+    database.close()
+    at = open_page("pages/work/today.py")
+    due_day = today + timedelta(3)
+    late_day = today + timedelta(3)
+    texts = shown(at.markdown)
+    assert f"**{due_day:%a} {due_day.day} {due_day:%b}**" in texts
+    assert f"**{late_day:%a} {late_day.day} {late_day:%b}**" in texts
+    captions = shown(at.caption)
+    assert "Follow-up falls due" in captions and "Thank-you becomes late" in captions

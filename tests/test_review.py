@@ -399,5 +399,5 @@ def test_weekly_rows_are_the_stats_engines(demo_db: Database) -> None:
 def test_goals_summary_in_words() -> None:
     assert review.goals_summary(EMPLOYED) == (
         "New targets 3 · Conversations 2 · Informational interviews 1 · Referral asks 2 · "
-        "Thank-yous 2 · Follow-ups 1"
+        "Thank-yous 2 · Follow-ups 1 · Calls made 5"
     )

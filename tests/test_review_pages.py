@@ -139,6 +139,11 @@ def test_dashboard_all_time_on_the_tiny_network(tiny_file: Path) -> None:
         "Opportunities": ("1", "+1 this week"),
         # Chloé (Ana's referral) was reached on 11-24; Ana last heard from you on 11-10.
         "Loops closed": ("0 of 1", "no referrer told yet"),
+        # Ana talked by phone (1 call, reached); Ben first by email, Cleo by video.
+        "Calls made": ("1", ""),
+        "Reach rate": ("100%", ""),
+        "First contact: by voice": ("1 (33%)", ""),
+        "First contact: in writing": ("1 (33%)", ""),
     }
     assert at.caption[0].value == "All time, up to Wed 25 Nov 2026"
     (funnel,) = charts(at)
@@ -256,9 +261,20 @@ def test_weekly_review_shows_this_week_against_goals(
     assert shown["Follow-ups"][1].endswith(f"vs last week ({last['follow_up']})")
     goal_chart, trend = charts(at)
     bars = [t for t in goal_chart["data"] if t["type"] == "bar"]
-    assert [chart_values(b["y"]) for b in bars] == [
-        [week[key] for week in weeks[-12:]] for key in ("targets", *GOAL_KEYS[1:])
+    spec_keys = [key for key in GOAL_KEYS if key != "calls"]
+    assert [chart_values(b["y"]) for b in bars[: len(spec_keys)]] == [
+        [week[key] for week in weeks[-12:]] for key in spec_keys
     ]
+    # Calls made: the SPEC's attempts plus conversations by phone (not in stats --json).
+    db = open_database(demo_file, read_only=False)
+    try:
+        phone = db.execute(
+            "SELECT strftime(occurred_on, '%G-W%V') AS week, count(*) FROM events "
+            "WHERE kind IN ('attempt', 'contacted') AND channel = 'phone' GROUP BY ALL"
+        ).fetchall()
+    finally:
+        db.close()
+    assert chart_values(bars[-1]["y"]) == [dict(phone).get(w["week"], 0) for w in weeks[-12:]]
     assert chart_values(trend["data"][0]["y"]) == [week["contacted"] for week in weeks[-12:]]
 
 
@@ -271,7 +287,7 @@ def test_weekly_review_shows_fewer_weeks_on_request(demo_file: Path) -> None:
 
 def test_saving_weekly_goals_stores_exactly_what_was_entered(demo_file: Path) -> None:
     at = run(WEEKLY, as_of=AS_OF)
-    entered = dict(zip(GOAL_KEYS, (7, 4, 1, 3, 4, 2), strict=True))
+    entered = dict(zip(GOAL_KEYS, (7, 4, 1, 3, 4, 2, 12), strict=True))
     boxes = goal_inputs(at)
     for key in GOAL_KEYS:
         boxes[key].set_value(entered[key])

@@ -34,6 +34,7 @@ def test_a_preset_is_stored_whole(db: Database) -> None:
         "referral_asked": 2,
         "thank_you": 2,
         "follow_up": 1,
+        "calls": 5,
     }
 
 
@@ -65,7 +66,7 @@ def test_changing_one_goal_keeps_the_others(db: Database) -> None:
         (
             {"target": 5},
             "target: is not a weekly goal (one of targets, contacted, info_interview, "
-            "referral_asked, thank_you, follow_up)",
+            "referral_asked, thank_you, follow_up, calls)",
         ),
     ],
 )

@@ -114,6 +114,7 @@ def week(label: str, start: str, targets: int = 0, referrals: int = 0, **kinds: 
         "thank_you",
         "follow_up",
         "opportunity",
+        "attempt",
     ):
         row[kind] = kinds.pop(kind, 0)
     assert not kinds, f"unknown kinds {kinds}"

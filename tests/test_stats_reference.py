@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.core.vocab import EVENT_KINDS, STAGES
+from lib.core.vocab import ATTEMPT_OUTCOMES, EVENT_KINDS, STAGES
 from lib.engine.stats import make_period, stats
 from lib.store.db import Database, open_database
 
@@ -29,7 +29,7 @@ from lib.store.db import Database, open_database
 FIRST_DAY = date(2026, 11, 1)
 LAST_DAY = date(2027, 2, 15)
 WEEKLY_KINDS = ("contacted", "info_interview", "referral_asked", "thank_you", "follow_up")
-WEEKLY_KINDS += ("opportunity",)
+WEEKLY_KINDS += ("opportunity", "attempt")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Event:
     contact_id: int
     kind: str
     occurred_on: date
+    outcome: str | None = None  # attempts only: how the try ended
 
 
 # ---------------------------------------------------------------- the method, in plain Python
@@ -209,11 +210,20 @@ def networks(draw: st.DrawFn, max_people: int = 9) -> tuple[list[Person], list[E
     if people:
         drawn = draw(
             st.lists(
-                st.tuples(st.integers(1, count), st.sampled_from(EVENT_KINDS), days),
+                st.tuples(
+                    st.integers(1, count),
+                    # Attempts are drawn twice as often: most calls do not reach anyone.
+                    st.sampled_from((*EVENT_KINDS, "attempt")),
+                    days,
+                    st.sampled_from(ATTEMPT_OUTCOMES),
+                ),
                 max_size=4 * count,
             )
         )
-        events = [Event(i + 1, who, kind, day) for i, (who, kind, day) in enumerate(drawn)]
+        events = [
+            Event(i + 1, who, kind, day, outcome if kind == "attempt" else None)
+            for i, (who, kind, day, outcome) in enumerate(drawn)
+        ]
     return people, events
 
 
@@ -255,8 +265,9 @@ def load(db: Database, people: list[Person], events: list[Event]) -> None:
             )
         for e in events:
             db.execute(
-                "INSERT INTO events (id, contact_id, kind, occurred_on) VALUES (?, ?, ?, ?)",
-                [e.id, e.contact_id, e.kind, e.occurred_on],
+                "INSERT INTO events (id, contact_id, kind, occurred_on, outcome) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [e.id, e.contact_id, e.kind, e.occurred_on, e.outcome],
             )
 
 
@@ -444,3 +455,31 @@ def test_stats_json_carries_close_loop(tmp_path: Path) -> None:
         LOOP_PEOPLE, LOOP_EVENTS, date(2026, 12, 31), None, date(2026, 11, 25)
     )
     assert result == expected
+
+
+def test_attempts_reach_no_stage_touch_nobody_and_owe_no_thanks(scratch: Database) -> None:
+    """Three attempts on a target and on a contact 25 days after their last touch."""
+    people = [
+        Person(1, None, None, date(2026, 11, 2), False),
+        Person(2, None, None, date(2026, 11, 2), False),
+    ]
+    events = [
+        Event(1, 1, "attempt", date(2026, 11, 20), "no_answer"),
+        Event(2, 1, "attempt", date(2026, 11, 23), "voicemail"),
+        Event(3, 2, "contacted", date(2026, 11, 2)),
+        Event(4, 2, "thank_you", date(2026, 11, 2)),
+        Event(5, 2, "attempt", date(2026, 11, 26), "wrong_number"),
+    ]
+    as_of = date(2026, 11, 27)
+    got = engine_stats(scratch, (people, events), (as_of, None, None))
+    assert got == reference_stats(people, events, as_of, None, None)
+    assert [row["contacts"] for row in got["funnel"]] == [2, 1, 1, 1, 0]
+    assert got["due"]["to_contact"] == [1]
+    assert got["due"]["follow_up_due"] == [2]  # 25 days since the thank-you; attempts no touch
+    assert got["due"]["thank_you_pending"] == []
+    assert [(w["week"], w["attempt"], w["contacted"]) for w in got["weekly"]] == [
+        ("2026-W45", 0, 1),
+        ("2026-W46", 0, 0),
+        ("2026-W47", 1, 0),
+        ("2026-W48", 2, 0),
+    ]

@@ -21,7 +21,9 @@ from lib.core.validation import (
 )
 from tests.conftest import TODAY
 
-KINDS = "contacted, info_interview, referral_asked, thank_you, follow_up, opportunity, note"
+KINDS = (
+    "contacted, info_interview, referral_asked, thank_you, follow_up, opportunity, attempt, note"
+)
 CHANNELS = "phone, in_person, email, linkedin, video, event, other"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from lib.core.errors import ValidationError
-from lib.core.vocab import CHANNELS, EVENT_KINDS, SOURCES
+from lib.core.vocab import ATTEMPT_OUTCOMES, CHANNELS, EVENT_KINDS, SOURCES
 
 MAX_NAME = 200
 MAX_SHORT = 300
@@ -301,3 +301,37 @@ def clean_event(data: Mapping[str, Any], *, today: date) -> dict[str, Any]:
         "channel": clean_choice("channel", data.get("channel"), CHANNELS, required=False),
         "notes": clean_text("notes", data.get("notes"), limit=MAX_NOTES),
     }
+
+
+ATTEMPT_FIELDS = ("contact_id", "occurred_on", "outcome", "call_back_on", "channel", "notes")
+
+
+def clean_attempt(data: Mapping[str, Any], *, today: date) -> dict[str, Any]:
+    """Check a call attempt: its contact, day, outcome and (for "call back") the day to call.
+
+    Returns an event ready to store (kind `attempt`, channel phone unless given).
+    """
+    unknown = set(data) - set(ATTEMPT_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a call attempt field")
+    outcome = clean_choice("outcome", data.get("outcome"), ATTEMPT_OUTCOMES, required=True)
+    event = clean_event(
+        {
+            "contact_id": data.get("contact_id"),
+            "kind": "attempt",
+            "occurred_on": data.get("occurred_on"),
+            "channel": data.get("channel") or "phone",
+            "notes": data.get("notes"),
+        },
+        today=today,
+    )
+    call_back = parse_date("call_back_on", data.get("call_back_on"), required=False)
+    if call_back is not None and outcome != "call_back":
+        raise ValidationError("call_back_on", "only goes with “asked to call back later”")
+    if call_back is not None and call_back < today:
+        raise ValidationError(
+            "call_back_on",
+            f"{call_back.isoformat()} is in the past (today is {today.isoformat()}); "
+            "pick today or a later day",
+        )
+    return {**event, "outcome": outcome, "call_back_on": call_back}

@@ -90,10 +90,35 @@ EVENT_KIND = Terms(
     Term("thank_you", "Thank-you sent", "Thank-you"),
     Term("follow_up", "Follow-up sent", "Follow-up"),
     Term("opportunity", "Opportunity"),
+    Term("attempt", "Call attempt", "Attempt", help="tried to reach them; did not talk"),
     Term("note", "Note"),
 )
 # A conversation logged without the pitch says so at the start of its notes.
 PITCH_NOT_DELIVERED = "Pitch not delivered."
+# How an attempt ended (stored in events.outcome; SPEC: an attempt reaches no stage).
+ATTEMPT_OUTCOME = Terms(
+    Term("no_answer", "No answer", "no answer", help="rang out"),
+    Term("voicemail", "Left a voicemail", "voicemail", help="left a message on their voicemail"),
+    Term("message", "Left a message (LinkedIn/email)", "message", help="wrote instead"),
+    Term("wrong_number", "Wrong number", "wrong number", help="the number is not theirs"),
+    Term("call_back", "Asked to call back later", "call back", help="call again on a set day"),
+)
+ATTEMPT_OUTCOMES: tuple[str, ...] = ATTEMPT_OUTCOME.order
+# Attempts before suggesting another channel (an email or a LinkedIn message).
+ATTEMPTS_BEFORE_SWITCH = 3
+# What "Coming up (next 7 days)" on Today lists.
+COMING_UP = Terms(
+    Term("follow_up_due", "Follow-up falls due", "Follow-up due"),
+    Term("follow_up_overdue", "Follow-up becomes overdue", "Overdue"),
+    Term("thank_you_late", "Thank-you becomes late", "Thanks late"),
+    Term("call_back", "Call back (they asked)", "Call back"),
+)
+# The calling session's order: warm referrals first, then cold targets, then follow-ups by phone.
+CALL_GROUP = Terms(
+    Term("warm", "Warm referral", help="a referral whose referrer said you may use their name"),
+    Term("cold", "Cold target", help="not contacted yet"),
+    Term("follow_up", "Follow-up by phone", help="last touch over 3 weeks ago"),
+)
 # A contact's timeline also shows two moments that are not events.
 TIMELINE = Terms(
     *EVENT_KIND.values(),
@@ -189,7 +214,27 @@ WEEKLY = Terms(
     Term("thank_you", "Thank-yous", "Thanks", color="#B279A2"),
     Term("follow_up", "Follow-ups", color="#2F8F89"),
     Term("opportunity", "Opportunities", "Opps"),
+    Term("attempt", "Call attempts", "Attempts", help="tries that did not reach them"),
+    # Measures of the calling habit, beyond the SPEC's counts (not in `stats --json`).
+    Term("phone_talks", "Conversations by phone", "By phone", help="pitches delivered by phone"),
+    Term(
+        "calls",
+        "Calls made",
+        "Calls",
+        help="call attempts + conversations by phone",
+        color="#72B7B2",
+    ),
 )
+# Conversations by phone ÷ calls made, per week.
+REACH_RATE = Term("reach_rate", "Reach rate", help="conversations by phone ÷ calls made")
+# How first contacts were made: by voice (the method's advice) or in writing.
+FIRST_CONTACT = Terms(
+    Term("voice", "Phone or in person", "By voice", color="#54A24B"),
+    Term("written", "Email or LinkedIn", "In writing", color="#E45756"),
+    Term("other", "Video, event or other", "Other", color="#BAB0AC"),
+)
+VOICE_CHANNELS: tuple[str, ...] = ("phone", "in_person")
+WRITTEN_CHANNELS: tuple[str, ...] = ("email", "linkedin")
 GOAL_KEYS: tuple[str, ...] = (
     "targets",
     "contacted",
@@ -197,6 +242,7 @@ GOAL_KEYS: tuple[str, ...] = (
     "referral_asked",
     "thank_you",
     "follow_up",
+    "calls",
 )
 
 # ---------------------------------------------------------------- channels and sources

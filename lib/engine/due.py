@@ -19,6 +19,7 @@ from lib.core.vocab import (
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
     THANKS_OWED_KINDS,
+    TOUCH_KINDS,
 )
 from lib.core.words import days_phrase, human_date
 from lib.engine.stats import DUE_SQL
@@ -31,7 +32,7 @@ TODAY_LISTS: tuple[str, ...] = (
     "follow_up_due",
     "follow_up_overdue",
 )
-PAGE_SIZE = 5
+PAGE_SIZE = 25
 # close_loop lists referrers with the referrals to tell them about: Today shows it in a
 # section of its own (lib.engine.loops).
 assert set(TODAY_LISTS) | {"close_loop"} == set(DUE_LISTS)
@@ -39,6 +40,27 @@ assert set(TODAY_LISTS) | {"close_loop"} == set(DUE_LISTS)
 
 def _sql_words(words: tuple[str, ...]) -> str:
     return ", ".join(f"'{word}'" for word in words)  # a fixed vocabulary, never user input
+
+
+def tried_sql(ids: str) -> str:
+    """Call attempts since the last touch (all of them for someone never reached), per contact
+    in `ids` (a subquery): how many, the last one's day and outcome, the call-back day asked.
+
+    Binds $t.
+    """
+    return f"""
+        SELECT e.contact_id AS id, count(*) AS attempts, max(e.occurred_on) AS last_attempt,
+               arg_max(e.outcome, (e.occurred_on, e.id)) AS last_outcome,
+               arg_max(e.call_back_on, (e.occurred_on, e.id)) AS call_back_on
+        FROM events e
+        WHERE e.kind = 'attempt' AND e.occurred_on <= $t AND e.contact_id IN ({ids})
+          AND e.occurred_on > coalesce((
+              SELECT max(t.occurred_on) FROM events t
+              WHERE t.contact_id = e.contact_id AND t.occurred_on <= $t
+                AND t.kind IN ({_sql_words(TOUCH_KINDS)})
+          ), DATE '0001-01-01')
+        GROUP BY e.contact_id
+    """
 
 
 def due_page(
@@ -50,6 +72,25 @@ def due_page(
     Order within a list: to contact — warm referrals first, then longest waiting;
     the others — longest waiting first.
     """
+    rows, counts, _ = _today_query(db, day, pages, page_size, soon_days=None)
+    return rows, counts
+
+
+def today_lists(
+    db: Database, day: date, pages: Mapping[str, int] | None = None, page_size: int = PAGE_SIZE
+) -> tuple[list[dict[str, Any]], dict[str, int], list[dict[str, Any]]]:
+    """What Today shows, from one pass over the due rules: `due_page` and `coming_up`."""
+    return _today_query(db, day, pages, page_size, soon_days=COMING_UP_DAYS)
+
+
+def _today_query(
+    db: Database,
+    day: date,
+    pages: Mapping[str, int] | None,
+    page_size: int,
+    *,
+    soon_days: int | None,
+) -> tuple[list[dict[str, Any]], dict[str, int], list[dict[str, Any]]]:
     pages = pages or {}
     lists = " UNION ALL ".join(
         f"SELECT '{name}' AS list, {rank} AS list_rank, id FROM due WHERE {name}"
@@ -58,7 +99,7 @@ def due_page(
     offsets = " ".join(f"WHEN '{name}' THEN $page_{rank}" for rank, name in enumerate(TODAY_LISTS))
     frame = db.df(
         f"""
-        WITH due AS ({DUE_SQL}),
+        WITH due AS MATERIALIZED ({DUE_SQL}),
         listed AS ({lists}),
         ranked AS (
             SELECT l.list, l.list_rank, l.id,
@@ -83,9 +124,16 @@ def due_page(
             SELECT *, least((CASE list {offsets} END - 1) * $size, (total - 1) // $size * $size)
                    AS skip
             FROM ranked
-        )
-        SELECT p.list, p.position, p.total, c.id, c.full_name, c.company, c.title, c.email,
-               c.phone, d.stage, c.identified_on,
+        ),
+        shown AS (SELECT * FROM paged WHERE position > skip AND position <= skip + $size),
+        tried AS ({tried_sql("SELECT id FROM shown")}),
+        soon AS ({_SOON_SQL}),
+        listed_rows AS (
+        SELECT p.list, p.list_rank, p.position, p.total, c.id, c.full_name, c.company, c.title,
+               c.email,
+               c.phone, c.linkedin_url, c.source, d.stage, c.identified_on,
+               coalesce(a.attempts, 0) AS attempts, a.last_attempt, a.last_outcome,
+               a.call_back_on,
                date_diff('day', c.identified_on, $t::DATE) AS days_since_identified,
                d.last_touch, d.days_since_touch, d.thanks_owed_since,
                coalesce(d.last_given = d.thanks_owed_since, false) AS owed_for_referral,
@@ -95,26 +143,52 @@ def due_page(
                      AND e.kind IN ({_sql_words(THANKS_OWED_KINDS)})
                ) AS owed_for_talk,
                c.referred_by, ref.full_name AS referrer_name, c.may_use_name
-        FROM paged p
+        FROM shown p
         JOIN due d ON d.id = p.id
         JOIN contacts c ON c.id = p.id
         LEFT JOIN contacts ref ON ref.id = c.referred_by
-        WHERE p.position > p.skip AND p.position <= p.skip + $size
-        ORDER BY p.list_rank, p.position
+        LEFT JOIN tried a ON a.id = p.id
+        )
+        SELECT * FROM listed_rows
+        {_SOON_UNION if soon_days is not None else ""}
+        ORDER BY list_rank, position
         """,
         {
             "t": day,
             "from": None,
             "size": page_size,
+            **({"days": soon_days} if soon_days is not None else {}),
             **{
                 f"page_{rank}": max(1, int(pages.get(name, 1)))
                 for rank, name in enumerate(TODAY_LISTS)
             },
         },
     )
+    soon = frame[frame["list"] == "coming_up"]
+    frame = frame[frame["list"] != "coming_up"]
     counts = {name: 0 for name in TODAY_LISTS}
     counts.update({name: int(n) for name, n in frame.groupby("list")["total"].first().items()})
-    return _records(frame.drop(columns="total")), counts
+    rows = frame.drop(columns=["total", "list_rank", "what", "on"], errors="ignore")
+    soon = (
+        soon[["id", "full_name", "company", "phone", "email", "what", "on", "total"]]
+        if len(soon)
+        else soon
+    )
+    return _records(rows), counts, _records(soon) if len(soon) else []
+
+
+# Coming-up rows added below the due lists' rows (list `coming_up`), in `coming_up`'s order.
+_SOON_UNION = """
+    UNION ALL BY NAME
+    SELECT * FROM (
+        SELECT 'coming_up' AS list, 99 AS list_rank,
+               row_number() OVER (ORDER BY s.on_day, c.full_name, s.id, s.what) AS position,
+               count(*) OVER () AS total,
+               s.id, c.full_name, c.company, c.phone, c.email, s.what, s.on_day AS "on"
+        FROM soon s JOIN contacts c ON c.id = s.id
+        WHERE s.on_day > $t AND s.on_day <= $t + $days
+    ) WHERE position <= $size
+"""
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -125,6 +199,54 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             if isinstance(value, pd.Timestamp):
                 row[key] = value.date()
     return rows
+
+
+# A thank-you is late this many days after it became owed (the review's "on time" rule).
+THANKS_LATE_AFTER_DAYS = 3
+COMING_UP_DAYS = 7
+
+
+# What falls due after $t, within $days: one row per (id, what, on_day). Reads the `due` CTE.
+_SOON_SQL = f"""
+    SELECT id, 'follow_up_due' AS what, last_touch + {FOLLOW_UP_MIN_DAYS} AS on_day
+    FROM due WHERE stage >= 2 AND last_touch IS NOT NULL
+    UNION ALL
+    SELECT id, 'follow_up_overdue', last_touch + {FOLLOW_UP_MAX_DAYS + 1}
+    FROM due WHERE stage >= 2 AND last_touch IS NOT NULL
+    UNION ALL
+    SELECT id, 'thank_you_late', thanks_owed_since + {THANKS_LATE_AFTER_DAYS + 1}
+    FROM due WHERE thank_you_pending
+    UNION ALL
+    SELECT e.contact_id, 'call_back', max(e.call_back_on)
+    FROM events e JOIN due d ON d.id = e.contact_id
+    WHERE e.kind = 'attempt' AND e.call_back_on IS NOT NULL AND e.occurred_on <= $t
+    GROUP BY e.contact_id
+"""
+_SOON_ROWS = """
+    SELECT s.id, c.full_name, c.company, c.phone, c.email, s.what, s.on_day AS "on",
+           count(*) OVER () AS total
+    FROM soon s JOIN contacts c ON c.id = s.id
+    WHERE s.on_day > $t AND s.on_day <= $t + $days
+    ORDER BY s.on_day, c.full_name, s.id, s.what
+    LIMIT $size
+"""
+
+
+def coming_up(
+    db: Database, day: date, days: int = COMING_UP_DAYS, size: int = PAGE_SIZE
+) -> list[dict[str, Any]]:
+    """What falls due in the `days` after `day`, soonest first: follow-ups entering their
+    3–4 week window or going overdue, thank-yous becoming late, and call-backs asked for.
+
+    Each row: id, full_name, company, phone, email, what (follow_up_due, follow_up_overdue,
+    thank_you_late or call_back), on (the day it happens) and total (how many in all; only
+    the first `size` are returned).
+    """
+    frame = db.df(
+        f"WITH due AS ({DUE_SQL}), soon AS ({_SOON_SQL}) {_SOON_ROWS}",
+        {"t": day, "from": None, "days": days, "size": size},
+    )
+    return _records(frame)
 
 
 def warm_intro(referrer_name: str | None, may_use_name: bool | None) -> str | None:
@@ -205,3 +327,53 @@ def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[Next
             )
             steps.append(NextStep("Follow up", start, why))
     return steps or [NextStep("Nothing due", None, "no follow-up clock runs yet")]
+
+
+CALL_QUEUE_SIZE = 60
+
+
+def call_queue(db: Database, day: date, size: int = CALL_QUEUE_SIZE) -> list[dict[str, Any]]:
+    """The day's calls, in the calling session's order: warm referrals, then cold targets
+    (referrals not cleared to use the name first), then follow-ups due or overdue for people
+    with a phone number; within each, longest waiting first.
+
+    Each row has what a call needs: who, how they were found, who referred them, how to
+    reach them and the call attempts since the last touch (`tried_sql`).
+    """
+    frame = db.df(
+        f"""
+        WITH due AS ({DUE_SQL}),
+        queue AS (
+            SELECT d.id,
+                   CASE WHEN d.to_contact AND c.referred_by IS NOT NULL
+                             AND coalesce(c.may_use_name, false) THEN 'warm'
+                        WHEN d.to_contact THEN 'cold'
+                        ELSE 'follow_up' END AS call_group,
+                   CASE WHEN d.to_contact THEN c.identified_on ELSE d.last_touch END AS since,
+                   c.referred_by IS NOT NULL AS referred
+            FROM due d JOIN contacts c ON c.id = d.id
+            WHERE d.to_contact
+               OR ((d.follow_up_due OR d.follow_up_overdue) AND c.phone IS NOT NULL)
+        ),
+        picked AS (
+            SELECT * FROM queue
+            ORDER BY CASE call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
+                     referred DESC, since, id
+            LIMIT $size
+        ),
+        tried AS ({tried_sql("SELECT id FROM picked")})
+        SELECT p.id, p.call_group, c.full_name, c.company, c.title, c.source, c.identified_on,
+               c.phone, c.email, c.linkedin_url, c.referred_by, ref.full_name AS referrer_name,
+               c.may_use_name, d.last_touch,
+               coalesce(a.attempts, 0) AS attempts, a.last_attempt, a.last_outcome, a.call_back_on
+        FROM picked p
+        JOIN contacts c ON c.id = p.id
+        JOIN due d ON d.id = p.id
+        LEFT JOIN contacts ref ON ref.id = c.referred_by
+        LEFT JOIN tried a ON a.id = p.id
+        ORDER BY CASE p.call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
+                 p.referred DESC, p.since, p.id
+        """,
+        {"t": day, "from": None, "size": size},
+    )
+    return _records(frame)

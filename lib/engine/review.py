@@ -19,12 +19,15 @@ from lib.core.errors import ValidationError
 from lib.core.validation import EARLIEST_DATE, parse_date
 from lib.core.vocab import (
     CHANNELS,
+    FIRST_CONTACT,
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
     GOAL_KEYS,
     SOURCES,
     TOUCH_KINDS,
+    VOICE_CHANNELS,
     WEEKLY,
+    WRITTEN_CHANNELS,
 )
 from lib.core.words import human_date
 from lib.engine import stats
@@ -51,6 +54,7 @@ STEP_STAGES: dict[str, str] = {
     "referral_asked": "asked",
     "thank_you": "thanked",
     "follow_up": "followed_up",
+    "calls": "contacted",
 }
 
 
@@ -497,6 +501,64 @@ def week_comparison(weeks: pd.DataFrame, goals: Mapping[str, int]) -> pd.DataFra
             "goal": [int(goals[k]) for k in GOAL_KEYS],
         }
     )
+
+
+def reach_rate(talks: int, calls: int) -> float | None:
+    """Conversations by phone ÷ calls made (None before the first call)."""
+    return talks / calls if calls else None
+
+
+def calls_by_week(weeks: pd.DataFrame) -> pd.DataFrame:
+    """Calls made (call attempts + conversations by phone) and the reach rate, per week."""
+    calls = weeks[["week", "week_start", "calls", "phone_talks", "attempt"]].copy()
+    calls["reach_rate"] = [
+        reach_rate(int(t), int(c))
+        for t, c in zip(calls["phone_talks"], calls["calls"], strict=True)
+    ]
+    return calls.reset_index(drop=True)
+
+
+def calls_in_period(
+    db: Database,
+    period: Period,
+    sources: Sequence[str] | None = None,
+    channels: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Calls made, conversations by phone and the reach rate over a period."""
+    weeks = stats.weekly(db, period, sources=sources, channels=channels)
+    calls = int(weeks["calls"].sum()) if len(weeks) else 0
+    talks = int(weeks["phone_talks"].sum()) if len(weeks) else 0
+    return {"calls": calls, "phone_talks": talks, "reach_rate": reach_rate(talks, calls)}
+
+
+def first_contacts(db: Database, period: Period) -> dict[str, int]:
+    """How the period's cohort was first reached: by voice, in writing or otherwise.
+
+    A contact's first contact is its earliest event that reaches it (SPEC: `contacted`,
+    `info_interview` or `opportunity`) dated ≤ T; its channel decides the group.
+    """
+    rows = db.execute(
+        f"""
+        WITH first AS (
+            SELECT e.contact_id, arg_min(e.channel, (e.occurred_on, e.id)) AS channel
+            FROM events e JOIN contacts c ON c.id = e.contact_id
+            WHERE e.kind IN ('contacted', 'info_interview', 'opportunity')
+              AND e.occurred_on <= $t
+              AND c.identified_on <= $t
+              AND ($from::DATE IS NULL OR c.identified_on >= $from::DATE)
+            GROUP BY e.contact_id
+        )
+        SELECT CASE WHEN channel IN ({", ".join(f"'{c}'" for c in VOICE_CHANNELS)}) THEN 'voice'
+                    WHEN channel IN ({", ".join(f"'{c}'" for c in WRITTEN_CHANNELS)})
+                        THEN 'written'
+                    ELSE 'other' END AS how, count(*)
+        FROM first GROUP BY ALL
+        """,
+        period.params,
+    ).fetchall()
+    counts = dict.fromkeys(FIRST_CONTACT, 0)
+    counts.update({how: int(n) for how, n in rows})
+    return counts
 
 
 def conversation_trend(weeks: pd.DataFrame, window: int = 4) -> pd.DataFrame:

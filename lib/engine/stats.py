@@ -280,19 +280,21 @@ def _weekly_query(
     keep_events = (
         f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     )
-    columns = ("targets", "referrals", *WEEKLY_KINDS)
+    # Beyond the SPEC's counts: the calling habit (calls made = attempts + talks by phone).
+    columns = ("targets", "referrals", *WEEKLY_KINDS, "phone_talks", "calls")
     kind_counts = ",\n".join(
         f"count(*) FILTER (WHERE what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS
     )
     # Count per week first (one pass over the records), then lay the counts on every week.
     sql = f"""
         WITH recs AS (
-            SELECT identified_on AS d, 'target' AS what, referred_by IS NOT NULL AS referral
+            SELECT identified_on AS d, 'target' AS what, referred_by IS NOT NULL AS referral,
+                   NULL AS channel
             FROM contacts c
             WHERE identified_on <= $t AND ($from::DATE IS NULL OR identified_on >= $from::DATE)
                   {keep}
             UNION ALL
-            SELECT occurred_on, kind, false
+            SELECT occurred_on, kind, false, channel
             FROM events
             WHERE occurred_on <= $t AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)
                   {keep_events}
@@ -301,7 +303,12 @@ def _weekly_query(
             SELECT date_trunc('week', d)::DATE AS week_start,
                    count(*) FILTER (WHERE what = 'target') AS targets,
                    count(*) FILTER (WHERE what = 'target' AND referral) AS referrals,
-                   {kind_counts}
+                   {kind_counts},
+                   count(*) FILTER (WHERE what = 'contacted' AND channel = 'phone')
+                       AS phone_talks,
+                   count(*) FILTER (
+                       WHERE (what = 'contacted' OR what = 'attempt') AND channel = 'phone'
+                   ) AS calls
             FROM recs GROUP BY ALL
         ),
         bounds AS (

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
+from lib.core.vocab import ATTEMPT_OUTCOMES
 from lib.core.words import counted
 from lib.io.importing.batches import DEMO_FORMAT, remove_batch
 from lib.io.importing.write import start_batch
@@ -101,7 +102,7 @@ CONTACT_COLUMNS = (
     "local", "full_name", "company", "title", "email", "phone", "linkedin_url", "notes",
     "source", "referrer_local", "may_use_name", "identified_on", "archived",
 )  # fmt: skip
-EVENT_COLUMNS = ("local", "kind", "occurred_on", "channel", "notes")
+EVENT_COLUMNS = ("local", "kind", "occurred_on", "channel", "notes", "outcome")
 
 
 @dataclass
@@ -122,6 +123,8 @@ def build_network(
     """Simulate `contacts` people following the method, all dates on or before `today`."""
     today = today or date.today()
     rng = random.Random(seed)
+    # Call attempts draw from their own stream, so the stories stay what they were without them.
+    dialer = random.Random(seed + 1)
     net = DemoNetwork()
     generation: list[int] = []
     start = today - timedelta(days=span_days)
@@ -154,7 +157,17 @@ def build_network(
         return local
 
     def event(local: int, kind: str, day: date, channel: str | None, notes: str | None) -> None:
-        net.events.append((local, kind, day, channel, notes))
+        net.events.append((local, kind, day, channel, notes, None))
+
+    def attempts(local: int, first: date, last: date) -> None:
+        """Calls that did not reach them, on days from `first` to `last` (most calls fail)."""
+        if last < first:
+            return
+        for _ in range(dialer.choices((0, 1, 2, 3), (4, 3, 2, 1))[0]):
+            day = first + timedelta(days=dialer.randrange((last - first).days + 1))
+            outcome = dialer.choices(ATTEMPT_OUTCOMES, (4, 5, 1, 1, 1))[0]
+            channel = "linkedin" if outcome == "message" else "phone"
+            net.events.append((local, "attempt", day, channel, None, outcome))
 
     def tell_story(local: int, talk: date, channel: str) -> None:
         """The method's steps in order, stopping at the first one not taken (yet)."""
@@ -202,11 +215,15 @@ def build_network(
         cursor += 1
         identified = net.contacts[local][11]
         if rng.random() > 0.8:
+            attempts(local, identified, today)
             continue  # not contacted yet
         talk = identified + timedelta(days=rng.randrange(1, 12))
         if talk > today:
+            attempts(local, identified, today)
             continue
         channel = rng.choices(("phone", "in_person", "video", "event"), (4, 3, 2, 1))[0]
+        if channel == "phone":
+            attempts(local, identified, talk - timedelta(days=1))
         tell_story(local, talk, channel)
         if rng.random() < 0.15:
             day = min(today, talk + timedelta(days=rng.randrange(0, 30)))
@@ -236,6 +253,7 @@ def _fit_events(net: DemoNetwork, wanted: int, seed: int, today: date) -> list[t
             "occurred_on": days,
             "channel": None,
             "notes": notes,
+            "outcome": None,
         }
     )
     base = pd.DataFrame(events, columns=list(EVENT_COLUMNS))
@@ -312,10 +330,10 @@ def load_demo(
             )
             con.execute(
                 """
-                INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes,
+                INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, outcome,
                                     import_batch)
                 SELECT nextval('events_id_seq'), m.id, e.kind, e.occurred_on::DATE,
-                       e.channel, e.notes, $batch
+                       e.channel, e.notes, e.outcome, $batch
                 FROM (SELECT *, row_number() OVER () AS n FROM demo_events) e
                 JOIN demo_ids m ON m.local = e.local
                 ORDER BY e.occurred_on, e.n

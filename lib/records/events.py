@@ -13,8 +13,16 @@ from datetime import date
 from typing import Any
 
 from lib.core.errors import NotFoundError, ValidationError
-from lib.core.validation import MAX_NOTES, clean_contact, clean_event, clean_id, clean_text
+from lib.core.validation import (
+    MAX_NOTES,
+    clean_attempt,
+    clean_contact,
+    clean_event,
+    clean_id,
+    clean_text,
+)
 from lib.core.vocab import (
+    ATTEMPT_OUTCOME,
     CHANNEL_LABELS,
     EVENT_LABELS,
     FOLLOW_UP_MAX_DAYS,
@@ -68,14 +76,16 @@ class Conversation:
 def insert_event(db: Database, clean: Mapping[str, Any]) -> int:
     """Insert an already-validated event inside an open transaction; return its id."""
     row = db.execute(
-        "INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes) "
-        "VALUES (nextval('events_id_seq'), ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, outcome, "
+        "call_back_on) VALUES (nextval('events_id_seq'), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [
             clean["contact_id"],
             clean["kind"],
             clean["occurred_on"],
             clean["channel"],
             clean["notes"],
+            clean.get("outcome"),
+            clean.get("call_back_on"),
         ],
     ).fetchone()
     return int(row[0])
@@ -233,6 +243,53 @@ def log_step(
         f"{_channel_words(clean['channel'])}."
     )
     return Logged(message, [event_id], warning=warning)
+
+
+def log_attempt(
+    db: Database,
+    contact_id: Any,
+    outcome: Any,
+    *,
+    occurred_on: date | str | None = None,
+    call_back_on: date | str | None = None,
+    channel: str | None = None,
+    notes: str | None = None,
+    today: date | None = None,
+) -> Logged:
+    """Log a call attempt that did not reach the person (no stage, no touch, no thanks owed).
+
+    An archived or missing contact is a field error and nothing is written.
+    """
+    today = today or date.today()
+    clean = clean_attempt(
+        {
+            "contact_id": contact_id,
+            "outcome": outcome,
+            "occurred_on": occurred_on,
+            "call_back_on": call_back_on,
+            "channel": channel,
+            "notes": notes,
+        },
+        today=today,
+    )
+    number = clean["contact_id"]
+    with db.transaction():
+        row = db.execute(
+            "SELECT full_name, archived FROM contacts WHERE id = ?", [number]
+        ).fetchone()
+        if row is None:
+            raise ValidationError("contact_id", f"there is no contact with id {number}")
+        if row[1]:
+            raise ValidationError(
+                "contact_id", f"{row[0]} is archived: restore them before logging a call"
+            )
+        event_id = insert_event(db, clean)
+    outcome_words = ATTEMPT_OUTCOME[clean["outcome"]].label.lower()
+    message = f"Logged a call attempt to {row[0]} on {human_date(clean['occurred_on'])}: "
+    message += outcome_words
+    if clean["call_back_on"] is not None:
+        message += f" — call back on {human_date(clean['call_back_on'])}"
+    return Logged(message + ".", [event_id])
 
 
 def undo_events(db: Database, event_ids: Sequence[int]) -> int:

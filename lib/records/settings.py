@@ -21,6 +21,7 @@ GOAL_PRESETS: dict[str, dict[str, int]] = {
         "referral_asked": 5,
         "thank_you": 5,
         "follow_up": 3,
+        "calls": 15,
     },
     "employed": {
         "targets": 3,
@@ -29,6 +30,7 @@ GOAL_PRESETS: dict[str, dict[str, int]] = {
         "referral_asked": 2,
         "thank_you": 2,
         "follow_up": 1,
+        "calls": 5,
     },
 }
 DEFAULT_GOALS = GOAL_PRESETS["searching"]

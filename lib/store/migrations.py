@@ -120,6 +120,12 @@ def m003_contact_merges(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def m004_attempt_outcomes(con: duckdb.DuckDBPyConnection) -> None:
+    """How a call attempt ended, and the day they asked to be called back (`attempt`)."""
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS outcome VARCHAR DEFAULT NULL")
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS call_back_on DATE DEFAULT NULL")
+
+
 def m005_import_batches(con: duckdb.DuckDBPyConnection) -> None:
     """Each import (and the demo) as a batch, so it can be undone: what it added and filled."""
     _create_id_sequence(con, "import_batches", "import_batches_id_seq")
@@ -158,6 +164,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "core tables", m001_core_tables),
     (2, "settings and history", m002_settings_and_history),
     (3, "contact merges", m003_contact_merges),
+    (4, "attempt outcomes", m004_attempt_outcomes),
     (5, "import batches and demo marks", m005_import_batches),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]

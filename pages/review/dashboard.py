@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.core.vocab import FIRST_CONTACT, REACH_RATE, WEEKLY
 from lib.engine import review, stats
 from lib.present.figures import funnel_figure
 from lib.ui.close_loop import loops_closed_card
@@ -42,6 +43,32 @@ for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
     )
 with st.columns(3)[0]:
     loops_closed_card(period, **view.filters)
+
+calls = query(review.calls_in_period, period, **view.filters)
+firsts = query(review.first_contacts, period)
+reached = sum(firsts.values())
+made, rate, voice, written = st.columns(2) + st.columns(2)
+made.metric(WEEKLY.label("calls"), f"{calls['calls']:,}", help=WEEKLY["calls"].help, border=True)
+rate.metric(
+    REACH_RATE.label,
+    "—" if calls["reach_rate"] is None else f"{calls['reach_rate']:.0%}",
+    help=REACH_RATE.help,
+    border=True,
+)
+for column, how in ((voice, "voice"), (written, "written")):
+    share = f" ({firsts[how] / reached:.0%})" if reached else ""
+    column.metric(
+        f"First contact: {FIRST_CONTACT.short(how).lower()}",
+        f"{firsts[how]:,}{share}",
+        help=f"People first reached {FIRST_CONTACT.label(how).lower()} in this period's cohort.",
+        border=True,
+    )
+if firsts["written"] > firsts["voice"]:
+    st.warning(
+        "Most first contacts were made in writing. The method's advice: call or meet — "
+        "an email is easy to ignore.",
+        icon=":material/call:",
+    )
 
 if int(funnel["contacts"].iloc[0]) == 0:
     st.info(

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from lib.core.errors import ValidationError
+from lib.core.vocab import REACH_RATE, WEEKLY
 from lib.engine import review
 from lib.present.figures import conversation_trend_figure, weekly_goals_figure
 from lib.records import settings
@@ -68,7 +69,8 @@ this_week = weeks.iloc[-1]["week"]
 current_streak, best_streak = review.streaks(weeks, goals)
 st.subheader(f"This week ({this_week}, so far) against your goals")
 comparison = review.week_comparison(weeks, goals)
-for column, row in zip(st.columns(3) + st.columns(3), comparison.itertuples(), strict=True):
+cells = [column for _ in range(0, len(comparison), 3) for column in st.columns(3)]
+for column, row in zip(cells, comparison.itertuples(), strict=False):
     column.metric(
         row.label,
         f"{row.this_week} of {row.goal}" + (" ✓" if row.this_week >= row.goal else ""),
@@ -102,4 +104,20 @@ progress = review.goal_progress(recent, goals)
 st.plotly_chart(weekly_goals_figure(progress, weeks_shown=shown), width="stretch")
 trend = review.conversation_trend(recent)
 st.plotly_chart(conversation_trend_figure(trend, weeks_shown=shown), width="stretch")
+
+st.subheader(f"{WEEKLY.label('calls')} and {REACH_RATE.label.lower()}")
+st.caption(f"{WEEKLY['calls'].help.capitalize()}; {REACH_RATE.label.lower()} = {REACH_RATE.help}.")
+calls = review.calls_by_week(recent).iloc[::-1]
+st.dataframe(
+    calls[["week", "calls", "phone_talks", "attempt", "reach_rate"]],
+    hide_index=True,
+    column_config={
+        "week": "Week",
+        "calls": st.column_config.NumberColumn(WEEKLY.short("calls")),
+        "phone_talks": st.column_config.NumberColumn(WEEKLY.short("phone_talks")),
+        "attempt": st.column_config.NumberColumn(WEEKLY.short("attempt")),
+        "reach_rate": st.column_config.NumberColumn(REACH_RATE.label, format="percent"),
+    },
+    width="stretch",
+)
 st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {day:%a %-d %b %Y}.")

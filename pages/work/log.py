@@ -87,7 +87,10 @@ def when_and_how(errors: FieldErrors, key: str, channel: str | None, *, ask_chan
 def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> None:
     rows = st.session_state.get("referral_rows", MORE_ROWS)
     with st.form(key):
-        on, channel = when_and_how(errors, key, "phone")
+        wanted_channel = st.query_params.get("channel")
+        on, channel = when_and_how(
+            errors, key, wanted_channel if wanted_channel in CHANNELS else "phone"
+        )
         st.markdown("**What happened, in the order of the method**")
         # Ticked or not as most of your logged conversations were.
         pitch = st.checkbox(

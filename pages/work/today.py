@@ -3,12 +3,13 @@
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.vocab import DUE_LIST, EVENT_KIND
+from lib.core.vocab import COMING_UP, DUE_LIST, EVENT_KIND
 from lib.core.words import human_date
 from lib.engine.due import (
+    COMING_UP_DAYS,
     PAGE_SIZE,
     TODAY_LISTS,
-    due_page,
+    today_lists,
     warm_intro,
     why_due,
 )
@@ -18,6 +19,7 @@ from lib.ui.close_loop import close_loop_count, close_loop_section
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash
 from lib.ui.mode import require_writable
+from lib.ui.reach import attempt_pills, links_line, switch_channel_hint, talked_link, tried_line
 from lib.ui.text import escape_markdown
 from lib.ui.welcome import remove_demo_control, welcome
 from lib.ui.widgets import contact_link, current_page, pager
@@ -28,6 +30,8 @@ QUICK = {
     "follow_up_due": ("follow_up", "email"),
     "follow_up_overdue": ("follow_up", "email"),
 }
+# The lists whose people you call: call attempts and "Talked" show on their rows.
+CALLED = ("to_contact", "follow_up_due", "follow_up_overdue")
 
 
 def undo(event_ids: list[int]) -> None:
@@ -45,7 +49,7 @@ def log_now(kind: str, contact_id: int, channel: str) -> None:
 
 
 def due_row(name: str, row: dict) -> None:
-    """One person on a due list: who, why, how warm, and the step to log right here."""
+    """One person on a due list: who, why, how warm, how to reach them and the step to log."""
     with st.container(border=True):
         who, why = st.columns([2, 3], gap="medium")
         with who:
@@ -53,38 +57,99 @@ def due_row(name: str, row: dict) -> None:
             place = " · ".join(p for p in (row["title"], row["company"]) if p)
             if place:
                 st.caption(escape_markdown(place))
+            links = links_line(row)
+            if links:
+                st.markdown(links)
         with why:
             st.markdown(escape_markdown(why_due(row, day)))
             intro = warm_intro(row["referrer_name"], row["may_use_name"])
             if intro:
                 warm = ":material/local_fire_department: " if row["may_use_name"] else ""
                 st.caption(warm + escape_markdown(intro))
-            actions = st.container(horizontal=True, vertical_alignment="center")
-            params = {"contact": str(row["id"])}
-            if name == "to_contact":
-                actions.page_link(
-                    "pages/work/log.py",
-                    label="Log conversation",
-                    icon=":material/edit_note:",
-                    query_params={**params, "step": "conversation"},
-                )
-                return
-            kind, channel = QUICK[name]
-            label = EVENT_KIND.label(kind)
-            actions.button(
-                label,
-                key=f"quick_{name}_{row['id']}",
-                icon=":material/check:",
-                help=f"Logs a {label.lower()} by email, dated today.",
-                on_click=log_now,
-                args=(kind, row["id"], channel),
-            )
-            actions.page_link(
-                "pages/work/log.py",
-                label="Another date or notes",
-                icon=":material/edit_calendar:",
-                query_params={**params, "step": kind},
-            )
+            tried = tried_line(row)
+            if tried:
+                st.caption(":material/phone_missed: " + escape_markdown(tried))
+            row_actions(name, row)
+        if name in CALLED:
+            attempt_pills(row["id"], f"try_{name}_{row['id']}")
+            switch_channel_hint(row)
+
+
+def row_actions(name: str, row: dict) -> None:
+    """The step to log right here: "Talked" for a call, the quick thank-you or follow-up."""
+    actions = st.container(horizontal=True, vertical_alignment="center")
+    params = {"contact": str(row["id"])}
+    if name in CALLED:
+        talked_link(row["id"], container=actions)
+    if name not in QUICK:
+        return
+    kind, channel = QUICK[name]
+    label = EVENT_KIND.label(kind)
+    actions.button(
+        label,
+        key=f"quick_{name}_{row['id']}",
+        icon=":material/check:",
+        help=f"Logs a {label.lower()} by email, dated today.",
+        on_click=log_now,
+        args=(kind, row["id"], channel),
+    )
+    actions.page_link(
+        "pages/work/log.py",
+        label="Another date or notes",
+        icon=":material/edit_calendar:",
+        query_params={**params, "step": kind},
+    )
+
+
+def header() -> None:
+    """The day, the confirmations, and the ways into the day's work."""
+    st.title("Today")
+    st.caption(f"{human_date(day)} — what the method asks of you today.")
+    show_flash(undo)
+    remove_demo_control("today")
+    start = st.container(horizontal=True)
+    start.page_link("pages/work/call.py", label="Start a calling session", icon=":material/call:")
+    start.page_link(
+        "pages/work/contacts.py",
+        label="Add a target",
+        icon=":material/person_add:",
+        query_params={"add": "1"},
+    )
+
+
+def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
+    """The four due lists, each a page of people with the step to take (and the count of
+    referrers to tell how it went, whose section follows)."""
+    shown = {**counts, "close_loop": close_loop_count(day)}
+    cells = [column for _ in range(0, len(shown), 2) for column in st.columns(2)]
+    for column, name in zip(cells, shown, strict=False):
+        column.metric(DUE_LIST.short(name), f"{shown[name]:,}", border=True)
+    if not any(shown.values()):
+        st.success("Nothing is due today. Add new targets or log a conversation to keep going.")
+    for name in TODAY_LISTS:
+        if not counts[name]:
+            continue
+        st.subheader(f"{DUE_LIST.label(name)} · {counts[name]:,}", anchor=name)
+        st.caption(DUE_LIST[name].advice)
+        for row in (r for r in rows if r["list"] == name):
+            due_row(name, row)
+        pager(name, counts[name], PAGE_SIZE)
+
+
+def coming_up_section(soon: list[dict]) -> None:
+    """People in progress: what falls due in the next 7 days, with the day."""
+    st.subheader(f"Coming up (next {COMING_UP_DAYS} days)", anchor="coming_up")
+    if not soon:
+        st.caption("Nothing falls due in the next week.")
+        return
+    for item in soon:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{item['on']:%a} {item['on'].day} {item['on']:%b}**", width=110)
+            contact_link(item["id"], item["full_name"])
+            st.caption(escape_markdown(COMING_UP.label(item["what"])))
+    more = int(soon[0]["total"]) - len(soon)
+    if more > 0:
+        st.caption(f"… and {more:,} more in the next {COMING_UP_DAYS} days.")
 
 
 require_writable()
@@ -94,26 +159,10 @@ if query(count_contacts) == 0:
     welcome()
     st.stop()
 
-st.title("Today")
-st.caption(f"{human_date(day)} — what the method asks of you today.")
-show_flash(undo)
-remove_demo_control("today")
-
-rows, counts = query(due_page, day, {name: current_page(name) for name in TODAY_LISTS})
-columns = st.columns(len(TODAY_LISTS) + 1)
-for column, name in zip(columns, TODAY_LISTS, strict=False):
-    column.metric(DUE_LIST.short(name), f"{counts[name]:,}", border=True)
-columns[-1].metric(DUE_LIST.short("close_loop"), f"{close_loop_count(day):,}", border=True)
-
-if not any(counts.values()) and not close_loop_count(day):
-    st.success("Nothing is due today. Add new targets or log a conversation to keep going.")
-
-for name in TODAY_LISTS:
-    if not counts[name]:
-        continue
-    st.subheader(f"{DUE_LIST.label(name)} · {counts[name]:,}", anchor=name)
-    st.caption(DUE_LIST[name].advice)
-    for row in (r for r in rows if r["list"] == name):
-        due_row(name, row)
-    pager(name, counts[name], PAGE_SIZE)
+# The page, section by section (each a function, so a new section slots in with one line).
+# One pass over the due rules gives the lists' pages, their counts and what comes up next.
+rows, counts, soon = query(today_lists, day, {name: current_page(name) for name in TODAY_LISTS})
+header()
+due_lists(rows, counts)
 close_loop_section(day)
+coming_up_section(soon)

@@ -1,0 +1,221 @@
+"""Calling session: the day's calls one person at a time, each outcome logged as it happens."""
+
+import streamlit as st
+
+from lib.core.errors import WarmLeadsError
+from lib.core.vocab import ATTEMPT_OUTCOME, CALL_GROUP, EVENT_KIND, SOURCE
+from lib.core.words import counted, human_date
+from lib.engine.due import call_queue, warm_intro
+from lib.present.pitch import check_pitch, get_pitch, get_your_name, templates
+from lib.records.events import Conversation, log_conversation, undo_events
+from lib.ui.data import get_db, query, today
+from lib.ui.forms import FieldErrors, flash, show_flash
+from lib.ui.mode import require_writable
+from lib.ui.reach import attempt_buttons, links_line, switch_channel_hint, tried_line
+from lib.ui.text import escape_markdown
+from lib.ui.widgets import contact_link
+
+REFERRAL_ROWS = 3
+state = st.session_state
+
+
+def undo(event_ids: list[int]) -> None:
+    """Undo the last attempt: remove it, and step back to that person."""
+    undo_events(get_db(), event_ids)
+    done = state.get("call_done", [])
+    if done and done[-1][1] != "talked":
+        done.pop()
+        state["call_position"] = max(0, state["call_position"] - 1)
+    flash("Undone: the call attempt was removed.", kind="info")
+
+
+def start() -> None:
+    """A new session over today's queue (fixed at the start, so logging does not reshuffle)."""
+    state["call_queue"] = [row["id"] for row in query(call_queue, today())]
+    state["call_position"] = 0
+    state["call_done"] = []  # (contact id, "talked" or an attempt outcome, referrals added)
+    state["call_talking"] = False
+    state["call_round"] = state.get("call_round", 0) + 1
+
+
+def advance(outcome: str | None, contact_id: int | None = None, referrals: int = 0) -> None:
+    """Record what happened with this person (None: skipped) and move to the next."""
+    if outcome is not None and contact_id is not None:
+        state["call_done"].append((contact_id, outcome, referrals))
+    state["call_position"] += 1
+    state["call_talking"] = False
+
+
+def end() -> None:
+    state["call_position"] = len(state["call_queue"])
+    state["call_talking"] = False
+
+
+def summary_words(done: list[tuple[int, str, int]]) -> str:
+    """`9 calls: 3 conversations, 5 voicemails, 1 wrong number; 4 new referrals`."""
+    outcomes = [outcome for _, outcome, _ in done]
+    parts = [counted(outcomes.count("talked"), "conversation")] if "talked" in outcomes else []
+    for key in ATTEMPT_OUTCOME:
+        if key in outcomes:
+            parts.append(counted(outcomes.count(key), ATTEMPT_OUTCOME.short(key)))
+    words = counted(len(done), "call")
+    if parts:
+        words += ": " + ", ".join(parts)
+    referrals = sum(n for _, _, n in done)
+    return words + f"; {counted(referrals, 'new referral')}"
+
+
+def conversation_form(person: dict) -> None:
+    """The conversation, logged in place: pitch, referrals (warm or not), thanks, notes."""
+    errors = FieldErrors()
+    key = f"talk_{state['call_round']}_{person['id']}"
+    with st.form(key):
+        st.markdown(f"**Conversation with {escape_markdown(person['full_name'])}** (by phone)")
+        on = st.date_input("Date", today(), max_value=today(), key=f"{key}_on")
+        errors.slot("occurred_on")
+        pitch = st.checkbox("Delivered my pitch", value=True, key=f"{key}_pitch")
+        asked = st.checkbox(EVENT_KIND.label("referral_asked"), key=f"{key}_asked")
+        st.markdown("**Referrals given** — one person per row; leave the rest empty.")
+        referrals = []
+        for row in range(1, REFERRAL_ROWS + 1):
+            referrals.append(
+                {
+                    "full_name": st.text_input(f"Referral {row}: name", key=f"{key}_r{row}n"),
+                    "company": st.text_input(f"Referral {row}: company", key=f"{key}_r{row}c"),
+                    "may_use_name": st.checkbox(
+                        f"Referral {row}: may use their name", key=f"{key}_r{row}w"
+                    ),
+                }
+            )
+            errors.slot(f"referral {row} full_name", f"referral {row} company")
+        thanked = st.checkbox("Thanked them at the time", key=f"{key}_thanked")
+        notes = st.text_area("Notes", key=f"{key}_notes", height=80)
+        errors.slot("notes")
+        errors.slot("*")
+        send = st.form_submit_button("Log conversation and go on", type="primary")
+    if st.button("Back to the call", key=f"{key}_back"):
+        state["call_talking"] = False
+        st.rerun()
+    if send:
+        talk = Conversation(
+            person["id"],
+            occurred_on=on,
+            channel="phone",
+            pitch_delivered=pitch,
+            asked_for_referrals=asked,
+            referrals=referrals,
+            thanked=thanked,
+            notes=notes,
+        )
+        try:
+            result = log_conversation(get_db(), talk, today=today())
+        except WarmLeadsError as exc:
+            errors.show(exc)
+        else:
+            flash(result.message)
+            advance("talked", person["id"], len(result.referral_ids))
+            st.rerun()
+
+
+def call_card(person: dict, position: int, total: int) -> None:
+    """Everything one call needs, top to bottom in the order of the call."""
+    group = CALL_GROUP[person["call_group"]]
+    st.caption(f"Call {position + 1} of {total} · {group.label}")
+    contact_link(person["id"], person["full_name"], bold=True)
+    place = " · ".join(p for p in (person["title"], person["company"]) if p)
+    found = f"Found via {SOURCE.short(person['source'] or 'other').lower()}"
+    found += f" on {human_date(person['identified_on'])}"
+    st.caption(escape_markdown(" — ".join(p for p in (place, found) if p)))
+    links = links_line(person)
+    if links:
+        st.markdown(links)
+    else:
+        st.warning("No phone number, email or LinkedIn profile saved for them.")
+    intro = warm_intro(person["referrer_name"], person["may_use_name"])
+    if intro:
+        warm = ":material/local_fire_department: " if person["may_use_name"] else ""
+        st.markdown(warm + escape_markdown(intro))
+    tried = tried_line(person)
+    if tried:
+        st.caption(":material/phone_missed: " + escape_markdown(tried))
+    pitch = query(get_pitch)
+    if pitch:
+        seconds = round(check_pitch(pitch).seconds)
+        with st.expander(f"Your pitch (about {seconds} s)", expanded=True):
+            st.markdown(escape_markdown(pitch))
+    else:
+        st.page_link(
+            "pages/work/pitch.py",
+            label="Write your pitch in Pitch coach",
+            icon=":material/record_voice_over:",
+        )
+    script = templates(
+        person["full_name"],
+        person["referrer_name"],
+        person["may_use_name"],
+        your_name=query(get_your_name),
+    )
+    question = next(t for t in script if t.key == "referral_question")
+    st.markdown("**Then ask** — " + escape_markdown(question.body.replace("\n", " ")))
+
+    if state["call_talking"]:
+        conversation_form(person)
+        return
+    st.markdown("**How did it go?**")
+    if st.button("Talked — log the conversation", type="primary", key=f"talked_{person['id']}"):
+        state["call_talking"] = True
+        st.rerun()
+    attempt_buttons(
+        person["id"],
+        f"call_{state['call_round']}_{person['id']}",
+        after=lambda outcome: advance(outcome, person["id"]),
+        call_back_day=True,
+    )
+    switch_channel_hint(person)
+    moves = st.container(horizontal=True)
+    moves.button("Skip", key=f"skip_{person['id']}", on_click=advance, args=(None,))
+    moves.button("End the session", key=f"end_{person['id']}", on_click=end)
+
+
+require_writable()
+st.title("Calling session")
+show_flash(undo)
+
+if "call_queue" not in state:
+    queue = query(call_queue, today())
+    groups = {key: sum(1 for row in queue if row["call_group"] == key) for key in CALL_GROUP}
+    if not queue:
+        st.success("Nobody to call today: no targets to contact and no follow-ups due by phone.")
+        st.page_link(
+            "pages/work/contacts.py",
+            label="Add a target",
+            icon=":material/person_add:",
+            query_params={"add": "1"},
+        )
+        st.stop()
+    st.markdown(
+        "One person at a time: warm referrals first, then cold targets, then follow-ups "
+        "due by phone. Log how each call went, then move on."
+    )
+    st.markdown(
+        " · ".join(counted(n, CALL_GROUP.label(key).lower()) for key, n in groups.items() if n)
+    )
+    st.button("Start calling", type="primary", on_click=start, icon=":material/call:")
+    st.stop()
+
+queue_ids: list[int] = state["call_queue"]
+position = state["call_position"]
+if position >= len(queue_ids):
+    done = state["call_done"]
+    st.subheader("Session done")
+    st.success(summary_words(done) + ".")
+    st.button("Start a new session", on_click=lambda: state.pop("call_queue"), type="primary")
+    st.page_link("pages/work/today.py", label="Back to Today", icon=":material/today:")
+    st.stop()
+
+people = {row["id"]: row for row in query(call_queue, today(), size=len(queue_ids) + 500)}
+person = people.get(queue_ids[position])
+if person is None:  # logged elsewhere since the session started: no longer due
+    advance(None)
+    st.rerun()
+call_card(person, position, len(queue_ids))
