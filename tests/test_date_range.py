@@ -138,7 +138,7 @@ def test_the_dashboard_at_the_bounds_shows_no_traceback(demo_file: Path, monkeyp
     st.cache_resource.clear()
 
 
-def test_an_imported_row_past_the_range_is_skipped_naming_it(tmp_path: Path, capsys) -> None:
+def test_an_imported_date_past_the_range_is_left_out_naming_it(tmp_path: Path, capsys) -> None:
     source = tmp_path / "connections.csv"
     source.write_text(
         "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
@@ -147,9 +147,10 @@ def test_an_imported_row_past_the_range_is_skipped_naming_it(tmp_path: Path, cap
         encoding="utf-8",
     )
     code = main(["import", str(source), "--db", str(tmp_path / "n.duckdb")])
-    out, _ = capsys.readouterr()
+    out, err = capsys.readouterr()
     assert code == 0
-    assert out == (
-        f"Imported {source} (LinkedIn connections): 1 new, 0 updated, 1 skipped "
-        f"(row 2: connected_on: 2201-01-01 {FUTURE})\n"
+    # The person is kept; only the date that cannot be right is left out, and named.
+    assert out == f"Imported {source} (LinkedIn connections): 2 new, 0 updated, 0 skipped\n"
+    assert err.splitlines()[-1] == (
+        f"  warning: row 2: connected on date '2201-01-01' left out ({FUTURE})"
     )

@@ -45,7 +45,7 @@ def test_demo_then_own_contacts_then_remove_leaves_only_the_users_rows(
     assert err.endswith("will be removed with them; confirm to remove the demo network anyway\n")
     assert main(["demo", "--remove", "--yes", "--db", str(path)]) == 0
     assert capsys.readouterr().out == (
-        "Removed the demo network: 50 people and 168 steps (including 1 step you logged "
+        "Removed the demo network: 50 people and 200 steps (including 1 step you logged "
         "on demo people). Your own contacts are untouched.\n"
     )
     alone = tmp_path / "alone.duckdb"
@@ -61,9 +61,9 @@ def test_demo_then_own_contacts_then_remove_leaves_only_the_users_rows(
 
 def test_removing_the_demo_from_a_demo_only_file_empties_it(demo_db: Database) -> None:
     status = demo_status(demo_db)
-    assert (status.contacts, status.events, status.your_steps) == (50, 167, 0)
+    assert (status.contacts, status.events, status.your_steps) == (50, 199, 0)
     assert remove_demo(demo_db) == (
-        "Removed the demo network: 50 people and 167 steps. "
+        "Removed the demo network: 50 people and 199 steps. "
         "Your own contacts and steps are untouched."
     )
     for table in ("contacts", "events", "settings"):
@@ -77,7 +77,7 @@ def test_a_step_on_a_demo_person_needs_confirmation_and_nothing_goes_without_it(
     with pytest.raises(DemoNeedsConfirmation):
         remove_demo(demo_db)
     assert demo_db.scalar("SELECT count(*) FROM contacts") == 50
-    assert demo_db.scalar("SELECT count(*) FROM events") == 168
+    assert demo_db.scalar("SELECT count(*) FROM events") == 200
 
 
 def test_no_demo_is_a_clear_error(db: Database, capsys: pytest.CaptureFixture[str]) -> None:

@@ -232,12 +232,16 @@ def test_a_page_past_the_end_gives_the_last_page(db: Database) -> None:
 
 
 def test_the_pitch_box_starts_as_most_conversations_were(db: Database) -> None:
-    from lib.records.logbook import log_talk
+    from lib.records.events import Conversation, log_conversation
+
+    def log_talk(db: Database, contact: int, **details: object) -> None:
+        talk = Conversation(contact, occurred_on=TODAY, channel="phone", **details)
+        log_conversation(db, talk, today=TODAY)
 
     ana = person(db, "Ana Ruiz")
     assert usually_pitched(db) is True  # nothing logged: the method's first conversation
     for _ in range(2):
-        log_talk(db, ana, occurred_on=TODAY, channel="phone", pitch_delivered=False, today=TODAY)
+        log_talk(db, ana, pitch_delivered=False)
     assert usually_pitched(db) is True  # fewer than 3 logged
-    log_talk(db, ana, occurred_on=TODAY, channel="phone", pitch_delivered=True, today=TODAY)
+    log_talk(db, ana, pitch_delivered=True)
     assert usually_pitched(db) is False  # 2 of 3 without the pitch

@@ -29,6 +29,8 @@ APP_TEXT = frozenset(
     {"format_moment", "human_date", "describe_period", "len", "ceil", "field_label",
      "goals_summary", "counted"}
 )  # fmt: skip
+# Changing a text's case keeps it app text (or user text).
+CASE_METHODS = frozenset({"lower", "upper", "capitalize", "title"})
 # Values that mention these come from a link, a file or an error message: always escaped.
 FROM_OUTSIDE = ("query_params", "exc", "problem", "params", "uploaded", "full_name")
 
@@ -82,6 +84,26 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("lib/ui/close_loop.py", "total"): "a count",
     ("lib/ui/close_loop.py", "last"): "a human date in a fixed sentence",
     ("lib/ui/close_loop.py", "label.lower()"): "an event kind's label",
+    ("lib/ui/reach.py", "term.label.lower()"): "an attempt outcome's label",
+    ("lib/ui/reach.py", "template.title"): "fixed message titles",
+    ("lib/ui/reach.py", "int(row['attempts'])"): "a count",
+    ("lib/ui/reach.py", "links"): "links_line(): markdown_link() for each part",
+    ("pages/work/call.py", "position"): "a count",
+    ("pages/work/call.py", "total"): "a count",
+    ("pages/work/call.py", "group.label"): "a call group's label",
+    (
+        "pages/work/call.py",
+        "' · '.join((counted(n, CALL_GROUP.label(key).lower()) for key, n in groups.items() if n))",
+    ): "counts of call groups",
+    ("pages/work/call.py", "summary_words(done)"): "counts and outcome labels",
+    ("pages/work/call.py", "links"): "links_line(): markdown_link() for each part",
+    ("pages/work/call.py", "warm"): "a fixed marker",
+    ("pages/work/call.py", "seconds"): "a count",
+    ("pages/work/data.py", "new"): "a count",
+    ("pages/work/today.py", "more"): "a count",
+    ("pages/work/today.py", "item['on']"): "a date",
+    ("pages/work/today.py", "item['on'].day"): "a day of the month",
+    ("pages/work/today.py", "links"): "links_line(): markdown_link() for each part",
     ("lib/ui/welcome.py", "status.contacts"): "a count",
     ("lib/ui/welcome.py", "status.events"): "a count",
     ("pages/work/data.py", "batch['imported_at']"): "a time the database recorded",
@@ -100,6 +122,8 @@ def _is_vocabulary(node: ast.expr) -> bool:
 def _is_app_text(node: ast.expr) -> bool:
     if isinstance(node, ast.Call):
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in CASE_METHODS:
+            return _is_app_text(func.value)  # WEEKLY.label(key).lower(): still the label
         if isinstance(func, ast.Attribute) and _is_vocabulary(func.value):
             return True  # DUE_LIST.label(name), EVENT_KIND.short(kind): vocabulary labels
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")

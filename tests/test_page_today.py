@@ -69,7 +69,7 @@ def test_loading_the_demo_fills_today_and_removing_it_empties_it(app_env: Path) 
     assert database.scalar("SELECT count(*) FROM contacts") == 50
     at = click(at, "Remove the demo network")
     assert shown(at.success)[0] == (
-        "Removed the demo network: 50 people and 167 steps. "
+        "Removed the demo network: 50 people and 199 steps. "
         "Your own contacts and steps are untouched."
     )
     assert at.title[0].value == "Welcome to Warm Leads"

@@ -118,7 +118,7 @@ def test_the_demo_is_loaded_and_removed_from_the_welcome_screen(
     screenshot(page, "fixing-demo-loaded")
     page.get_by_role("button", name="Remove the demo network").click()
     settle(page)
-    shows(page, "Removed the demo network: 50 people and 167 steps.")
+    shows(page, "Removed the demo network: 50 people and 199 steps.")
     expect(page.get_by_role("heading", name="Welcome to Warm Leads")).to_be_visible(timeout=WAIT)
     screenshot(page, "fixing-demo-removed")
     streamlit_app.stop(url)
