@@ -19,6 +19,7 @@ from lib.records.events import (
     conversation_of,
     delete_event,
     edit_event,
+    log_attempt,
     log_conversation,
     log_event,
     undo_logged,
@@ -231,3 +232,17 @@ def test_undo_of_a_log_submit_takes_back_steps_and_referrals(db: Database) -> No
         "Undone: the steps were removed. 1 new referral removed."
     )
     assert (db.execute(EVENTS).fetchall(), db.execute(CONTACTS).fetchall()) == before
+
+
+def test_an_attempts_outcome_is_corrected_and_another_kind_has_none(db: Database) -> None:
+    ana = add_contact(db, {"full_name": "Ana Ruiz", "identified_on": "2026-11-01"}, today=TODAY)
+    tried = log_attempt(db, ana, "no_answer", today=TODAY).event_ids[0]
+    edit_event(db, tried, {"outcome": "voicemail"}, today=TODAY)
+    row = "SELECT kind, outcome FROM events WHERE id = ?"
+    assert db.execute(row, [tried]).fetchall() == [("attempt", "voicemail")]
+    with pytest.raises(ValidationError) as caught:
+        edit_event(db, tried, {"outcome": "carrier pigeon"}, today=TODAY)
+    assert str(caught.value).startswith("outcome: 'carrier pigeon' is not one of")
+    assert db.execute(row, [tried]).fetchall() == [("attempt", "voicemail")]
+    edit_event(db, tried, {"kind": "contacted", "outcome": None}, today=TODAY)
+    assert db.execute(row, [tried]).fetchall() == [("contacted", None)]

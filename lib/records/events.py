@@ -16,6 +16,7 @@ from lib.core.errors import NotFoundError, ValidationError
 from lib.core.validation import (
     MAX_NOTES,
     clean_attempt,
+    clean_choice,
     clean_contact,
     clean_event,
     clean_id,
@@ -342,7 +343,7 @@ def _busy_people(db: Database, ids: Sequence[int]) -> dict[int, str]:
 
 # Correcting a step already logged: edit it, or delete it (with its conversation's referrals).
 
-EDITABLE_FIELDS = ("kind", "occurred_on", "channel", "notes")
+EDITABLE_FIELDS = ("kind", "occurred_on", "channel", "notes", "outcome")
 # The events one Log a step conversation writes (a note or follow-up is logged on its own).
 _CONVERSATION_STEPS = ("contacted", "info_interview", "referral_asked", "thank_you")
 
@@ -352,8 +353,8 @@ def get_event(db: Database, event_id: Any) -> dict[str, Any]:
     number = clean_id("event_id", event_id, required=True)
     cursor = db.execute(
         """
-        SELECT e.id, e.contact_id, e.kind, e.occurred_on, e.channel, e.notes, e.created_at,
-               c.full_name, c.identified_on
+        SELECT e.id, e.contact_id, e.kind, e.occurred_on, e.channel, e.notes, e.outcome,
+               e.created_at, c.full_name, c.identified_on
         FROM events e JOIN contacts c ON c.id = e.contact_id WHERE e.id = ?
         """,
         [number],
@@ -375,7 +376,14 @@ def clean_event_edit(
     merged.update(changes)
     if "occurred_on" in changes and changes["occurred_on"] is None:
         raise ValidationError("occurred_on", "is required (a date like 2026-11-25)")
+    outcome = merged.pop("outcome")
     clean = clean_event(merged, today=today)
+    # Only a call attempt has an outcome; another kind of step drops it.
+    clean["outcome"] = (
+        clean_choice("outcome", outcome, ATTEMPT_OUTCOME.order, required=True)
+        if clean["kind"] == "attempt"
+        else None
+    )
     identified = event["identified_on"]
     if clean["occurred_on"] < identified:
         raise ValidationError(
@@ -389,8 +397,17 @@ def clean_event_edit(
 def write_edit(db: Database, event_id: int, clean: Mapping[str, Any]) -> None:
     """Store an already-validated edit inside an open transaction."""
     db.execute(
-        "UPDATE events SET kind = ?, occurred_on = ?, channel = ?, notes = ? WHERE id = ?",
-        [clean["kind"], clean["occurred_on"], clean["channel"], clean["notes"], event_id],
+        "UPDATE events SET kind = ?, occurred_on = ?, channel = ?, notes = ?, outcome = ?, "
+        "call_back_on = CASE WHEN ? = 'call_back' THEN call_back_on END WHERE id = ?",
+        [
+            clean["kind"],
+            clean["occurred_on"],
+            clean["channel"],
+            clean["notes"],
+            clean["outcome"],
+            clean["outcome"],
+            event_id,
+        ],
     )
 
 

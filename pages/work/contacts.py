@@ -6,6 +6,7 @@ import streamlit as st
 from lib.core.errors import EditConflictError, NotFoundError, ValidationError, WarmLeadsError
 from lib.core.validation import EARLIEST_DATE, clean_contact
 from lib.core.vocab import (
+    ATTEMPT_OUTCOME,
     CHANNEL_LABELS,
     CHANNELS,
     CONTACT_FIELD_LABELS,
@@ -441,8 +442,20 @@ def correct_step(card: dict, event_id: int) -> None:
                 "Channel",
                 choices,
                 index=choices.index(event["channel"]) if event["channel"] in choices else 0,
-                format_func=lambda c: "None" if c is None else CHANNEL_LABELS[c],
+                format_func=lambda c: "No channel" if c is None else CHANNEL_LABELS[c],
                 key=f"{key}_channel",
+            )
+            outcome = st.selectbox(
+                "Outcome (call attempts only)",
+                ATTEMPT_OUTCOME.order,
+                index=(
+                    ATTEMPT_OUTCOME.order.index(event["outcome"])
+                    if event.get("outcome") in ATTEMPT_OUTCOME
+                    else 0
+                ),
+                format_func=ATTEMPT_OUTCOME.label,
+                key=f"{key}_outcome",
+                help="How a call attempt ended; other steps have no outcome.",
             )
             notes = st.text_area("Notes", event["notes"] or "", key=f"{key}_notes", height=80)
             errors.slot("notes")
@@ -452,6 +465,7 @@ def correct_step(card: dict, event_id: int) -> None:
             delete = buttons.form_submit_button("Delete…", icon=":material/delete:")
     if save:
         wanted = {"kind": kind, "occurred_on": on, "channel": channel, "notes": notes}
+        wanted["outcome"] = outcome if kind == "attempt" else None
         try:
             events.clean_event_edit(event, wanted, today=day)
         except WarmLeadsError as exc:
