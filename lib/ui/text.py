@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from lib.core.validation import is_safe_link
+from lib.core.vocab import CONTACT_FIELD_LABELS
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; escaping these keeps user text
 # from becoming Markdown links, emphasis, headings, lists, HTML, entities, colour directives
@@ -26,22 +27,15 @@ _AUTOLINKS = (
 )
 
 
+# A field as the forms name it in a message: a contact's fields, then the steps' and settings'.
 FIELD_LABELS: dict[str, str] = {
-    "full_name": "Name",
-    "company": "Company",
-    "title": "Title",
-    "email": "Email",
-    "phone": "Phone",
-    "linkedin_url": "LinkedIn URL",
-    "notes": "Notes",
-    "source": "Source",
-    "referred_by": "Referred by",
-    "may_use_name": "May use their name",
-    "identified_on": "Identified on",
+    **CONTACT_FIELD_LABELS,
     "occurred_on": "Date",
     "contact_id": "Contact",
     "channel": "Channel",
     "kind": "Step",
+    "outcome": "Outcome",
+    "call_back_on": "Call back on",
     "pitch": "Pitch",
     "your_name": "Your name",
     "search": "Search",

@@ -179,11 +179,7 @@ def apply_import(
         result.batch_id = batch
         result.skipped = _write_batch(db, parsed, result, chosen=chosen, say=say, batch=batch)
         result.skipped = sorted([*parsed.problems, *result.skipped], key=lambda p: p.where)
-        _count_batch(db, batch, result)
-        if strict:
-            _reject_if_any(result.skipped + result.warnings)
-        if dry_run:
-            raise _DryRun(result)
+        _finish(db, result, strict=strict, dry_run=dry_run)
     return result
 
 
@@ -243,12 +239,18 @@ def import_in_batches(
         result.notes = list(parsed.notes)
         result.skipped = sorted([*parsed.problems, *state["repeats"]], key=lambda p: p.where)
         state["seen"].drop()
-        _count_batch(db, result.batch_id, result)
-        if strict:
-            _reject_if_any(result.skipped + result.warnings)
-        if dry_run:
-            raise _DryRun(result)
+        _finish(db, result, strict=strict, dry_run=dry_run)
     return result
+
+
+def _finish(db: Database, result: ImportResult, *, strict: bool, dry_run: bool) -> None:
+    """Inside the import's transaction: count its batch, then refuse a strict import that
+    left anything out, or roll a dry run back."""
+    _count_batch(db, result.batch_id, result)
+    if strict:
+        _reject_if_any(result.skipped + result.warnings)
+    if dry_run:
+        raise _DryRun(result)
 
 
 def _write_batch(
