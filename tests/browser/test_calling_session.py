@@ -155,6 +155,7 @@ def test_a_calling_session_over_three_people_with_the_keyboard(
         "To thank": "1",
         "Follow-up due": "0",
         "Overdue": "0",
+        "To update": "0",
     }
     text = main_text(page)
     assert f"Tried 1× · last {today:%a} {today.day} {today:%b} (no answer)" in text

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from lib.core.vocab import GOAL_KEYS
 from lib.io.demo import load_demo
 from lib.records.contacts import add_contact
 from lib.records.events import Conversation, log_conversation, log_event
@@ -183,8 +184,8 @@ def test_the_first_week_draws_goals_and_keeps_twelve_weeks(first_week: dict, pag
     charts.nth(1).locator(".xtick").first.wait_for(timeout=WAIT)
     page.wait_for_timeout(1000)
     goals, trend = charts.nth(0), charts.nth(1)
-    # One goal dash per panel (six steps), drawn for a single week.
-    assert goals.locator(".scatterlayer .point").count() == 6
+    # One goal dash per panel (one per step with a goal), drawn for a single week.
+    assert goals.locator(".scatterlayer .point").count() == len(GOAL_KEYS)
     # The trend's axis keeps the 12 weeks shown, the user's one week on the right.
     ticks = trend.locator(".xtick text").all_text_contents()
     assert len(ticks) == 12, ticks
