@@ -13,6 +13,7 @@ import streamlit as st
 from lib.core.errors import WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOME, ATTEMPTS_BEFORE_SWITCH
 from lib.core.words import human_date
+from lib.engine.due import warm_intro
 from lib.present.pitch import get_your_name, mailto_link, written_intro
 from lib.records.events import log_attempt
 from lib.ui.data import get_db, query, today
@@ -179,3 +180,14 @@ def talked_link(contact_id: int, *, container: Any = None) -> None:
         icon=":material/record_voice_over:",
         query_params={"contact": str(contact_id), "step": "conversation", "channel": "phone"},
     )
+
+
+def intro_and_tries(row: Mapping[str, Any], *, intro: Callable[[str], Any] = st.caption) -> None:
+    """The warm-intro line (or "not cleared to use their name") and "Tried 2× · …" if any."""
+    line = warm_intro(row["referrer_name"], row["may_use_name"])
+    if line:
+        warm = ":material/local_fire_department: " if row["may_use_name"] else ""
+        intro(warm + escape_markdown(line))
+    tried = tried_line(row)
+    if tried:
+        st.caption(":material/phone_missed: " + escape_markdown(tried))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import streamlit as st
 
@@ -20,6 +21,16 @@ def query_id(name: str = "contact") -> int | None:
         return None
     number = int(raw)
     return number if 0 < number < 2**31 else None
+
+
+def add_target_link(container: Any = None) -> None:
+    """The way to the Contacts page's add-a-target form."""
+    (container or st).page_link(
+        "pages/work/contacts.py",
+        label="Add a target",
+        icon=":material/person_add:",
+        query_params={"add": "1"},
+    )
 
 
 def contact_link(

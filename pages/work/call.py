@@ -5,15 +5,20 @@ import streamlit as st
 from lib.core.errors import WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOME, CALL_GROUP, EVENT_KIND, SOURCE
 from lib.core.words import counted, human_date
-from lib.engine.due import call_queue, warm_intro
+from lib.engine.due import call_queue
 from lib.present.pitch import check_pitch, get_pitch, get_your_name, templates
 from lib.records.events import Conversation, log_conversation, undo_events
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, show_flash
 from lib.ui.mode import require_writable
-from lib.ui.reach import attempt_buttons, links_line, switch_channel_hint, tried_line
+from lib.ui.reach import (
+    attempt_buttons,
+    intro_and_tries,
+    links_line,
+    switch_channel_hint,
+)
 from lib.ui.text import escape_markdown
-from lib.ui.widgets import contact_link
+from lib.ui.widgets import add_target_link, contact_link
 
 REFERRAL_ROWS = 3
 state = st.session_state
@@ -131,13 +136,7 @@ def call_card(person: dict, position: int, total: int) -> None:
         st.markdown(links)
     else:
         st.warning("No phone number, email or LinkedIn profile saved for them.")
-    intro = warm_intro(person["referrer_name"], person["may_use_name"])
-    if intro:
-        warm = ":material/local_fire_department: " if person["may_use_name"] else ""
-        st.markdown(warm + escape_markdown(intro))
-    tried = tried_line(person)
-    if tried:
-        st.caption(":material/phone_missed: " + escape_markdown(tried))
+    intro_and_tries(person, intro=st.markdown)
     pitch = query(get_pitch)
     if pitch:
         seconds = round(check_pitch(pitch).seconds)
@@ -186,12 +185,7 @@ if "call_queue" not in state:
     groups = {key: sum(1 for row in queue if row["call_group"] == key) for key in CALL_GROUP}
     if not queue:
         st.success("Nobody to call today: no targets to contact and no follow-ups due by phone.")
-        st.page_link(
-            "pages/work/contacts.py",
-            label="Add a target",
-            icon=":material/person_add:",
-            query_params={"add": "1"},
-        )
+        add_target_link()
         st.stop()
     st.markdown(
         "One person at a time: warm referrals first, then cold targets, then follow-ups "

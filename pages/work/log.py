@@ -19,7 +19,7 @@ from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, show_flash
 from lib.ui.mode import require_writable
 from lib.ui.text import escape_markdown
-from lib.ui.widgets import contact_link, contact_picker, query_id
+from lib.ui.widgets import add_target_link, contact_link, contact_picker, query_id
 
 MORE_ROWS = 3
 MAX_ROWS = 15
@@ -210,12 +210,7 @@ show_flash()
 last_submit()
 if query(count_contacts) == 0:
     st.info("Nobody to log a step for yet: add your first target.")
-    st.page_link(
-        "pages/work/contacts.py",
-        label="Add a target",
-        icon=":material/person_add:",
-        query_params={"add": "1"},
-    )
+    add_target_link()
     st.stop()
 
 errors = FieldErrors()

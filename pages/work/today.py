@@ -10,7 +10,6 @@ from lib.engine.due import (
     PAGE_SIZE,
     TODAY_LISTS,
     today_lists,
-    warm_intro,
     why_due,
 )
 from lib.records.contacts import count_contacts
@@ -19,10 +18,16 @@ from lib.ui.close_loop import close_loop_count, close_loop_section
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash
 from lib.ui.mode import require_writable
-from lib.ui.reach import attempt_pills, links_line, switch_channel_hint, talked_link, tried_line
+from lib.ui.reach import (
+    attempt_pills,
+    intro_and_tries,
+    links_line,
+    switch_channel_hint,
+    talked_link,
+)
 from lib.ui.text import escape_markdown
 from lib.ui.welcome import remove_demo_control, welcome
-from lib.ui.widgets import contact_link, current_page, pager
+from lib.ui.widgets import add_target_link, contact_link, current_page, pager
 
 # The one-click action of each list: (event kind, channel); the button says the kind's label.
 QUICK = {
@@ -62,13 +67,7 @@ def due_row(name: str, row: dict) -> None:
                 st.markdown(links)
         with why:
             st.markdown(escape_markdown(why_due(row, day)))
-            intro = warm_intro(row["referrer_name"], row["may_use_name"])
-            if intro:
-                warm = ":material/local_fire_department: " if row["may_use_name"] else ""
-                st.caption(warm + escape_markdown(intro))
-            tried = tried_line(row)
-            if tried:
-                st.caption(":material/phone_missed: " + escape_markdown(tried))
+            intro_and_tries(row)
             row_actions(name, row)
         if name in CALLED:
             attempt_pills(row["id"], f"try_{name}_{row['id']}")
@@ -109,12 +108,7 @@ def header() -> None:
     remove_demo_control("today")
     start = st.container(horizontal=True)
     start.page_link("pages/work/call.py", label="Start a calling session", icon=":material/call:")
-    start.page_link(
-        "pages/work/contacts.py",
-        label="Add a target",
-        icon=":material/person_add:",
-        query_params={"add": "1"},
-    )
+    add_target_link(start)
 
 
 def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
