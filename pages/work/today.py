@@ -115,9 +115,11 @@ def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
     """The four due lists, each a page of people with the step to take (and the count of
     referrers to tell how it went, whose section follows)."""
     shown = {**counts, "close_loop": close_loop_count(day)}
-    cells = [column for _ in range(0, len(shown), 2) for column in st.columns(2)]
-    for column, name in zip(cells, shown, strict=False):
-        column.metric(DUE_LIST.short(name), f"{shown[name]:,}", border=True)
+    # Cards of one width that wrap: five in a row on a laptop, two a row on a phone (stacked
+    # columns would fill a phone's first screen with counts).
+    cards = st.container(horizontal=True)
+    for name, count in shown.items():
+        cards.metric(DUE_LIST.short(name), f"{count:,}", border=True, width=140)
     if not any(shown.values()):
         st.success("Nothing is due today. Add new targets or log a conversation to keep going.")
     for name in TODAY_LISTS:
