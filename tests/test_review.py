@@ -296,7 +296,7 @@ def test_right_after_a_conversation_the_thank_you_card_says_what_is_open() -> No
     )
     judged = now | {"thanks_on_time": 1, "thanks_judged": 2}
     cards = {c.label: c for c in review.kpi_cards(judged, None, "", as_of=date(2026, 11, 27))}
-    assert cards["Thank-you on time"].delta == "1 of 2 within 3 days; 1 open, due by Mon 30 Nov"
+    assert cards["Thank-you on time"].delta == "1 of 2 on time · 1 open, due Mon 30 Nov"
 
 
 def test_kpi_cards_on_all_time_show_this_weeks_part() -> None:

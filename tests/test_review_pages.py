@@ -134,7 +134,7 @@ def test_dashboard_all_time_on_the_tiny_network(tiny_file: Path) -> None:
         "New targets": ("6", "+2 this week"),
         "Conversations": ("3", "+1 this week"),
         "Referrals received": ("3", "67% warm"),
-        "Thank-you on time": ("50%", "1 of 2 within 3 days; 1 open, due by Fri 27 Nov"),
+        "Thank-you on time": ("50%", "1 of 2 on time · 1 open, due Fri 27 Nov"),
         "Follow-ups on schedule": ("33%", "1 of 3, 1 too soon"),
         "Opportunities": ("1", "+1 this week"),
         # Chloé (Ana's referral) was reached on 11-24; Ana last heard from you on 11-10.

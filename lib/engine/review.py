@@ -372,8 +372,13 @@ def kpi_cards(
     )
     if now.get("thanks_open"):
         due_by = (as_of or date.today()) + timedelta(days=now.get("thanks_open_due_in", 0))
-        still_open = f"{now['thanks_open']:,} open, due by {due_by:%a %-d %b}"
-        thanks_note = f"{thanks_note}; {still_open}" if now["thanks_judged"] else still_open
+        if now["thanks_judged"]:  # short enough for the card's note on a laptop
+            thanks_note = (
+                f"{now['thanks_on_time']:,} of {now['thanks_judged']:,} on time · "
+                f"{now['thanks_open']:,} open, due {due_by:%a %-d %b}"
+            )
+        else:
+            thanks_note = f"{now['thanks_open']:,} open, due by {due_by:%a %-d %b}"
     follow_note = (
         f"{now['follow_ups_on_schedule']:,} of {now['follow_ups']:,}"
         + (f", {now['follow_ups_too_soon']:,} too soon" if now["follow_ups_too_soon"] else "")

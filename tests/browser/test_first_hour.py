@@ -168,9 +168,7 @@ def test_funnel_labels_stay_readable_and_the_kpis_say_what_is_open(
     due_by = TODAY + timedelta(days=3)
     assert cards["Conversations"][0] == "2"
     # Ana thanked at once; Cara's thank-you is still open, and says by when.
-    assert cards["Thank-you on time"][1] == (
-        f"1 of 1 within 3 days; 1 open, due by {due_by:%a %-d %b}"
-    )
+    assert cards["Thank-you on time"][1] == (f"1 of 1 on time · 1 open, due {due_by:%a %-d %b}")
     assert cards["Referrals received"][1] == "100% warm"
     screenshot(page, "first-hour-02-06-funnel-and-kpis")
     chart_shot(page.locator("[data-testid=stPlotlyChart]").first, "first-hour-02-funnel")
