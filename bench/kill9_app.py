@@ -91,8 +91,9 @@ def submit(page, row: tuple[str, str, str]) -> None:
     """
     fields = list(
         zip(
-            (page.get_by_label("Name *"), page.get_by_label("Company", exact=True).first,
-             page.get_by_label("Notes")),
+            # .first: while a rerun replaces the form, its old and new fields both match.
+            (page.get_by_label("Name *").first, page.get_by_label("Company", exact=True).first,
+             page.get_by_label("Notes").first),
             row,
             strict=True,
         )
