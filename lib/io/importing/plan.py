@@ -9,8 +9,7 @@ gets its blank fields filled. Matching runs in DuckDB over the whole file at onc
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,26 +68,31 @@ class ImportPlan:
         return FORMAT_LABELS[self.parsed.format]
 
 
-@contextmanager
-def registered(db: Database, frame: pd.DataFrame) -> Iterator[str]:
-    """Expose a DataFrame to SQL under a unique name for the length of the block.
+class Staged:
+    """A DataFrame that SQL reads under `self.name`, one statement at a time.
 
-    It goes in as an Arrow table: DuckDB keeps what a transaction registered until the
-    transaction ends, and Arrow's columns are a fraction of the size of a frame of Python
-    objects, so a streamed import of a million rows stays small (bench_import_files).
+    Each statement runs on a relation over an Arrow copy of the frame, so nothing is added
+    to the catalog: a view registered inside a transaction (`register`) keeps its table
+    alive until the transaction ends, which made a streamed import of a million rows hold
+    every batch it had written (bench_import_files). Arrow's columns are also a fraction of
+    the size of a frame of Python objects.
     """
-    name = f"wl_import_{uuid.uuid4().hex[:12]}"
-    db.con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
-    try:
-        yield name
-    finally:
-        db.con.unregister(name)
 
+    def __init__(self, db: Database, frame: pd.DataFrame) -> None:
+        self.name = f"wl_import_{uuid.uuid4().hex[:12]}"
+        self._relation = db.con.from_arrow(pa.Table.from_pandas(frame, preserve_index=False))
 
-def count_of(db: Database, sql: str) -> int:
-    """The single number a COUNT query returns."""
-    # fetchall, not fetchone: an unfinished result would block unregistering a frame.
-    return int(db.execute(sql).fetchall()[0][0])
+    def run(self, sql: str) -> None:
+        """Run a statement that writes (INSERT, UPDATE) over the frame."""
+        self._relation.query(self.name, sql)
+
+    def fetchall(self, sql: str) -> list[tuple[Any, ...]]:
+        """The rows a SELECT over the frame returns."""
+        return self._relation.query(self.name, sql).fetchall()
+
+    def df(self, sql: str) -> pd.DataFrame:
+        """The rows a SELECT over the frame returns, as a DataFrame."""
+        return self._relation.query(self.name, sql).df()
 
 
 def is_blank(value: Any) -> bool:
@@ -124,10 +128,10 @@ def _match_rows(db: Database, contacts: list[Candidate]) -> pd.DataFrame:
             f"{name_key_sql(prefix + 'full_name', prefix + 'company')} AS k_name"
         )
 
-    with registered(db, incoming) as view:
-        return db.df(
-            f"""
-            WITH inc AS MATERIALIZED (SELECT row, file_id, {keys("")} FROM {view}),
+    staged = Staged(db, incoming)
+    return staged.df(
+        f"""
+            WITH inc AS MATERIALIZED (SELECT row, file_id, {keys("")} FROM {staged.name}),
             ex AS (SELECT id, {keys("")} FROM contacts),
             -- Joined from the file's side: only the stored contacts that match are grouped,
             -- so a batch of a large import never holds every stored key at once.
@@ -157,7 +161,7 @@ def _match_rows(db: Database, contacts: list[Candidate]) -> pd.DataFrame:
             LEFT JOIN by_name USING (row)
             ORDER BY inc.row
             """
-        )
+    )
 
 
 def _existing(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -189,8 +193,8 @@ class SeenRows:
         if not pairs:
             return
         frame = pd.DataFrame(pairs, columns=["contact_id", "row"], dtype="int64")
-        with registered(self.db, frame) as view:
-            self.db.execute(f"INSERT INTO {self.table} SELECT contact_id, row FROM {view}")
+        staged = Staged(self.db, frame)
+        staged.run(f"INSERT INTO {self.table} SELECT contact_id, row FROM {staged.name}")
         self.count += len(pairs)
 
     def lookup(self, ids: Collection[int]) -> dict[int, int]:
@@ -410,9 +414,10 @@ SAME_EVENT_SQL = """
 
 
 def _known_events(db: Database, frame: pd.DataFrame) -> int:
-    with registered(db, frame) as view:
-        return count_of(
-            db,
-            f"SELECT count(*) FROM {view} f WHERE EXISTS "
-            f"(SELECT 1 FROM events e WHERE {SAME_EVENT_SQL})",
-        )
+    staged = Staged(db, frame)
+    return int(
+        staged.fetchall(
+            f"SELECT count(*) FROM {staged.name} f WHERE EXISTS "
+            f"(SELECT 1 FROM events e WHERE {SAME_EVENT_SQL})"
+        )[0][0]
+    )

@@ -16,10 +16,10 @@ from lib.io.importing.plan import (
     TEXT_FILLS,
     ImportPlan,
     SeenRows,
+    Staged,
     event_frame,
     file_id_map,
     plan_import,
-    registered,
     skipped_problems,
 )
 from lib.store.db import Database
@@ -30,6 +30,7 @@ MAX_KEPT_ID = 100_000_000
 
 _CONTACT_TYPES: dict[str, str] = {
     "id": "INTEGER",
+    "import_batch": "INTEGER",
     "referred_by": "INTEGER",
     "may_use_name": "BOOLEAN",
     "archived": "BOOLEAN",
@@ -381,29 +382,29 @@ def _insert_contacts(
         if values["referred_by"] is None:
             values["may_use_name"] = None
         records.append({"id": contact_id, **{f: values.get(f) for f in CONTACT_FIELDS}})
-    frame = pd.DataFrame.from_records(records, columns=["id", *CONTACT_FIELDS]).astype(object)
-    columns = ["id", *CONTACT_FIELDS]
+    columns = ["id", *CONTACT_FIELDS, "import_batch"]
+    frame = pd.DataFrame.from_records(records, columns=columns[:-1]).astype(object)
+    frame["import_batch"] = batch
     casts = ", ".join(f"{c}::{_CONTACT_TYPES.get(c, 'VARCHAR')}" for c in columns)
-    with registered(db, frame) as view:
-        db.execute(
-            f"INSERT INTO contacts ({', '.join(columns)}, import_batch) "
-            f"SELECT {casts}, ?::INTEGER FROM {view}",
-            [batch],
-        )
+    staged = Staged(db, frame)
+    staged.run(f"INSERT INTO contacts ({', '.join(columns)}) SELECT {casts} FROM {staged.name}")
 
 
-def _record_fills(db: Database, view: str, batch: int) -> None:
+def _record_fills(staged: Staged) -> None:
     """Note each field an import is about to change on a known contact, with its value before."""
-    # `f` comes from our own field lists; the values are the file's, bound through the frame.
+    # `f` comes from our own field lists; the values (and the batch) are the frame's.
+    view = staged.name
     picks = [
-        f"SELECT contacts.id, '{f}', contacts.{f}, u.{f}::VARCHAR FROM contacts "
-        f"JOIN {view} u ON contacts.id = u.id::INTEGER WHERE nullif(trim(contacts.{f}), '') "
-        f"IS NULL AND contacts.{f} IS DISTINCT FROM u.{f}::VARCHAR"
+        f"SELECT u.batch::INTEGER, contacts.id, '{f}', contacts.{f}, u.{f}::VARCHAR "
+        f"FROM contacts JOIN {view} u ON contacts.id = u.id::INTEGER "
+        f"WHERE nullif(trim(contacts.{f}), '') IS NULL "
+        f"AND contacts.{f} IS DISTINCT FROM u.{f}::VARCHAR"
         for f in TEXT_FILLS
     ]
     picks.append(
-        f"SELECT contacts.id, 'connected_on', NULL, u.connected_on::DATE::VARCHAR FROM contacts "
-        f"JOIN {view} u ON contacts.id = u.id::INTEGER "
+        "SELECT u.batch::INTEGER, contacts.id, 'connected_on', NULL, "
+        f"u.connected_on::DATE::VARCHAR FROM contacts JOIN {view} u "
+        "ON contacts.id = u.id::INTEGER "
         "WHERE contacts.connected_on IS NULL AND u.connected_on IS NOT NULL"
     )
     for f, value in (
@@ -411,14 +412,13 @@ def _record_fills(db: Database, view: str, batch: int) -> None:
         ("may_use_name", "u.may_use_name::BOOLEAN"),
     ):
         picks.append(
-            f"SELECT contacts.id, '{f}', contacts.{f}::VARCHAR, {value}::VARCHAR FROM contacts "
-            f"JOIN {view} u ON contacts.id = u.id::INTEGER "
+            f"SELECT u.batch::INTEGER, contacts.id, '{f}', contacts.{f}::VARCHAR, "
+            f"{value}::VARCHAR FROM contacts JOIN {view} u ON contacts.id = u.id::INTEGER "
             "WHERE contacts.referred_by IS NULL AND u.referred_by IS NOT NULL"
         )
-    db.execute(
+    staged.run(
         "INSERT INTO import_fills (batch_id, contact_id, field, before, after) "
-        f"SELECT ?, * FROM ({' UNION ALL '.join(picks)})",
-        [batch],
+        f"{' UNION ALL '.join(picks)}"
     )
 
 
@@ -434,37 +434,38 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int], batch: i
     if not records:
         return set()
     frame = pd.DataFrame.from_records(records).astype(object)
+    frame["batch"] = batch
     text = ", ".join(
         f"{f} = CASE WHEN nullif(trim(contacts.{f}), '') IS NULL THEN u.{f}::VARCHAR "
         f"ELSE contacts.{f} END"
         for f in TEXT_FILLS
     )
-    with registered(db, frame) as view:
-        changed = db.execute(
-            f"""
-            SELECT contacts.id FROM contacts JOIN {view} u ON contacts.id = u.id::INTEGER
-            WHERE {
-                " OR ".join(
-                    f"(nullif(trim(contacts.{f}), '') IS NULL AND u.{f} IS NOT NULL)"
-                    for f in TEXT_FILLS
-                )
-            }
-               OR (contacts.connected_on IS NULL AND u.connected_on IS NOT NULL)
-               OR (contacts.referred_by IS NULL AND u.referred_by IS NOT NULL)
-            """
-        ).fetchall()
-        _record_fills(db, view, batch)
-        db.execute(
-            f"""
-            UPDATE contacts SET {text},
-                connected_on = coalesce(contacts.connected_on, u.connected_on::DATE),
-                may_use_name = CASE WHEN contacts.referred_by IS NULL AND u.referred_by IS NOT NULL
-                                    THEN u.may_use_name::BOOLEAN ELSE contacts.may_use_name END,
-                referred_by = coalesce(contacts.referred_by, u.referred_by::INTEGER)
-            FROM {view} u
-            WHERE contacts.id = u.id::INTEGER
-            """
-        )
+    staged = Staged(db, frame)
+    changed = staged.fetchall(
+        f"""
+        SELECT contacts.id FROM contacts JOIN {staged.name} u ON contacts.id = u.id::INTEGER
+        WHERE {
+            " OR ".join(
+                f"(nullif(trim(contacts.{f}), '') IS NULL AND u.{f} IS NOT NULL)"
+                for f in TEXT_FILLS
+            )
+        }
+           OR (contacts.connected_on IS NULL AND u.connected_on IS NOT NULL)
+           OR (contacts.referred_by IS NULL AND u.referred_by IS NOT NULL)
+        """
+    )
+    _record_fills(staged)
+    staged.run(
+        f"""
+        UPDATE contacts SET {text},
+            connected_on = coalesce(contacts.connected_on, u.connected_on::DATE),
+            may_use_name = CASE WHEN contacts.referred_by IS NULL AND u.referred_by IS NOT NULL
+                                THEN u.may_use_name::BOOLEAN ELSE contacts.may_use_name END,
+            referred_by = coalesce(contacts.referred_by, u.referred_by::INTEGER)
+        FROM {staged.name} u
+        WHERE contacts.id = u.id::INTEGER
+        """
+    )
     return {int(r[0]) for r in changed}
 
 
@@ -475,25 +476,25 @@ def _insert_events(
     frame = event_frame(plan, mapped)
     if frame.empty:
         return 0, 0
-    with registered(db, frame) as view:
-        fresh = db.df(
-            f"SELECT * FROM {view} f WHERE NOT EXISTS "
-            f"(SELECT 1 FROM events e WHERE {SAME_EVENT_SQL}) ORDER BY row"
-        )
+    staged = Staged(db, frame)
+    fresh = staged.df(
+        f"SELECT * FROM {staged.name} f WHERE NOT EXISTS "
+        f"(SELECT 1 FROM events e WHERE {SAME_EVENT_SQL}) ORDER BY row"
+    )
     known = len(frame) - len(fresh)
     if fresh.empty:
         return 0, known
     file_ids = [None if pd.isna(i) else int(i) for i in fresh["file_id"]]
     fresh["id"] = _take_ids(db, "events_id_seq", "events", file_ids)
     fresh = fresh.astype({"id": "int64"})
-    with registered(db, fresh) as view:
-        db.execute(
-            f"""
-            INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, import_batch)
-            SELECT id::INTEGER, contact_id::INTEGER, kind::VARCHAR, occurred_on::DATE,
-                   channel::VARCHAR, notes::VARCHAR, ?::INTEGER
-            FROM {view} ORDER BY row
-            """,
-            [batch],
-        )
+    fresh["batch"] = batch
+    staged = Staged(db, fresh)
+    staged.run(
+        f"""
+        INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, import_batch)
+        SELECT id::INTEGER, contact_id::INTEGER, kind::VARCHAR, occurred_on::DATE,
+               channel::VARCHAR, notes::VARCHAR, batch::INTEGER
+        FROM {staged.name} ORDER BY row
+        """
+    )
     return len(fresh), known
