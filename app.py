@@ -5,6 +5,7 @@ import streamlit as st
 from lib.ui.data import read_only_banner
 from lib.ui.gate import ask_passphrase, shared_view_unlocked
 from lib.ui.mode import Mode, ModeError, app_mode, protect_shared_view, refuse_to_start
+from lib.ui.preload import preload_chart_code
 from lib.ui.problems import show_unexpected_error
 
 st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
@@ -53,6 +54,7 @@ if mode.read_only:
         ask_passphrase()  # stops the run
 else:
     navigation = st.navigation({"Work": working, "Review": review})
+preload_chart_code()  # while this page sits idle, so the first chart elsewhere opens fast
 try:
     if mode.read_only:
         read_only_banner()  # "Read-only view — data as of …", or why there is nothing to show

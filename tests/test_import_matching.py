@@ -157,6 +157,69 @@ def test_utf16_text_without_a_bom_is_read_not_refused_as_binary(codec: str, labe
     assert from_csv.notes == from_card.notes == [note]
 
 
+@pytest.mark.parametrize(
+    ("data", "names", "note"),
+    [
+        (linkedin("Zoë,Dubois,,,Meridian,RH,02 Mar 2021"), ["Zoë Dubois"], None),
+        (
+            codecs.BOM_UTF8 + linkedin("Zoë,Dubois,,,Meridian,RH,02 Mar 2021"),
+            ["Zoë Dubois"],
+            None,
+        ),
+        (
+            linkedin("Zoë,Dubois,,,Meridian,RH,02 Mar 2021").decode().encode("utf-16-le"),
+            ["Zoë Dubois"],
+            "the file is not UTF-8; it was read as UTF-16 (little-endian, no byte-order mark) "
+            "(check that names look right)",
+        ),
+        (
+            linkedin("Zoë,Dubois,,,Meridian,RH,02 Mar 2021").decode().encode("cp1252"),
+            ["Zoë Dubois"],
+            "the file is not UTF-8; it was read as Windows-1252 (check that names look right)",
+        ),
+    ],
+    ids=["utf-8", "utf-8 with a BOM", "utf-16 without a BOM", "windows-1252"],
+)
+def test_a_file_on_the_disk_is_read_a_line_at_a_time_in_its_encoding(
+    db: Database, tmp_path: Path, data: bytes, names: list[str], note: str | None
+):
+    source = tmp_path / "Connections.csv"
+    source.write_bytes(data)
+
+    result = import_file(db, source, today=TODAY)
+
+    assert db.df("SELECT full_name FROM contacts")["full_name"].tolist() == names
+    assert result.notes == ([note] if note else [])
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "file: is empty"),
+        (b"   \r\n\r\n", "file: is empty"),
+        (b"PK\x03\x04\x00\x00binary", "file: is binary, not a text export"),
+        # Past the part read to recognise the file: found as the reader reaches it.
+        (
+            linkedin(*[f"Ana{i},Ruiz,,,Acme,CTO," for i in range(2_000)]) + b"Bo,\x00,,,,,\n",
+            "file: is binary, not a text export",
+        ),
+    ],
+    ids=["empty", "blank lines", "binary", "a NUL past the start"],
+)
+def test_a_bad_file_on_the_disk_is_refused_and_nothing_is_written(
+    db: Database, tmp_path: Path, data: bytes, message: str
+):
+    source = tmp_path / "Connections.csv"
+    source.write_bytes(data)
+
+    with pytest.raises(ValidationError) as caught:
+        import_file(db, source, today=TODAY)
+
+    assert str(caught.value) == message
+    assert count(db) == 0
+    assert db.scalar("SELECT count(*) FROM import_batches") == 0
+
+
 def test_the_import_limit_takes_any_export_and_refuses_a_larger_file_unread(
     db: Database, tmp_path: Path
 ):

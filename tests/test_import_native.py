@@ -181,7 +181,7 @@ def test_an_event_for_a_contact_not_in_the_file_is_reported():
 
     parsed = read_import(text.encode(), today=TODAY)
 
-    assert parsed.events == []
+    assert len(parsed.events) == 0
     assert [str(p) for p in parsed.problems] == [
         "row 3: contact_id: 2 is not a contact imported from this file"
     ]

@@ -30,10 +30,15 @@ from lib.io.importing.text import (
     FORMAT_LABELS,
     FORMATS,
     MAX_IMPORT_BYTES,
+    StreamedText,
+    Text,
     check_size,
     decode,
     detect_format,
+    is_utf8_codec,
     looks_like_vcard,
+    not_utf8_note,
+    sniff_file_encoding,
     utf16_without_bom,
 )
 from lib.io.importing.vcard import parse_vcard, parse_vcard_bytes, parse_vcard_stream
@@ -99,8 +104,16 @@ def read_import(
         return parse_vcard_bytes(data, today=day, on_batch=on_batch)
     text, note = decode(data)
     del data
+    return _parse_text(text, note, format=format, today=day, on_batch=on_batch)
+
+
+def _parse_text(
+    text: Text, note: str | None, *, format: str | None, today: date, on_batch: Batch | None
+) -> ParsedImport:
     chosen = format or detect_format(text)
-    parsed = _PARSERS[chosen](text, today=day, on_batch=on_batch)
+    if chosen == "vcard" and isinstance(text, StreamedText):
+        text = "".join(text.lines())  # a vCard in UTF-16: address books write small ones
+    parsed = _PARSERS[chosen](text, today=today, on_batch=on_batch)
     if note:
         parsed.notes.append(note)
     return parsed
@@ -113,7 +126,7 @@ def read_import_file(
     today: date | None = None,
     on_batch: Batch | None = None,
 ) -> ParsedImport:
-    """Read an export from a file on disk (a vCard streams from the disk as it is read)."""
+    """Read an export from a file on disk, a piece at a time (the file is never held whole)."""
     _check_format(format)
     file = Path(path).expanduser()
     if not file.exists():
@@ -135,11 +148,15 @@ def read_import_file(
                 return stream
 
             return parse_vcard_stream(opener, today=today or date.today(), on_batch=on_batch)
-        # Held only by read_import, which lets the bytes go once they are decoded.
-        data = [file.read_bytes()]
+        # Any other file is decoded a line at a time as the reader goes, never held whole.
+        codec = sniff_file_encoding(file)
+        text = StreamedText(file, codec)
     except OSError as exc:
         raise ValidationError("file", f"{file} cannot be read ({exc.strerror})") from None
-    return read_import(data.pop(), format=format, today=today, on_batch=on_batch)
+    except UnicodeDecodeError:
+        raise ValidationError("file", "is not readable UTF-16 text") from None
+    note = None if is_utf8_codec(codec) else not_utf8_note(codec)
+    return _parse_text(text, note, format=format, today=today or date.today(), on_batch=on_batch)
 
 
 def import_file(

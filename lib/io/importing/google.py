@@ -11,7 +11,7 @@ from datetime import date
 
 from lib.core.errors import ValidationError
 from lib.io.importing.model import ParsedImport
-from lib.io.importing.text import Table, cell, find_table, is_google_header
+from lib.io.importing.text import Table, Text, cell, find_table, is_google_header
 from lib.io.importing.urls import linkedin_profile
 
 PRIMARY_MARK = "* "
@@ -67,7 +67,7 @@ def full_name(cells: list[str], columns: dict[str, int]) -> str:
 
 
 def parse_google(
-    text: str, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+    text: Text, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
 ) -> ParsedImport:
     """Read a Google Contacts export; extra emails and phones are kept in the notes."""
     parsed = ParsedImport("google", on_batch=on_batch)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from lib.core.errors import ValidationError
 from lib.io.importing.model import ParsedImport
-from lib.io.importing.text import cell, find_table, is_linkedin_header
+from lib.io.importing.text import Text, cell, find_table, is_linkedin_header
 
 MONTHS: dict[str, int] = {
     name: number
@@ -96,7 +96,7 @@ def parse_connected_on(value: str, *, day_first: bool = False) -> date | None:
 
 
 def parse_linkedin(
-    text: str, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+    text: Text, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
 ) -> ParsedImport:
     """Read a Connections.csv (any preamble, with or without URL, Excel re-saves included)."""
     parsed = ParsedImport("linkedin", on_batch=on_batch)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from lib.core.errors import ValidationError
 from lib.core.validation import clean_event, clean_id
 from lib.io.exporters import CONTACT_COLUMNS, restore
-from lib.io.importing.model import EventCandidate, ParsedImport
-from lib.io.importing.text import find_table, is_native_header
+from lib.io.importing.model import ParsedImport
+from lib.io.importing.text import Text, find_table, is_native_header
 
 _CONTACT_FIELDS = tuple(c for c in CONTACT_COLUMNS if c not in ("id", "referred_by"))
 
 
-def parse_native(text: str, *, today: date, on_batch: object = None) -> ParsedImport:
+def parse_native(text: Text, *, today: date, on_batch: object = None) -> ParsedImport:
     """Read a Warm Leads CSV: contacts with their ids and referral links, then their events.
 
     Read whole (`on_batch` is not used): ids, referrals and events reach across the file.
@@ -81,7 +84,7 @@ def parse_native(text: str, *, today: date, on_batch: object = None) -> ParsedIm
                 continue
             if file_id is not None:
                 seen_events[file_id] = row
-            parsed.events.append(EventCandidate(row, clean, clean["contact_id"], file_id))
+            parsed.events.append(row, clean, clean["contact_id"], file_id)
         else:
             shown = record or "blank"
             parsed.problem(row, f"record: {shown!r} is not contact or event")
@@ -91,14 +94,13 @@ def parse_native(text: str, *, today: date, on_batch: object = None) -> ParsedIm
 
 def _drop_orphan_events(parsed: ParsedImport, contact_ids: set[int]) -> None:
     """An event whose contact is not imported from this file has nobody to belong to."""
-    kept = []
-    for event in parsed.events:
-        if event.file_contact_id in contact_ids:
-            kept.append(event)
-        else:
-            parsed.problem(
-                event.row,
-                f"contact_id: {event.file_contact_id} is not a contact imported from this file",
-            )
-    parsed.events = kept
+    events = parsed.events.table()
+    kept = pc.is_in(events["file_contact_id"], value_set=pa.array(sorted(contact_ids), pa.int64()))
+    orphans = events.filter(pc.invert(kept))
+    for row, contact in zip(
+        orphans["row"].to_pylist(), orphans["file_contact_id"].to_pylist(), strict=True
+    ):
+        parsed.problem(row, f"contact_id: {contact} is not a contact imported from this file")
+    if orphans.num_rows:
+        parsed.events.keep(events.filter(kept))
     parsed.problems.sort(key=lambda problem: problem.where)

@@ -13,7 +13,7 @@ from datetime import date
 from lib.core.errors import ValidationError
 from lib.io.importing.fields import read_email, read_phone
 from lib.io.importing.model import ParsedImport
-from lib.io.importing.text import cell, find_table, is_outlook_header
+from lib.io.importing.text import Text, cell, find_table, is_outlook_header
 from lib.io.importing.urls import linkedin_profile
 
 EMAIL_COLUMNS = ("e-mail address", "e-mail 2 address", "e-mail 3 address")
@@ -36,7 +36,7 @@ NAME_COLUMNS = ("first name", "middle name", "last name", "suffix")
 
 
 def parse_outlook(
-    text: str, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
+    text: Text, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
 ) -> ParsedImport:
     """Read an Outlook CSV; extra e-mails and phones are kept in the notes."""
     parsed = ParsedImport("outlook", on_batch=on_batch)

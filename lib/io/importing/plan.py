@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.io.importing.model import Candidate, ParsedImport, Problem
 from lib.io.importing.text import FORMAT_LABELS
@@ -78,9 +79,11 @@ class Staged:
     the size of a frame of Python objects.
     """
 
-    def __init__(self, db: Database, frame: pd.DataFrame) -> None:
+    def __init__(self, db: Database, frame: pd.DataFrame | pa.Table) -> None:
         self.name = f"wl_import_{uuid.uuid4().hex[:12]}"
-        self._relation = db.con.from_arrow(pa.Table.from_pandas(frame, preserve_index=False))
+        if isinstance(frame, pd.DataFrame):
+            frame = pa.Table.from_pandas(frame, preserve_index=False)
+        self._relation = db.con.from_arrow(frame)
 
     def run(self, sql: str) -> None:
         """Run a statement that writes (INSERT, UPDATE) over the frame."""
@@ -234,7 +237,7 @@ def plan_import(db: Database, parsed: ParsedImport, seen: SeenRows | None = None
     claimed: dict[int, int] = {}
     for candidate, match in zip(contacts, matched.itertuples(index=False), strict=True):
         row = candidate.row
-        plan.fields[row] = dict(candidate.fields)
+        plan.fields[row] = candidate.fields  # copied only when a duplicate fills it
         how, contact_id = None, None
         for label, found in (
             ("id", match.id_match),
@@ -262,7 +265,7 @@ def plan_import(db: Database, parsed: ParsedImport, seen: SeenRows | None = None
         if earlier is not None:
             actions[row] = "duplicate"
             duplicate_of[row] = earlier
-            target = plan.fields[earlier]
+            target = plan.fields[earlier] = dict(plan.fields[earlier])
             for name, value in candidate.fields.items():
                 if is_blank(target.get(name)) and not is_blank(value):
                     target[name] = value
@@ -365,10 +368,10 @@ def choose_targets(
 def _count_events(db: Database, plan: ImportPlan) -> tuple[int, int]:
     """(events that would be added, events already stored) for a Warm Leads CSV."""
     mapped = file_id_map(plan, new_ids={})
-    frame = event_frame(plan, mapped)
-    if frame.empty:
+    events = event_table(plan, mapped)
+    if not events.num_rows:
         return len(plan.parsed.events), 0
-    known = _known_events(db, frame)
+    known = len(stored_event_rows(db, events, set(plan.matches.values())))
     return len(plan.parsed.events) - known, known
 
 
@@ -385,26 +388,14 @@ def file_id_map(plan: ImportPlan, new_ids: dict[int, int]) -> dict[int, int]:
     }
 
 
-def event_frame(plan: ImportPlan, mapped: dict[int, int]) -> pd.DataFrame:
+def event_table(plan: ImportPlan, mapped: dict[int, int]) -> pa.Table:
     """The file's events whose contact is mapped to a database id, ready to match or insert."""
-    rows = [
-        {
-            "row": e.row,
-            "file_id": e.file_id,
-            "contact_id": mapped[e.file_contact_id],
-            "kind": e.fields["kind"],
-            "occurred_on": e.fields["occurred_on"],
-            "channel": e.fields["channel"],
-            "notes": e.fields["notes"],
-        }
-        for e in plan.parsed.events
-        if e.file_contact_id in mapped
-    ]
-    columns = ["row", "file_id", "contact_id", "kind", "occurred_on", "channel", "notes"]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    frame["file_id"] = frame["file_id"].astype("Int64")
-    frame["contact_id"] = frame["contact_id"].astype("Int64")
-    return frame.astype({"kind": "object", "channel": "object", "notes": "object"})
+    events = plan.parsed.events.table()
+    database_ids = pd.Series(mapped, dtype="int64").reindex(events["file_contact_id"].to_numpy())
+    found = database_ids.notna().to_numpy()
+    events = events.filter(pa.array(found))
+    contact_ids = pa.array(database_ids.to_numpy()[found].astype("int64"))
+    return events.add_column(2, "contact_id", contact_ids).drop_columns(["file_contact_id"])
 
 
 SAME_EVENT_SQL = """
@@ -413,11 +404,22 @@ SAME_EVENT_SQL = """
 """
 
 
-def _known_events(db: Database, frame: pd.DataFrame) -> int:
-    staged = Staged(db, frame)
-    return int(
-        staged.fetchall(
-            f"SELECT count(*) FROM {staged.name} f WHERE EXISTS "
-            f"(SELECT 1 FROM events e WHERE {SAME_EVENT_SQL})"
-        )[0][0]
+def stored_event_rows(db: Database, events: pa.Table, known: Collection[int]) -> list[int]:
+    """The file rows among `events` (event_table) that are stored already.
+
+    Only the events of `known` contacts (matched, so stored before this import) are looked
+    up: a contact the import adds has no events yet, and a round trip into an empty file
+    then looks up nothing.
+    """
+    if not known:
+        return []
+    ids = pa.array(sorted(known), pa.int64())
+    events = events.filter(pc.is_in(events["contact_id"], value_set=ids))
+    if not events.num_rows:
+        return []
+    staged = Staged(db, events)
+    found = staged.fetchall(
+        f"SELECT row FROM {staged.name} f WHERE EXISTS "
+        f"(SELECT 1 FROM events e WHERE {SAME_EVENT_SQL})"
     )
+    return [int(row) for (row,) in found]

@@ -8,6 +8,8 @@ import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
 
 from lib.core.errors import ValidationError
 from lib.core.vocab import IMPORT_FORMAT
@@ -18,6 +20,8 @@ from lib.core.vocab import IMPORT_FORMAT
 MAX_IMPORT_BYTES = 1024 * 1024 * 1024
 # The header row of every supported CSV sits within the first lines (LinkedIn's preamble is 3).
 HEADER_SEARCH_ROWS = 30
+# How much of a file's start is read to recognise it and find that header.
+HEAD_CHARS = 20_000
 FORMATS: tuple[str, ...] = IMPORT_FORMAT.order
 FORMAT_LABELS: dict[str, str] = IMPORT_FORMAT.labels
 _DELIMITERS = (",", ";", "\t")
@@ -68,10 +72,13 @@ def not_utf8_note(codec: str) -> str:
     return f"the file is not UTF-8; it was read as {label} (check that names look right)"
 
 
-def utf16_without_bom(data: bytes) -> str | None:
-    """utf-16-le or -be when the first bytes look like UTF-16 text without a BOM, else None."""
+def utf16_without_bom(data: bytes, size: int | None = None) -> str | None:
+    """utf-16-le or -be when the first bytes look like UTF-16 text without a BOM, else None.
+
+    `size` is the whole file's size when `data` is only its start.
+    """
     head = data[:4096]
-    if len(head) < 4 or len(data) % 2:
+    if len(head) < 4 or (len(data) if size is None else size) % 2:
         return None
     even = head[0::2].count(0)
     odd = head[1::2].count(0)
@@ -131,16 +138,51 @@ def non_ascii_lines(data: bytes, limit: int = _SAMPLE_BYTES) -> bytes:
 
 def sniff_encoding(data: bytes) -> str:
     """The codec to read a whole file with: BOM, UTF-16 without BOM, UTF-8, else a guess."""
-    if data.startswith(codecs.BOM_UTF8):
+    return _sniff(data[:4096], len(data), lambda: is_utf8(data), lambda: non_ascii_lines(data))
+
+
+def sniff_file_encoding(path: Path) -> str:
+    """sniff_encoding for a file on the disk, read in pieces rather than whole."""
+
+    def utf8() -> bool:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            with path.open("rb") as stream:
+                while piece := stream.read(1 << 20):
+                    decoder.decode(piece)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    def sample() -> bytes:
+        found: list[bytes] = []
+        size = 0
+        with path.open("rb") as stream:
+            for line in stream:
+                if max(line, default=0) > 127:
+                    found.append(line.rstrip(b"\r\n"))
+                    size += len(found[-1]) + 1
+                    if size >= _SAMPLE_BYTES:
+                        break
+        return b"\n".join(found)
+
+    with path.open("rb") as stream:
+        head = stream.read(4096)
+    return _sniff(head, path.stat().st_size, utf8, sample)
+
+
+def _sniff(head: bytes, size: int, utf8: Callable[[], bool], sample: Callable[[], bytes]) -> str:
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    bomless = utf16_without_bom(data)
+    bomless = utf16_without_bom(head, size)
     if bomless:
         return bomless
-    if is_utf8(data):
+    if utf8():
         return "utf-8"
-    return guess_legacy(non_ascii_lines(data))
+    return guess_legacy(sample())
 
 
 def is_utf8_codec(codec: str) -> bool:
@@ -173,10 +215,14 @@ def decode(data: bytes) -> tuple[str, str | None]:
 
 
 def _clean_text(text: str) -> str:
+    # Excel sometimes leaves a second BOM when it re-saves a file that had one.
+    return _no_nul(text).lstrip("\ufeff")
+
+
+def _no_nul(text: str) -> str:
     if "\x00" in text:
         raise ValidationError("file", "is binary, not a text export")
-    # Excel sometimes leaves a second BOM when it re-saves a file that had one.
-    return text.lstrip("\ufeff")
+    return text
 
 
 def normalise_header(cell: str) -> str:
@@ -197,11 +243,57 @@ def iter_lines(text: str) -> Iterator[str]:
         start = end + 1
 
 
+class StreamedText:
+    """A text file on the disk, decoded a line at a time as it is read (never held whole).
+
+    `head` is its first characters, for recognising the kind of export and its header row;
+    `lines()` reads the whole file again from the start. A file held whole as a str can
+    cost four times its size (one emoji makes every character four bytes wide).
+    """
+
+    def __init__(self, path: Path, codec: str) -> None:
+        self.path = path
+        self.codec = codec
+        # A file that is not UTF-8 was read with replacement characters, as a whole one is.
+        self.errors = "strict" if is_utf8_codec(codec) or codec.startswith("utf-16") else "replace"
+        with self._open() as stream:
+            self.head = _clean_text(stream.read(HEAD_CHARS))
+
+    def _open(self) -> IO[str]:
+        return self.path.open(encoding=self.codec, errors=self.errors, newline="")
+
+    def lines(self) -> Iterator[str]:
+        """The file's lines with their endings; a NUL anywhere stops it as binary."""
+        try:
+            with self._open() as stream:
+                for number, line in enumerate(stream):
+                    yield _clean_text(line) if number == 0 else _no_nul(line)
+        except UnicodeDecodeError:
+            raise ValidationError("file", "is not readable UTF-16 text") from None
+        except OSError as exc:
+            raise ValidationError("file", f"cannot be read ({exc.strerror})") from None
+
+    def strip(self) -> str:
+        """The head without surrounding blanks (empty for an empty file)."""
+        return self.head.strip()
+
+
+Text = str | StreamedText
+
+
+def _lines(text: Text) -> Iterator[str]:
+    return iter_lines(text) if isinstance(text, str) else text.lines()
+
+
+def _head(text: Text) -> str:
+    return text[:HEAD_CHARS] if isinstance(text, str) else text.head
+
+
 @dataclass
 class Table:
     """A CSV text with the record where its header was found; rows are read as they are used."""
 
-    text: str
+    text: Text
     header_index: int
     delimiter: str
     header_cells: list[str]
@@ -220,7 +312,7 @@ class Table:
 
     def data_rows(self) -> Iterator[tuple[int, list[str]]]:
         """(spreadsheet row number, cells) for every non-blank record after the header."""
-        reader = csv.reader(iter_lines(self.text), delimiter=self.delimiter, strict=False)
+        reader = csv.reader(_lines(self.text), delimiter=self.delimiter, strict=False)
         try:
             for index, cells in enumerate(reader):
                 if index > self.header_index and any(cell.strip() for cell in cells):
@@ -236,10 +328,10 @@ def _records(text: str, delimiter: str) -> list[list[str]]:
         raise ValidationError("file", f"is not a readable CSV file ({exc})") from None
 
 
-def find_table(text: str, is_header: Callable[[Sequence[str]], bool]) -> Table | None:
+def find_table(text: Text, is_header: Callable[[Sequence[str]], bool]) -> Table | None:
     """Split CSV text on the delimiter whose records include a header row `is_header` accepts."""
+    head = _head(text)
     for delimiter in _DELIMITERS:
-        head = text[:20_000]
         if delimiter != "," and delimiter not in head:
             continue
         preview = _records(head, delimiter)[:HEADER_SEARCH_ROWS]
@@ -296,9 +388,9 @@ def looks_like_vcard(head: str) -> bool:
     return re.match(r"(?:\s|#[^\n]*\n)*BEGIN\s*:\s*VCARD\b", head, re.IGNORECASE) is not None
 
 
-def detect_format(text: str) -> str:
+def detect_format(text: Text) -> str:
     """Which export this text is, from its content; raises ValidationError when unknown."""
-    if looks_like_vcard(text[:4000]):
+    if looks_like_vcard(_head(text)[:4000]):
         return "vcard"
     for name, test in (
         ("csv", is_native_header),

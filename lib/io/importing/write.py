@@ -7,20 +7,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.core.validation import CONTACT_FIELDS
 from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
 from lib.io.importing.plan import (
     OTHER_FILLS,
-    SAME_EVENT_SQL,
     TEXT_FILLS,
     ImportPlan,
     SeenRows,
     Staged,
-    event_frame,
+    event_table,
     file_id_map,
     plan_import,
     skipped_problems,
+    stored_event_rows,
 )
 from lib.store.db import Database
 
@@ -85,14 +87,12 @@ def _take_ids(db: Database, sequence: str, table: str, wanted: list[int | None])
     proposed = [i for i in wanted if i is not None and i <= MAX_KEPT_ID]
     taken: set[int] = set()
     if proposed:
-        taken = {
-            int(r[0])
-            for r in db.execute(
-                # `table` is one of our two table names.
-                f"SELECT id FROM {table} WHERE id IN (SELECT unnest(?::INTEGER[]))",
-                [proposed],
-            ).fetchall()
-        }
+        staged = Staged(db, pa.table({"id": pa.array(proposed, pa.int64())}))
+        # `table` is one of our two table names.
+        found = staged.fetchall(
+            f"SELECT t.id FROM {table} t WHERE t.id IN (SELECT id::INTEGER FROM {staged.name})"
+        )
+        taken = {int(r[0]) for r in found}
     kept: list[int | None] = []
     used: set[int] = set()
     for i in wanted:
@@ -473,28 +473,25 @@ def _insert_events(
     db: Database, plan: ImportPlan, mapped: dict[int, int], batch: int
 ) -> tuple[int, int]:
     """Add the file's events that are not stored yet; return (added, already there)."""
-    frame = event_frame(plan, mapped)
-    if frame.empty:
+    events = event_table(plan, mapped)
+    if not events.num_rows:
         return 0, 0
-    staged = Staged(db, frame)
-    fresh = staged.df(
-        f"SELECT * FROM {staged.name} f WHERE NOT EXISTS "
-        f"(SELECT 1 FROM events e WHERE {SAME_EVENT_SQL}) ORDER BY row"
-    )
-    known = len(frame) - len(fresh)
-    if fresh.empty:
-        return 0, known
-    file_ids = [None if pd.isna(i) else int(i) for i in fresh["file_id"]]
-    fresh["id"] = _take_ids(db, "events_id_seq", "events", file_ids)
-    fresh = fresh.astype({"id": "int64"})
-    fresh["batch"] = batch
-    staged = Staged(db, fresh)
+    stored = stored_event_rows(db, events, set(plan.matches.values()))
+    if stored:
+        rows = pa.array(stored, pa.int64())
+        events = events.filter(pc.invert(pc.is_in(events["row"], value_set=rows)))
+    if not events.num_rows:
+        return 0, len(stored)
+    ids = _take_ids(db, "events_id_seq", "events", events["file_id"].to_pylist())
+    events = events.append_column("id", pa.array(ids, pa.int64()))
+    events = events.append_column("batch", pa.array([batch] * events.num_rows, pa.int64()))
+    staged = Staged(db, events)
     staged.run(
         f"""
         INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, import_batch)
         SELECT id::INTEGER, contact_id::INTEGER, kind::VARCHAR, occurred_on::DATE,
                channel::VARCHAR, notes::VARCHAR, batch::INTEGER
-        FROM {staged.name} ORDER BY row
+        FROM {staged.name}
         """
     )
-    return len(fresh), known
+    return events.num_rows, len(stored)
