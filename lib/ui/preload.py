@@ -22,7 +22,10 @@ _CHUNK_NAME = re.compile(r"PlotlyChart\.[A-Za-z0-9_-]+\.js")
 
 # Resolved against Streamlit's own bundle (index.*.js), as its lazy imports are, so both
 # name the same module and the browser evaluates it once.
-_SCRIPT = """<script>
+# The style hides the line Streamlit draws between the page list and the sidebar's own
+# content: the script is the only content there, and it shows nothing.
+_SCRIPT = """<style>[data-testid=stSidebarNavSeparator] { display: none; }</style>
+<script>
 (() => {
   if (window.warmLeadsChartCode) return;
   window.warmLeadsChartCode = true;

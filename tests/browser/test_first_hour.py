@@ -217,6 +217,34 @@ def test_network_counts_tick_in_whole_numbers_and_legends_differ(demo: dict, pag
     chart_shot(charts.nth(titles.index(TREE)), "first-hour-04-referral-tree")
 
 
+# 14 ------------------------------------------------------------------------------------------
+CHART_CODE_FETCHED = (
+    "performance.getEntriesByType('resource')"
+    ".some(r => /\\/PlotlyChart\\.[^/]+\\.js$/.test(r.name))"
+)
+
+
+def test_the_chart_code_loads_while_today_sits_idle(demo: dict, page: Page) -> None:
+    open_page(page, demo["url"])  # Today, which has no chart of its own
+    assert page.locator("[data-testid=stPlotlyChart]").count() == 0
+    page.wait_for_function(CHART_CODE_FETCHED, timeout=WAIT)
+    page.evaluate("performance.clearResourceTimings()")
+
+    page.locator("[data-testid=stSidebarNav] a", has_text="Network").first.click()
+    settle(page)
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(5, timeout=WAIT)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length >= 5",
+        timeout=WAIT,
+    )
+
+    assert page.evaluate(CHART_CODE_FETCHED) is False  # the visit fetched no chart code
+    loader = page.locator("[data-testid=stSidebar] [data-testid=stHtml]").bounding_box()
+    assert loader is not None and loader["height"] == 0  # it shows nothing
+    expect(page.locator("[data-testid=stSidebarNavSeparator]")).to_be_hidden()
+    screenshot(page, "first-hour-14-network-after-today")
+
+
 # 7, 13 --------------------------------------------------------------------------------------
 def test_tables_leave_empty_cells_empty_and_say_generation(demo: dict, page: Page) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
