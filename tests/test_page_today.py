@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lib.core.words import human_date
 from lib.engine.due import TODAY_LISTS
 from lib.engine.stats import due_lists
 from lib.io.demo import load_demo
@@ -220,6 +221,38 @@ def test_one_click_logs_an_attempt_then_the_row_says_tried(reachable: int, app_e
     assert {m.label: m.value for m in at.metric}["To contact"] == "1"  # still not contacted
     at = click(at, "Undo")
     assert read_db(app_env).scalar("SELECT count(*) FROM events") == 1
+
+
+def test_a_call_back_asks_for_its_day_under_that_row_only(reachable: int, app_env: Path) -> None:
+    database = open_database(app_env)
+    other = add_contact(database, {"full_name": "Dev Rao", "phone": "+1 555 010 4040"})
+    database.close()
+    at = open_page("pages/work/today.py")
+    assert len(at.date_input) == 0
+    at.pills(key=f"try_to_contact_{reachable}").set_value("call_back").run()
+
+    assert read_db(app_env).scalar("SELECT count(*) FROM events") == 0  # not logged yet
+    assert [d.label for d in at.date_input] == ["Call back on"]
+    tomorrow = date.today() + timedelta(1)
+    assert at.date_input[0].value == tomorrow
+    assert at.pills(key=f"try_to_contact_{other}").value is None
+    friday = date.today() + timedelta(4)
+    at.date_input[0].set_value(friday)
+    at = click(at, "Log the call-back")
+
+    rows = read_db(app_env).execute("SELECT contact_id, kind, outcome, call_back_on FROM events")
+    assert rows.fetchall() == [(reachable, "attempt", "call_back", friday)]
+    assert len(at.date_input) == 0  # the form closed
+    assert f"call back {human_date(friday)}" in " ".join(shown(at.caption))
+
+
+def test_a_call_back_can_be_cancelled_without_logging(reachable: int, app_env: Path) -> None:
+    at = open_page("pages/work/today.py")
+    at.pills(key=f"try_to_contact_{reachable}").set_value("call_back").run()
+    at = click(at, "Cancel")
+
+    assert len(at.date_input) == 0
+    assert read_db(app_env).scalar("SELECT count(*) FROM events") == 0
 
 
 def test_three_attempts_suggest_writing_instead(reachable: int, app_env: Path) -> None:

@@ -130,13 +130,17 @@ def attempt_buttons(
 def attempt_pills(contact_id: int, key: str) -> None:
     """The attempt outcomes as one row of pills (one widget: Today's long lists stay light).
 
-    Picking one logs the attempt dated today (Undo in the confirmation) and clears the pick.
+    Picking one logs the attempt dated today (Undo in the confirmation) and clears the pick;
+    "asked to call back later" first asks for the day, in a small form under this row only.
     """
+    asking = f"{key}_asking"
 
     def picked() -> None:
         outcome = st.session_state.get(key)
         st.session_state[key] = None
-        if outcome:
+        if outcome == "call_back":
+            st.session_state[asking] = True
+        elif outcome:
             _log(contact_id, outcome)
 
     st.pills(
@@ -147,6 +151,26 @@ def attempt_pills(contact_id: int, key: str) -> None:
         on_change=picked,
         help="Logs a call attempt dated today with how it ended.",
     )
+    if st.session_state.get(asking):
+        _call_back_form(contact_id, key, asking)
+
+
+def _call_back_form(contact_id: int, key: str, asking: str) -> None:
+    """When to call back (tomorrow unless changed); logging or cancelling closes it."""
+    with st.form(f"{key}_call_back_form"):
+        day = st.date_input(
+            "Call back on", today() + timedelta(days=1), min_value=today(), key=f"{key}_cb_on"
+        )
+        buttons = st.container(horizontal=True)
+        log = buttons.form_submit_button(
+            "Log the call-back", icon=OUTCOME_ICONS["call_back"], type="primary"
+        )
+        cancel = buttons.form_submit_button("Cancel")
+    # A refused call-back keeps the form open under the message that says why.
+    if cancel or (log and _log(contact_id, "call_back", day)):
+        st.session_state.pop(asking, None)
+    if log or cancel:
+        st.rerun()
 
 
 def switch_channel_hint(row: Mapping[str, Any]) -> None:
