@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from lib.core.vocab import DUE_LIST
 from lib.core.words import short_date
@@ -62,8 +63,18 @@ def update_events(path: Path, contact_id: int) -> list[tuple]:
     )
 
 
+def open_update(contact_id: int) -> AppTest:
+    """Today with this referrer's "Write the update" opened (its content is built on opening)."""
+    at = open_page("pages/work/today.py")
+    at.session_state[f"loop_{contact_id}"] = True
+    return at.run()
+
+
 def test_the_referrer_is_listed_with_the_referrals_reached(referrer: dict[str, int]) -> None:
     at = open_page("pages/work/today.py")
+    assert len(at.code) == 0  # "Write the update" is closed: its message is not built yet
+    at.session_state[f"loop_{referrer['ana']}"] = True
+    at.run()
     assert f"{TITLE} · 1" in [s.value for s in at.subheader]
     assert {m.label: m.value for m in at.metric}["To update"] == "1"
     today = date.today()
@@ -82,7 +93,7 @@ def test_the_referrer_is_listed_with_the_referrals_reached(referrer: dict[str, i
 def test_logging_the_thank_you_takes_the_referrer_off(
     referrer: dict[str, int], app_env: Path
 ) -> None:
-    at = click(open_page("pages/work/today.py"), "Log: thank-you sent today")
+    at = click(open_update(referrer["ana"]), "Log: thank-you sent today")
     assert shown(at.success) == [
         f"Logged: thank-you sent to Ana Ruiz on {_human_today()} by email."
     ]
@@ -97,7 +108,7 @@ def test_logging_the_thank_you_takes_the_referrer_off(
 def test_a_follow_up_sent_too_soon_warns_and_still_logs(
     referrer: dict[str, int], app_env: Path
 ) -> None:
-    at = open_page("pages/work/today.py")
+    at = open_update(referrer["ana"])
     at.button_group(key=f"loop_kind_{referrer['ana']}").set_value("follow_up").run()
     assert at.code[0].value.startswith(
         "Hi Ana,\n\nA quick update on my search, and on the people you suggested."

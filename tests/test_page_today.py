@@ -262,8 +262,12 @@ def test_three_attempts_suggest_writing_instead(reachable: int, app_env: Path) -
     database.close()
     at = open_page("pages/work/today.py")
     assert [e.label for e in at.expander] == ["Write instead: 3 calls without a conversation"]
+    assert len(at.code) == 0  # the message is built when the expander opens
+    at.session_state[f"write_to_contact_{reachable}"] = True
+    at.run()
     when = "Calls to Cara Martin have not got through: try an email or a LinkedIn message."
     assert when in shown(at.caption)
+    assert len(at.code) == 1 and "Cara" in at.code[0].value
 
 
 def test_coming_up_lists_follow_ups_and_thank_yous_with_their_days(app_env: Path) -> None:

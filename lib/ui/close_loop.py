@@ -65,36 +65,46 @@ def _loop_row(loop: loops.OpenLoop, day: date, your_name: str) -> None:
                 else "You have not written to them since they referred you."
             )
             st.caption(last)
-            with st.expander("Write the update", icon=":material/mail:", key=f"loop_{loop.id}"):
-                kind = st.segmented_control(
-                    "Send it as",
-                    UPDATE_KINDS,  # the user picks: a thank-you or a follow-up
-                    format_func=EVENT_KIND.short,
-                    default="thank_you",
-                    required=True,
-                    key=f"loop_kind_{loop.id}",
-                )
-                message = pitch.update_message(loop.full_name, loop.referrals, kind, your_name)
-                st.text(f"Subject: {message.subject}")
-                st.code(message.body, language=None, wrap_lines=True)
-                warning = follow_up_warning(get_db(), loop.id, day) if kind == "follow_up" else None
-                if warning:
-                    st.warning(escape_markdown(f"If you send it today: {warning}."))
-                actions = st.container(horizontal=True, vertical_alignment="center")
-                link = pitch.mailto_link(loop.email, message.subject, message.body)
-                if link:
-                    actions.link_button("Open in your email app", link, icon=":material/mail:")
-                label = EVENT_KIND.label(kind)
-                actions.button(
-                    f"Log: {label.lower()} today",
-                    key=f"loop_log_{loop.id}",
-                    icon=":material/check:",
-                    type="primary",
-                    help=f"Logs a {label.lower()} to {escape_markdown(loop.full_name)} by email, "
-                    "dated today.",
-                    on_click=_log_update,
-                    args=(kind, loop.id, day),
-                )
+            # Built only when opened: the message and its buttons cost a list of many
+            # referrers (and the first visit the code viewer's script) nothing until then.
+            update = st.expander(
+                "Write the update", icon=":material/mail:", key=f"loop_{loop.id}", on_change="rerun"
+            )
+            if update.open:
+                with update:
+                    _update_message(loop, day, your_name)
+
+
+def _update_message(loop: loops.OpenLoop, day: date, your_name: str) -> None:
+    """The written update: thank-you or follow-up, the text to copy, and the step to log."""
+    kind = st.segmented_control(
+        "Send it as",
+        UPDATE_KINDS,  # the user picks: a thank-you or a follow-up
+        format_func=EVENT_KIND.short,
+        default="thank_you",
+        required=True,
+        key=f"loop_kind_{loop.id}",
+    )
+    message = pitch.update_message(loop.full_name, loop.referrals, kind, your_name)
+    st.text(f"Subject: {message.subject}")
+    st.code(message.body, language=None, wrap_lines=True)
+    warning = follow_up_warning(get_db(), loop.id, day) if kind == "follow_up" else None
+    if warning:
+        st.warning(escape_markdown(f"If you send it today: {warning}."))
+    actions = st.container(horizontal=True, vertical_alignment="center")
+    link = pitch.mailto_link(loop.email, message.subject, message.body)
+    if link:
+        actions.link_button("Open in your email app", link, icon=":material/mail:")
+    label = EVENT_KIND.label(kind)
+    actions.button(
+        f"Log: {label.lower()} today",
+        key=f"loop_log_{loop.id}",
+        icon=":material/check:",
+        type="primary",
+        help=f"Logs a {label.lower()} to {escape_markdown(loop.full_name)} by email, dated today.",
+        on_click=_log_update,
+        args=(kind, loop.id, day),
+    )
 
 
 def close_loop_section(day: date) -> None:

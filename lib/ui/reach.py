@@ -173,14 +173,24 @@ def _call_back_form(contact_id: int, key: str, asking: str) -> None:
         st.rerun()
 
 
-def switch_channel_hint(row: Mapping[str, Any]) -> None:
-    """After three calls that did not get through: suggest an email or a LinkedIn message."""
+def switch_channel_hint(row: Mapping[str, Any], key: str) -> None:
+    """After three calls that did not get through: suggest an email or a LinkedIn message.
+
+    The message is built when its expander (`key`) is opened, not on every run of the list.
+    """
     if int(row.get("attempts") or 0) < ATTEMPTS_BEFORE_SWITCH:
         return
     template = written_intro(
         row["full_name"], row.get("referrer_name"), row.get("may_use_name"), query(get_your_name)
     )
-    with st.expander(f"{template.title}: {int(row['attempts'])} calls without a conversation"):
+    hint = st.expander(
+        f"{template.title}: {int(row['attempts'])} calls without a conversation",
+        key=key,
+        on_change="rerun",
+    )
+    if not hint.open:
+        return
+    with hint:
         st.caption(escape_markdown(template.when))
         st.code(template.body, language=None, wrap_lines=True)
         mail = markdown_link(

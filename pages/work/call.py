@@ -170,7 +170,7 @@ def call_card(person: dict, position: int, total: int) -> None:
         after=lambda outcome: advance(outcome, person["id"]),
         call_back_day=True,
     )
-    switch_channel_hint(person)
+    switch_channel_hint(person, f"write_{person['id']}")
     moves = st.container(horizontal=True)
     moves.button("Skip", key=f"skip_{person['id']}", on_click=advance, args=(None,))
     moves.button("End the session", key=f"end_{person['id']}", on_click=end)

@@ -71,7 +71,7 @@ def due_row(name: str, row: dict) -> None:
             row_actions(name, row)
         if name in CALLED:
             attempt_pills(row["id"], f"try_{name}_{row['id']}")
-            switch_channel_hint(row)
+            switch_channel_hint(row, f"write_{name}_{row['id']}")
 
 
 def row_actions(name: str, row: dict) -> None:
