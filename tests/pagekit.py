@@ -26,7 +26,7 @@ def open_page(page: str, **query_params: Any) -> AppTest:
 
 def unescape(text: str) -> str:
     """Markdown-escaped text back to what the reader sees."""
-    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def shown(elements: Any) -> list[str]:

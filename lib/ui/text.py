@@ -11,20 +11,11 @@ from lib.core.vocab import CONTACT_FIELD_LABELS
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; escaping these keeps user text
 # from becoming Markdown links, emphasis, headings, lists, HTML, entities, colour directives
-# (:red[...]) or maths ($...$).
+# (:red[...]), maths ($...$) or emoji: Streamlit loads its emoji plugin only for a source with
+# `:word:` in it, and an escaped colon (`\:smile\:`) never reads as one. Nothing invisible is
+# added, so copying shown text gives exactly what was typed. A bare web or email address in
+# user text stays what Markdown makes of it: an http(s) or mailto link, never another scheme.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&@])")
-# Escaping cannot stop two things Streamlit's Markdown does to plain text after parsing: a bare
-# www./http(s):// address or an email becomes a link, and `:smile:` an emoji. Only where one of
-# those would happen does an invisible word joiner break the pattern; everything else (an
-# address shown as a link's text, "Notes: 10:30", a name) is left exactly as typed, so copying
-# it gives what was typed. A link's own text is never autolinked, so it needs no joiner there.
-_JOINER = "\u2060"
-_SHORTCODE = re.compile(r":(?=[A-Za-z][A-Za-z0-9_+-]*:)")  # :smile:, not 10:30:
-_AUTOLINKS = (
-    (re.compile(r"(?i)\b(ww)(w\.)"), "\\1" + _JOINER + "\\2"),
-    (re.compile(r"(?i)\b(https?:)(//)"), "\\1" + _JOINER + "\\2"),
-    (re.compile(r"@(?=[^\s@]+\.[^\s@]+)"), "@" + _JOINER),
-)
 
 
 # A field as the forms name it in a message: a contact's fields, then the steps' and settings'.
@@ -42,16 +33,9 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-def escape_markdown(text: Any, *, link_text: bool = False) -> str:
-    """User text made safe to put inside Markdown: shown exactly as typed, never as markup.
-
-    With `link_text` (the text of a Markdown link, never autolinked) only emoji shortcodes are
-    broken, so an email or web address shown as a link copies exactly.
-    """
-    value = _SHORTCODE.sub(":" + _JOINER, "" if text is None else str(text))
-    if not link_text:
-        for pattern, replacement in _AUTOLINKS:
-            value = pattern.sub(replacement, value)
+def escape_markdown(text: Any) -> str:
+    """User text made safe to put inside Markdown: shown exactly as typed, never as markup."""
+    value = "" if text is None else str(text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", value).replace("\n", " ")
 
 
@@ -85,4 +69,4 @@ def markdown_link(label: Any, url: str | None) -> str | None:
     if not url or not is_safe_link(url):
         return None
     href = quote(url.strip(), safe=":/?#@!$&*+,;=%~.-_")
-    return f"[{escape_markdown(label, link_text=True)}]({href})"
+    return f"[{escape_markdown(label)}]({href})"

@@ -231,9 +231,8 @@ def settle(page: Page, *, timeout: float = 60_000) -> None:
 
 
 def main_text(page: Page) -> str:
-    """The main area's visible text, without the word joiners that break autolinks and emoji
-    shortcodes in user text (lib.ui.text.escape_markdown)."""
-    return page.inner_text("[data-testid=stMain]").replace("\u2060", "")
+    """The main area's visible text, as a user would copy it."""
+    return page.inner_text("[data-testid=stMain]")
 
 
 def funnel_counts(page: Page) -> list[int]:

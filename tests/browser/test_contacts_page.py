@@ -40,7 +40,7 @@ def test_a_clicked_row_opens_the_contact_and_user_text_makes_no_links(
     settle(page)
     assert page.url.endswith("/contacts?contact=2")  # ":" sorts before "A"
     main = page.locator("[data-testid=stMain]")
-    assert main.locator("h1").first.inner_text().replace("\u2060", "") == NASTY
+    assert main.locator("h1").first.inner_text() == NASTY
     hrefs = [a.get_attribute("href") or "" for a in main.locator("a").all()]
     assert not [h for h in hrefs if "evil" in h or h.startswith("javascript")], hrefs
     assert "😄" not in main.inner_text()

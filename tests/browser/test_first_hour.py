@@ -47,6 +47,8 @@ LONG_NOTE = (
     "the budget review in the second week of next month, not before."
 )
 TREE = "Who referred whom (click a branch to zoom in)"
+# A title with what Markdown would turn into emoji or links: shown (and copied) as typed.
+TITLE = "Head of Platform :tada: 10:30: jobs at www.kestrel.example or hiring@kestrel.example"
 INVISIBLE = ("\u2060", "\u200b", "\u200c", "\u200d", "\ufeff")
 
 
@@ -65,7 +67,7 @@ def first_week(servers: AppServers, tmp_path_factory: pytest.TempPathFactory) ->
     db = open_database(path)
     ana = add_contact(
         db,
-        {"full_name": "Ana Ruiz", "company": "Kestrel Software", "email": EMAIL},
+        {"full_name": "Ana Ruiz", "company": "Kestrel Software", "email": EMAIL, "title": TITLE},
         today=TODAY,
     )
     db.execute("UPDATE contacts SET linkedin_url = ? WHERE id = ?", [LINKEDIN, ana])
@@ -138,6 +140,10 @@ def test_copied_text_has_no_invisible_characters(first_week: dict, page: Page) -
     text = page.inner_text("[data-testid=stMain]")  # as copied, nothing stripped
     assert [ch for ch in INVISIBLE if ch in text] == []
     assert "Kestrel Software" in text and "Ana Ruiz" in text
+    place = page.get_by_test_id("stCaptionContainer").filter(has_text="Head of Platform")
+    assert place.inner_text() == f"{TITLE} · Kestrel Software"  # no emoji, nothing hidden
+    hrefs = place.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert hrefs == ["http://www.kestrel.example/", "mailto:hiring@kestrel.example"]
     screenshot(page, "first-hour-01-contact-copyable")
 
 

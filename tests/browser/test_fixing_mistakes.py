@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def shows(page: Page, text: str) -> None:
-    """Wait until the main area shows `text` (escaping adds invisible joiners after colons)."""
+    """Wait until the main area shows `text`."""
     for _ in range(60):
         if text in main_text(page):
             return

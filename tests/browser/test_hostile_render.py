@@ -177,8 +177,8 @@ LITERAL = [
 
 
 def shown_as(name: str) -> re.Pattern[str]:
-    """The exact text of `name`, allowing the invisible word joiners escaping puts after `:`."""
-    pattern = re.escape(name).replace(":", ":\u2060?").replace("/", "\\/")  # `/`: Playwright
+    """The exact text of `name`, nothing added."""
+    pattern = re.escape(name).replace("/", "\\/")  # `/`: Playwright
     return re.compile(f"^{pattern}$")
 
 
