@@ -173,7 +173,7 @@ def test_dashboard_custom_period_from_the_link(
 def test_dashboard_view_round_trips_through_the_link(demo_file: Path) -> None:
     at = run(DASHBOARD, as_of=AS_OF)
     assert at.query_params == {"as_of": AS_OF}
-    at.segmented_control(key="view_period").set_value("quarter")
+    at.pills(key="view_period").set_value("quarter")
     at.multiselect(key="view_sources").set_value(["linkedin", "association"])
     at.multiselect(key="view_channels").set_value(["phone"])
     at.run()
@@ -185,7 +185,7 @@ def test_dashboard_view_round_trips_through_the_link(demo_file: Path) -> None:
         "channel": "phone",
     }
     reopened = run(DASHBOARD, **link)
-    assert reopened.segmented_control(key="view_period").value == "quarter"
+    assert reopened.pills(key="view_period").value == "quarter"
     assert reopened.multiselect(key="view_sources").value == ["association", "linkedin"]
     assert metrics(reopened) == metrics(at)
     assert charts(reopened) == charts(at)
@@ -229,7 +229,7 @@ def test_moving_between_the_review_pages_keeps_each_period_picker(demo_file: Pat
     ):
         at.switch_page(page).run()
         assert not at.exception, f"{page}: {at.exception}"
-        assert at.segmented_control[0].value == "all"
+        assert at.pills[0].value == "all"
 
 
 def goal_inputs(at: AppTest) -> dict:
@@ -280,7 +280,7 @@ def test_weekly_review_shows_this_week_against_goals(
 
 def test_weekly_review_shows_fewer_weeks_on_request(demo_file: Path) -> None:
     at = run(WEEKLY, as_of=AS_OF)
-    at.segmented_control(key="weeks_shown").set_value(4).run()
+    at.pills(key="weeks_shown").set_value(4).run()
     goal_chart, trend = charts(at)
     assert len(chart_values(trend["data"][0]["y"])) == 4
 

@@ -13,6 +13,7 @@ from lib.engine import review
 from lib.engine.network import SOURCE_SHORT
 from lib.engine.stats import Period
 from lib.ui.text import literal
+from lib.ui.widgets import wrapping
 
 _VIEW_PARAMS = ("period", "from", "to", "as_of", "source", "channel")
 
@@ -36,8 +37,8 @@ def review_view(*, filters: bool = True) -> tuple[review.View, Period]:
     state.setdefault(f"{k}_channels", list(parsed.channels))
 
     picker, filter_area = st.columns([3, 2]) if filters else (st.container(), None)
-    with picker:
-        period = st.segmented_control(
+    with picker, wrapping(f"{k}_period"):
+        period = st.pills(
             "Period",
             list(review.PERIODS),
             format_func=review.PERIODS.get,

@@ -12,6 +12,7 @@ from lib.records import settings
 from lib.ui.data import get_db, query
 from lib.ui.mode import app_mode
 from lib.ui.text import escape_markdown, literal
+from lib.ui.widgets import wrapping
 
 st.title("Weekly review")
 day, problem = review.link_as_of(st.query_params.to_dict())
@@ -91,14 +92,15 @@ else:
         icon=":material/flag:",
     )
 
-shown = st.segmented_control(
-    "Weeks shown",
-    [4, 8, 12, 26, 52],
-    default=12,
-    format_func=lambda n: f"{n} weeks",
-    required=True,
-    key="weeks_shown",
-)
+with wrapping("weeks_shown"):
+    shown = st.pills(
+        "Weeks shown",
+        [4, 8, 12, 26, 52],
+        default=12,
+        format_func=lambda n: f"{n} weeks",
+        required=True,
+        key="weeks_shown",
+    )
 recent = weeks.tail(shown)
 progress = review.goal_progress(recent, goals)
 st.plotly_chart(weekly_goals_figure(progress, weeks_shown=shown), width="stretch")

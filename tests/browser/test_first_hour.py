@@ -251,6 +251,22 @@ def test_the_chart_code_loads_while_today_sits_idle(demo: dict, page: Page) -> N
     screenshot(page, "first-hour-14-network-after-today")
 
 
+# The review pages on a phone ------------------------------------------------------------------
+@pytest.mark.parametrize(("path", "options"), [("dashboard", 5), ("network", 5), ("weekly", 5)])
+def test_every_period_option_is_on_screen_on_a_phone(
+    demo: dict, page: Page, path: str, options: int
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_page(page, f"{demo['url']}/{path}")
+    buttons = page.locator("[data-testid=stMain] [data-testid=stButtonGroup]").first.locator(
+        "button"
+    )
+    expect(buttons).to_have_count(options, timeout=WAIT)
+    boxes = [button.bounding_box() for button in buttons.all()]
+    assert all(box and box["x"] >= 0 and box["x"] + box["width"] <= 390 for box in boxes), boxes
+    screenshot(page, f"first-hour-phone-{path}")
+
+
 # 7, 13 --------------------------------------------------------------------------------------
 def test_tables_leave_empty_cells_empty_and_say_generation(demo: dict, page: Page) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
