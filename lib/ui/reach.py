@@ -159,7 +159,11 @@ def _call_back_form(contact_id: int, key: str, asking: str) -> None:
     """When to call back (tomorrow unless changed); logging or cancelling closes it."""
     with st.form(f"{key}_call_back_form"):
         day = st.date_input(
-            "Call back on", today() + timedelta(days=1), min_value=today(), key=f"{key}_cb_on"
+            "Call back on",
+            today() + timedelta(days=1),
+            min_value=today(),
+            key=f"{key}_cb_on",
+            width=220,
         )
         buttons = st.container(horizontal=True)
         log = buttons.form_submit_button(
