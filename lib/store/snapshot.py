@@ -64,9 +64,12 @@ def remove_leftovers(data_path: Path) -> None:
     """Remove a snapshot copy left half-written by a process killed while publishing.
 
     Only the process that holds the data file for writing may call this (it alone publishes).
+    It waits for a copy this process is writing now: a second connection opened on the same
+    file in the same process must not delete the copy under the first one's publisher.
     """
-    for leftover in _temporary(data_path):
-        _remove(leftover)
+    with _PUBLISHING:
+        for leftover in _temporary(data_path):
+            _remove(leftover)
 
 
 def _publish(con: duckdb.DuckDBPyConnection, data_path: Path) -> Path:
