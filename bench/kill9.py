@@ -254,8 +254,13 @@ def run_trial(workdir: Path, seed: int, rng: random.Random) -> TrialResult:
         lines.append(line)
     time.sleep(rng.random() * 0.02)  # land anywhere in the next operation
     writer.send_signal(signal.SIGKILL)
-    rest, errors = writer.communicate(timeout=60)
-    # Lines already in the pipe were printed after their commit: they count too.
+    writer.wait(timeout=60)
+    # Lines already in the pipe were printed after their commit: they count too. They are
+    # read through the same buffered stream as above: communicate() reads the raw pipes and
+    # drops lines readline() had already buffered, which once made an acknowledged
+    # operation look as if it had never been performed.
+    rest = writer.stdout.read()
+    errors = writer.stderr.read() if writer.stderr else ""
     lines += rest.splitlines(keepends=True)
     acks = [json.loads(line) for line in lines if line.endswith("\n")]
     result = TrialResult(acknowledged_ops=len(acks), small_checkpoints=small_checkpoints)
