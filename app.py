@@ -7,6 +7,7 @@ from lib.ui.gate import ask_passphrase, shared_view_unlocked
 from lib.ui.mode import Mode, ModeError, app_mode, protect_shared_view, refuse_to_start
 from lib.ui.preload import preload_chart_code
 from lib.ui.problems import show_unexpected_error
+from lib.ui.widgets import page_style
 
 st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
 try:
@@ -54,6 +55,7 @@ if mode.read_only:
         ask_passphrase()  # stops the run
 else:
     navigation = st.navigation({"Work": working, "Review": review})
+page_style()
 preload_chart_code()  # while this page sits idle, so the first chart elsewhere opens fast
 try:
     if mode.read_only:

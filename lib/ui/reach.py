@@ -22,6 +22,7 @@ from lib.ui.text import escape_markdown, markdown_link
 
 # Outcomes logged with one click (a call-back needs its day: it has its own small form).
 QUICK_OUTCOMES: tuple[str, ...] = ("no_answer", "voicemail", "message", "wrong_number")
+LOG_CALL_BACK = "Log the call-back"
 OUTCOME_ICONS = {
     "no_answer": ":material/phone_missed:",
     "voicemail": ":material/voicemail:",
@@ -119,10 +120,8 @@ def attempt_buttons(
         ATTEMPT_OUTCOME.label("call_back"), icon=OUTCOME_ICONS["call_back"], key=f"{key}_cb"
     )
     with popover, st.form(f"{key}_call_back_form", border=False):
-        day = st.date_input(
-            "Call back on", today() + timedelta(days=1), min_value=today(), key=f"{key}_cb_on"
-        )
-        if st.form_submit_button("Log the call-back"):
+        day = _call_back_day(key)
+        if st.form_submit_button(LOG_CALL_BACK):
             click("call_back", day)
             st.rerun()
 
@@ -155,19 +154,19 @@ def attempt_pills(contact_id: int, key: str) -> None:
         _call_back_form(contact_id, key, asking)
 
 
+def _call_back_day(key: str) -> date:
+    """The day to call back, in a call-back form: tomorrow unless changed, never before today."""
+    tomorrow = today() + timedelta(days=1)
+    return st.date_input("Call back on", tomorrow, min_value=today(), key=f"{key}_cb_on", width=220)
+
+
 def _call_back_form(contact_id: int, key: str, asking: str) -> None:
     """When to call back (tomorrow unless changed); logging or cancelling closes it."""
     with st.form(f"{key}_call_back_form"):
-        day = st.date_input(
-            "Call back on",
-            today() + timedelta(days=1),
-            min_value=today(),
-            key=f"{key}_cb_on",
-            width=220,
-        )
+        day = _call_back_day(key)
         buttons = st.container(horizontal=True)
         log = buttons.form_submit_button(
-            "Log the call-back", icon=OUTCOME_ICONS["call_back"], type="primary"
+            LOG_CALL_BACK, icon=OUTCOME_ICONS["call_back"], type="primary"
         )
         cancel = buttons.form_submit_button("Cancel")
     # A refused call-back keeps the form open under the message that says why.

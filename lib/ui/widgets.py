@@ -130,14 +130,19 @@ def pager(key: str, total: int, page_size: int) -> None:
 # Streamlit keeps a row of pills or segments on one line and scrolls it sideways; on a
 # phone that hides options ("Custom" off the screen, "This week" cut in half). A keyed
 # container gets the CSS class `st-key-<key>` (Streamlit's documented hook for styling),
-# and this fixed rule lets the rows inside containers keyed `wraps_…` wrap instead.
+# and this fixed rule, put on every page by app.py, lets the rows inside containers keyed
+# `wraps_…` wrap instead.
 _WRAP_STYLE = (
     "<style>[class*='st-key-wraps_'] [data-testid=stButtonGroup] > div "
     "{ flex-wrap: wrap; row-gap: 0.5rem; }</style>"
 )
 
 
+def page_style() -> None:
+    """The app's own fixed style rules (style only: Streamlit puts it where it takes no room)."""
+    st.html(_WRAP_STYLE)
+
+
 def wrapping(name: str) -> Any:
     """A container whose pills or segmented control wrap onto more lines on a narrow screen."""
-    st.html(_WRAP_STYLE)  # style only: Streamlit puts it where it takes no room
     return st.container(key=f"wraps_{name}")

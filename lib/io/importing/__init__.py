@@ -153,8 +153,6 @@ def read_import_file(
         text = StreamedText(file, codec)
     except OSError as exc:
         raise ValidationError("file", f"{file} cannot be read ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise ValidationError("file", "is not readable UTF-16 text") from None
     note = None if is_utf8_codec(codec) else not_utf8_note(codec)
     return _parse_text(text, note, format=format, today=today or date.today(), on_batch=on_batch)
 

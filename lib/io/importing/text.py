@@ -6,7 +6,8 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -34,6 +35,8 @@ LEGACY_ENCODINGS: tuple[str, ...] = (
 # Latin code pages that read the usual Western letters alike: Windows-1252 wins among them.
 _LATIN_FAMILY = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "mac_roman"})
 _SAMPLE_BYTES = 64 * 1024
+_PIECE = 1 << 20  # bytes checked at a time
+NOT_UTF16 = "is not readable UTF-16 text"
 ENCODING_NAMES: dict[str, str] = {
     "utf_16": "UTF-16",
     "utf_16_le": "UTF-16 (little-endian, no byte-order mark)",
@@ -93,12 +96,15 @@ def utf16_without_bom(data: bytes, size: int | None = None) -> str | None:
 
 def is_utf8(data: bytes) -> bool:
     """Whether the bytes are valid UTF-8, checked in pieces (no copy of a large file)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
-    step = 1 << 20
+    return _valid_utf8(view[start : start + _PIECE] for start in range(0, len(view), _PIECE))
+
+
+def _valid_utf8(pieces: Iterable[bytes | memoryview]) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        for start in range(0, len(view), step):
-            decoder.decode(view[start : start + step])
+        for piece in pieces:
+            decoder.decode(piece)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
@@ -126,11 +132,17 @@ def guess_legacy(sample: bytes) -> str:
 
 def non_ascii_lines(data: bytes, limit: int = _SAMPLE_BYTES) -> bytes:
     """The lines with bytes above 127, up to `limit` bytes: what a detector should look at."""
+    return _first_lines(
+        (match.group() for match in re.finditer(rb"[^\n]*[\x80-\xff][^\n]*", data)), limit
+    )
+
+
+def _first_lines(lines: Iterable[bytes], limit: int = _SAMPLE_BYTES) -> bytes:
     found: list[bytes] = []
     size = 0
-    for match in re.finditer(rb"[^\n]*[\x80-\xff][^\n]*", data):
-        found.append(match.group())
-        size += len(found[-1]) + 1
+    for line in lines:
+        found.append(line)
+        size += len(line) + 1
         if size >= limit:
             break
     return b"\n".join(found)
@@ -145,27 +157,12 @@ def sniff_file_encoding(path: Path) -> str:
     """sniff_encoding for a file on the disk, read in pieces rather than whole."""
 
     def utf8() -> bool:
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            with path.open("rb") as stream:
-                while piece := stream.read(1 << 20):
-                    decoder.decode(piece)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-        return True
+        with path.open("rb") as stream:
+            return _valid_utf8(iter(lambda: stream.read(_PIECE), b""))
 
     def sample() -> bytes:
-        found: list[bytes] = []
-        size = 0
         with path.open("rb") as stream:
-            for line in stream:
-                if max(line, default=0) > 127:
-                    found.append(line.rstrip(b"\r\n"))
-                    size += len(found[-1]) + 1
-                    if size >= _SAMPLE_BYTES:
-                        break
-        return b"\n".join(found)
+            return _first_lines(line.rstrip(b"\r\n") for line in stream if max(line) > 127)
 
     with path.open("rb") as stream:
         head = stream.read(4096)
@@ -208,7 +205,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
         text = data.decode(codec)
     except UnicodeDecodeError:
         if codec.startswith("utf-16"):
-            raise ValidationError("file", "is not readable UTF-16 text") from None
+            raise ValidationError("file", NOT_UTF16) from None
         text = data.decode(codec, errors="replace")
     note = None if is_utf8_codec(codec) else not_utf8_note(codec)
     return _clean_text(text), note
@@ -256,22 +253,25 @@ class StreamedText:
         self.codec = codec
         # A file that is not UTF-8 was read with replacement characters, as a whole one is.
         self.errors = "strict" if is_utf8_codec(codec) or codec.startswith("utf-16") else "replace"
-        with self._open() as stream:
+        with self._reading() as stream:
             self.head = _clean_text(stream.read(HEAD_CHARS))
-
-    def _open(self) -> IO[str]:
-        return self.path.open(encoding=self.codec, errors=self.errors, newline="")
 
     def lines(self) -> Iterator[str]:
         """The file's lines with their endings; a NUL anywhere stops it as binary."""
+        with self._reading() as stream:
+            for number, line in enumerate(stream):
+                yield _clean_text(line) if number == 0 else _no_nul(line)
+
+    @contextmanager
+    def _reading(self) -> Iterator[IO[str]]:
+        """The file open for decoding; a decoding or reading error said as the import's."""
         try:
-            with self._open() as stream:
-                for number, line in enumerate(stream):
-                    yield _clean_text(line) if number == 0 else _no_nul(line)
+            with self.path.open(encoding=self.codec, errors=self.errors, newline="") as stream:
+                yield stream
         except UnicodeDecodeError:
-            raise ValidationError("file", "is not readable UTF-16 text") from None
+            raise ValidationError("file", NOT_UTF16) from None
         except OSError as exc:
-            raise ValidationError("file", f"cannot be read ({exc.strerror})") from None
+            raise ValidationError("file", f"{self.path} cannot be read ({exc.strerror})") from None
 
     def strip(self) -> str:
         """The head without surrounding blanks (empty for an empty file)."""

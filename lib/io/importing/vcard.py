@@ -35,6 +35,7 @@ from lib.core.errors import ValidationError
 from lib.io.importing.fields import read_email, read_phone
 from lib.io.importing.model import ParsedImport
 from lib.io.importing.text import (
+    NOT_UTF16,
     encoding_label,
     guess_legacy,
     is_utf8,
@@ -483,7 +484,7 @@ def parse_vcard_bytes(
         try:
             data = data.decode(codec).lstrip("\ufeff").encode("utf-8")
         except UnicodeDecodeError:
-            raise ValidationError("file", "is not readable UTF-16 text") from None
+            raise ValidationError("file", NOT_UTF16) from None
     elif data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     return parse_vcard_stream(lambda: io.BytesIO(data), today=today, codec=codec, on_batch=on_batch)

@@ -484,7 +484,7 @@ def _insert_events(
         return 0, len(stored)
     ids = _take_ids(db, "events_id_seq", "events", events["file_id"].to_pylist())
     events = events.append_column("id", pa.array(ids, pa.int64()))
-    events = events.append_column("batch", pa.array([batch] * events.num_rows, pa.int64()))
+    events = events.append_column("batch", pa.repeat(pa.scalar(batch, pa.int64()), len(ids)))
     staged = Staged(db, events)
     staged.run(
         f"""
