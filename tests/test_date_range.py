@@ -14,7 +14,7 @@ from lib.core.errors import ValidationError
 from lib.core.validation import EARLIEST_DATE, LATEST_DATE, clean_contact, parse_date
 from lib.engine import review, stats
 from lib.io.demo import load_demo
-from lib.present import figures
+from lib.present.figures import trend
 from lib.records.contacts import add_contact
 from lib.store.db import open_database
 from tests.conftest import ROOT, TODAY
@@ -86,13 +86,13 @@ def test_every_command_works_at_the_bounds(demo_file: Path, tmp_path: Path, caps
 def test_the_trend_draws_at_most_five_years_ending_at_the_last_busy_week() -> None:
     weeks = pd.date_range("1900-01-01", "2200-12-31", freq="W-MON")
     weekly = pd.DataFrame({"week_start": weeks.date, "week": [str(w.date()) for w in weeks]})
-    for column in figures.TREND_SERIES:
+    for column in trend.TREND_SERIES:
         weekly[column] = 0
     weekly.loc[100, "targets"] = 1
     weekly.loc[8000, "contacted"] = 2  # the last busy week
-    figure = figures.weekly_trend_figure(weekly)
+    figure = trend.weekly_trend_figure(weekly)
     xs = list(figure.data[0].x)
-    assert len(xs) == figures.TREND_WEEKS
+    assert len(xs) == trend.TREND_WEEKS
     assert xs[-1] == weekly["week_start"][8000]
 
 

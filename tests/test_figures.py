@@ -11,19 +11,19 @@ from review_fixtures import TODAY, build_tiny
 from lib import cli
 from lib.core.vocab import GOAL_KEYS, STAGE_COLORS, STAGE_LABELS, STAGES
 from lib.engine import network, review, stats
-from lib.present.figures import (
-    BELOW_GOAL_OPACITY,
-    TREND_SERIES,
-    TREND_WEEKS,
+from lib.present.figures.funnel import funnel_figure
+from lib.present.figures.network import (
     by_source_figure,
-    conversation_trend_figure,
-    funnel_figure,
     multiplier_figure,
     referral_tree_figure,
     top_referrers_figure,
     warm_cold_figure,
+)
+from lib.present.figures.trend import TREND_SERIES, TREND_WEEKS, weekly_trend_figure
+from lib.present.figures.weekly import (
+    BELOW_GOAL_OPACITY,
+    conversation_trend_figure,
     weekly_goals_figure,
-    weekly_trend_figure,
 )
 from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database

@@ -15,7 +15,7 @@ from writer_process import Writer
 from lib import cli
 from lib.engine import network, stats
 from lib.present import report
-from lib.present.figures import multiplier_figure
+from lib.present.figures.network import multiplier_figure
 from lib.records.contacts import add_contact
 from lib.records.events import log_event
 from lib.records.settings import DEFAULT_GOALS

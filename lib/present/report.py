@@ -22,7 +22,9 @@ from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, WEEKLY
 from lib.core.words import human_date
 from lib.engine import loops, network, review, stats
 from lib.engine.stats import DUE_SQL, Period
-from lib.present.figures import funnel_figure, loop_words, multiplier_figure, weekly_trend_figure
+from lib.present.figures.funnel import funnel_figure
+from lib.present.figures.network import loop_words, multiplier_figure
+from lib.present.figures.trend import weekly_trend_figure
 from lib.records.settings import weekly_goals
 from lib.store.db import Database
 from lib.store.outputs import check_output, write_output

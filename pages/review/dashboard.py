@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.core.vocab import FIRST_CONTACT, REACH_RATE, WEEKLY
 from lib.engine import review, stats
-from lib.present.figures import funnel_figure
+from lib.present.figures.funnel import funnel_figure
 from lib.ui.close_loop import loops_closed_card
 from lib.ui.data import query, report_download_button
 from lib.ui.mode import app_mode

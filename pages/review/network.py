@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.engine import network, review
-from lib.present.figures import (
+from lib.present.figures.network import (
     by_source_figure,
     multiplier_figure,
     referral_tree_figure,

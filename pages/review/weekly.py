@@ -7,7 +7,7 @@ import streamlit as st
 from lib.core.errors import ValidationError
 from lib.core.vocab import REACH_RATE, WEEKLY
 from lib.engine import review
-from lib.present.figures import conversation_trend_figure, weekly_goals_figure
+from lib.present.figures.weekly import conversation_trend_figure, weekly_goals_figure
 from lib.records import settings
 from lib.ui.data import get_db, query
 from lib.ui.mode import app_mode

@@ -1,0 +1,279 @@
+"""The Network page's figures: the multiplier, the referral tree, top referrers, warm vs cold,
+results by source (the report shows the multiplier and the referrers' loop words)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.core.vocab import STAGE_COLORS, STAGE_LABELS, STAGES
+from lib.present.figures.style import NEUTRAL, escape, styled, whole_numbers
+
+NOT_SHARED = "#B2D5AE"  # the "asked" green lightened: a legend swatch of its own
+
+
+def _percent(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "—"
+
+
+def multiplier_figure(generations: pd.DataFrame) -> go.Figure:
+    """People per referral generation (bars) against the ideal ×3 curve (dashed)."""
+    names = [
+        f"Gen {g}<br>{'found by you' if g == 0 else 'referred'}" for g in generations["generation"]
+    ]
+    contacts = [int(n) for n in generations["contacts"]]
+    ideal = [None if pd.isna(v) else int(v) for v in generations["ideal"]]
+    ratios = ["" if pd.isna(r) else f" (×{r:.1f})" for r in generations["ratio"]]
+    top = max(contacts + [1])
+    log = max((v for v in ideal if v), default=0) > 10 * top
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=names,
+                y=contacts,
+                name="Your network",
+                marker={"color": STAGE_COLORS["asked"]},
+                text=[f"{n:,}{r}" for n, r in zip(contacts, ratios, strict=True)],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{x}: %{y:,} people<extra></extra>",
+            ),
+            go.Scatter(
+                x=names,
+                y=ideal,
+                name="Ideal: everyone refers 3 (×3)",
+                mode="lines+markers",
+                line={"color": NEUTRAL, "dash": "dash", "width": 2},
+                hovertemplate="ideal %{y:,}<extra></extra>",
+            ),
+        ]
+    )
+    if log:
+        # 1, 2, 5, 10, 20, 50…: whole numbers that never crowd into each other.
+        figure.update_yaxes(title="people (log scale)", type="log", tickformat=",d", dtick="D2")
+    else:
+        top = max([top, *(v or 0 for v in ideal)])
+        figure.update_yaxes(title="people", type="linear", **whole_numbers(top))
+    return styled(figure, "The multiplier: people per referral generation", 380)
+
+
+def _wedge_sizes(tree: pd.DataFrame) -> dict[str, int]:
+    """Each wedge's angle: a person's is the sum of the wedges they referred (1 with none).
+
+    Sized by people counted with themselves, a referrer's wedge was one person wider than the
+    ring of people they referred, leaving an empty, unexplained gap in the next ring; sized by
+    the people at the ends of the chains, every ring is filled. Hover still tells the true
+    count of each branch. A "+N more" branch is N wide.
+    """
+    children: dict[str, list[str]] = {}
+    for node, parent in zip(tree["id"], tree["parent"], strict=True):
+        children.setdefault(parent, []).append(node)
+    leaf_width = {
+        node: 1 if isinstance(stage, str) else int(value)
+        for node, stage, value in zip(tree["id"], tree["stage"], tree["value"], strict=True)
+    }
+    sizes: dict[str, int] = {}
+
+    def size(node: str) -> int:
+        if node not in sizes:
+            below = children.get(node, [])
+            sizes[node] = sum(size(child) for child in below) if below else leaf_width[node]
+        return sizes[node]
+
+    return {node: size(node) for node in tree["id"]}
+
+
+def referral_tree_figure(tree: pd.DataFrame, *, centre: str = "You") -> go.Figure:
+    """The referral trees as a sunburst: you in the centre, each ring one generation.
+
+    `tree` is `lib.engine.network.referral_tree`'s frame; each person is coloured by their stage
+    ("+N more" branches are grey).
+    """
+    stage_names = [s if isinstance(s, str) else None for s in tree["stage"]]
+    colors = [STAGE_COLORS[s] if s else NEUTRAL for s in stage_names]
+    hover = [
+        (
+            f"<b>{escape(label)}</b><br>{STAGE_LABELS[stage]}<br>"
+            f"referred {int(referred)} ({int(warm)} warm)<br>{int(value):,} in this branch"
+            if stage
+            else f"{int(value):,} more people in this branch"
+        )
+        for label, stage, referred, warm, value in zip(
+            tree["label"], stage_names, tree["referred"], tree["warm"], tree["value"], strict=True
+        )
+    ]
+    total = int(tree.loc[tree["parent"] == "you", "value"].sum())
+    sizes = _wedge_sizes(tree)
+    figure = go.Figure(
+        go.Sunburst(
+            ids=["you", *tree["id"]],
+            labels=[centre, *(escape(label) for label in tree["label"])],
+            parents=["", *tree["parent"]],
+            values=[
+                sum(sizes[i] for i in tree.loc[tree["parent"] == "you", "id"]),
+                *sizes.values(),
+            ],
+            branchvalues="total",
+            marker={"colors": ["rgba(0,0,0,0)", *colors], "line": {"width": 1}},
+            hovertext=[f"{total:,} people in your referral trees", *hover],
+            hoverinfo="text",
+            insidetextorientation="radial",
+            maxdepth=4,
+        )
+    )
+    # Legend entries for the stage colours (a sunburst has no legend of its own).
+    for stage in STAGES:
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=STAGE_LABELS[stage],
+                marker={"color": STAGE_COLORS[stage], "size": 12, "symbol": "square"},
+                hoverinfo="skip",
+            )
+        )
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return styled(
+        figure, "Who referred whom (click a branch to zoom in)", 620, plot_bgcolor="rgba(0,0,0,0)"
+    )
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def top_referrers_figure(referrers: pd.DataFrame) -> go.Figure:
+    """The people who gave you the most referrals: warm and name-not-shared, stacked."""
+    frame = referrers.iloc[::-1]  # plotly draws the first bar at the bottom
+    # Positions, not names, on the axis: two people may share a name.
+    rows = list(range(len(frame)))
+    names = [escape(n) for n in frame["name"]]
+    warm = [int(n) for n in frame["warm"]]
+    other = [int(r) - int(w) for r, w in zip(frame["referrals"], frame["warm"], strict=True)]
+    companies = frame["company"] if "company" in frame else [None] * len(frame)
+    details = [
+        f"<b>{name}</b>" + (f" · {escape(company)}" if isinstance(company, str) else "")
+        for name, company in zip(names, companies, strict=True)
+    ]
+    contacted = [int(c) for c in frame["contacted"]]
+    reached = [int(n) for n in frame["reached"]] if "reached" in frame else [0] * len(frame)
+    told = [int(n) for n in frame["told"]] if "told" in frame else [0] * len(frame)
+    loops = [loop_words(r, t) for r, t in zip(reached, told, strict=True)]
+    custom = list(zip(details, frame["referrals"].astype(int), contacted, loops, strict=True))
+    template = (
+        "%{customdata[0]}<br>%{customdata[1]} referrals, %{x} {kind}<br>"
+        "%{customdata[2]} of them contacted<br>%{customdata[3]}<extra></extra>"
+    )
+    color = STAGE_COLORS["asked"]
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=rows,
+                x=warm,
+                orientation="h",
+                name="Warm (may use their name)",
+                marker={"color": color},
+                customdata=custom,
+                hovertemplate=template.replace("{kind}", "warm"),
+            ),
+            go.Bar(
+                y=rows,
+                x=other,
+                orientation="h",
+                name="Name not shared",
+                marker={"color": NOT_SHARED},
+                customdata=custom,
+                hovertemplate=template.replace("{kind}", "without their name"),
+            ),
+        ]
+    )
+    # At each bar's end: how many of their referrals you reached, and whether you told them.
+    figure.add_trace(
+        go.Scatter(
+            y=rows,
+            x=[int(n) for n in frame["referrals"]],
+            mode="text",
+            text=[f"  {words}" if r else "" for words, r in zip(loops, reached, strict=True)],
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    short = [escape(_short(str(n))) for n in frame["name"]]  # cut first: never half an entity
+    figure.update_yaxes(tickmode="array", tickvals=rows, ticktext=short)
+    top = max(int(frame["referrals"].max()) if len(frame) else 1, 1)
+    figure.update_xaxes(title="referrals given", **whole_numbers(top), range=[0, top * 1.9])
+    figure.update_layout(legend={"traceorder": "normal"})
+    return styled(figure, "Top referrers", 100 + 34 * max(len(names), 3), barmode="stack")
+
+
+def loop_words(reached: int, told: int) -> str:
+    """How a referrer's loop stands: '2 reached · told', '2 reached · 1 not told yet'."""
+    if not reached:
+        return "none reached yet"
+    untold = reached - told
+    return f"{reached:,} reached · " + ("told" if not untold else f"{untold:,} not told yet")
+
+
+def warm_cold_figure(groups: pd.DataFrame) -> go.Figure:
+    """Warm referrals vs cold targets: the share contacted and the share who referred someone."""
+    labels = list(groups["label"])
+    traces = []
+    for column, name, stage, verb in (
+        ("contacted", "Contacted", "contacted", "contacted"),
+        ("referred_someone", "Referred someone", "asked", "referred someone"),
+    ):
+        shares = [float(s) for s in groups[f"{column}_share"]]
+        custom = list(zip(groups[column].astype(int), groups["targets"].astype(int), strict=True))
+        traces.append(
+            go.Bar(
+                x=labels,
+                y=shares,
+                name=name,
+                marker={"color": STAGE_COLORS[stage]},
+                text=[f"{s:.0%}" for s in shares],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=custom,
+                hovertemplate=f"%{{x}}<br>%{{customdata[0]:,}} of %{{customdata[1]:,}} {verb}"
+                "<extra></extra>",
+            )
+        )
+    figure = go.Figure(traces)
+    figure.update_yaxes(title="share of targets", tickformat=".0%", range=[0, 1.12])
+    return styled(figure, "Warm vs cold", 380, barmode="group")
+
+
+def by_source_figure(sources: pd.DataFrame) -> go.Figure:
+    """Targets, people talked to and referrals given, per source."""
+    labels = list(sources["short_label"])
+    targets = [int(n) for n in sources["targets"]]
+    traces = []
+    for column, name, stage in (
+        ("targets", "Targets", "targeted"),
+        ("contacted", "Talked to", "contacted"),
+        ("referrals", "Referrals they gave", "asked"),
+    ):
+        values = [int(n) for n in sources[column]]
+        rates = [
+            _percent(v, t) + " of targets" if column == "contacted" else f"{v / t:.2f} per target"
+            for v, t in zip(values, targets, strict=True)
+        ]
+        traces.append(
+            go.Bar(
+                x=labels,
+                y=values,
+                name=name,
+                marker={"color": STAGE_COLORS[stage]},
+                customdata=list(zip(sources["label"], rates, strict=True)),
+                hovertemplate=f"<b>%{{customdata[0]}}</b><br>{name}: %{{y:,}}"
+                + ("" if column == "targets" else " (%{customdata[1]})")
+                + "<extra></extra>",
+            )
+        )
+    figure = go.Figure(traces)
+    top = max([1, *(int(n) for c in ("targets", "contacted", "referrals") for n in sources[c])])
+    figure.update_yaxes(title="people", **whole_numbers(top))
+    return styled(figure, "Results by source", 400, barmode="group")
