@@ -15,6 +15,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -233,3 +234,28 @@ def test_every_section_the_code_cites_exists() -> None:
 def test_nothing_is_described_as_still_to_come() -> None:
     for phrase in ("Coming in other issues", "is being added", "in its own issue"):
         assert phrase not in TEXT
+
+
+# ---------------------------------------------------------------- the README and docs/
+
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def test_every_document_in_docs_is_linked_from_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    linked = {Path(target).name for target in LINK.findall(readme)}
+    documents = {path.name for path in (ROOT / "docs").glob("*.md")}
+    assert documents - linked == set()
+
+
+@pytest.mark.parametrize(
+    "document", ["README.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md"))]
+)
+def test_every_relative_link_leads_to_a_file(document: str) -> None:
+    path = ROOT / document
+    targets = [t for t in LINK.findall(path.read_text(encoding="utf-8")) if ":" not in t]
+    assert [t for t in targets if not (path.parent / t).exists()] == []
+
+
+def test_the_readme_stays_a_front_door() -> None:
+    assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 300
