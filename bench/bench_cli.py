@@ -97,7 +97,8 @@ def same_answer_script(path: Path) -> str:
         + f" FROM ({stats.DUE_SQL})",
         stages=list(STAGES),
         due_lists=list(DUE_LISTS),
-        # The weekly query also counts calls for the review pages; the JSON keeps the SPEC's.
+        # The weekly query also counts calls for the review pages; the JSON keeps the counts of
+        # docs/METHOD.md "Weekly counts".
         weekly_keys=["week", "week_start", "targets", "referrals", *WEEKLY_KINDS],
     )
 

@@ -128,7 +128,8 @@ def test_stats_json_weekly_rows_carry_attempt(db_path: Path) -> None:
 
 
 def _core_only_file(path: Path) -> None:
-    """A file another tool wrote: the SPEC's core columns only, one attempt among its events."""
+    """A file another tool wrote: the core columns of docs/METHOD.md "The records" only, one
+    attempt among its events."""
     con = duckdb.connect(str(path))
     con.execute(
         "CREATE TABLE contacts (id INTEGER PRIMARY KEY, full_name VARCHAR NOT NULL, "

@@ -265,7 +265,7 @@ def test_weekly_review_shows_this_week_against_goals(
     assert [chart_values(b["y"]) for b in bars[: len(spec_keys)]] == [
         [week[key] for week in weeks[-12:]] for key in spec_keys
     ]
-    # Calls made: the SPEC's attempts plus conversations by phone (not in stats --json).
+    # Calls made: attempts plus conversations by phone (docs/METHOD.md "Weekly counts").
     db = open_database(demo_file, read_only=False)
     try:
         phone = db.execute(

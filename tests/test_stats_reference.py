@@ -429,7 +429,8 @@ def test_close_loop_is_a_list_of_its_own(scratch: Database) -> None:
 
 
 def test_stats_json_carries_close_loop(tmp_path: Path) -> None:
-    """The CLI's JSON has `due.close_loop` last, as SPEC's example shows, equal to the engine."""
+    """The CLI's JSON has `due.close_loop` last, as docs/METHOD.md "The stats --json object"
+    shows, equal to the engine."""
     path = tmp_path / "loops.duckdb"
     db = open_database(path)
     load(db, LOOP_PEOPLE, LOOP_EVENTS)

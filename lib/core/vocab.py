@@ -95,7 +95,7 @@ EVENT_KIND = Terms(
 )
 # A conversation logged without the pitch says so at the start of its notes.
 PITCH_NOT_DELIVERED = "Pitch not delivered."
-# How an attempt ended (stored in events.outcome; SPEC: an attempt reaches no stage).
+# How an attempt ended (events.outcome; docs/METHOD.md "Call attempts": it reaches no stage).
 ATTEMPT_OUTCOME = Terms(
     Term("no_answer", "No answer", "no answer", help="rang out"),
     Term("voicemail", "Left a voicemail", "voicemail", help="left a message on their voicemail"),
@@ -215,7 +215,7 @@ WEEKLY = Terms(
     Term("follow_up", "Follow-ups", color="#2F8F89"),
     Term("opportunity", "Opportunities", "Opps"),
     Term("attempt", "Call attempts", "Attempts", help="tries that did not reach them"),
-    # Measures of the calling habit, beyond the SPEC's counts (not in `stats --json`).
+    # Measures of the calling habit, beyond the JSON's counts (docs/METHOD.md "Weekly counts").
     Term("phone_talks", "Conversations by phone", "By phone", help="pitches delivered by phone"),
     Term(
         "calls",
@@ -325,7 +325,7 @@ TOUCH_KINDS: tuple[str, ...] = (
 THANKS_OWED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "referral_asked")
 # Events that reach someone (docs/METHOD.md "Stages": they reach `contacted`).
 REACHED_KINDS: tuple[str, ...] = ("contacted", "info_interview", "opportunity")
-# Events that tell a referrer how it went (SPEC "close_loop"): a thank-you or a follow-up.
+# Events that tell a referrer how it went (docs/METHOD.md "close_loop"): a thank-you or a follow-up.
 UPDATE_KINDS: tuple[str, ...] = ("thank_you", "follow_up")
 # Kinds of event that are a conversation: the channel filter keeps people talked to that way.
 CONVERSATION_KINDS: tuple[str, ...] = ("contacted", "info_interview")

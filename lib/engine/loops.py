@@ -2,8 +2,9 @@
 
 The seed: thank a referrer again "perhaps even after making contact with the people they
 referred", and make each follow-up an update on how their referrals helped. The due list
-`close_loop` is the SPEC's (lib.engine.stats.DUE_SQL); this module adds the referrals to
-name in the update, the Dashboard's "Loops closed" figure and the per-referrer counts.
+`close_loop` is docs/METHOD.md "close_loop" (lib.engine.stats.DUE_SQL); this module adds the
+referrals to name in the update, the Dashboard's "Loops closed" figure and the per-referrer
+counts.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ def _words(words: tuple[str, ...]) -> str:
     return ", ".join(f"'{word}'" for word in words)  # a fixed vocabulary, never user input
 
 
-# Each referral r identified by T with its first reached day c_r (SPEC "close_loop"), whether
-# it led to an informational interview or an opportunity by T, and its referrer. Binds $t.
+# Each referral r identified by T with its first reached day c_r (docs/METHOD.md "close_loop"),
+# whether it led to an informational interview or an opportunity by T, and its referrer.
+# Binds $t.
 REACHED_SQL = f"""
     reached AS (
         SELECT r.referred_by AS referrer_id, r.id, r.full_name,

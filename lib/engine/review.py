@@ -539,8 +539,8 @@ def calls_in_period(
 def first_contacts(db: Database, period: Period) -> dict[str, int]:
     """How the period's cohort was first reached: by voice, in writing or otherwise.
 
-    A contact's first contact is its earliest event that reaches it (SPEC: `contacted`,
-    `info_interview` or `opportunity`) dated ≤ T; its channel decides the group.
+    A contact's first contact is its earliest event that reaches it (docs/METHOD.md "Stages":
+    `contacted`, `info_interview` or `opportunity`) dated ≤ T; its channel decides the group.
     """
     rows = db.execute(
         f"""

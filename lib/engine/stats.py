@@ -280,7 +280,7 @@ def _weekly_query(
     keep_events = (
         f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     )
-    # Beyond the SPEC's counts: the calling habit (calls made = attempts + talks by phone).
+    # Beyond the JSON's weekly counts (docs/METHOD.md "Weekly counts"): calls and talks by phone.
     columns = ("targets", "referrals", *WEEKLY_KINDS, "phone_talks", "calls")
     kind_counts = ",\n".join(
         f"count(*) FILTER (WHERE what = '{kind}') AS {kind}" for kind in WEEKLY_KINDS

@@ -340,8 +340,8 @@ def _update_reminders(db: Database, today: date) -> list[Reminder]:
 
 
 def _due_rows(db: Database, today: date) -> pd.DataFrame:
-    """The SPEC's due rows that get a reminder: follow-ups due or overdue, thanks pending,
-    referrers to tell how it went."""
+    """The due rows that get a reminder (docs/METHOD.md "Exports"): follow-ups due or overdue,
+    thanks pending, referrers to tell how it went."""
     due = due_frame(db, today)
     return due[
         due["follow_up_due"]
