@@ -103,7 +103,7 @@ def phone_key(phone: str | None) -> str | None:
     number = read_phone_number(phone)
     if number is None:
         return None
-    import phonenumbers  # loaded already by read_phone_number; see there why it is lazy
+    import phonenumbers  # loaded already by read_phone_number (see _parse_phone: why lazy)
 
     number.extension = None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

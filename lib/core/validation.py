@@ -176,9 +176,9 @@ def clean_phone(value: Any) -> str | None:
         return None
     if text.lower().startswith("tel:"):
         text = text[4:].strip()
-    number = read_phone_number(text)
+    number, _ = _parse_phone(text)
     if number is not None:
-        import phonenumbers  # loaded already by read_phone_number; see there why it is lazy
+        import phonenumbers  # loaded already by _parse_phone; see there why it is lazy
 
         if phonenumbers.is_valid_number(number):
             extension = number.extension
@@ -198,27 +198,38 @@ def read_phone_number(value: str | None) -> PhoneNumber | None:
     Written with its country code (`+` or `00`), the number is read in that country, valid or
     not; without one, in DEFAULT_PHONE_REGION, and only when it is a valid number there.
     """
+    number, international = _parse_phone(value)
+    if number is None or international:
+        return number
+    import phonenumbers  # loaded already by _parse_phone; see there why it is lazy
+
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def _parse_phone(value: str | None) -> tuple[PhoneNumber | None, bool]:
+    """Parse a phone text: the number (or None) and whether the text gives its country code.
+
+    A text without one is read in DEFAULT_PHONE_REGION.
+    """
     if not value:
-        return None
+        return None, False
     text = _SPACES.sub(" ", str(value)).strip()
     if text.lower().startswith("tel:"):
         text = text[4:].strip()
+    international = text.startswith(("+", "00"))
     if not any(ch.isdigit() for ch in text):
-        return None
+        return None, international
     # Imported here: `stats --json` loads this module, and phonenumbers costs about 25 ms.
     import phonenumbers
 
-    international = text.startswith(("+", "00"))
     try:
         number = phonenumbers.parse(
             "+" + text[2:] if text.startswith("00") else text,
             None if international else DEFAULT_PHONE_REGION,
         )
     except phonenumbers.NumberParseException:
-        return None
-    if not international and not phonenumbers.is_valid_number(number):
-        return None
-    return number
+        return None, international
+    return number, international
 
 
 def clean_url(field: str, value: Any) -> str | None:
