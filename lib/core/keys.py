@@ -62,7 +62,7 @@ def name_key_sql(name: str, company: str) -> str:
 
 
 def name_words_sql(column: str) -> str:
-    """SQL for a name's words, to compare names by similarity: lower-case, no accents."""
+    """SQL for a name's words, compared by similarity: lower-case, no accents or punctuation."""
     return f"trim(regexp_replace(lower(strip_accents({column})), '[^\\pL\\pN]+', ' ', 'g'))"
 
 
