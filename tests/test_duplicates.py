@@ -52,6 +52,10 @@ def test_same_email_or_linkedin_url_makes_a_pair(db: Database):
         (("Tomás Ferreira", "Aurora Health"), ("Tomas Ferreira", "aurora health"), True),
         (("Sofia Lind 🌿", "Fjord Data"), ("Sofia Lind", "fjord data"), True),
         (("Sofia Lind", "Fjord Data"), ("Sofia Lind", "Fjord Data, Ltd."), True),
+        (("Lena Roth", "Nordlicht GmbH"), ("Lena Roth", "Nordlicht"), True),
+        (("Inès Duval", "Atelier S.A."), ("Ines Duval", "ATELIER"), True),
+        # Legal words go from the end of a name only.
+        (("Kim Park", "Co Op Foods"), ("Kim Park", "Op Foods"), False),
         (("Jon Smith", "Atlas Freight"), ("John Smith", "Kestrel Software"), False),
         (("Maya Cohen", "Atlas Freight"), ("Marco Cohen", "Atlas Freight"), False),
         (("Ana Ruiz", None), ("Ana Ruiz", None), False),

@@ -400,10 +400,10 @@ def test_phones_are_stored_in_one_form_and_label_words_are_left_out_and_named():
     assert fields("vcard/aosp_v30_ios_613_multiline.vcf")["phone"] == "+1 650-555-1212"
     parsed = read_import_file(corpus() / "vcard/ezvcard_outlook-2003.vcf", today=TODAY)
     assert [str(w) for w in parsed.warnings] == [
-        "card 1: phone 'BusinessPhone' left out (not a phone number)",
-        "card 1: phone 'HomePhone' left out (not a phone number)",
-        "card 1: phone 'MobilePhone' left out (not a phone number)",
-        "card 1: phone 'BusinessFaxPhone' left out (not a phone number)",
+        "card 1: phone 'BusinessPhone' left out (is not a phone number)",
+        "card 1: phone 'HomePhone' left out (is not a phone number)",
+        "card 1: phone 'MobilePhone' left out (is not a phone number)",
+        "card 1: phone 'BusinessFaxPhone' left out (is not a phone number)",
     ]
     assert parsed.contacts[0].fields["email"] == "jdoe@hotmail.com"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -148,3 +149,74 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(
     assert "half_done" not in columns
     assert con.execute("SELECT count(*) FROM contacts").fetchone() == (2,)
     con.close()
+
+
+OLD_PHONES = [
+    (1, "801.555.0142"),  # typed in a form, kept as typed
+    (2, "(801) 555-0199 x7"),
+    (3, "+1 801-555-0142 ext. 12"),  # written by an importer: already the one form
+    (4, "0044 20 7946 0958"),
+    (5, "+1 555-0100"),  # not a number libphonenumber knows: kept as written
+    (6, "call me on Tuesdays"),  # not readable as a phone: stays as it was
+    (7, None),
+]
+
+
+@pytest.fixture
+def version_5_file(db_path: Path) -> Path:
+    """A file at schema version 5 whose phones are in both forms, one of them unreadable."""
+    con = duckdb.connect(str(db_path))
+    assert migrations.migrate(con, target=5) == [1, 2, 3, 4, 5]
+    con.executemany(
+        "INSERT INTO contacts (id, full_name, phone, identified_on) "
+        "VALUES (?, 'Person ' || ?, ?, DATE '2026-10-01')",
+        [[i, i, phone] for i, phone in OLD_PHONES],
+    )
+    # An import filled contact 1's phone; a merge kept contact 2 and removed a contact 9.
+    con.execute(
+        "INSERT INTO import_batches (id, file, format) VALUES (1, 'people.vcf', 'vcard');"
+        "INSERT INTO import_fills VALUES (1, 1, 'phone', NULL, '801.555.0142')"
+    )
+    merged = json.dumps({"id": 2, "full_name": "Person 2", "phone": "(801) 555-0199 x7"})
+    removed = json.dumps({"id": 9, "full_name": "Person 9", "phone": "call me on Tuesdays"})
+    con.execute(
+        "INSERT INTO contact_merges (kept_id, removed_id, kept_before, kept_after, removed, "
+        "moved_events, moved_referrals) VALUES (2, 9, ?, ?, ?, [], [])",
+        [merged, merged, removed],
+    )
+    con.close()
+    return db_path
+
+
+def test_migration_6_stores_every_phone_in_one_form_after_a_backup(version_5_file: Path) -> None:
+    db = open_database(version_5_file)
+    assert db.execute("SELECT id, phone FROM contacts ORDER BY id").fetchall() == [
+        (1, "+1 801-555-0142"),
+        (2, "+1 801-555-0199 ext. 7"),
+        (3, "+1 801-555-0142 ext. 12"),
+        (4, "+44 20 7946 0958"),
+        (5, "+1 555-0100"),
+        (6, "call me on Tuesdays"),
+        (7, None),
+    ]
+    # What an undo compares with follows, so undoing the import or the merge still works.
+    assert db.execute("SELECT before, after FROM import_fills").fetchall() == [
+        (None, "+1 801-555-0142")
+    ]
+    kept_before, kept_after, removed = db.execute(
+        "SELECT kept_before, kept_after, removed FROM contact_merges"
+    ).fetchone()
+    assert [json.loads(text)["phone"] for text in (kept_before, kept_after, removed)] == [
+        "+1 801-555-0199 ext. 7",
+        "+1 801-555-0199 ext. 7",
+        "call me on Tuesdays",
+    ]
+    assert applied(db.con)[-1] == (6, "one phone form")
+    db.close()
+
+    [backup] = backups(version_5_file.parent)
+    assert backup.name.startswith("network.v5-backup-")
+    kept = duckdb.connect(str(backup), read_only=True)
+    assert migrations.current_version(kept) == 5
+    assert kept.execute("SELECT id, phone FROM contacts ORDER BY id").fetchall() == OLD_PHONES
+    kept.close()

@@ -126,18 +126,70 @@ def test_malformed_email_addresses_are_refused(value: str) -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("+1 555-0100", "+1 555-0100"),
-        ("tel:+15550100", "+15550100"),
-        ("(555) 010-0100 ext. 12", "(555) 010-0100 ext. 12"),
+        # National numbers are read in the default region (US) when valid there.
+        ("801.555.0142", "+1 801-555-0142"),
+        ("(801) 555-0142", "+1 801-555-0142"),
+        ("1-800-FLOWERS", "+1 800-356-9377"),
+        # International forms, with + or 00.
+        ("+44 20 7946 0958", "+44 20 7946 0958"),
+        ("0044 20 7946 0958", "+44 20 7946 0958"),
+        ("+4917012345 67", "+49 170 1234567"),
+        ("tel:+1-801-555-0142", "+1 801-555-0142"),
+        # Extensions, however they are written.
+        ("801-555-0142 x12", "+1 801-555-0142 ext. 12"),
+        ("+1 801 555 0142 ext. 12", "+1 801-555-0142 ext. 12"),
+        ("tel:+1-801-555-0142;ext=12", "+1 801-555-0142 ext. 12"),
     ],
 )
-def test_phone_numbers_keep_their_punctuation(value: str, expected: str) -> None:
+def test_phone_numbers_are_stored_in_international_form(value: str, expected: str) -> None:
     assert clean_phone(value) == expected
 
 
-@pytest.mark.parametrize("value", ["12", "call me", "555-CALL-NOW"])
-def test_things_that_are_not_phone_numbers_are_refused(value: str) -> None:
-    assert refused(clean_phone, value) == f"phone: {value!r} is not a phone number"
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("+1 555-0100", "+1 555-0100"),
+        ("tel:+15550100", "+15550100"),
+        ("(555) 010-0100 ext. 12", "(555) 010-0100 ext. 12"),
+        ("555  0101", "555 0101"),
+        # A national number of another country: no country is guessed for it.
+        ("020 7946 0958", "020 7946 0958"),
+        ("+1 555 0100;ext=7", "+1 555 0100 ext. 7"),
+    ],
+)
+def test_numbers_libphonenumber_does_not_know_are_kept_as_written(
+    value: str, expected: str
+) -> None:
+    assert clean_phone(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["801.555.0142 x12", "+44 20 7946 0958", "0044 20 7946 0958", "+1 555-0100", "555  0101"],
+)
+def test_cleaning_a_stored_phone_again_leaves_it_unchanged(value: str) -> None:
+    stored = clean_phone(value)
+    assert clean_phone(stored) == stored
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("12", "phone: '12' is not a phone number"),
+        ("call me", "phone: 'call me' is not a phone number"),
+        ("555-CALL-NOW", "phone: '555-CALL-NOW' is not a phone number"),
+        ("tel:abc", "phone: 'abc' is not a phone number"),
+        ("+1 2", "phone: '+1 2' is not a phone number"),
+        ("BusinessPhone", "phone: 'BusinessPhone' is not a phone number"),
+        ("1" * 51, "phone: is too long (51 characters; at most 50)"),
+    ],
+)
+def test_things_that_are_not_phone_numbers_are_refused(value: str, message: str) -> None:
+    assert refused(clean_phone, value) == message
+
+
+def test_a_blank_phone_is_none() -> None:
+    assert (clean_phone("  "), clean_phone(None)) == (None, None)
 
 
 @pytest.mark.parametrize(

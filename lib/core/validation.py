@@ -10,11 +10,14 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from lib.core.errors import ValidationError
 from lib.core.vocab import ATTEMPT_OUTCOMES, CHANNELS, EVENT_KINDS, SOURCES
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 MAX_NAME = 200
 MAX_SHORT = 300
@@ -31,6 +34,10 @@ _DOMAIN_LABEL = r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?"
 _EMAIL = re.compile(
     rf"^{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*@(?:{_DOMAIN_LABEL}\.)+(?:[^\W\d_]{{2,}}|xn--[^\W_][\w-]*)$"
 )
+# A phone written without its country code is read in this region: an export names no country,
+# and most files that leave it out are American (Outlook, Google, iPhone in the US).
+DEFAULT_PHONE_REGION = "US"
+_SPACES = re.compile(r"\s+")
 _PHONE = re.compile(r"^[0-9+()./\- ]+(?:\s*(?:x|ext\.?)\s*[0-9]+)?$", re.IGNORECASE)
 SAFE_LINK_SCHEMES = ("http", "https", "mailto", "tel")
 # Trimmed from the ends of text like whitespace: zero-width space, (non-)joiners, word joiner, BOM.
@@ -148,15 +155,81 @@ def clean_email(value: Any) -> str | None:
 
 
 def clean_phone(value: Any) -> str | None:
-    """Digits with the usual punctuation (+, spaces, dashes, brackets, ext)."""
+    """A phone number in its one stored form, for forms, the CLI and every importer alike.
+
+    Read by libphonenumber (`phonenumbers`): extensions (`x12`, `ext. 12`, `tel:…;ext=12`)
+    and international forms (`+44 …`, `0044 …`) are understood. The stored form:
+
+    - a number libphonenumber knows as valid is stored in international form with any
+      extension as ` ext. 12`: `+1 801-555-0142 ext. 12`, `+44 20 7946 0958`;
+    - a number written without its country code is read in DEFAULT_PHONE_REGION, and only
+      when it is valid there (`801.555.0142` → `+1 801-555-0142`);
+    - any other number (a national number of another country, one libphonenumber does not
+      know as valid) is kept as written, spaces collapsed: a guessed country would be worse
+      than none. It still needs digits and only the usual punctuation (+, spaces, dashes,
+      brackets, dots, `ext`).
+
+    Cleaning a stored phone again gives it back unchanged.
+    """
     text = clean_text("phone", value, limit=50)
     if text is None:
         return None
     if text.lower().startswith("tel:"):
         text = text[4:].strip()
-    if not _PHONE.match(text) or sum(ch.isdigit() for ch in text) < 3:
+    number, _ = _parse_phone(text)
+    if number is not None:
+        import phonenumbers  # loaded already by _parse_phone; see there why it is lazy
+
+        if phonenumbers.is_valid_number(number):
+            extension = number.extension
+            number.extension = None
+            shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            return f"{shown} ext. {extension}" if extension else shown
+    # Kept as written (RFC 3966's ";ext=" in the words people use).
+    kept = re.sub(r";\s*ext\s*=\s*", " ext. ", _SPACES.sub(" ", text), flags=re.IGNORECASE)
+    if not _PHONE.match(kept) or sum(ch.isdigit() for ch in kept) < 3:
         raise ValidationError("phone", f"{text!r} is not a phone number")
-    return text
+    return kept
+
+
+def read_phone_number(value: str | None) -> PhoneNumber | None:
+    """The number libphonenumber reads in a phone text, or None when no country is known for it.
+
+    Written with its country code (`+` or `00`), the number is read in that country, valid or
+    not; without one, in DEFAULT_PHONE_REGION, and only when it is a valid number there.
+    """
+    number, international = _parse_phone(value)
+    if number is None or international:
+        return number
+    import phonenumbers  # loaded already by _parse_phone; see there why it is lazy
+
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def _parse_phone(value: str | None) -> tuple[PhoneNumber | None, bool]:
+    """Parse a phone text: the number (or None) and whether the text gives its country code.
+
+    A text without one is read in DEFAULT_PHONE_REGION.
+    """
+    if not value:
+        return None, False
+    text = _SPACES.sub(" ", str(value)).strip()
+    if text.lower().startswith("tel:"):
+        text = text[4:].strip()
+    international = text.startswith(("+", "00"))
+    if not any(ch.isdigit() for ch in text):
+        return None, international
+    # Imported here: `stats --json` loads this module, and phonenumbers costs about 25 ms.
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(
+            "+" + text[2:] if text.startswith("00") else text,
+            None if international else DEFAULT_PHONE_REGION,
+        )
+    except phonenumbers.NumberParseException:
+        return None, international
+    return number, international
 
 
 def clean_url(field: str, value: Any) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from lib.core.errors import NotFoundError, ValidationError
-from lib.io.importing.urls import email_key_sql, url_key_sql
+from lib.core.keys import company_key_sql, email_key_sql, name_words_sql, url_key_sql
 from lib.records.contacts import check_referrer, contact_exists, get_contact, require_contact
 from lib.store.db import Database
 
@@ -31,26 +31,13 @@ FILL_FIELDS: tuple[str, ...] = (
     "linkedin_url",
     "connected_on",
 )
-_COMPANY_SUFFIXES = "inc|incorporated|ltd|limited|llc|llp|gmbh|corp|corporation|co|plc|ag|sa|bv|nv"
-
-
-def _normalised_name_sql(column: str) -> str:
-    return f"trim(regexp_replace(lower(strip_accents({column})), '[^\\pL\\pN]+', ' ', 'g'))"
-
-
-def _normalised_company_sql(column: str) -> str:
-    words = f"regexp_replace(lower(strip_accents({column})), '[^\\pL\\pN]+', ' ', 'g')"
-    bare = f"regexp_replace(' ' || {words} || ' ', ' ({_COMPANY_SUFFIXES}) ', ' ', 'g')"
-    return f"nullif(trim(regexp_replace({bare}, '\\s+', ' ', 'g')), '')"
-
-
 _DUPLICATES_SQL = f"""
     WITH c AS (
         SELECT id, full_name, company, email, linkedin_url,
                {url_key_sql("linkedin_url")} AS k_url,
                {email_key_sql("email")} AS k_email,
-               {_normalised_name_sql("full_name")} AS k_name,
-               {_normalised_company_sql("company")} AS k_company
+               {name_words_sql("full_name")} AS k_name,
+               {company_key_sql("company")} AS k_company
         FROM contacts
     ),
     named AS (

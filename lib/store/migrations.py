@@ -6,9 +6,13 @@ transaction. Append new ones to MIGRATIONS; never edit an applied one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 
 import duckdb
+
+from lib.core.errors import ValidationError
+from lib.core.validation import clean_phone
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -160,12 +164,71 @@ def m005_import_batches(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS import_batch INTEGER")
 
 
+def _phone_forms(phones: Iterable[str | None]) -> dict[str, str]:
+    """Each stored phone whose one form (clean_phone) differs, mapped to that form."""
+    forms: dict[str, str] = {}
+    for phone in set(phones):
+        if phone is None:
+            continue
+        try:
+            cleaned = clean_phone(phone)
+        except ValidationError:
+            continue  # not readable as a phone: it stays as it was, nothing is lost
+        if cleaned is not None and cleaned != phone:
+            forms[phone] = cleaned
+    return forms
+
+
+def m006_one_phone_form(con: duckdb.DuckDBPyConnection) -> None:
+    """Every stored phone in the one form of lib.core.validation.clean_phone.
+
+    Forms used to keep a phone as typed (`801.555.0142`) while importers wrote
+    `+1 801-555-0142`. A phone that cannot be read stays as it was. The phones recorded for
+    undo (an import's fills, a merge's contacts) follow, so an undo still recognises them.
+    """
+    stored = con.execute(
+        "SELECT phone FROM contacts UNION SELECT before FROM import_fills WHERE field = 'phone' "
+        "UNION SELECT after FROM import_fills WHERE field = 'phone'"
+    ).fetchall()
+    merges = con.execute(
+        "SELECT id, kept_before, kept_after, removed FROM contact_merges"
+    ).fetchall()
+    records = {
+        (merge_id, column): json.loads(text)
+        for merge_id, *texts in merges
+        for column, text in zip(("kept_before", "kept_after", "removed"), texts, strict=True)
+    }
+    forms = _phone_forms(
+        [phone for (phone,) in stored] + [r.get("phone") for r in records.values()]
+    )
+    if not forms:
+        return
+    mapping = "(SELECT unnest($old::VARCHAR[]) AS old, unnest($new::VARCHAR[]) AS new) m"
+    params = {"old": list(forms), "new": list(forms.values())}
+    con.execute(f"UPDATE contacts SET phone = m.new FROM {mapping} WHERE phone = m.old", params)
+    for column in ("before", "after"):  # our own column names
+        con.execute(
+            f"UPDATE import_fills SET {column} = m.new FROM {mapping} "
+            f"WHERE field = 'phone' AND {column} = m.old",
+            params,
+        )
+    for (merge_id, column), record in records.items():
+        if record.get("phone") in forms:
+            record["phone"] = forms[record["phone"]]
+            # `column` is one of the three names above.
+            con.execute(
+                f"UPDATE contact_merges SET {column} = ? WHERE id = ?",
+                [json.dumps(record), merge_id],
+            )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "core tables", m001_core_tables),
     (2, "settings and history", m002_settings_and_history),
     (3, "contact merges", m003_contact_merges),
     (4, "attempt outcomes", m004_attempt_outcomes),
     (5, "import batches and demo marks", m005_import_batches),
+    (6, "one phone form", m006_one_phone_form),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

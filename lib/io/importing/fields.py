@@ -1,17 +1,9 @@
-"""Phone numbers and e-mail addresses as address books write them, read into one stored form.
+"""Phone numbers, e-mail addresses and LinkedIn URLs as address books write them.
 
-Phones go through `phonenumbers` (Google's libphonenumber): extensions (`x12`, `ext. 12`,
-`tel:…;ext=12`) and international forms (`+44 …`, `0044 …`) are understood. The policy:
-
-- a valid number written with its country code (`+` or `00`) is stored in international
-  form, `+44 20 7946 0958`, with any extension as ` ext. 12`;
-- a number without one is read as North American (DEFAULT_REGION) only when it is a valid
-  number there (`801.555.0142` → `+1 801-555-0142`): an export names no country, and most
-  files that leave it out are American (Outlook, Google, iPhone in the US);
-- any other number (a national number of another country, a number libphonenumber does not
-  know as valid) is kept as written, trimmed: a guessed country would be worse than none;
-- a value with no digits ("BusinessPhone", "Privattelefon": Outlook's and CardBook's label
-  words) is not a number: it is left out and the summary says so.
+Phones are read by `lib.core.validation.clean_phone` (libphonenumber), the one cleaning every
+entry shares; its docstring says the stored form. A value with no digits ("BusinessPhone",
+"Privattelefon": Outlook's and CardBook's label words) is not a number: it is left out and
+the summary says so.
 
 E-mail addresses go through `email-validator` (syntax only, no network): `mailto:` and a
 display name (`Ana Ruiz <ana@x.com>`) are read, the domain is lower-cased, and an address
@@ -23,47 +15,24 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from lib.core.errors import ValidationError
 from lib.core.validation import clean_email, clean_phone
 
-DEFAULT_REGION = "US"
-_INTERNATIONAL = phonenumbers.PhoneNumberFormat.INTERNATIONAL
-_SPACES = re.compile(r"\s+")
 _SLUG = re.compile(r"linkedin\.com/(?:in|pub)/([^/?#\s]+)", re.IGNORECASE)
+_LINKEDIN = re.compile(
+    r"^(?:[a-z][a-z0-9+.\-]*:(?://)?)?(?:[a-z0-9\-]+\.)*linkedin\.com/(?:in|pub)/[^\s]+$",
+    re.IGNORECASE,
+)
 
 
 def read_phone(value: str) -> str:
     """One phone number in its stored form; raises ValidationError('phone') when it is none."""
-    text = _SPACES.sub(" ", str(value)).strip()
-    if text.lower().startswith("tel:"):
-        text = text[4:].strip()
-    if not any(ch.isdigit() for ch in text):
-        raise ValidationError("phone", "not a phone number")
-    international = text.startswith("+") or text.startswith("00")
-    try:
-        number = phonenumbers.parse(
-            "+" + text[2:] if text.startswith("00") else text,
-            None if international else DEFAULT_REGION,
-        )
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and phonenumbers.is_valid_number(number):
-        extension = number.extension
-        number.extension = None
-        shown = phonenumbers.format_number(number, _INTERNATIONAL)
-        return f"{shown} ext. {extension}" if extension else shown
-    # Kept as written (RFC 3966's ";ext=" in the words people use).
-    text = re.sub(r";\s*ext\s*=\s*", " ext. ", text, flags=re.IGNORECASE)
-    try:
-        cleaned = clean_phone(text)
-    except ValidationError:
-        cleaned = None
-    if cleaned is None:
-        raise ValidationError("phone", "not a phone number")
-    return cleaned
+    phone = clean_phone(value)
+    if phone is None:  # only invisible characters
+        raise ValidationError("phone", f"{value.strip()!r} is not a phone number")
+    return phone
 
 
 def read_email(value: str) -> str:
@@ -92,6 +61,14 @@ def read_email(value: str) -> str:
     if cleaned is None:
         raise ValidationError("email", "blank")
     return cleaned
+
+
+def linkedin_profile(url: str | None) -> str | None:
+    """The URL when it points at a LinkedIn profile (/in/… or /pub/…), else None."""
+    if not url:
+        return None
+    text = url.strip()
+    return text if _LINKEDIN.match(text) else None
 
 
 def name_from_email(email: str | None) -> str | None:

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import date
 
 from lib.core.errors import ValidationError
+from lib.io.importing.fields import linkedin_profile
 from lib.io.importing.model import ParsedImport
 from lib.io.importing.text import Table, Text, cell, find_table, is_google_header
-from lib.io.importing.urls import linkedin_profile
 
 PRIMARY_MARK = "* "
 

@@ -11,10 +11,9 @@ from collections.abc import Callable
 from datetime import date
 
 from lib.core.errors import ValidationError
-from lib.io.importing.fields import read_email, read_phone
+from lib.io.importing.fields import linkedin_profile, read_email, read_phone
 from lib.io.importing.model import ParsedImport
 from lib.io.importing.text import Text, cell, find_table, is_outlook_header
-from lib.io.importing.urls import linkedin_profile
 
 EMAIL_COLUMNS = ("e-mail address", "e-mail 2 address", "e-mail 3 address")
 # The number a person is most likely reached on first; fax, pager and telex are not kept.

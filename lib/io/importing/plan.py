@@ -17,9 +17,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.core.keys import email_key_sql, name_key_sql, url_key_sql
 from lib.io.importing.model import Candidate, ParsedImport, Problem
 from lib.io.importing.text import FORMAT_LABELS
-from lib.io.importing.urls import email_key_sql, name_key_sql, url_key_sql
 from lib.store.db import Database
 
 # Fields an import may fill on a contact that already exists, when blank there.

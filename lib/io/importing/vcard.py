@@ -18,7 +18,7 @@ from datetime import date
 from typing import IO, Any
 
 from lib.core.errors import ValidationError
-from lib.io.importing.fields import read_email, read_phone
+from lib.io.importing.fields import linkedin_profile, read_email, read_phone
 from lib.io.importing.model import ParsedImport
 from lib.io.importing.text import (
     NOT_UTF16,
@@ -27,7 +27,6 @@ from lib.io.importing.text import (
     not_utf8_note,
     utf16_without_bom,
 )
-from lib.io.importing.urls import linkedin_profile
 from lib.io.importing.vcard_syntax import (
     Card,
     Decoder,
