@@ -11,10 +11,10 @@ import streamlit as st
 from sharing_helpers import REVIEW_PAGES, banner, funnel_counts, run_page, sent_bytes
 from writer_process import Writer
 
-from lib.io.demo import load_demo
 from lib.store.db import open_database
 from lib.ui.mode import SHARED_VIEW_OPTIONS
 from tests.conftest import TODAY
+from tests.support import write_demo
 
 
 def sha256(path: Path) -> str:
@@ -34,10 +34,7 @@ def read_only_app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 @pytest.fixture
 def demo_file(read_only_app: Path) -> Path:
     """The demo network (50 people) written and closed, as the main app leaves it."""
-    database = open_database(read_only_app)
-    load_demo(database, today=TODAY)
-    database.close()
-    return read_only_app
+    return write_demo(read_only_app, TODAY)
 
 
 @pytest.fixture
