@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import stat
@@ -21,7 +20,7 @@ from lib.store import migrations
 from lib.store.db import open_database, repair_sequences
 from lib.store.snapshot import snapshot_path
 from tests.conftest import ROOT, TODAY
-from tests.support import run_cli
+from tests.support import digest, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -32,8 +31,7 @@ def state(folder: Path) -> dict[str, tuple[str, int, int]]:
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             info = path.stat()
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            found[str(path.relative_to(folder))] = (digest, info.st_mode, info.st_mtime_ns)
+            found[str(path.relative_to(folder))] = (digest(path), info.st_mode, info.st_mtime_ns)
     return found
 
 
