@@ -12,6 +12,7 @@ import pytest
 
 from lib.io.demo import load_demo
 from lib.store.db import Database, open_database
+from tests.support import write_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 25)
@@ -36,6 +37,12 @@ def demo_db(db: Database) -> Database:
     """The default demo network (50 people) as of TODAY."""
     load_demo(db, today=TODAY)
     return db
+
+
+@pytest.fixture
+def demo_file(db_path: Path) -> Path:
+    """The default demo network as of TODAY, written and closed (its snapshot published)."""
+    return write_demo(db_path, TODAY)
 
 
 @pytest.fixture

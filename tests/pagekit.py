@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,20 @@ from streamlit.testing.v1 import AppTest
 from lib.store.db import Database, open_database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def app_pages() -> list[str]:
+    """Every page script app.py routes to (each `st.Page("pages/…")`), in its order."""
+    calls = [
+        node
+        for node in ast.walk(ast.parse(Path(APP).read_text(), APP))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
+    return [call.args[0].value for call in sorted(calls, key=lambda call: call.lineno)]
 
 
 def open_page(page: str, **query_params: Any) -> AppTest:

@@ -18,6 +18,7 @@ from lib.records.events import log_attempt, undo_events
 from lib.store import migrations
 from lib.store.db import open_database, open_view
 from tests.conftest import ROOT, TODAY
+from tests.support import CORE_DDL
 
 ATTEMPTS = "SELECT contact_id, kind, occurred_on, channel, outcome, call_back_on FROM events"
 
@@ -131,16 +132,7 @@ def _core_only_file(path: Path) -> None:
     """A file another tool wrote: the core columns of docs/METHOD.md "The records" only, one
     attempt among its events."""
     con = duckdb.connect(str(path))
-    con.execute(
-        "CREATE TABLE contacts (id INTEGER PRIMARY KEY, full_name VARCHAR NOT NULL, "
-        "company VARCHAR, title VARCHAR, email VARCHAR, phone VARCHAR, linkedin_url VARCHAR, "
-        "notes VARCHAR, source VARCHAR, referred_by INTEGER, may_use_name BOOLEAN, "
-        "identified_on DATE NOT NULL, archived BOOLEAN NOT NULL DEFAULT false)"
-    )
-    con.execute(
-        "CREATE TABLE events (id INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL, "
-        "kind VARCHAR NOT NULL, occurred_on DATE NOT NULL, channel VARCHAR, notes VARCHAR)"
-    )
+    con.execute(CORE_DDL)
     con.execute(
         "INSERT INTO contacts (id, full_name, identified_on) VALUES (1, 'Ana', '2026-11-20')"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -13,11 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lib.cli import main
 from lib.engine.stats import DUE_LISTS, WEEKLY_KINDS
-from lib.io.demo import load_demo
 from lib.store.db import open_database
 from tests.conftest import ROOT, TODAY
+from tests.support import digest, run_cli
 
 
 def cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -33,45 +31,24 @@ def cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in this process; returns (exit code, stdout, stderr)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as stop:  # argparse's usage errors
-        code = int(stop.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def demo_file(db_path: Path) -> Path:
-    """A closed file holding the default demo network as of TODAY."""
-    db = open_database(db_path)
-    load_demo(db, today=TODAY)
-    db.close()
-    return db_path
-
-
 # ---------------------------------------------------------------- init
 
 
 def test_init_creates_the_file_then_says_it_is_ready(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
-    assert run(capsys, "init", "--db", str(db_path)) == (0, f"Created: {db_path}\n", "")
+    assert run_cli(capsys, "init", "--db", str(db_path)) == (0, f"Created: {db_path}\n", "")
     before = digest(db_path)
-    assert run(capsys, "init", "--db", str(db_path)) == (0, f"Database ready: {db_path}\n", "")
+    assert run_cli(capsys, "init", "--db", str(db_path)) == (0, f"Database ready: {db_path}\n", "")
     assert digest(db_path) == before
 
 
 def test_demo_is_deterministic_by_seed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     def loaded(name: str, seed: str) -> tuple[list[tuple], list[tuple]]:
         path = tmp_path / f"{name}.duckdb"
-        code, out, _ = run(capsys, "demo", "--contacts", "25", "--seed", seed, "--db", str(path))
+        code, out, _ = run_cli(
+            capsys, "demo", "--contacts", "25", "--seed", seed, "--db", str(path)
+        )
         assert code == 0 and out.startswith(f"Loaded the demo network into {path}: 25 contacts")
         db = open_database(path, read_only=True)
         try:
@@ -96,7 +73,7 @@ def test_db_may_come_before_or_after_the_command(
 ) -> None:
     argv = ["stats", "--json", "--as-of", "2026-11-25"]
     argv = ["--db", str(demo_file), *argv] if where == "before" else [*argv, "--db", str(demo_file)]
-    code, out, err = run(capsys, *argv)
+    code, out, err = run_cli(capsys, *argv)
     assert (code, err) == (0, "")
     assert json.loads(out)["funnel"][0] == {"stage": "targeted", "contacts": 50}
 
@@ -150,7 +127,7 @@ def test_stats_json_is_one_object_with_the_specs_keys_and_types(demo_file: Path)
 def test_stats_period_echoes_its_bounds(
     capsys: pytest.CaptureFixture[str], demo_file: Path
 ) -> None:
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys,
         "stats",
         "--json",
@@ -176,7 +153,7 @@ def test_stats_period_echoes_its_bounds(
 def test_stats_without_json_prints_a_readable_summary(
     capsys: pytest.CaptureFixture[str], demo_file: Path
 ) -> None:
-    code, out, err = run(capsys, "stats", "--as-of", "2026-11-25", "--db", str(demo_file))
+    code, out, err = run_cli(capsys, "stats", "--as-of", "2026-11-25", "--db", str(demo_file))
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == "Warm Leads — as of 2026-11-25"
@@ -186,7 +163,7 @@ def test_stats_without_json_prints_a_readable_summary(
 
 def test_stats_only_reads_the_file(capsys: pytest.CaptureFixture[str], demo_file: Path) -> None:
     before = digest(demo_file)
-    assert run(capsys, "stats", "--db", str(demo_file))[0] == 0
+    assert run_cli(capsys, "stats", "--db", str(demo_file))[0] == 0
     assert digest(demo_file) == before
 
 
@@ -226,7 +203,7 @@ def test_a_reader_that_stops_early_is_not_an_error(demo_file: Path) -> None:
 def test_bad_dates_exit_1_with_one_line(
     capsys: pytest.CaptureFixture[str], demo_file: Path, argv: list[str], message: str
 ) -> None:
-    assert run(capsys, "stats", "--json", "--db", str(demo_file), *argv) == (
+    assert run_cli(capsys, "stats", "--json", "--db", str(demo_file), *argv) == (
         1,
         "",
         f"error: {message}\n",
@@ -237,7 +214,7 @@ def test_stats_on_a_missing_file_exits_1_and_creates_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = tmp_path / "missing.duckdb"
-    assert run(capsys, "stats", "--db", str(path)) == (
+    assert run_cli(capsys, "stats", "--db", str(path)) == (
         1,
         "",
         f"error: no database at {path}: create one with `python -m lib.cli init` "
@@ -258,7 +235,7 @@ def test_demo_of_an_impossible_size_exits_1_and_creates_no_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], message: str
 ) -> None:
     path = tmp_path / "network.duckdb"
-    assert run(capsys, "demo", "--db", str(path), *argv) == (1, "", f"error: {message}\n")
+    assert run_cli(capsys, "demo", "--db", str(path), *argv) == (1, "", f"error: {message}\n")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -278,7 +255,7 @@ def test_a_damaged_file_exits_1_with_one_line_and_keeps_its_bytes(
     content = DAMAGED[kind](demo_file.read_bytes())
     demo_file.write_bytes(content)
     before = sorted(p.name for p in demo_file.parent.iterdir())
-    code, out, err = run(capsys, command, "--db", str(demo_file))
+    code, out, err = run_cli(capsys, command, "--db", str(demo_file))
     assert (code, out) == (1, "")
     assert err.startswith(f"error: {demo_file} ") and err.count("\n") == 1
     assert "damaged" in err and "left untouched" in err
@@ -291,7 +268,7 @@ def test_a_file_locked_by_another_process_exits_1_with_a_clear_message(
     capsys: pytest.CaptureFixture[str], held_file: Path, command: str
 ) -> None:
     before = digest(held_file)
-    assert run(capsys, command, "--db", str(held_file)) == (
+    assert run_cli(capsys, command, "--db", str(held_file)) == (
         1,
         "",
         f"error: {held_file} is open in another Warm Leads process (the app or a command); "
@@ -308,7 +285,7 @@ def test_another_apps_duckdb_file_exits_1_and_gains_no_tables(
     con.execute("CREATE TABLE orders (id INTEGER)")
     con.close()
     content = db_path.read_bytes()
-    assert run(capsys, command, "--db", str(db_path)) == (
+    assert run_cli(capsys, command, "--db", str(db_path)) == (
         1,
         "",
         f"error: {db_path} has no contacts or events table: not a Warm Leads file\n",
@@ -322,7 +299,7 @@ def test_a_file_that_cannot_be_created_exits_1_saying_so(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
     path = blocker / "network.duckdb"
-    assert run(capsys, "init", "--db", str(path)) == (
+    assert run_cli(capsys, "init", "--db", str(path)) == (
         1,
         "",
         f"error: {path} could not be created ({blocker} is a file, not a folder)\n",
@@ -349,7 +326,7 @@ def test_a_file_that_cannot_be_created_exits_1_saying_so(
 def test_usage_errors_exit_2_with_the_usage(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], complaint: str
 ) -> None:
-    code, out, err = run(capsys, *argv)
+    code, out, err = run_cli(capsys, *argv)
     assert (code, out) == (2, "")
     assert err.startswith("usage: python -m lib.cli") and complaint in err
     assert list(tmp_path.iterdir()) == []

@@ -7,16 +7,10 @@ from pathlib import Path
 import pytest
 
 from lib.cli import main
-from lib.io.demo import load_demo
 from lib.store.db import open_database
+from tests.support import run_cli, write_demo
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def contacts(path: Path) -> int:
@@ -30,7 +24,7 @@ def contacts(path: Path) -> int:
 def test_import_prints_what_it_did_and_lists_left_out_values_on_stderr(db_path: Path, capsys):
     source = FIXTURES / "linkedin_bad_rows.csv"
 
-    code, out, err = run(capsys, "--db", str(db_path), "import", str(source))
+    code, out, err = run_cli(capsys, "--db", str(db_path), "import", str(source))
 
     assert code == 0
     assert out == (
@@ -55,7 +49,7 @@ def test_import_says_on_stderr_when_a_file_was_not_utf8(db_path: Path, tmp_path:
         "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Віталій Кличко\r\nEND:VCARD\r\n".encode("cp1251")
     )
 
-    code, out, err = run(capsys, "--db", str(db_path), "import", str(source))
+    code, out, err = run_cli(capsys, "--db", str(db_path), "import", str(source))
 
     assert code == 0
     assert out == f"Imported {source} (vCard): 1 new, 0 updated, 0 skipped\n"
@@ -79,7 +73,7 @@ def test_import_of_a_file_whose_people_all_fail_exits_1_with_the_reason(
         "BEGIN:VCARD\nVERSION:3.0\nORG:Ghost Corp\nEND:VCARD\n"
     )
 
-    code, out, err = run(capsys, "--db", str(db_path), "import", str(source))
+    code, out, err = run_cli(capsys, "--db", str(db_path), "import", str(source))
 
     assert (code, out) == (1, "")
     assert err.splitlines()[-1] == (
@@ -90,7 +84,7 @@ def test_import_of_a_file_whose_people_all_fail_exits_1_with_the_reason(
 
 
 def test_import_strict_exits_1_with_one_line_and_writes_nothing(db_path: Path, capsys):
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "import", str(FIXTURES / "linkedin_bad_rows.csv"), "--strict", "--db", str(db_path)
     )
 
@@ -120,7 +114,7 @@ def test_import_strict_exits_1_with_one_line_and_writes_nothing(db_path: Path, c
     ],
 )
 def test_import_of_a_bad_file_exits_1_with_the_reason(db_path, capsys, args, message):
-    code, out, err = run(capsys, "--db", str(db_path), "import", *args)
+    code, out, err = run_cli(capsys, "--db", str(db_path), "import", *args)
 
     assert (code, out) == (1, "")
     assert err.splitlines()[-1] == message
@@ -136,7 +130,7 @@ def test_import_with_an_unknown_format_is_a_usage_error(db_path: Path, capsys):
 def test_import_dry_run_says_what_would_happen(db_path: Path, capsys):
     source = FIXTURES / "google_contacts.csv"
 
-    code, out, _ = run(capsys, "--db", str(db_path), "import", str(source), "--dry-run")
+    code, out, _ = run_cli(capsys, "--db", str(db_path), "import", str(source), "--dry-run")
 
     assert code == 0
     assert out == f"Would import {source} (Google Contacts): 2 new, 0 updated, 0 skipped\n"
@@ -153,10 +147,7 @@ def count_events(path: Path) -> int:
 
 @pytest.fixture
 def demo_path(db_path: Path) -> Path:
-    db = open_database(db_path)
-    load_demo(db)
-    db.close()
-    return db_path
+    return write_demo(db_path)
 
 
 @pytest.mark.parametrize(
@@ -172,7 +163,7 @@ def test_export_writes_the_file_and_says_so(
 ):
     out = tmp_path / f"network.{suffix}"
 
-    code, printed, _ = run(
+    code, printed, _ = run_cli(
         capsys, "--db", str(demo_path), "export", "--format", fmt, "--out", str(out)
     )
 
@@ -188,9 +179,9 @@ def test_export_then_import_into_a_new_file_round_trips(demo_path, tmp_path, cap
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     copy = tmp_path / "copy.duckdb"
 
-    run(capsys, "--db", str(demo_path), "export", "--format", "csv", "--out", str(first))
-    code, out, _ = run(capsys, "--db", str(copy), "import", str(first))
-    run(capsys, "--db", str(copy), "export", "--format", "csv", "--out", str(second))
+    run_cli(capsys, "--db", str(demo_path), "export", "--format", "csv", "--out", str(first))
+    code, out, _ = run_cli(capsys, "--db", str(copy), "import", str(first))
+    run_cli(capsys, "--db", str(copy), "export", "--format", "csv", "--out", str(second))
 
     assert code == 0
     assert out.endswith(f"50 new, 0 updated, 0 skipped, {count_events(demo_path)} events added\n")
@@ -200,7 +191,7 @@ def test_export_then_import_into_a_new_file_round_trips(demo_path, tmp_path, cap
 def test_export_to_a_missing_folder_exits_1_and_writes_nothing(demo_path, tmp_path, capsys):
     out = tmp_path / "nowhere" / "x.ics"
 
-    code, printed, err = run(
+    code, printed, err = run_cli(
         capsys, "--db", str(demo_path), "export", "--format", "ics", "--out", str(out)
     )
 

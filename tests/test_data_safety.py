@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import stat
@@ -14,8 +13,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lib.cli import main
-from lib.io.demo import load_demo
 from lib.records.contacts import add_contact
 from lib.records.duplicates import merge_contacts
 from lib.records.events import log_event
@@ -23,6 +20,7 @@ from lib.store import migrations
 from lib.store.db import open_database, repair_sequences
 from lib.store.snapshot import snapshot_path
 from tests.conftest import ROOT, TODAY
+from tests.support import digest, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -33,23 +31,8 @@ def state(folder: Path) -> dict[str, tuple[str, int, int]]:
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             info = path.stat()
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            found[str(path.relative_to(folder))] = (digest, info.st_mode, info.st_mtime_ns)
+            found[str(path.relative_to(folder))] = (digest(path), info.st_mode, info.st_mtime_ns)
     return found
-
-
-@pytest.fixture
-def demo_file(db_path: Path) -> Path:
-    db = open_database(db_path)
-    load_demo(db, today=TODAY)
-    db.close()
-    return db_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --- a command that fails writes nothing at all ---------------------------------------------
@@ -79,7 +62,7 @@ def test_a_failed_command_creates_no_folder_database_or_snapshot(
     before = state(tmp_path)
     args = [a.format(tmp=tmp_path) for a in argv]
 
-    code, printed, err = run(capsys, *args, "--db", str(db))
+    code, printed, err = run_cli(capsys, *args, "--db", str(db))
 
     assert (code, printed) == (1, "")
     assert err.splitlines()[-1] == message.format(tmp=tmp_path, db=db)
@@ -92,7 +75,7 @@ def test_a_failed_import_into_a_new_file_in_an_existing_folder_leaves_no_file(
 ) -> None:
     (tmp_path / "binary.csv").write_bytes(b"\x00\x01\x02garbage\xff")
     db = tmp_path / "x.duckdb"
-    code, _, _ = run(capsys, "import", str(tmp_path / "binary.csv"), "--db", str(db))
+    code, _, _ = run_cli(capsys, "import", str(tmp_path / "binary.csv"), "--db", str(db))
     assert code == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["binary.csv"]
 
@@ -113,7 +96,7 @@ def test_a_refused_import_leaves_the_database_and_its_snapshot_untouched(
     before = state(tmp_path)
     time.sleep(0.01)  # a rewrite would show in the modification times
 
-    code, printed, _ = run(capsys, "import", str(source), *extra, "--db", str(demo_file))
+    code, printed, _ = run_cli(capsys, "import", str(source), *extra, "--db", str(demo_file))
 
     assert (code, printed) == (1, "")
     assert state(tmp_path) == before

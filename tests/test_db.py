@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import duckdb
@@ -11,10 +10,7 @@ import pytest
 from lib.core.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
 from lib.store import migrations
 from lib.store.db import Database, open_database, resolve_db_path
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.support import digest
 
 
 def add_person(db: Database, name: str) -> None:

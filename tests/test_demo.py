@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from collections import defaultdict
@@ -20,6 +19,7 @@ from lib.records.contacts import get_contact
 from lib.records.settings import get_setting
 from lib.store.db import Database, open_database
 from tests.conftest import ROOT, TODAY
+from tests.support import digest, write_demo
 
 CONTACT_COLUMNS = (
     "id, full_name, company, title, email, phone, linkedin_url, notes, source, referred_by, "
@@ -202,11 +202,8 @@ def test_impossible_sizes_are_refused(db: Database, options: dict, message: str)
 
 
 def test_cli_demo_refuses_a_non_empty_file_and_writes_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "network.duckdb"
-    db = open_database(path)
-    load_demo(db, contacts=5, today=TODAY)
-    db.close()
-    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    path = write_demo(tmp_path / "network.duckdb", TODAY, contacts=5)
+    before = digest(path)
     done = subprocess.run(
         [sys.executable, "-m", "lib.cli", "demo", "--db", str(path)],
         cwd=ROOT,
@@ -219,7 +216,7 @@ def test_cli_demo_refuses_a_non_empty_file_and_writes_nothing(tmp_path: Path) ->
         "error: database: already holds 5 contacts; the demo only loads into an empty file "
         "(use --db to choose a new one)\n"
     )
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert digest(path) == before
     # The refused command wrote nothing but the read-only view's snapshot of the same rows.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "network.duckdb",

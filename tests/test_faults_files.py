@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import random
 import re
 import subprocess
@@ -14,10 +13,10 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.io.demo import load_demo
 from lib.store.db import backup_path, open_database
 from tests.pagekit import unescape
 from tests.processes import ROOT, hold_open, python_env
+from tests.support import digest, write_demo
 
 APP = str(ROOT / "app.py")
 BLOCK = 4096
@@ -26,11 +25,7 @@ BLOCK = 4096
 @pytest.fixture(scope="module")
 def good_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The bytes of a real, checkpointed demo database."""
-    path = tmp_path_factory.mktemp("good") / "network.duckdb"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
-    return path.read_bytes()
+    return write_demo(tmp_path_factory.mktemp("good") / "network.duckdb").read_bytes()
 
 
 def damaged(kind: str, good: bytes) -> bytes:
@@ -56,10 +51,6 @@ DAMAGE = [
     "zeroed blocks",
     "random blocks",
 ]
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def folder_listing(path: Path) -> list[str]:

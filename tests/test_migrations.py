@@ -14,6 +14,7 @@ from lib.records.contacts import add_contact
 from lib.records.events import log_event
 from lib.store import migrations
 from lib.store.db import open_database
+from tests.support import CORE_DDL
 
 CORE_ROWS = "SELECT id, full_name, referred_by, may_use_name, identified_on, archived FROM contacts"
 EVENT_ROWS = "SELECT id, contact_id, kind, occurred_on, channel, notes FROM events"
@@ -93,16 +94,7 @@ def test_opening_a_version_1_file_read_only_changes_nothing(version_1_file: Path
 
 def test_another_tools_file_is_migrated_with_a_backup_and_ids_continue(db_path: Path) -> None:
     con = duckdb.connect(str(db_path))
-    con.execute(
-        "CREATE TABLE contacts (id INTEGER PRIMARY KEY, full_name VARCHAR NOT NULL, "
-        "company VARCHAR, title VARCHAR, email VARCHAR, phone VARCHAR, linkedin_url VARCHAR, "
-        "notes VARCHAR, source VARCHAR, referred_by INTEGER, may_use_name BOOLEAN, "
-        "identified_on DATE NOT NULL, archived BOOLEAN NOT NULL DEFAULT false)"
-    )
-    con.execute(
-        "CREATE TABLE events (id INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL, "
-        "kind VARCHAR NOT NULL, occurred_on DATE NOT NULL, channel VARCHAR, notes VARCHAR)"
-    )
+    con.execute(CORE_DDL)
     con.execute(
         "INSERT INTO contacts (id, full_name, identified_on) VALUES "
         "(5, 'Ana Ruiz', DATE '2026-10-01'), (9, 'Ben Okafor', DATE '2026-10-02')"

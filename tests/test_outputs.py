@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import resource
 import shutil
@@ -15,13 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from lib.cli import main
 from lib.core.errors import OutputError
-from lib.io.demo import load_demo
 from lib.store import outputs
 from lib.store.db import open_database
 from lib.store.snapshot import snapshot_path
 from tests.conftest import ROOT, TODAY
+from tests.support import digest, run_cli
 
 COMMANDS = {
     "export csv": ["export", "--format", "csv"],
@@ -29,25 +27,6 @@ COMMANDS = {
     "export ics": ["export", "--format", "ics", "--as-of", TODAY.isoformat()],
     "report": ["report", "--to", TODAY.isoformat()],
 }
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def demo_file(db_path: Path) -> Path:
-    """The demo network in a closed file, with its snapshot beside it."""
-    db = open_database(db_path)
-    load_demo(db, today=TODAY)
-    db.close()
-    return db_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def contact_count(path: Path) -> int:
@@ -102,7 +81,7 @@ def test_no_output_can_be_the_database_or_resolve_to_it(
     snap = snapshot_path(demo_file)
     before = (digest(demo_file), digest(snap), sorted(p.name for p in demo_file.parent.iterdir()))
 
-    code, printed, err = run(
+    code, printed, err = run_cli(
         capsys, *COMMANDS[command], "--db", str(demo_file), "--out", str(out), "--force"
     )
 
@@ -117,7 +96,7 @@ def test_no_output_can_be_the_database_or_resolve_to_it(
 def test_another_database_file_is_never_an_output(demo_file: Path, capsys) -> None:
     other = _other_database(demo_file)
     before = digest(other)
-    code, _, err = run(capsys, "export", "--format", "csv", "--db", str(demo_file), "--out",
+    code, _, err = run_cli(capsys, "export", "--format", "csv", "--db", str(demo_file), "--out",
                        str(other), "--force")  # fmt: skip
     assert code == 1
     assert err == f"error: {other} is a database file; it was left untouched\n"
@@ -130,7 +109,7 @@ def test_a_full_disk_device_is_refused_and_stays_a_device(
     full = tmp_path / "full"
     os.mknod(full, 0o600 | stat.S_IFCHR, os.makedev(1, 7))  # /dev/full: every write fails
     for command in COMMANDS.values():
-        code, printed, err = run(capsys, *command, "--db", str(demo_file), "--out", str(full),
+        code, printed, err = run_cli(capsys, *command, "--db", str(demo_file), "--out", str(full),
                                  "--force")  # fmt: skip
         assert (code, printed) == (1, "")
         assert err == f"error: {full} is not a regular file (a device, pipe or socket)\n"
@@ -155,7 +134,7 @@ def test_odd_outputs_are_refused_with_one_line(
     (tmp_path / "dangling.csv").symlink_to(tmp_path / "nowhere.csv")
     monkeypatch.chdir(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
-    code, printed, err = run(capsys, "export", "--format", "csv", "--db", str(demo_file),
+    code, printed, err = run_cli(capsys, "export", "--format", "csv", "--db", str(demo_file),
                              "--out", out.format(tmp=tmp_path))  # fmt: skip
     assert (code, printed) == (1, "")
     assert err == f"error: {message.format(tmp=tmp_path)}\n"
@@ -169,13 +148,15 @@ def test_an_existing_file_is_replaced_only_with_force(
     out = tmp_path / "mine.out"
     out.write_bytes(b"last week's file")
 
-    code, printed, err = run(capsys, *COMMANDS[command], "--db", str(demo_file), "--out", str(out))
+    code, printed, err = run_cli(
+        capsys, *COMMANDS[command], "--db", str(demo_file), "--out", str(out)
+    )
 
     assert (code, printed) == (1, "")
     assert err == f"error: {out} already exists; add --force to replace it\n"
     assert out.read_bytes() == b"last week's file"
 
-    code, printed, err = run(
+    code, printed, err = run_cli(
         capsys, *COMMANDS[command], "--db", str(demo_file), "--out", str(out), "--force"
     )
     assert code == 0, err
@@ -192,7 +173,7 @@ def test_a_link_to_an_ordinary_file_writes_that_file_and_keeps_the_link(
     real.write_text("old")
     link = tmp_path / "link.csv"
     link.symlink_to(real)
-    code, _, err = run(capsys, "export", "--format", "csv", "--db", str(demo_file), "--out",
+    code, _, err = run_cli(capsys, "export", "--format", "csv", "--db", str(demo_file), "--out",
                        str(link), "--force")  # fmt: skip
     assert code == 0, err
     assert link.is_symlink()

@@ -10,21 +10,18 @@ import pytest
 from lib.core.words import human_date
 from lib.engine.due import TODAY_LISTS
 from lib.engine.stats import due_lists
-from lib.io.demo import load_demo
 from lib.records.contacts import add_contact
 from lib.records.events import log_attempt, log_event
 from lib.store.db import open_database
 from tests.pagekit import click, open_page, read_db, shown
+from tests.support import write_demo
 
 TITLES = ["To contact", "To thank", "Follow-up due", "Overdue"]
 
 
 @pytest.fixture
 def demo_app(app_env: Path) -> Path:
-    database = open_database(app_env)
-    load_demo(database)
-    database.close()
-    return app_env
+    return write_demo(app_env)
 
 
 @pytest.fixture

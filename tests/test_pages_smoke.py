@@ -1,48 +1,34 @@
-"""Every page renders without an exception on an empty and on a demo database."""
+"""Every page app.py routes to renders without an exception on an empty and on a demo database."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from lib.io.demo import load_demo
-from lib.store.db import open_database
+from tests.conftest import ROOT
+from tests.pagekit import app_pages, open_page
+from tests.support import write_demo
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = [
-    "pages/work/today.py",
-    "pages/work/contacts.py",
-    "pages/work/log.py",
-    "pages/work/pitch.py",
-    "pages/work/data.py",
-    "pages/review/dashboard.py",
-    "pages/review/weekly.py",
-    "pages/review/network.py",
-]
+# Read from app.py, so a page added there is smoke-tested the day it is added. (The parameter is
+# `script`, not `page`: pytest-playwright would take `page` for its browser page.)
+PAGES = app_pages()
 
 
-def run_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    if page != "pages/work/today.py":
-        at.switch_page(page).run()
-    return at
+def test_every_page_app_py_routes_to_is_smoke_tested() -> None:
+    assert "pages/work/call.py" in PAGES  # the Calling session, once missed by a hand-kept list
+    assert len(PAGES) == len(set(PAGES)) >= 9
+    assert all((ROOT / page).is_file() for page in PAGES)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_on_an_empty_database(app_env: Path, page: str) -> None:
-    at = run_page(page)
-    assert not at.exception, at.exception
-    assert at.title, f"{page} shows no title"
+@pytest.mark.parametrize("script", PAGES)
+def test_page_renders_on_an_empty_database(app_env: Path, script: str) -> None:
+    at = open_page(script)
+    assert at.title, f"{script} shows no title"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_on_the_demo_network(app_env: Path, page: str) -> None:
-    database = open_database(app_env)
-    load_demo(database)
-    database.close()
-    at = run_page(page)
-    assert not at.exception, at.exception
-    assert at.title, f"{page} shows no title"
+@pytest.mark.parametrize("script", PAGES)
+def test_page_renders_on_the_demo_network(app_env: Path, script: str) -> None:
+    write_demo(app_env)
+    at = open_page(script)
+    assert at.title, f"{script} shows no title"

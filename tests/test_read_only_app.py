@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,14 +10,10 @@ import streamlit as st
 from sharing_helpers import REVIEW_PAGES, banner, funnel_counts, run_page, sent_bytes
 from writer_process import Writer
 
-from lib.io.demo import load_demo
 from lib.store.db import open_database
 from lib.ui.mode import SHARED_VIEW_OPTIONS
 from tests.conftest import TODAY
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.support import digest, write_demo
 
 
 @pytest.fixture
@@ -34,10 +29,7 @@ def read_only_app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 @pytest.fixture
 def demo_file(read_only_app: Path) -> Path:
     """The demo network (50 people) written and closed, as the main app leaves it."""
-    database = open_database(read_only_app)
-    load_demo(database, today=TODAY)
-    database.close()
-    return read_only_app
+    return write_demo(read_only_app, TODAY)
 
 
 @pytest.fixture
@@ -54,26 +46,26 @@ def test_every_page_reads_the_snapshot_while_the_main_app_writes(
 ) -> None:
     writer.add("Zoe Added-In-The-Main-App")
     writer.send("wait")
-    before = sha256(demo_file)
+    before = digest(demo_file)
     at = run_page(page)
     assert not at.exception, at.exception
     assert at.title, f"{page} shows no title"
     if page == "pages/review/dashboard.py":
         assert banner(at).startswith("Read-only view — data as of ")
         assert funnel_counts(at)[0] == 51  # the 50 demo people and the one just added
-    assert sha256(demo_file) == before
+    assert digest(demo_file) == before
 
 
 @pytest.mark.parametrize("page", REVIEW_PAGES)
 def test_every_page_reads_the_data_when_no_app_runs(demo_file: Path, page: str) -> None:
-    before = sha256(demo_file)
+    before = digest(demo_file)
     at = run_page(page)
     assert not at.exception, at.exception
     assert at.title, f"{page} shows no title"
     if page == "pages/review/dashboard.py":
         assert banner(at) is not None
         assert funnel_counts(at)[0] == 50
-    assert sha256(demo_file) == before
+    assert digest(demo_file) == before
 
 
 def test_a_write_in_the_main_app_shows_after_the_next_rerun(
@@ -122,7 +114,7 @@ def test_a_writer_without_a_snapshot_gets_a_clear_wait_message(read_only_app: Pa
 def test_no_control_on_a_read_only_page_changes_the_data(
     demo_file: Path, writer: Writer, page: str
 ) -> None:
-    before = sha256(demo_file)
+    before = digest(demo_file)
     at = run_page(page)
     assert not at.get("file_uploader"), f"{page} offers an upload"
     editable = [frame for frame in at.dataframe if frame.proto.editing_mode != 0]
@@ -131,7 +123,7 @@ def test_no_control_on_a_read_only_page_changes_the_data(
         at.button[index].click().run()
         assert not at.exception, at.exception
     assert writer.send("wait") == "done"  # the main app is still there, untroubled
-    assert sha256(demo_file) == before
+    assert digest(demo_file) == before
 
 
 def test_the_shared_view_hides_error_details_and_the_developer_menu(demo_file: Path) -> None:

@@ -24,6 +24,7 @@ from lib.records import settings
 from lib.records.contacts import add_contact
 from lib.records.settings import GOAL_PRESETS
 from lib.store.db import open_database
+from tests.support import write_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -77,10 +78,7 @@ def cli_stats(path: Path, *args: str, capsys: pytest.CaptureFixture) -> dict:
 
 @pytest.fixture
 def demo_file(app_env: Path) -> Path:
-    db = open_database(app_env)
-    load_demo(db, today=TODAY)
-    db.close()
-    return app_env
+    return write_demo(app_env, TODAY)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from pathlib import Path
@@ -19,10 +18,7 @@ from lib.records.events import log_event
 from lib.store import snapshot
 from lib.store.db import Database, open_database, open_view
 from tests.conftest import TODAY
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.support import digest
 
 
 def snapshot_count(path: Path, table: str = "contacts") -> int:
@@ -98,11 +94,11 @@ def test_a_failed_snapshot_leaves_the_previous_one_whole(
 ) -> None:
     add_contact(db, {"full_name": "Ana Ruiz"}, today=TODAY)
     db.wait_for_snapshot()
-    before = sha256(snapshot.snapshot_path(db_path))
+    before = digest(snapshot.snapshot_path(db_path))
     monkeypatch.setattr(snapshot, "_CREATE_INFO", "CREATE TABLE broken AS SELECT nonsense(?)")
     add_contact(db, {"full_name": "Ben Okafor"}, today=TODAY)
     db.wait_for_snapshot()
-    assert sha256(snapshot.snapshot_path(db_path)) == before
+    assert digest(snapshot.snapshot_path(db_path)) == before
     assert not db_path.with_name("network.snapshot.duckdb.tmp").exists()
     assert "warning: could not publish a snapshot" in capfd.readouterr().err
     assert add_contact(db, {"full_name": "Cleo Martin"}, today=TODAY)  # the app keeps working
@@ -160,11 +156,11 @@ def test_a_view_reads_the_current_snapshot_and_never_the_data_file(
     demo_db: Database, db_path: Path
 ) -> None:
     demo_db.close()
-    before = sha256(db_path)
+    before = digest(db_path)
     view = open_view(db_path)
     assert view.view.source == snapshot.snapshot_path(db_path)
     assert view.scalar("SELECT count(*) FROM contacts") == 50
-    assert sha256(db_path) == before
+    assert digest(db_path) == before
     # Holding the view does not stop the main app from opening the file for writing.
     Writer(db_path).stop()
     view.close()
@@ -208,12 +204,12 @@ def test_without_a_snapshot_a_view_copies_the_file_and_releases_it(
 ) -> None:
     demo_db.close()
     snapshot.snapshot_path(db_path).unlink()
-    before = sha256(db_path)
+    before = digest(db_path)
     view = open_view(db_path)
     assert not view.view.from_snapshot
     assert view.scalar("SELECT count(*) FROM contacts") == 50
     assert not view.view.source.parent.exists()  # the private copy's folder is gone
-    assert sha256(db_path) == before
+    assert digest(db_path) == before
     # The copy holds no lock: the main app can start while the view stays open.
     Writer(db_path).stop()
     view.close()

@@ -24,7 +24,6 @@ Two views: all time as of Wednesday 2026-11-25 (T = as-of), and the period
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -36,30 +35,9 @@ import pytest
 
 from lib.engine.stats import make_period, stats
 from lib.store.db import open_database
+from tests.support import CORE_DDL, digest
 
 ROOT = Path(__file__).resolve().parent.parent
-
-CORE_DDL = """
-CREATE TABLE contacts (
-    id INTEGER PRIMARY KEY,
-    full_name VARCHAR NOT NULL,
-    company VARCHAR, title VARCHAR, email VARCHAR, phone VARCHAR, linkedin_url VARCHAR,
-    notes VARCHAR,
-    source VARCHAR,
-    referred_by INTEGER,
-    may_use_name BOOLEAN,
-    identified_on DATE NOT NULL,
-    archived BOOLEAN NOT NULL DEFAULT false
-);
-CREATE TABLE events (
-    id INTEGER PRIMARY KEY,
-    contact_id INTEGER NOT NULL,
-    kind VARCHAR NOT NULL,
-    occurred_on DATE NOT NULL,
-    channel VARCHAR,
-    notes VARCHAR
-);
-"""
 
 NETWORK_SQL = """
 INSERT INTO contacts (id, full_name, source, referred_by, may_use_name, identified_on, archived)
@@ -219,10 +197,6 @@ def network_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     con.execute(NETWORK_SQL)
     con.close()
     return path
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.mark.parametrize("view", VIEWS)

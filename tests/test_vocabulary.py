@@ -2,11 +2,14 @@
 
 Pages, charts, the report and the CLI read their words from lib/core/vocab.py; a second copy
 of a label elsewhere is how "Thank-you pending" and "Thank-yous pending" drifted apart.
+Every vocabulary in vocab.py (each `Terms`, and each lone `Term`) is guarded, found by reading
+the module, so a new one is guarded the day it is written.
 """
 
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,21 +17,28 @@ import pytest
 from lib.core import vocab
 
 ROOT = Path(__file__).resolve().parents[1]
-VOCABULARIES = {
-    "stage": vocab.STAGE,
-    "due list": vocab.DUE_LIST,
-    "event kind": vocab.EVENT_KIND,
-    "weekly measure": vocab.WEEKLY,
-    "log form": vocab.LOG_FORM,
+VOCAB_FILE = ROOT / "lib" / "core" / "vocab.py"
+# Every vocabulary by its name in vocab.py: a `Terms`, or a lone `Term` (as `Terms` of one).
+VOCABULARIES: dict[str, vocab.Terms] = {
+    name: value if isinstance(value, vocab.Terms) else vocab.Terms(value)
+    for name, value in vars(vocab).items()
+    if isinstance(value, vocab.Terms | vocab.Term)
+}
+# Labels still written again in lib/ or pages/ when this test learnt to read every vocabulary;
+# strict, so the entry must go once the copy is replaced by a read from vocab.py.
+KNOWN_COPIES = {
+    ("CALL_GROUP", "Warm referral"): "pages/work/contacts.py (the person's badge)",
+    ("NOTHING_DUE", "Nothing due"): "lib/engine/due.py (the person's next step)",
 }
 
 
+@cache
 def string_constants() -> dict[str, list[str]]:
     """Every string literal in lib/, pages/ and app.py (outside the vocabulary), by value."""
     found: dict[str, list[str]] = {}
     files = [ROOT / "app.py", *(ROOT / "lib").rglob("*.py"), *(ROOT / "pages").rglob("*.py")]
     for path in files:
-        if path == ROOT / "lib" / "core" / "vocab.py":
+        if path == VOCAB_FILE:
             continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -39,8 +49,8 @@ def string_constants() -> dict[str, list[str]]:
 
 LABELS = sorted(
     {
-        (kind, text)
-        for kind, terms in VOCABULARIES.items()
+        (name, text)
+        for name, terms in VOCABULARIES.items()
         for term in terms.values()
         for text in {term.label, term.short}
         # One-word labels that are also ordinary words ("Note", "Opportunity") are not
@@ -50,10 +60,33 @@ LABELS = sorted(
 )
 
 
-@pytest.mark.parametrize(("kind", "label"), LABELS, ids=[label for _, label in LABELS])
-def test_a_label_is_written_only_in_the_vocabulary(kind: str, label: str) -> None:
+def label_case(name: str, label: str) -> object:
+    """One (vocabulary, label) case, expected to fail while a known copy remains."""
+    known = KNOWN_COPIES.get((name, label))
+    marks = [pytest.mark.xfail(strict=True, reason=f"written again in {known}")] if known else []
+    return pytest.param(name, label, id=f"{name}:{label}", marks=marks)
+
+
+def test_every_vocabulary_in_vocab_py_is_guarded() -> None:
+    written = {
+        target.id
+        for node in ast.parse(VOCAB_FILE.read_text()).body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id in {"Terms", "Term"}
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
+    assert set(VOCABULARIES) == written
+    assert {"STAGE", "DUE_LIST", "EVENT_KIND", "WEEKLY", "LOG_FORM"} <= written
+    assert set(KNOWN_COPIES) <= set(LABELS)
+
+
+@pytest.mark.parametrize(("name", "label"), [label_case(name, label) for name, label in LABELS])
+def test_a_label_is_written_only_in_the_vocabulary(name: str, label: str) -> None:
     copies = string_constants().get(label, [])
-    assert copies == [], f"the {kind} label {label!r} is written again at {copies}"
+    assert copies == [], f"the {name} label {label!r} is written again at {copies}"
 
 
 def test_every_spec_word_has_a_term() -> None:

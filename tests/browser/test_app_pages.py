@@ -6,7 +6,6 @@ Pages are found from the sidebar navigation, so pages added later are covered
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from lib.io.demo import load_demo
 from lib.store.db import open_database
 from tests.browser.conftest import Guard, nav_links, open_page, page_slug, screenshot
 from tests.processes import hold_open
+from tests.support import digest, write_demo
 
 pytestmark = pytest.mark.browser
 
@@ -90,10 +90,6 @@ def test_every_page_renders_on_the_demo_network_and_the_funnel_draws(
     guard.assert_clean()
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_a_damaged_file_shows_what_is_wrong_and_stays_untouched(
     page: Page, guard: Guard, streamlit_app: Callable[..., str], tmp_path: Path
 ) -> None:
@@ -119,10 +115,7 @@ def test_a_damaged_file_shows_what_is_wrong_and_stays_untouched(
 def test_a_file_held_by_another_process_says_so_and_stays_untouched(
     page: Page, guard: Guard, streamlit_app: Callable[..., str], tmp_path: Path
 ) -> None:
-    path = tmp_path / "network.duckdb"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
+    path = write_demo(tmp_path / "network.duckdb")
     with hold_open(path):
         before = digest(path)
         url = streamlit_app(path)

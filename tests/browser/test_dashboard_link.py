@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.io.demo import load_demo
-from lib.store.db import open_database
 from tests.browser.conftest import Guard
+from tests.support import write_demo
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def app_url(streamlit_app: Callable[..., str], tmp_path: Path) -> str:
     """A real `streamlit run app.py` on the demo network."""
-    path = tmp_path / "network.duckdb"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
-    return streamlit_app(path)
+    return streamlit_app(write_demo(tmp_path / "network.duckdb"))
 
 
 def test_a_picked_period_and_filter_go_into_the_link_and_back(

@@ -33,6 +33,7 @@ from tests.browser.conftest import (
     screenshot,
     settle,
 )
+from tests.support import write_demo
 
 pytestmark = pytest.mark.browser
 
@@ -347,11 +348,7 @@ def test_an_import_says_what_next_with_material_icons(
 def test_a_bookmarked_link_opens_cleanly_on_a_fresh_server(
     streamlit_app: AppServers, tmp_path: Path, page: Page, link: str, shows: str
 ) -> None:
-    path = tmp_path / "network.duckdb"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
-    url = streamlit_app(path)  # nobody has visited it yet
+    url = streamlit_app(write_demo(tmp_path / "network.duckdb"))  # nobody has visited it yet
     open_page(page, f"{url}/{link}")
     expect(page.get_by_text(shows).first).to_be_visible(timeout=WAIT)
     page.wait_for_timeout(1500)

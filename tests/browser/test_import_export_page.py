@@ -10,11 +10,11 @@ import icalendar
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.io.demo import load_demo
 from lib.io.exporters import export_csv
 from lib.io.importing import apply_import, read_import
 from lib.store.db import open_database
 from tests.browser.conftest import settle
+from tests.support import write_demo
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -24,11 +24,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def data_page(streamlit_app: Callable[..., str], tmp_path: Path, page: Page) -> Page:
     """The Import & export page of a real `streamlit run app.py` on the demo network."""
-    path = tmp_path / "network.duckdb"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
-    url = streamlit_app(path)
+    url = streamlit_app(write_demo(tmp_path / "network.duckdb"))
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(url)
     settle(page)

@@ -1,0 +1,59 @@
+"""Helpers several test files share: the core tables, a file's fingerprint, a demo file, the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lib.cli import main
+from lib.io.demo import load_demo
+from lib.store.db import open_database
+
+# The schema's core tables only, as another tool would write them (no Warm Leads additions).
+CORE_DDL = """
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    full_name VARCHAR NOT NULL,
+    company VARCHAR, title VARCHAR, email VARCHAR, phone VARCHAR, linkedin_url VARCHAR,
+    notes VARCHAR,
+    source VARCHAR,
+    referred_by INTEGER,
+    may_use_name BOOLEAN,
+    identified_on DATE NOT NULL,
+    archived BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    contact_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    occurred_on DATE NOT NULL,
+    channel VARCHAR,
+    notes VARCHAR
+);
+"""
+
+
+def digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes: the same before and after means the file was untouched."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_demo(path: Path, today: date | None = None, **options: int) -> Path:
+    """Write the demo network into a new file at `path` and close it (as of `today`, or today)."""
+    db = open_database(path)
+    load_demo(db, today=today, **options)
+    db.close()
+    return path
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI in this process; returns (exit code, stdout, stderr)."""
+    try:
+        code = main(list(argv))
+    except SystemExit as stop:  # argparse's usage errors
+        code = int(stop.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
