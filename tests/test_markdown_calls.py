@@ -54,14 +54,15 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/work/contacts.py", "total"): "a count",
     ("pages/work/contacts.py", "first"): "a count",
     ("pages/work/contacts.py", "first + len(frame) - 1"): "a count",
-    ("pages/work/contacts.py", "'  \\n'.join(lines)"): "lines made with markdown_link/escape",
-    ("pages/work/contacts.py", "direct"): "a count",
-    ("pages/work/contacts.py", "steps"): "a count and a noun",
-    ("pages/work/contacts.py", "kept"): "a count and a noun",
-    ("pages/work/contacts.py", "warm"): "a fixed marker",
-    ("pages/work/contacts.py", "contact_id"): "an integer id",
-    ("pages/work/contacts.py", "step.action"): "due.next_steps(): vocabulary labels",
-    ("pages/work/contacts.py", "when"): "a human date",
+    ("lib/ui/person.py", "'  \\n'.join(lines)"): "lines made with markdown_link/escape",
+    ("lib/ui/person.py", "total"): "a count",
+    ("lib/ui/person.py", "direct"): "a count",
+    ("lib/ui/person.py", "steps"): "a count and a noun",
+    ("lib/ui/person.py", "kept"): "a count and a noun",
+    ("lib/ui/person.py", "warm"): "a fixed marker",
+    ("lib/ui/person.py", "contact_id"): "an integer id",
+    ("lib/ui/person.py", "step.action"): "due.next_steps(): vocabulary labels",
+    ("lib/ui/person.py", "when"): "a human date",
     ("pages/work/data.py", "plan.label"): "the format's label",
     ("pages/work/data.py", "total"): "a count",
     ("pages/work/data.py", "noun"): "a fixed noun",
@@ -177,7 +178,7 @@ def markdown_values(source: str) -> list[tuple[int, str, ast.expr]]:
 
 
 def sources() -> list[Path]:
-    return sorted([*ROOT.glob("pages/**/*.py"), *ROOT.glob("lib/ui/*.py"), ROOT / "app.py"])
+    return sorted([*ROOT.glob("pages/**/*.py"), *ROOT.glob("lib/ui/**/*.py"), ROOT / "app.py"])
 
 
 def test_the_walk_sees_the_markdown_calls_and_flags_an_unescaped_value() -> None:
