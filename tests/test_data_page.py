@@ -247,7 +247,7 @@ def test_start_over_keeps_a_dated_copy_and_opens_an_empty_file(app_env: Path):
     at = data_page()
     (go,) = [b for b in at.button if b.label == "Back up and start over"]
     assert go.disabled
-    at.text_input(key="start_over_word").input("start over").run()
+    at.text_input(key="start_over_word_0").input("start over").run()
     button(at, "Back up and start over").click()
     at.run()
     assert not at.exception, at.exception

@@ -36,6 +36,34 @@ class FieldErrors:
         (target or st).error(message, icon=":material/error:")
 
 
+class FormRound:
+    """A form drawn afresh after each submit: its widgets' keys carry the round's number, so
+    after `next()` the rerun draws new widgets (empty, or at the values the page gives them)
+    instead of keeping what the user typed into the old ones."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._counter = f"{name}_round"
+
+    @property
+    def number(self) -> int:
+        """How many times this form has been sent (and so drawn afresh) in this session."""
+        return int(st.session_state.get(self._counter, 0))
+
+    def key(self, *parts: object) -> str:
+        """The widget key prefix for this round: `parts` (else the form's name), then the round."""
+        return "_".join(str(part) for part in (*(parts or (self.name,)), self.number))
+
+    def next(self) -> None:
+        """Start the next round: every widget keyed by `key()` is new on the next run."""
+        st.session_state[self._counter] = self.number + 1
+
+
+def form_round(name: str) -> FormRound:
+    """The rounds of the form `name` (the one way a page empties a form after a submit)."""
+    return FormRound(name)
+
+
 def every_problem(
     check: Callable[[dict[str, Any]], Any], data: dict[str, Any]
 ) -> list[ValidationError]:

@@ -9,7 +9,7 @@ from lib.engine.due import call_queue
 from lib.present.pitch import check_pitch, get_pitch, get_your_name, templates
 from lib.records.events import Conversation, log_conversation, undo_events
 from lib.ui.data import get_db, query, today
-from lib.ui.forms import FieldErrors, flash, show_flash
+from lib.ui.forms import FieldErrors, flash, form_round, show_flash
 from lib.ui.mode import require_writable
 from lib.ui.reach import (
     attempt_buttons,
@@ -40,7 +40,7 @@ def start() -> None:
     state["call_position"] = 0
     state["call_done"] = []  # (contact id, "talked" or an attempt outcome, referrals added)
     state["call_talking"] = False
-    state["call_round"] = state.get("call_round", 0) + 1
+    form_round("call").next()
 
 
 def advance(outcome: str | None, contact_id: int | None = None, referrals: int = 0) -> None:
@@ -73,7 +73,7 @@ def summary_words(done: list[tuple[int, str, int]]) -> str:
 def conversation_form(person: dict) -> None:
     """The conversation, logged in place: pitch, referrals (warm or not), thanks, notes."""
     errors = FieldErrors()
-    key = f"talk_{state['call_round']}_{person['id']}"
+    key = form_round("call").key("talk", person["id"])
     with st.form(key):
         st.markdown(f"**Conversation with {escape_markdown(person['full_name'])}** (by phone)")
         on = st.date_input("Date", today(), max_value=today(), key=f"{key}_on")
@@ -166,7 +166,7 @@ def call_card(person: dict, position: int, total: int) -> None:
         st.rerun()
     attempt_buttons(
         person["id"],
-        f"call_{state['call_round']}_{person['id']}",
+        form_round("call").key("call", person["id"]),
         after=lambda outcome: advance(outcome, person["id"]),
         call_back_day=True,
     )

@@ -16,7 +16,7 @@ from lib.records.events import (
     undo_logged,
 )
 from lib.ui.data import get_db, query, today
-from lib.ui.forms import FieldErrors, flash, show_flash
+from lib.ui.forms import FieldErrors, flash, form_round, show_flash
 from lib.ui.mode import require_writable
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import add_target_link, contact_link, contact_picker, query_id
@@ -38,7 +38,7 @@ def logged(result: Logged) -> None:
     if result.warning:
         flash(f"Logged anyway — {result.warning}.", kind="warning")
         st.session_state["just_warned"] = True  # the form's own warning would say it again
-    st.session_state["log_round"] = st.session_state.get("log_round", 0) + 1
+    form_round("log").next()
     st.session_state.pop("referral_rows", None)
     st.rerun()
 
@@ -232,7 +232,7 @@ step = st.segmented_control(
     key="log_step",
 )
 st.caption(LOG_FORM[step].help)
-form_key = f"{step}_{st.session_state.get('log_round', 0)}"
+form_key = form_round("log").key(step)
 if step == "conversation":
     conversation_form(contact_id, errors, form_key)
 else:

@@ -1,0 +1,151 @@
+"""A contact's fields as a form: the Contacts page adds a target with it, a person's page edits
+one (and, when someone else saved the same person meanwhile, shows both versions)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from lib.core.errors import EditConflictError, WarmLeadsError
+from lib.core.validation import EARLIEST_DATE
+from lib.core.vocab import CONTACT_FIELD_LABELS, SOURCE_LABELS, SOURCES
+from lib.records import contacts
+from lib.store.db import Database
+from lib.ui.forms import FieldErrors, flash, form_round
+from lib.ui.text import escape_markdown
+from lib.ui.widgets import contact_picker
+
+
+def contact_form(key: str, errors: FieldErrors, values: dict, day: date) -> dict:
+    """The fields of a contact, filled with `values`; returns what they hold."""
+    name, company, title = st.columns(3)
+    data = {"full_name": name.text_input("Name *", values.get("full_name") or "", key=f"{key}_n")}
+    with name:
+        errors.slot("full_name")
+    data["company"] = company.text_input("Company", values.get("company") or "", key=f"{key}_c")
+    data["title"] = title.text_input("Title", values.get("title") or "", key=f"{key}_t")
+    email, phone, linkedin = st.columns(3)
+    data["email"] = email.text_input("Email", values.get("email") or "", key=f"{key}_e")
+    with email:
+        errors.slot("email")
+    data["phone"] = phone.text_input("Phone", values.get("phone") or "", key=f"{key}_p")
+    with phone:
+        errors.slot("phone")
+    data["linkedin_url"] = linkedin.text_input(
+        "LinkedIn URL", values.get("linkedin_url") or "", key=f"{key}_l"
+    )
+    with linkedin:
+        errors.slot("linkedin_url")
+    source, found = st.columns(2)
+    current = values.get("source") or "other"
+    data["source"] = source.selectbox(
+        "Source",
+        SOURCES,
+        index=SOURCES.index(current),
+        format_func=SOURCE_LABELS.get,
+        key=f"{key}_s",
+        help="How you identified them. Picking a referrer below makes it a referral.",
+    )
+    data["identified_on"] = found.date_input(
+        "Identified on",
+        values.get("identified_on") or day,
+        min_value=EARLIEST_DATE,
+        max_value=day,
+        key=f"{key}_d",
+    )
+    with found:
+        errors.slot("identified_on")
+    data["referred_by"] = contact_picker(
+        "Referred by", f"{key}_ref", selected=values.get("referred_by"), nobody="Nobody"
+    )
+    errors.slot("referred_by")
+    data["may_use_name"] = None
+    if data["referred_by"] is not None:
+        data["may_use_name"] = st.checkbox(
+            "They said I may use their name (a warm referral)",
+            value=bool(values.get("may_use_name")),
+            key=f"{key}_w",
+        )
+    data["notes"] = st.text_area("Notes", values.get("notes") or "", key=f"{key}_o", height=90)
+    errors.slot("notes")
+    errors.slot("*")
+    return data
+
+
+def edit_contact(db: Database, card: dict, day: date) -> None:
+    """The person's page's Edit tab: their fields, saved only if nobody changed them meanwhile."""
+    key = form_round("edit").key("edit", card["id"])
+    # The contact as this form was opened: a save checks that nobody changed it meanwhile
+    # (another tab, another window). Taken again whenever the form is drawn afresh.
+    if f"{key}_n" not in st.session_state or f"{key}_opened" not in st.session_state:
+        st.session_state[f"{key}_opened"] = contacts.editable_fields(card)
+    opened = st.session_state[f"{key}_opened"]
+    errors = FieldErrors()
+    data = contact_form(key, errors, opened, day)
+    conflict = st.session_state.get(f"{key}_conflict")
+    if conflict is not None:
+        _show_conflict(db, card, key, conflict, day)
+    elif st.button("Save changes", type="primary"):
+        changes = {k: v for k, v in data.items() if (v or None) != (opened.get(k) or None)}
+        _save_edit(db, card, key, changes, opened, errors, day)
+
+
+def _save_edit(
+    db: Database,
+    card: dict,
+    key: str,
+    changes: dict,
+    expected: dict,
+    errors: FieldErrors,
+    day: date,
+) -> None:
+    try:
+        contacts.update_contact(db, card["id"], changes, today=day, expected=expected)
+    except EditConflictError as exc:
+        st.session_state[f"{key}_conflict"] = {
+            "message": str(exc),
+            "saved": exc.saved,
+            "yours": {**exc.opened, **exc.yours},
+            "changes": exc.yours,
+        }
+        st.rerun()
+    except WarmLeadsError as exc:
+        errors.show(exc)
+    else:
+        name = changes.get("full_name") or expected.get("full_name") or ""
+        flash(f"Saved {name.strip()}." if changes else "Nothing changed.")
+        form_round("edit").next()
+        st.rerun()
+
+
+def _show_conflict(db: Database, card: dict, key: str, conflict: dict, day: date) -> None:
+    """Both versions side by side; nothing is overwritten unless the user says so."""
+    saved, yours = conflict["saved"], conflict["yours"]
+    st.warning(escape_markdown(conflict["message"]), icon=":material/sync_problem:")
+    fields = contacts.changed_fields(saved, yours)
+    st.dataframe(
+        {
+            "Field": [CONTACT_FIELD_LABELS[f] for f in fields],
+            "Saved now": [_shown(saved[f]) for f in fields],
+            "Your version": [_shown(yours[f]) for f in fields],
+        },
+        hide_index=True,
+    )
+    mine, theirs = st.columns(2)
+    if mine.button("Save my changes anyway", type="primary", key=f"{key}_mine"):
+        del st.session_state[f"{key}_conflict"]
+        _save_edit(db, card, key, conflict["changes"], saved, FieldErrors(), day)
+    if theirs.button("Keep the saved version", key=f"{key}_theirs"):
+        del st.session_state[f"{key}_conflict"]
+        flash("Kept the saved version; your changes were dropped.")
+        form_round("edit").next()
+        st.rerun()
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
