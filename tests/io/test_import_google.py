@@ -10,7 +10,7 @@ from lib.io.importing import import_file, read_import
 from lib.store.db import Database
 from tests.conftest import TODAY
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 FIELDS = ("full_name", "company", "title", "email", "phone", "linkedin_url", "notes", "source")
 
 

@@ -23,7 +23,7 @@ from lib.records.contacts import add_contact, get_contact
 from lib.store.db import Database
 from tests.conftest import TODAY
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
 IMPORTABLE = [
     "linkedin_connections.csv",

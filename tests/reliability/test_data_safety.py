@@ -22,7 +22,7 @@ from lib.store.snapshot import snapshot_path
 from tests.conftest import ROOT, TODAY
 from tests.support import digest, run_cli
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def state(folder: Path) -> dict[str, tuple[str, int, int]]:

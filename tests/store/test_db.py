@@ -70,7 +70,7 @@ def test_the_path_comes_from_the_argument_then_the_environment_then_the_default(
     assert resolve_db_path(tmp_path / "arg.duckdb") == tmp_path / "arg.duckdb"
     assert resolve_db_path() == tmp_path / "env.duckdb"
     monkeypatch.delenv("WARMLEADS_DB")
-    assert resolve_db_path() == Path(__file__).resolve().parents[1] / "data" / "network.duckdb"
+    assert resolve_db_path() == Path(__file__).resolve().parents[2] / "data" / "network.duckdb"
 
 
 def test_a_file_written_by_a_newer_warm_leads_is_refused(db_path: Path) -> None:

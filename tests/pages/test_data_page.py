@@ -11,8 +11,8 @@ from lib.records.events import log_event
 from lib.store.db import Database, open_database
 from tests.pagekit import unescape
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-FIXTURES = Path(__file__).parent / "fixtures"
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def data_page(tab: str | None = None) -> AppTest:

@@ -26,7 +26,7 @@ from lib.records.settings import GOAL_PRESETS
 from lib.store.db import open_database
 from tests.support import write_demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 DASHBOARD = str(ROOT / "pages" / "review" / "dashboard.py")
 WEEKLY = str(ROOT / "pages" / "review" / "weekly.py")

@@ -37,7 +37,7 @@ from lib.engine.stats import make_period, stats
 from lib.store.db import open_database
 from tests.support import CORE_DDL, digest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 NETWORK_SQL = """
 INSERT INTO contacts (id, full_name, source, referred_by, may_use_name, identified_on, archived)

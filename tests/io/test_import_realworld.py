@@ -18,7 +18,7 @@ from lib.io.importing import apply_import, read_import, read_import_file
 from lib.store.db import Database
 
 TODAY = date(2026, 11, 27)
-_ROOT = Path(__file__).resolve().parent.parent
+_ROOT = Path(__file__).resolve().parents[2]
 _PLACES = (
     os.environ.get("WARMLEADS_REALWORLD", ""),
     str(_ROOT.parent / "shared" / "realworld-contacts"),

@@ -11,7 +11,7 @@ from lib.io.importing import apply_import, import_file, read_import
 from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 HEADER = (
     "record,id,full_name,company,title,email,phone,linkedin_url,source,referred_by,"
     "may_use_name,identified_on,connected_on,archived,contact_id,kind,occurred_on,channel,notes"

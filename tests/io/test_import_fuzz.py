@@ -17,7 +17,7 @@ from lib.io.importing import FORMATS, apply_import, read_import
 from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 LINKEDIN_HEADER = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position",
                    "Connected On"]  # fmt: skip
 NATIVE_HEADER = list(NATIVE_COLUMNS)

@@ -10,7 +10,7 @@ from lib.cli import main
 from lib.store.db import open_database
 from tests.support import run_cli, write_demo
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def contacts(path: Path) -> int:

@@ -441,7 +441,7 @@ def test_stats_json_carries_close_loop(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )
     result = json.loads(done.stdout)
     assert list(result["due"]) == [

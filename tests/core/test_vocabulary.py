@@ -16,7 +16,7 @@ import pytest
 
 from lib.core import vocab
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VOCAB_FILE = ROOT / "lib" / "core" / "vocab.py"
 # Every vocabulary by its name in vocab.py: a `Terms`, or a lone `Term` (as `Terms` of one).
 VOCABULARIES: dict[str, vocab.Terms] = {

@@ -13,7 +13,7 @@ from lib.io.importing.linkedin import day_first_order, parse_connected_on
 from lib.store.db import Database
 from tests.conftest import TODAY
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
 
 
