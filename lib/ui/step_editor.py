@@ -153,7 +153,7 @@ def _delete_choices(db: Database, event_id: int, label: str) -> tuple[bool, str]
         )
     referrals = "keep"
     if people and whole:
-        names = ", ".join(p["full_name"] for p in people)
+        names = escape_markdown(", ".join(p["full_name"] for p in people))
         referrals = st.radio(
             f"The conversation added {counted(len(people), 'referral')}: {names}",
             ["keep", "delete"],

@@ -18,7 +18,9 @@ from tests.conftest import ROOT
 MARKDOWN_CALLS = frozenset(
     {
         "markdown", "write", "caption", "info", "warning", "error", "success", "toast",
-        "title", "header", "subheader", "expander", "popover", "page_link",
+        "title", "header", "subheader", "expander", "popover", "page_link", "radio", "checkbox",
+        "toggle", "button", "selectbox", "multiselect", "text_input", "text_area", "date_input",
+        "number_input", "pills", "segmented_control", "download_button", "link_button",
     }
 )  # fmt: skip
 TEXT_KEYWORDS = ("body", "help", "label")
@@ -64,6 +66,16 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("lib/ui/person.py", "step.action"): "due.next_steps(): vocabulary labels",
     ("lib/ui/person.py", "when"): "a human date",
     ("lib/ui/data_tabs/import_tab.py", "plan.label"): "the format's label",
+    ("lib/ui/data_tabs/duplicates_tab.py", "other"): "an integer id",
+    ("lib/ui/data_tabs/duplicates_tab.py", "keep"): "an integer id",
+    ("lib/ui/data_tabs/import_tab.py", "label"): "counts in fixed words",
+    ("lib/ui/reach.py", "term.label"): "a vocabulary label",
+    ("lib/ui/step_editor.py", "yes"): "fixed words and a vocabulary label",
+    ("pages/review/weekly.py", "words"): "the preset's fixed name",
+    ("pages/work/call.py", "row"): "a row number",
+    ("pages/work/log.py", "row"): "a row number",
+    ("pages/work/log.py", "label"): "fixed field labels",
+    ("pages/work/today.py", "label"): "a vocabulary label",
     ("lib/ui/data_tabs/import_tab.py", "note"): "decoding notes, fixed sentences",
     ("lib/ui/data_tabs/import_tab.py", "title"): "counts in fixed words",
     ("lib/ui/data_tabs/import_tab.py", "LINKEDIN_STEPS"): "fixed instructions",
