@@ -153,9 +153,10 @@ def _delete_choices(db: Database, event_id: int, label: str) -> tuple[bool, str]
         )
     referrals = "keep"
     if people and whole:
-        names = escape_markdown(", ".join(p["full_name"] for p in people))
+        names = ", ".join(p["full_name"] for p in people)
         referrals = st.radio(
-            f"The conversation added {counted(len(people), 'referral')}: {names}",
+            f"The conversation added {counted(len(people), 'referral')}: "
+            f"{escape_markdown(names)}",
             ["keep", "delete"],
             format_func={
                 "keep": "Keep them as targets",
