@@ -155,8 +155,7 @@ def _delete_choices(db: Database, event_id: int, label: str) -> tuple[bool, str]
     if people and whole:
         names = ", ".join(p["full_name"] for p in people)
         referrals = st.radio(
-            f"The conversation added {counted(len(people), 'referral')}: "
-            f"{escape_markdown(names)}",
+            f"The conversation added {counted(len(people), 'referral')}: {escape_markdown(names)}",
             ["keep", "delete"],
             format_func={
                 "keep": "Keep them as targets",
