@@ -17,14 +17,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.core.columns import CONTACT_IMPORT_FILLS, CONTACTS
 from lib.io.importing.model import Candidate, ParsedImport, Problem
 from lib.io.importing.text import FORMAT_LABELS
 from lib.io.importing.urls import email_key_sql, name_key_sql, url_key_sql
 from lib.store.db import Database
 
-# Fields an import may fill on a contact that already exists, when blank there.
-TEXT_FILLS: tuple[str, ...] = ("company", "title", "email", "phone", "linkedin_url", "notes")
-OTHER_FILLS: tuple[str, ...] = ("connected_on",)
+# Fields an import may fill on a contact that already exists, when blank there: text, then
+# the others (lib.core.columns marks them `importable`).
+TEXT_FILLS: tuple[str, ...] = CONTACTS.names(importable=True, sql_type="VARCHAR")
+OTHER_FILLS: tuple[str, ...] = tuple(c for c in CONTACT_IMPORT_FILLS if c not in TEXT_FILLS)
 PLAN_COLUMNS: tuple[str, ...] = (
     "row",
     "action",
@@ -170,10 +172,10 @@ def _match_rows(db: Database, contacts: list[Candidate]) -> pd.DataFrame:
 def _existing(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
+    # Our own column names: what an import may fill, and the referrer it may set.
+    columns = ", ".join(("id", *CONTACT_IMPORT_FILLS, "referred_by"))
     frame = db.df(
-        "SELECT id, company, title, email, phone, linkedin_url, notes, connected_on, "
-        "referred_by FROM contacts WHERE id IN (SELECT unnest(?::INTEGER[]))",
-        [ids],
+        f"SELECT {columns} FROM contacts WHERE id IN (SELECT unnest(?::INTEGER[]))", [ids]
     )
     return {int(r["id"]): r for r in frame.to_dict("records")}
 
