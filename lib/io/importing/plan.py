@@ -403,6 +403,8 @@ def event_table(plan: ImportPlan, mapped: dict[int, int]) -> pa.Table:
 SAME_EVENT_SQL = """
     e.contact_id = f.contact_id AND e.kind = f.kind AND e.occurred_on = f.occurred_on::DATE
     AND e.channel IS NOT DISTINCT FROM f.channel AND e.notes IS NOT DISTINCT FROM f.notes
+    AND e.outcome IS NOT DISTINCT FROM f.outcome
+    AND e.call_back_on IS NOT DISTINCT FROM f.call_back_on::DATE
 """
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.core.validation import CONTACT_FIELDS
+from lib.core.columns import BACKUP_TABLES, CONTACT_ENTERED, CONTACTS, EVENTS, SETTINGS, Table
+from lib.core.words import counted
 from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
 from lib.io.importing.plan import (
     OTHER_FILLS,
@@ -30,15 +31,21 @@ Progress = Callable[[str], None]
 # A file id above this is not kept (it would push the id sequence towards its limit).
 MAX_KEPT_ID = 100_000_000
 
-_CONTACT_TYPES: dict[str, str] = {
-    "id": "INTEGER",
-    "import_batch": "INTEGER",
-    "referred_by": "INTEGER",
-    "may_use_name": "BOOLEAN",
-    "archived": "BOOLEAN",
-    "identified_on": "DATE",
-    "connected_on": "DATE",
+# A new contact's columns, as an import writes them (the id and batch are the import's).
+_CONTACT_COLUMNS: tuple[str, ...] = ("id", *CONTACT_ENTERED, "created_at", "import_batch")
+_EVENT_COLUMNS: tuple[str, ...] = EVENTS.names()
+# What a restore says it brought back, per record word (contacts and events are counted apart).
+_RESTORED_WORDS: dict[str, tuple[str, str]] = {
+    "setting": ("setting", "settings"),
+    "import_batch": ("import", "imports"),
+    "import_fill": ("filled field", "filled fields"),
+    "merge": ("merge", "merges"),
+    "not_duplicate": ("pair marked not the same", "pairs marked not the same"),
 }
+LEFT_OUT_HISTORY = (
+    "The file's settings, imports and merges were left out: a Warm Leads CSV brings them "
+    "back only into an empty file."
+)
 
 
 @dataclass
@@ -60,6 +67,9 @@ class ImportResult:
     new_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
     batch_id: int | None = None  # the import's batch (undo it with `undo-import ID`)
+    # A whole backup restored into an empty file: how many rows of each other table came
+    # back, by record word (the restore is no batch of its own: there is nothing to undo to).
+    restored: dict[str, int] = field(default_factory=dict)
 
     @property
     def nobody(self) -> bool:
@@ -79,6 +89,9 @@ class ImportResult:
         parts.append(f"{len(self.skipped):,} skipped" + (f" ({shown}{more})" if shown else ""))
         if self.format == "csv":
             parts.append(f"{self.events_added:,} events added")
+        brought = [counted(n, *_RESTORED_WORDS[k]) for k, n in self.restored.items() if n]
+        if brought:
+            parts.append("restored " + ", ".join(brought))
         return ", ".join(parts)
 
 
@@ -101,19 +114,24 @@ def _take_ids(db: Database, sequence: str, table: str, wanted: list[int | None])
         if keep:
             used.add(i)
     if used:
-        start, last = db.execute(
-            "SELECT start_value, last_value FROM duckdb_sequences() WHERE sequence_name = ?",
-            [sequence],
-        ).fetchall()[0]
-        next_value = start if last is None else last + 1
-        if max(used) >= next_value:
-            db.execute("SELECT setval(?, ?)", [sequence, max(used)])
+        _skip_past(db, sequence, max(used))
     missing = sum(1 for i in kept if i is None)
     fresh = iter(
         int(r[0])
         for r in db.execute("SELECT nextval(?) FROM range(?)", [sequence, missing]).fetchall()
     )
     return [i if i is not None else next(fresh) for i in kept]
+
+
+def _skip_past(db: Database, sequence: str, used: int) -> None:
+    """Make `sequence` hand out ids above `used` (an id a row of the file kept)."""
+    start, last = db.execute(
+        "SELECT start_value, last_value FROM duckdb_sequences() WHERE sequence_name = ?",
+        [sequence],
+    ).fetchall()[0]
+    next_value = start if last is None else last + 1
+    if used >= next_value:
+        db.execute("SELECT setval(?, ?)", [sequence, used])
 
 
 def _referral_links(
@@ -176,7 +194,8 @@ def apply_import(
     if strict:
         _reject_if_any(list(parsed.problems) + list(parsed.warnings))
     with db.transaction():
-        batch = start_batch(db, file_name or "(unnamed file)", parsed.format)
+        restoring = parsed.whole_backup and is_empty(db)
+        batch = None if restoring else start_batch(db, file_name or "(unnamed file)", parsed.format)
         result.batch_id = batch
         result.skipped = _write_batch(db, parsed, result, chosen=chosen, say=say, batch=batch)
         result.skipped = sorted([*parsed.problems, *result.skipped], key=lambda p: p.where)
@@ -209,7 +228,8 @@ def import_in_batches(
     def started(parsed: ParsedImport) -> ImportResult:
         if state["result"] is None:
             state["result"] = ImportResult(parsed.format, parsed.unit)
-            state["result"].batch_id = start_batch(db, name, parsed.format)
+            if not (parsed.whole_backup and is_empty(db)):  # a restore is no batch of its own
+                state["result"].batch_id = start_batch(db, name, parsed.format)
         return state["result"]
 
     def flush(parsed: ParsedImport) -> None:
@@ -237,7 +257,7 @@ def import_in_batches(
             flush(parsed)
             result = started(parsed)
         result.warnings = [*parsed.warnings, *result.warnings]
-        result.notes = list(parsed.notes)
+        result.notes = [*parsed.notes, *result.notes]
         result.skipped = sorted([*parsed.problems, *state["repeats"]], key=lambda p: p.where)
         state["seen"].drop()
         _finish(db, result, strict=strict, dry_run=dry_run)
@@ -247,7 +267,8 @@ def import_in_batches(
 def _finish(db: Database, result: ImportResult, *, strict: bool, dry_run: bool) -> None:
     """Inside the import's transaction: count its batch, then refuse a strict import that
     left anything out, or roll a dry run back."""
-    _count_batch(db, result.batch_id, result)
+    if result.batch_id is not None:
+        _count_batch(db, result.batch_id, result)
     if strict:
         _reject_if_any(result.skipped + result.warnings)
     if dry_run:
@@ -261,7 +282,7 @@ def _write_batch(
     *,
     chosen: Collection[int] | None = None,
     say: Progress,
-    batch: int,
+    batch: int | None,
     seen: SeenRows | None = None,
 ) -> list[Problem]:
     """Match and write these people as part of import `batch`, adding to `result`; return
@@ -270,11 +291,14 @@ def _write_batch(
     `seen` (a streamed import's earlier batches), when given, is read and then extended
     with the contacts this batch wrote, for the next batch; new ids are then not listed in
     `result.new_ids` (a million of them would cost more than the rest of the import).
+    `batch` None restores a whole backup into an empty file: every row keeps the import
+    batch the file gives it, and the file's other tables come back too.
     """
 
     def warn(row: int, reason: str) -> None:
         result.warnings.append(Problem(row, reason, parsed.unit))
 
+    batch_ids = _restore_rows(db, parsed, "import_batch", {}) if batch is None else {}
     people = len(parsed.contacts)
     if seen is None or not seen.count:
         say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
@@ -298,7 +322,7 @@ def _write_batch(
     link_rows = [*new_rows, *(r for r, i in plan.matches.items() if i not in plan.has_referrer)]
     all_ids = {**ids, **plan.matches}
     links = _referral_links(db, plan, link_rows, mapped, all_ids, warn)
-    _insert_contacts(db, plan, new_rows, ids, links, batch)
+    _insert_contacts(db, plan, new_rows, ids, links, batch, batch_ids)
     changed = _fill_blanks(db, plan, links, batch)
     result.updated += sum(
         1 for row, i in plan.matches.items() if row not in plan.repeats and i in changed
@@ -307,9 +331,21 @@ def _write_batch(
     if seen is None:
         result.new_ids.extend(id_list)
     if parsed.events:
-        added, known = _insert_events(db, plan, mapped, batch)
+        added, known = _insert_events(db, plan, mapped, batch, batch_ids)
         result.events_added += added
         result.events_known += known
+    if batch is None:
+        result.restored["import_batch"] = len(batch_ids)
+        for record in ("import_fill", "merge", "not_duplicate", "setting"):
+            result.restored[record] = len(
+                _restore_rows(db, parsed, record, {"batch_id": batch_ids, "contact_id": mapped})
+            )
+        # Undoing a restored merge brings its contact back under the id it had.
+        merged_away = db.scalar("SELECT max(removed_id) FROM contact_merges")
+        if merged_away is not None:
+            _skip_past(db, "contacts_id_seq", int(merged_away))
+    elif any(parsed.backup.values()) and LEFT_OUT_HISTORY not in result.notes:
+        result.notes.append(LEFT_OUT_HISTORY)
     if seen is not None:
         seen.add([(contact_id, row) for row, contact_id in (*ids.items(), *plan.matches.items())])
     return duplicates
@@ -370,10 +406,13 @@ def _insert_contacts(
     rows: list[int],
     ids: dict[int, int],
     links: dict[int, int],
-    batch: int,
+    batch: int | None,
+    batch_ids: dict[int, int],
 ) -> None:
+    """Add the new people; `batch` marks them (None: the batch the file gives, restored)."""
     if not rows:
         return
+    by_row = {c.row: c for c in plan.parsed.contacts}
     records = []
     for row in rows:
         values = dict(plan.fields[row])
@@ -381,13 +420,65 @@ def _insert_contacts(
         values["referred_by"] = links.get(contact_id)
         if values["referred_by"] is None:
             values["may_use_name"] = None
-        records.append({"id": contact_id, **{f: values.get(f) for f in CONTACT_FIELDS}})
-    columns = ["id", *CONTACT_FIELDS, "import_batch"]
-    frame = pd.DataFrame.from_records(records, columns=columns[:-1]).astype(object)
-    frame["import_batch"] = batch
-    casts = ", ".join(f"{c}::{_CONTACT_TYPES.get(c, 'VARCHAR')}" for c in columns)
+        file_batch = by_row[row].file_batch
+        values["id"] = contact_id
+        values["created_at"] = by_row[row].created_at
+        values["import_batch"] = batch if batch is not None else batch_ids.get(file_batch or 0)
+        records.append({c: values.get(c) for c in _CONTACT_COLUMNS})
+    frame = pd.DataFrame.from_records(records, columns=list(_CONTACT_COLUMNS)).astype(object)
     staged = Staged(db, frame)
-    staged.run(f"INSERT INTO contacts ({', '.join(columns)}) SELECT {casts} FROM {staged.name}")
+    staged.run(
+        f"INSERT INTO contacts ({', '.join(_CONTACT_COLUMNS)}) "
+        f"SELECT {_casts(CONTACTS, _CONTACT_COLUMNS)} FROM {staged.name}"
+    )
+
+
+def _casts(table: Table, names: Collection[str]) -> str:
+    """`name::TYPE` for each column (a blank `created_at` is now); our own names only."""
+    return ", ".join(
+        "coalesce(created_at::TIMESTAMP, current_timestamp::TIMESTAMP)"
+        if name == "created_at"
+        else f"{name}::{table.column(name).sql_type}"
+        for name in names
+    )
+
+
+def _restore_rows(
+    db: Database, parsed: ParsedImport, record: str, maps: dict[str, dict[int, int]]
+) -> dict[int, int]:
+    """Restore one table's rows from a whole backup into an empty file; return its id map.
+
+    A row keeps its id when it is free (it is: the file was empty); a column named in
+    `maps` (a contact's or a batch's id) follows the ids the import gave. A setting already
+    chosen in this file stays. The map of a table without ids counts its rows restored.
+    """
+    table = _TABLES[record]
+    rows = parsed.backup.get(record, [])
+    if not rows:
+        return {}
+    frame = pd.DataFrame.from_records(rows, columns=list(table.names())).astype(object)
+    for name, mapping in maps.items():
+        if name in frame:
+            frame[name] = [
+                None if v is None else str(mapping.get(int(v), int(v))) for v in frame[name]
+            ]
+    if "id" in frame:
+        file_ids = [int(v) for v in frame["id"]]
+        new_ids = _take_ids(db, f"{table.name}_id_seq", table.name, file_ids)
+        frame["id"] = [str(i) for i in new_ids]
+        restored = dict(zip(file_ids, new_ids, strict=True))
+    where = ""
+    if table is SETTINGS:  # `key` is the table's key: a setting chosen here stays
+        where = f"WHERE key NOT IN (SELECT key FROM {table.name})"
+    staged = Staged(db, frame)
+    if "id" not in frame:
+        count = int(staged.fetchall(f"SELECT count(*) FROM {staged.name} {where}")[0][0])
+        restored = {i: i for i in range(count)}
+    staged.run(
+        f"INSERT INTO {table.name} ({', '.join(table.names())}) "
+        f"SELECT {_casts(table, table.names())} FROM {staged.name} {where}"
+    )
+    return restored
 
 
 def _record_fills(staged: Staged) -> None:
@@ -470,7 +561,11 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int], batch: i
 
 
 def _insert_events(
-    db: Database, plan: ImportPlan, mapped: dict[int, int], batch: int
+    db: Database,
+    plan: ImportPlan,
+    mapped: dict[int, int],
+    batch: int | None,
+    batch_ids: dict[int, int],
 ) -> tuple[int, int]:
     """Add the file's events that are not stored yet; return (added, already there)."""
     events = event_table(plan, mapped)
@@ -484,14 +579,25 @@ def _insert_events(
         return 0, len(stored)
     ids = _take_ids(db, "events_id_seq", "events", events["file_id"].to_pylist())
     events = events.append_column("id", pa.array(ids, pa.int64()))
-    events = events.append_column("batch", pa.repeat(pa.scalar(batch, pa.int64()), len(ids)))
+    if batch is None:
+        batches = [batch_ids.get(b or 0) for b in events["file_batch"].to_pylist()]
+    else:
+        batches = [batch] * len(ids)
+    events = events.append_column("import_batch", pa.array(batches, pa.int64()))
     staged = Staged(db, events)
     staged.run(
-        f"""
-        INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, import_batch)
-        SELECT id::INTEGER, contact_id::INTEGER, kind::VARCHAR, occurred_on::DATE,
-               channel::VARCHAR, notes::VARCHAR, batch::INTEGER
-        FROM {staged.name}
-        """
+        f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
+        f"SELECT {_casts(EVENTS, _EVENT_COLUMNS)} FROM {staged.name}"
     )
     return events.num_rows, len(stored)
+
+
+def is_empty(db: Database) -> bool:
+    """No row in any table of the user's data but settings: a backup may be restored here."""
+    counts = " + ".join(
+        f"(SELECT count(*) FROM {t.name})" for t in BACKUP_TABLES if t is not SETTINGS
+    )
+    return int(db.scalar(f"SELECT {counts}")) == 0
+
+
+_TABLES: dict[str, Table] = {t.record: t for t in BACKUP_TABLES}
