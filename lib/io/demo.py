@@ -23,6 +23,7 @@ from lib.core.vocab import ATTEMPT_OUTCOMES
 from lib.core.words import counted
 from lib.io.importing.batches import DEMO_FORMAT, remove_batch
 from lib.io.importing.write import start_batch
+from lib.io.staged import Staged
 from lib.records.settings import put_setting
 from lib.store.db import Database
 
@@ -315,37 +316,34 @@ def load_demo(
     contact_frame["identified_on"] = pd.to_datetime(contact_frame["identified_on"])
     contact_frame["referred_by"] = contact_frame["referred_by"].astype("Int64")
     say(f"writing {len(contact_frame):,} contacts and {len(event_frame):,} events")
-    con = db.con
     with db.transaction():
         batch = start_batch(db, DEMO_FILE, DEMO_FORMAT)  # marks the demo's rows, to remove them
-        con.register("demo_contacts", contact_frame)
-        con.register("demo_events", event_frame)
+        contact_frame["import_batch"] = event_frame["import_batch"] = batch
+        people, steps = Staged(db, contact_frame), Staged(db, event_frame)
         try:
-            con.execute(
+            people.run(
                 "CREATE OR REPLACE TEMP TABLE demo_ids AS "
                 "SELECT local, nextval('contacts_id_seq')::INTEGER AS id "
-                "FROM (SELECT local FROM demo_contacts ORDER BY local)"
+                f"FROM (SELECT local FROM {people.name} ORDER BY local)"
             )
-            con.execute(
+            people.run(
                 f"""
                 INSERT INTO contacts (id, {", ".join(CONTACT_FIELDS)}, import_batch)
-                SELECT m.id, {_CONTACT_PICKS}, $batch
-                FROM demo_contacts c
+                SELECT m.id, {_CONTACT_PICKS}, c.import_batch
+                FROM {people.name} c
                 JOIN demo_ids m ON m.local = c.local
                 LEFT JOIN demo_ids r ON r.local = c.referred_by
                 ORDER BY m.id
-                """,
-                {"batch": batch},
+                """
             )
-            con.execute(
+            steps.run(
                 f"""
                 INSERT INTO events (id, contact_id, {", ".join(EVENT_FIELDS)}, import_batch)
-                SELECT nextval('events_id_seq'), m.id, {_EVENT_PICKS}, $batch
-                FROM (SELECT *, row_number() OVER () AS n FROM demo_events) e
+                SELECT nextval('events_id_seq'), m.id, {_EVENT_PICKS}, e.import_batch
+                FROM (SELECT *, row_number() OVER () AS n FROM {steps.name}) e
                 JOIN demo_ids m ON m.local = e.local
                 ORDER BY e.occurred_on, e.n
-                """,
-                {"batch": batch},
+                """
             )
             db.execute(
                 "UPDATE import_batches SET added = ?, events_added = ? WHERE id = ?",
@@ -354,9 +352,7 @@ def load_demo(
             if db.scalar("SELECT count(*) FROM settings WHERE key = 'pitch'") == 0:
                 put_setting(db, "pitch", PITCH)  # a pitch of the user's own stays
         finally:
-            con.execute("DROP TABLE IF EXISTS demo_ids")
-            con.unregister("demo_contacts")
-            con.unregister("demo_events")
+            db.execute("DROP TABLE IF EXISTS demo_ids")
     return len(contact_frame), len(event_frame)
 
 
