@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from lib.core.columns import CONTACTS
 from lib.core.errors import NotFoundError
 from lib.core.validation import clean_text
 from lib.core.vocab import (
@@ -35,6 +36,8 @@ DUE_LABELS: dict[str, str] = {**DUE_LIST.labels, NOTHING_DUE.key: NOTHING_DUE.la
 DUE_SHORT: dict[str, str] = DUE_LIST.shorts
 ARCHIVED_LABELS: dict[str, str] = {"active": "Active", "archived": "Archived", "all": "All"}
 DUE_CHOICES: tuple[str, ...] = tuple(DUE_LABELS)
+# A contact's columns that hold a day (the card gives them as `date`, not a Timestamp).
+CONTACT_DATES: tuple[str, ...] = CONTACTS.names(sql_type="DATE")
 SORTS: dict[str, str] = {
     "name": "lower(c.full_name), c.id",
     "newest": "c.identified_on DESC, c.id DESC",
@@ -229,7 +232,7 @@ def contact_card(db: Database, contact_id: int, day: date) -> dict[str, Any]:
     if frame.empty:
         raise NotFoundError(f"there is no contact with id {contact_id}")
     record = {k: (None if _missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
-    for key in ("identified_on", "connected_on"):
+    for key in CONTACT_DATES:
         if record.get(key) is not None:
             record[key] = pd.Timestamp(record[key]).date()
     return record

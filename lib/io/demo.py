@@ -17,11 +17,13 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from lib.core.columns import CONTACT_ENTERED, EVENTS
 from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOMES
 from lib.core.words import counted
 from lib.io.importing.batches import DEMO_FORMAT, remove_batch
 from lib.io.importing.write import start_batch
+from lib.io.staged import Staged
 from lib.records.settings import put_setting
 from lib.store.db import Database
 
@@ -98,11 +100,23 @@ PITCH = (
     "the industry is heading. Who do you know that might be helpful for me to get in touch with?"
 )
 
-CONTACT_COLUMNS = (
-    "local", "full_name", "company", "title", "email", "phone", "linkedin_url", "notes",
-    "source", "referrer_local", "may_use_name", "identified_on", "archived",
-)  # fmt: skip
-EVENT_COLUMNS = ("local", "kind", "occurred_on", "channel", "notes", "outcome")
+# The columns the demo fills, in the table's order (lib.core.columns), after each row's
+# local index; a referral's `referred_by` holds its referrer's local index until ids exist.
+CONTACT_FIELDS: tuple[str, ...] = tuple(c for c in CONTACT_ENTERED if c != "connected_on")
+EVENT_FIELDS: tuple[str, ...] = tuple(
+    c for c in EVENTS.names(entered=True) if c not in ("contact_id", "call_back_on")
+)
+CONTACT_COLUMNS: tuple[str, ...] = ("local", *CONTACT_FIELDS)
+EVENT_COLUMNS: tuple[str, ...] = ("local", *EVENT_FIELDS)
+_IDENTIFIED = CONTACT_COLUMNS.index("identified_on")
+# How each filled column is read from the demo's frames (`c`: contacts, `r`: the referrer's ids).
+_CONTACT_PICKS = ", ".join(
+    {"referred_by": "r.id", "identified_on": "c.identified_on::DATE"}.get(name, f"c.{name}")
+    for name in CONTACT_FIELDS
+)
+_EVENT_PICKS = ", ".join(
+    "e.occurred_on::DATE" if name == "occurred_on" else f"e.{name}" for name in EVENT_FIELDS
+)
 
 
 @dataclass
@@ -213,7 +227,7 @@ def build_network(
                 new_person(start + timedelta(days=rng.randrange(span_days)), None)
         local = cursor
         cursor += 1
-        identified = net.contacts[local][11]
+        identified = net.contacts[local][_IDENTIFIED]
         if rng.random() > 0.8:
             attempts(local, identified, today)
             continue  # not contacted yet
@@ -242,7 +256,7 @@ def _fit_events(net: DemoNetwork, wanted: int, seed: int, today: date) -> list[t
     extra = wanted - len(events)
     rng = np.random.default_rng(seed)
     owners = rng.integers(0, len(net.contacts), size=extra)
-    identified = np.array([row[11] for row in net.contacts], dtype="datetime64[D]")
+    identified = np.array([row[_IDENTIFIED] for row in net.contacts], dtype="datetime64[D]")
     span = (np.datetime64(today, "D") - identified[owners]).astype(int) + 1
     days = identified[owners] + (rng.random(extra) * span).astype(int)
     notes = np.array(NOTE_NOTES, dtype=object)[rng.integers(0, len(NOTE_NOTES), size=extra)]
@@ -300,45 +314,36 @@ def load_demo(
     )
     event_frame["occurred_on"] = pd.to_datetime(event_frame["occurred_on"])
     contact_frame["identified_on"] = pd.to_datetime(contact_frame["identified_on"])
-    contact_frame["referrer_local"] = contact_frame["referrer_local"].astype("Int64")
+    contact_frame["referred_by"] = contact_frame["referred_by"].astype("Int64")
     say(f"writing {len(contact_frame):,} contacts and {len(event_frame):,} events")
-    con = db.con
     with db.transaction():
         batch = start_batch(db, DEMO_FILE, DEMO_FORMAT)  # marks the demo's rows, to remove them
-        con.register("demo_contacts", contact_frame)
-        con.register("demo_events", event_frame)
+        contact_frame["import_batch"] = event_frame["import_batch"] = batch
+        people, steps = Staged(db, contact_frame), Staged(db, event_frame)
         try:
-            con.execute(
+            people.run(
                 "CREATE OR REPLACE TEMP TABLE demo_ids AS "
                 "SELECT local, nextval('contacts_id_seq')::INTEGER AS id "
-                "FROM (SELECT local FROM demo_contacts ORDER BY local)"
+                f"FROM (SELECT local FROM {people.name} ORDER BY local)"
             )
-            con.execute(
-                """
-                INSERT INTO contacts (id, full_name, company, title, email, phone, linkedin_url,
-                                      notes, source, referred_by, may_use_name, identified_on,
-                                      archived, import_batch)
-                SELECT m.id, c.full_name, c.company, c.title, c.email, c.phone, c.linkedin_url,
-                       c.notes, c.source, r.id, c.may_use_name, c.identified_on::DATE, c.archived,
-                       $batch
-                FROM demo_contacts c
+            people.run(
+                f"""
+                INSERT INTO contacts (id, {", ".join(CONTACT_FIELDS)}, import_batch)
+                SELECT m.id, {_CONTACT_PICKS}, c.import_batch
+                FROM {people.name} c
                 JOIN demo_ids m ON m.local = c.local
-                LEFT JOIN demo_ids r ON r.local = c.referrer_local
+                LEFT JOIN demo_ids r ON r.local = c.referred_by
                 ORDER BY m.id
-                """,
-                {"batch": batch},
-            )
-            con.execute(
                 """
-                INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, outcome,
-                                    import_batch)
-                SELECT nextval('events_id_seq'), m.id, e.kind, e.occurred_on::DATE,
-                       e.channel, e.notes, e.outcome, $batch
-                FROM (SELECT *, row_number() OVER () AS n FROM demo_events) e
+            )
+            steps.run(
+                f"""
+                INSERT INTO events (id, contact_id, {", ".join(EVENT_FIELDS)}, import_batch)
+                SELECT nextval('events_id_seq'), m.id, {_EVENT_PICKS}, e.import_batch
+                FROM (SELECT *, row_number() OVER () AS n FROM {steps.name}) e
                 JOIN demo_ids m ON m.local = e.local
                 ORDER BY e.occurred_on, e.n
-                """,
-                {"batch": batch},
+                """
             )
             db.execute(
                 "UPDATE import_batches SET added = ?, events_added = ? WHERE id = ?",
@@ -347,9 +352,7 @@ def load_demo(
             if db.scalar("SELECT count(*) FROM settings WHERE key = 'pitch'") == 0:
                 put_setting(db, "pitch", PITCH)  # a pitch of the user's own stays
         finally:
-            con.execute("DROP TABLE IF EXISTS demo_ids")
-            con.unregister("demo_contacts")
-            con.unregister("demo_events")
+            db.execute("DROP TABLE IF EXISTS demo_ids")
     return len(contact_frame), len(event_frame)
 
 

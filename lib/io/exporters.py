@@ -1,10 +1,14 @@
 """Your data leaves as easily as it came: a Warm Leads CSV, vCards, and calendar reminders.
 
-**CSV** — one file, one row per contact then one per event, told apart by the first
-column `record` (`contact` or `event`). Contact rows fill the contact columns, event
-rows fill `id`, `contact_id`, `kind`, `occurred_on`, `channel` and `notes`. UTF-8 with
-a byte-order mark (so Excel reads accents), CRLF line ends, dates `YYYY-MM-DD`,
-booleans `true`/`false`. Importing it back restores every id, referral link and event.
+**CSV** — a whole backup in one file: every column of every table that holds the user's
+data (`lib.core.columns.BACKUP_TABLES`: contacts, events with their outcomes and call-back
+days, settings, import batches and their fills, merges, pairs marked "not the same"). Each
+row is one table's row, told apart by the first column `record` (`contact`, `event`,
+`setting`, `import_batch`, `import_fill`, `merge`, `not_duplicate`); a row fills the
+columns its table has and leaves the others empty. UTF-8 with a byte-order mark (so Excel
+reads accents), CRLF line ends, dates `YYYY-MM-DD`, times `YYYY-MM-DD HH:MM:SS.ffffff`,
+booleans `true`/`false`, lists `[1, 2]`. Importing it into an empty file restores every
+value (lib.io.importing.native reads it, and the CSVs of older versions).
 
 Formula injection: a spreadsheet runs a cell that starts with `=`, `+`, `-` or `@`. Any
 text cell starting with one of those, a tab, a carriage return or a single quote is
@@ -31,6 +35,7 @@ import icalendar
 import pandas as pd
 import vobject
 
+from lib.core.columns import BACKUP_TABLES, Column, csv_header
 from lib.core.errors import ValidationError
 from lib.core.vocab import DUE_LIST, EXPORT_FORMAT, FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
 from lib.engine.loops import open_loops, spoke_with
@@ -39,23 +44,7 @@ from lib.store.db import Database
 from lib.store.outputs import check_output, write_output
 
 EXPORT_FORMATS: tuple[str, ...] = EXPORT_FORMAT.order
-CONTACT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "full_name",
-    "company",
-    "title",
-    "email",
-    "phone",
-    "linkedin_url",
-    "source",
-    "referred_by",
-    "may_use_name",
-    "identified_on",
-    "connected_on",
-    "archived",
-)
-EVENT_COLUMNS: tuple[str, ...] = ("contact_id", "kind", "occurred_on", "channel")
-NATIVE_COLUMNS: tuple[str, ...] = ("record", *CONTACT_COLUMNS, *EVENT_COLUMNS, "notes")
+NATIVE_COLUMNS: tuple[str, ...] = csv_header()
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "'")
 # A thank-you still owed a week after the conversation is overdue.
 THANKS_OVERDUE_DAYS = 7
@@ -86,34 +75,25 @@ def _neutralised_sql(column: str) -> str:
     return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
 
 
-def _bool_sql(column: str) -> str:
-    return f"CASE {column} WHEN true THEN 'true' WHEN false THEN 'false' END"
+def _cell_sql(column: Column) -> str:
+    """A column's value as the CSV's text; `column.name` is one of our own names."""
+    name = column.name
+    return {
+        "VARCHAR": _neutralised_sql(name),
+        "BOOLEAN": f"CASE {name} WHEN true THEN 'true' WHEN false THEN 'false' END",
+        "DATE": f"strftime({name}, '%Y-%m-%d')",
+        "TIMESTAMP": f"strftime({name}, '%Y-%m-%d %H:%M:%S.%f')",
+    }.get(column.sql_type, f"{name}::VARCHAR")
 
 
-def _csv_queries() -> tuple[str, str]:
-    """The contact rows and event rows of the Warm Leads CSV, as text, in id order."""
-    text = _neutralised_sql
-    contacts = f"""
-        SELECT 'contact', id::VARCHAR, {text("full_name")}, {text("company")}, {text("title")},
-               {text("email")}, {text("phone")}, {text("linkedin_url")}, {text("source")},
-               referred_by::VARCHAR, {_bool_sql("may_use_name")},
-               strftime(identified_on, '%Y-%m-%d'), strftime(connected_on, '%Y-%m-%d'),
-               {_bool_sql("archived")}, NULL, NULL, NULL, NULL, {text("notes")}
-        FROM contacts ORDER BY id
-        """
-    events = f"""
-        SELECT 'event', id::VARCHAR, {", ".join(["NULL"] * 12)},
-               contact_id::VARCHAR, {text("kind")}, strftime(occurred_on, '%Y-%m-%d'),
-               {text("channel")}, {text("notes")}
-        FROM events ORDER BY id
-        """
-    return contacts, events
-
-
-def csv_rows(db: Database) -> tuple[list[tuple], list[tuple]]:
-    """The contact rows and event rows of the Warm Leads CSV, as text, in id order."""
-    contacts, events = _csv_queries()
-    return db.execute(contacts).fetchall(), db.execute(events).fetchall()
+def _csv_queries() -> list[str]:
+    """One query per backed-up table: its rows as the CSV's text cells, in a stable order."""
+    queries = []
+    for table in BACKUP_TABLES:
+        cells = {c.header: _cell_sql(c) for c in table.columns if c.exported}
+        picks = [f"'{table.record}'", *(cells.get(name, "NULL") for name in NATIVE_COLUMNS[1:])]
+        queries.append(f"SELECT {', '.join(picks)} FROM {table.name} ORDER BY {table.order_by}")
+    return queries
 
 
 def csv_chunks(db: Database, *, batch: int = 20_000) -> Iterator[bytes]:
@@ -136,7 +116,7 @@ def csv_chunks(db: Database, *, batch: int = 20_000) -> Iterator[bytes]:
 
 
 def export_csv(db: Database) -> bytes:
-    """Every contact and event as one Warm Leads CSV (UTF-8 with BOM, CRLF)."""
+    """The whole database as one Warm Leads CSV (UTF-8 with BOM, CRLF)."""
     return b"".join(csv_chunks(db))
 
 

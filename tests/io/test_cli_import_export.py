@@ -184,7 +184,10 @@ def test_export_then_import_into_a_new_file_round_trips(demo_path, tmp_path, cap
     run_cli(capsys, "--db", str(copy), "export", "--format", "csv", "--out", str(second))
 
     assert code == 0
-    assert out.endswith(f"50 new, 0 updated, 0 skipped, {count_events(demo_path)} events added\n")
+    assert out.endswith(
+        f"50 new, 0 updated, 0 skipped, {count_events(demo_path)} events added, "
+        "restored 1 import, 1 setting\n"
+    )
     assert first.read_bytes() == second.read_bytes()
 
 

@@ -100,11 +100,19 @@ def read_import(
     _check_format(format)
     check_size(len(data))
     day = today or date.today()
-    if format == "vcard" or (format is None and looks_like_vcard(_head_text(data[:4096]))):
+    format = format or _vcard_head(data[:4096])
+    if format == "vcard":
         return parse_vcard_bytes(data, today=day, on_batch=on_batch)
     text, note = decode(data)
     del data
     return _parse_text(text, note, format=format, today=day, on_batch=on_batch)
+
+
+def _vcard_head(head: bytes) -> str | None:
+    """ "vcard" when the first bytes begin a vCard (in any encoding), else None: the format
+    is then the table `detect_format` finds once the text is decoded. The one place a
+    file's format is sniffed, with `detect_format`."""
+    return "vcard" if looks_like_vcard(_head_text(head)) else None
 
 
 def _parse_text(
@@ -137,9 +145,11 @@ def read_import_file(
         check_size(file.stat().st_size)
         with file.open("rb") as stream:
             head = stream.read(4096)
-        text = _head_text(head)
-        is_utf16 = text != head.decode("latin-1").lstrip("\ufeff").removeprefix("\xef\xbb\xbf")
-        if (format == "vcard" or (format is None and looks_like_vcard(text))) and not is_utf16:
+        format = format or _vcard_head(head)
+        is_utf16 = _head_text(head) != head.decode("latin-1").lstrip("\ufeff").removeprefix(
+            "\xef\xbb\xbf"
+        )
+        if format == "vcard" and not is_utf16:
             skip = 3 if head.startswith(codecs.BOM_UTF8) else 0
 
             def opener() -> IO[bytes]:

@@ -9,15 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lib.core.columns import CONTACTS
 from lib.core.errors import NotFoundError, WarmLeadsError
 from lib.core.words import counted
 from lib.store.db import Database
 from lib.store.migrations import table_exists
 
 DEMO_FORMAT = "demo"
-# How the value before a fill is cast back from its text (text fields stay VARCHAR).
-_FIELD_TYPES = {"connected_on": "DATE", "referred_by": "INTEGER", "may_use_name": "BOOLEAN"}
-_TEXT_FIELDS = ("company", "title", "email", "phone", "linkedin_url", "notes")
+# The fields an import fills (lib.core.columns `importable`, and a referral's referrer and
+# whether its name may be used), with the type its value before is cast back to from text.
+_FILLED: dict[str, str] = {
+    name: CONTACTS.column(name).sql_type
+    for name in (*CONTACTS.names(importable=True), "referred_by", "may_use_name")
+}
 
 
 class UndoRefused(WarmLeadsError):
@@ -130,9 +134,8 @@ def remove_batch(db: Database, batch_id: int, *, keep: list[int]) -> tuple[int, 
         params,
     ).fetchall()
     emptied = 0
-    for name in (*_TEXT_FIELDS, *_FIELD_TYPES):
-        kind = _FIELD_TYPES.get(name, "VARCHAR")
-        # `name` and `kind` come from the constants above, never from the data.
+    for name, kind in _FILLED.items():
+        # `name` and `kind` come from lib.core.columns, never from the data.
         emptied += len(
             db.execute(
                 f"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -50,6 +50,9 @@ class Candidate:
     # A Warm Leads CSV names contacts by id: the id in the file and the referrer's id there.
     file_id: int | None = None
     file_referred_by: int | None = None
+    # A Warm Leads CSV also says when the row was written, and which of its imports added it.
+    created_at: datetime | None = None
+    file_batch: int | None = None
 
 
 class EventRows:
@@ -68,6 +71,10 @@ class EventRows:
             ("occurred_on", pa.date32()),
             ("channel", pa.string()),
             ("notes", pa.string()),
+            ("outcome", pa.string()),
+            ("call_back_on", pa.date32()),
+            ("created_at", pa.timestamp("us")),
+            ("file_batch", pa.int64()),
         ]
     )
     CHUNK = 50_000
@@ -80,7 +87,8 @@ class EventRows:
     def append(
         self, row: int, fields: Mapping[str, Any], file_contact_id: int, file_id: int | None
     ) -> None:
-        """Keep one event's clean fields (lib.core.validation.clean_event)."""
+        """Keep one event's clean fields (lib.core.validation.clean_event, and a Warm Leads
+        CSV's `outcome`, `call_back_on`, `created_at` and `file_batch` when it has them)."""
         self._open.append(
             (
                 row,
@@ -90,6 +98,10 @@ class EventRows:
                 fields["occurred_on"],
                 fields["channel"],
                 fields["notes"],
+                fields.get("outcome"),
+                fields.get("call_back_on"),
+                fields.get("created_at"),
+                fields.get("file_batch"),
             )
         )
         self._rows += 1
@@ -128,6 +140,10 @@ class ParsedImport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # A whole Warm Leads backup (this version's CSV): its other tables' rows, by `record`
+    # word, each a dict of column → text as the database casts it (lib.io.importing.native).
+    backup: dict[str, list[dict[str, str | None]]] = field(default_factory=dict)
+    whole_backup: bool = False
     # Called with this import whenever BATCH_PEOPLE people wait in `contacts`; it writes
     # them and empties the list (None: every person is kept until the file is read).
     on_batch: Callable[[ParsedImport], None] | None = field(default=None, repr=False)
@@ -148,6 +164,8 @@ class ParsedImport:
         today: date,
         file_id: int | None = None,
         file_referred_by: int | None = None,
+        created_at: datetime | None = None,
+        file_batch: int | None = None,
     ) -> Candidate | None:
         """Validate one person's fields and keep them; a bad field is left out, not the person.
 
@@ -192,7 +210,7 @@ class ParsedImport:
                     self._dropped_url(where, values.pop("linkedin_url"))
                 else:
                     self._left_out(where, exc.field, values.pop(exc.field), exc.reason)
-        candidate = Candidate(where, clean, file_id, file_referred_by)
+        candidate = Candidate(where, clean, file_id, file_referred_by, created_at, file_batch)
         self.contacts.append(candidate)
         if self.on_batch is not None and len(self.contacts) >= BATCH_PEOPLE:
             self.on_batch(self)

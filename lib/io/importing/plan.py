@@ -8,7 +8,6 @@ gets its blank fields filled. Matching runs in DuckDB over the whole file at onc
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,14 +16,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.core.columns import BACKUP_TABLES, CONTACT_IMPORT_FILLS, CONTACTS, SETTINGS
 from lib.core.keys import email_key_sql, name_key_sql, url_key_sql
 from lib.io.importing.model import Candidate, ParsedImport, Problem
 from lib.io.importing.text import FORMAT_LABELS
+from lib.io.staged import SeenRows, Staged
 from lib.store.db import Database
 
-# Fields an import may fill on a contact that already exists, when blank there.
-TEXT_FILLS: tuple[str, ...] = ("company", "title", "email", "phone", "linkedin_url", "notes")
-OTHER_FILLS: tuple[str, ...] = ("connected_on",)
+# Fields an import may fill on a contact that already exists, when blank there: text, then
+# the others (lib.core.columns marks them `importable`).
+TEXT_FILLS: tuple[str, ...] = CONTACTS.names(importable=True, sql_type="VARCHAR")
+OTHER_FILLS: tuple[str, ...] = tuple(c for c in CONTACT_IMPORT_FILLS if c not in TEXT_FILLS)
 PLAN_COLUMNS: tuple[str, ...] = (
     "row",
     "action",
@@ -58,6 +60,25 @@ class ImportPlan:
     # Rows that are the same person as a row an earlier batch of this file wrote: they fill
     # that contact's blanks and are counted as duplicates (see write.import_in_batches).
     repeats: set[int] = field(default_factory=set, repr=False)
+    # What the write does, all decided here (lib.io.importing.write only writes):
+    # the new rows chosen, each with the file's id when it is free (else None: a fresh id),
+    new_rows: list[int] = field(default_factory=list, repr=False)
+    kept_ids: list[int | None] = field(default_factory=list, repr=False)
+    not_chosen: int = 0
+    # referral links, child → referrer, between nodes: a stored contact is its id, a new
+    # row of the file is minus its row number (rows count from 1, ids too),
+    links: dict[int, int] = field(default_factory=dict, repr=False)
+    # the matched rows whose contact gains a blank filled or a referrer (not repeats),
+    gains: set[int] = field(default_factory=set, repr=False)
+    # the in-file duplicates and the dropped links, for the summary,
+    duplicates: list[Problem] = field(default_factory=list, repr=False)
+    warnings: list[Problem] = field(default_factory=list, repr=False)
+    # a Warm Leads CSV's events to add (`node`: whose), with their kept ids,
+    events: pa.Table | None = field(default=None, repr=False)
+    # and whether it restores a whole backup into an empty file (then the ids its restored
+    # import batches and merges keep, by record word).
+    restore: bool = False
+    restored_ids: dict[str, list[int | None]] = field(default_factory=dict, repr=False)
 
     def count(self, action: str) -> int:
         """How many rows of the file get this action."""
@@ -67,35 +88,6 @@ class ImportPlan:
     def label(self) -> str:
         """The file's kind in the user's words."""
         return FORMAT_LABELS[self.parsed.format]
-
-
-class Staged:
-    """A DataFrame that SQL reads under `self.name`, one statement at a time.
-
-    Each statement runs on a relation over an Arrow copy of the frame, so nothing is added
-    to the catalog: a view registered inside a transaction (`register`) keeps its table
-    alive until the transaction ends, which made a streamed import of a million rows hold
-    every batch it had written (bench_import_files). Arrow's columns are also a fraction of
-    the size of a frame of Python objects.
-    """
-
-    def __init__(self, db: Database, frame: pd.DataFrame | pa.Table) -> None:
-        self.name = f"wl_import_{uuid.uuid4().hex[:12]}"
-        if isinstance(frame, pd.DataFrame):
-            frame = pa.Table.from_pandas(frame, preserve_index=False)
-        self._relation = db.con.from_arrow(frame)
-
-    def run(self, sql: str) -> None:
-        """Run a statement that writes (INSERT, UPDATE) over the frame."""
-        self._relation.query(self.name, sql)
-
-    def fetchall(self, sql: str) -> list[tuple[Any, ...]]:
-        """The rows a SELECT over the frame returns."""
-        return self._relation.query(self.name, sql).fetchall()
-
-    def df(self, sql: str) -> pd.DataFrame:
-        """The rows a SELECT over the frame returns, as a DataFrame."""
-        return self._relation.query(self.name, sql).df()
 
 
 def is_blank(value: Any) -> bool:
@@ -170,57 +162,27 @@ def _match_rows(db: Database, contacts: list[Candidate]) -> pd.DataFrame:
 def _existing(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
+    # Our own column names: what an import may fill, and the referrer it may set.
+    columns = ", ".join(("id", *CONTACT_IMPORT_FILLS, "referred_by"))
     frame = db.df(
-        "SELECT id, company, title, email, phone, linkedin_url, notes, connected_on, "
-        "referred_by FROM contacts WHERE id IN (SELECT unnest(?::INTEGER[]))",
-        [ids],
+        f"SELECT {columns} FROM contacts WHERE id IN (SELECT unnest(?::INTEGER[]))", [ids]
     )
     return {int(r["id"]): r for r in frame.to_dict("records")}
 
 
-class SeenRows:
-    """The contacts earlier batches of one streamed import wrote, with their file rows.
+def plan_import(
+    db: Database,
+    parsed: ParsedImport,
+    seen: SeenRows | None = None,
+    *,
+    chosen: Collection[int] | None = None,
+) -> ImportPlan:
+    """Match every person in the file against the database and decide what to write
+    (reads only).
 
-    Kept in a DuckDB temporary table rather than a Python dict: a million entries cost
-    DuckDB a few MB and a dict a hundred.
-    """
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.table = f"wl_seen_{uuid.uuid4().hex[:12]}"
-        self.count = 0
-        db.execute(f"CREATE TEMP TABLE {self.table} (contact_id INTEGER, row INTEGER)")
-
-    def add(self, pairs: list[tuple[int, int]]) -> None:
-        """Remember (contact id, file row) pairs."""
-        if not pairs:
-            return
-        frame = pd.DataFrame(pairs, columns=["contact_id", "row"], dtype="int64")
-        staged = Staged(self.db, frame)
-        staged.run(f"INSERT INTO {self.table} SELECT contact_id, row FROM {staged.name}")
-        self.count += len(pairs)
-
-    def lookup(self, ids: Collection[int]) -> dict[int, int]:
-        """Contact id → the first file row that wrote it, for the ids seen before."""
-        if not ids or not self.count:
-            return {}
-        rows = self.db.execute(
-            f"SELECT contact_id, min(row) FROM {self.table} "
-            "WHERE contact_id IN (SELECT unnest(?::INTEGER[])) GROUP BY 1",
-            [sorted(ids)],
-        ).fetchall()
-        return {int(c): int(r) for c, r in rows}
-
-    def drop(self) -> None:
-        """Forget the table (the end of the import)."""
-        self.db.execute(f"DROP TABLE IF EXISTS {self.table}")
-
-
-def plan_import(db: Database, parsed: ParsedImport, seen: SeenRows | None = None) -> ImportPlan:
-    """Match every person in the file against the database (reads only).
-
-    `seen` names the contacts earlier batches of the same file wrote: a row that matches
-    one is a duplicate of that row, not an update.
+    `chosen` limits which new rows become targets (None: all of them). `seen` names the
+    contacts earlier batches of the same file wrote: a row that matches one is a duplicate
+    of that row, not an update.
     """
     native = parsed.format == "csv"
     contacts = parsed.contacts
@@ -325,8 +287,7 @@ def plan_import(db: Database, parsed: ParsedImport, seen: SeenRows | None = None
         column = frame[name].astype(object)
         frame[name] = column.where(column.notna(), None)  # None, never NaN, for blanks
     plan.rows = frame.sort_values("row", kind="stable").reset_index(drop=True)
-    if native and parsed.events:
-        plan.events_new, plan.events_known = _count_events(db, plan)
+    _decide_writes(db, plan, chosen, fills)
     return plan
 
 
@@ -365,19 +326,82 @@ def choose_targets(
     return chosen
 
 
-def _count_events(db: Database, plan: ImportPlan) -> tuple[int, int]:
-    """(events that would be added, events already stored) for a Warm Leads CSV."""
-    mapped = file_id_map(plan, new_ids={})
-    events = event_table(plan, mapped)
-    if not events.num_rows:
-        return len(plan.parsed.events), 0
-    known = len(stored_event_rows(db, events, set(plan.matches.values())))
-    return len(plan.parsed.events) - known, known
+# A file id above this is not kept (it would push the id sequence towards its limit).
+MAX_KEPT_ID = 100_000_000
+# The restored tables whose rows have ids of their own (a whole backup into an empty file).
+RESTORED_WITH_IDS: tuple[str, ...] = ("import_batch", "merge")
 
 
-def file_id_map(plan: ImportPlan, new_ids: dict[int, int]) -> dict[int, int]:
-    """File contact id → database id, for every imported row that had a file id."""
-    by_row: dict[int, int] = {**plan.matches, **new_ids}
+def keep_ids(wanted: list[int | None], taken: Collection[int]) -> list[int | None]:
+    """The file's ids that new rows keep: free, not too large, each once (None: a fresh id)."""
+    kept: list[int | None] = []
+    used: set[int] = set()
+    for i in wanted:
+        keep = i is not None and i <= MAX_KEPT_ID and i not in taken and i not in used
+        kept.append(i if keep else None)
+        if keep:
+            used.add(i)  # type: ignore[arg-type]
+    return kept
+
+
+def _taken(db: Database, table: str, wanted: list[int | None]) -> set[int]:
+    """Which of the file's ids `table` already uses; `table` is one of our table names."""
+    proposed = [i for i in wanted if i is not None and i <= MAX_KEPT_ID]
+    if not proposed:
+        return set()
+    staged = Staged(db, pa.table({"id": pa.array(proposed, pa.int64())}))
+    found = staged.fetchall(
+        f"SELECT t.id FROM {table} t WHERE t.id IN (SELECT id::INTEGER FROM {staged.name})"
+    )
+    return {int(r[0]) for r in found}
+
+
+def is_empty(db: Database) -> bool:
+    """No row in any table of the user's data but settings: a backup may be restored here."""
+    counts = " + ".join(
+        f"(SELECT count(*) FROM {t.name})" for t in BACKUP_TABLES if t is not SETTINGS
+    )
+    return int(db.scalar(f"SELECT {counts}")) == 0
+
+
+def _decide_writes(
+    db: Database, plan: ImportPlan, chosen: Collection[int] | None, fills: dict[int, list[str]]
+) -> None:
+    """Everything the write needs that the database has a say in: ids, links, events."""
+    parsed = plan.parsed
+    new_rows = plan.rows.loc[plan.rows["action"] == "new", "row"].tolist()
+    if chosen is not None:
+        wanted = set(chosen)
+        plan.not_chosen = sum(1 for row in new_rows if row not in wanted)
+        new_rows = [row for row in new_rows if row in wanted]
+    plan.new_rows = new_rows
+    by_row = {c.row: c for c in parsed.contacts}
+    file_ids = [by_row[row].file_id for row in new_rows]
+    plan.restore = parsed.whole_backup and is_empty(db)
+    plan.kept_ids = keep_ids(file_ids, () if plan.restore else _taken(db, "contacts", file_ids))
+    if plan.restore:  # every id is free in an empty file
+        plan.restored_ids = {
+            record: keep_ids([int(r["id"]) for r in parsed.backup.get(record, [])], ())  # type: ignore[arg-type]
+            for record in RESTORED_WITH_IDS
+        }
+    parse_problems = set(parsed.problems)
+    plan.duplicates = [p for p in skipped_problems(plan) if p not in parse_problems]
+    nodes = _file_nodes(plan)
+    plan.links = _referral_links(db, plan, nodes)
+    plan.gains = {
+        row
+        for row, contact_id in plan.matches.items()
+        if row not in plan.repeats
+        and (fills.get(row) or (contact_id not in plan.has_referrer and contact_id in plan.links))
+    }
+    if parsed.events:
+        plan.events = _events_to_add(db, plan, nodes)
+
+
+def _file_nodes(plan: ImportPlan) -> dict[int, int]:
+    """File contact id → node (a stored contact's id, or minus a new row's number), for every
+    row written that had a file id (an in-file duplicate is the row it repeats)."""
+    by_row: dict[int, int] = {**plan.matches, **{row: -row for row in plan.new_rows}}
     for row, earlier in plan.first_row.items():
         if earlier in by_row:
             by_row[row] = by_row[earlier]
@@ -388,24 +412,79 @@ def file_id_map(plan: ImportPlan, new_ids: dict[int, int]) -> dict[int, int]:
     }
 
 
-def event_table(plan: ImportPlan, mapped: dict[int, int]) -> pa.Table:
-    """The file's events whose contact is mapped to a database id, ready to match or insert."""
+def _referral_links(db: Database, plan: ImportPlan, nodes: dict[int, int]) -> dict[int, int]:
+    """Child node → referrer node for the rows that name one; loops and strangers dropped
+    (each said in `plan.warnings`)."""
+    by_row = {c.row: c for c in plan.parsed.contacts}
+    node_of_row = {**{row: -row for row in plan.new_rows}, **plan.matches}
+    link_rows = [
+        *plan.new_rows,
+        *(r for r, i in plan.matches.items() if i not in plan.has_referrer),
+    ]
+    proposed: dict[int, tuple[int, int]] = {}
+    for row in link_rows:
+        referrer = by_row[row].file_referred_by
+        if referrer is None:
+            continue
+        if referrer not in nodes:
+            plan.warnings.append(
+                Problem(
+                    row,
+                    f"referred_by {referrer} is not imported from this file; link left out",
+                    plan.parsed.unit,
+                )
+            )
+            continue
+        proposed[node_of_row[row]] = (nodes[referrer], row)
+    if not proposed:
+        return {}
+    parents = dict(
+        db.execute("SELECT id, referred_by FROM contacts WHERE referred_by IS NOT NULL").fetchall()
+    )
+    links: dict[int, int] = {}
+    # In file order: a link joins the tree unless walking up from its referrer meets the child.
+    for child, (parent, row) in sorted(proposed.items(), key=lambda item: item[1][1]):
+        node, steps = parent, 0
+        while node is not None and node != child and steps <= len(parents):
+            node, steps = parents.get(node), steps + 1
+        if node == child:
+            reason = "referred_by would make a referral loop; link left out"
+            plan.warnings.append(Problem(row, reason, plan.parsed.unit))
+        else:
+            parents[child] = links[child] = parent
+    return links
+
+
+def _events_to_add(db: Database, plan: ImportPlan, nodes: dict[int, int]) -> pa.Table:
+    """A Warm Leads CSV's events whose contact is written and which are not stored yet, with
+    `contact_id` a node and `kept_id` the file's id when free; counts the rest as known."""
     events = plan.parsed.events.table()
-    database_ids = pd.Series(mapped, dtype="int64").reindex(events["file_contact_id"].to_numpy())
-    found = database_ids.notna().to_numpy()
+    owners = pd.Series(nodes, dtype="int64").reindex(events["file_contact_id"].to_numpy())
+    found = owners.notna().to_numpy()
     events = events.filter(pa.array(found))
-    contact_ids = pa.array(database_ids.to_numpy()[found].astype("int64"))
-    return events.add_column(2, "contact_id", contact_ids).drop_columns(["file_contact_id"])
+    contact_ids = pa.array(owners.to_numpy()[found].astype("int64"))
+    events = events.add_column(2, "contact_id", contact_ids).drop_columns(["file_contact_id"])
+    stored = stored_event_rows(db, events, set(plan.matches.values()))
+    plan.events_known = len(stored)
+    plan.events_new = len(plan.parsed.events) - len(stored)
+    if stored:
+        rows = pa.array(stored, pa.int64())
+        events = events.filter(pc.invert(pc.is_in(events["row"], value_set=rows)))
+    file_ids = events["file_id"].to_pylist()
+    kept = keep_ids(file_ids, () if plan.restore else _taken(db, "events", file_ids))
+    return events.append_column("kept_id", pa.array(kept, pa.int64()))
 
 
 SAME_EVENT_SQL = """
     e.contact_id = f.contact_id AND e.kind = f.kind AND e.occurred_on = f.occurred_on::DATE
     AND e.channel IS NOT DISTINCT FROM f.channel AND e.notes IS NOT DISTINCT FROM f.notes
+    AND e.outcome IS NOT DISTINCT FROM f.outcome
+    AND e.call_back_on IS NOT DISTINCT FROM f.call_back_on::DATE
 """
 
 
 def stored_event_rows(db: Database, events: pa.Table, known: Collection[int]) -> list[int]:
-    """The file rows among `events` (event_table) that are stored already.
+    """The file rows among `events` that are stored already.
 
     Only the events of `known` contacts (matched, so stored before this import) are looked
     up: a contact the import adds has no events yet, and a round trip into an empty file

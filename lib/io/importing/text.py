@@ -389,9 +389,9 @@ def looks_like_vcard(head: str) -> bool:
 
 
 def detect_format(text: Text) -> str:
-    """Which export this text is, from its content; raises ValidationError when unknown."""
-    if looks_like_vcard(_head(text)[:4000]):
-        return "vcard"
+    """Which table export this text is, from its header row; raises ValidationError when
+    unknown. (A vCard is told from the file's first bytes before it is decoded:
+    lib.io.importing reads the head once.)"""
     for name, test in (
         ("csv", is_native_header),
         ("linkedin", is_linkedin_header),

@@ -8,37 +8,37 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from lib.core.validation import CONTACT_FIELDS
+from lib.core.columns import BACKUP_TABLES, CONTACT_ENTERED, CONTACTS, EVENTS, SETTINGS, Table
+from lib.core.words import counted
 from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
 from lib.io.importing.plan import (
     OTHER_FILLS,
+    RESTORED_WITH_IDS,
     TEXT_FILLS,
     ImportPlan,
-    SeenRows,
-    Staged,
-    event_table,
-    file_id_map,
     plan_import,
-    skipped_problems,
-    stored_event_rows,
 )
+from lib.io.staged import SeenRows, Staged
 from lib.store.db import Database
 
 Progress = Callable[[str], None]
-# A file id above this is not kept (it would push the id sequence towards its limit).
-MAX_KEPT_ID = 100_000_000
 
-_CONTACT_TYPES: dict[str, str] = {
-    "id": "INTEGER",
-    "import_batch": "INTEGER",
-    "referred_by": "INTEGER",
-    "may_use_name": "BOOLEAN",
-    "archived": "BOOLEAN",
-    "identified_on": "DATE",
-    "connected_on": "DATE",
+# A new contact's columns, as an import writes them (the id and batch are the import's).
+_CONTACT_COLUMNS: tuple[str, ...] = ("id", *CONTACT_ENTERED, "created_at", "import_batch")
+_EVENT_COLUMNS: tuple[str, ...] = EVENTS.names()
+# What a restore says it brought back, per record word (contacts and events are counted apart).
+_RESTORED_WORDS: dict[str, tuple[str, str]] = {
+    "setting": ("setting", "settings"),
+    "import_batch": ("import", "imports"),
+    "import_fill": ("filled field", "filled fields"),
+    "merge": ("merge", "merges"),
+    "not_duplicate": ("pair marked not the same", "pairs marked not the same"),
 }
+LEFT_OUT_HISTORY = (
+    "The file's settings, imports and merges were left out: a Warm Leads CSV brings them "
+    "back only into an empty file."
+)
 
 
 @dataclass
@@ -60,6 +60,9 @@ class ImportResult:
     new_ids: list[int] = field(default_factory=list)
     dry_run: bool = False
     batch_id: int | None = None  # the import's batch (undo it with `undo-import ID`)
+    # A whole backup restored into an empty file: how many rows of each other table came
+    # back, by record word (the restore is no batch of its own: there is nothing to undo to).
+    restored: dict[str, int] = field(default_factory=dict)
 
     @property
     def nobody(self) -> bool:
@@ -79,36 +82,18 @@ class ImportResult:
         parts.append(f"{len(self.skipped):,} skipped" + (f" ({shown}{more})" if shown else ""))
         if self.format == "csv":
             parts.append(f"{self.events_added:,} events added")
+        brought = [counted(n, *_RESTORED_WORDS[k]) for k, n in self.restored.items() if n]
+        if brought:
+            parts.append("restored " + ", ".join(brought))
         return ", ".join(parts)
 
 
-def _take_ids(db: Database, sequence: str, table: str, wanted: list[int | None]) -> list[int]:
-    """Ids for new rows: the file's id when it is free, else the next from the sequence."""
-    proposed = [i for i in wanted if i is not None and i <= MAX_KEPT_ID]
-    taken: set[int] = set()
-    if proposed:
-        staged = Staged(db, pa.table({"id": pa.array(proposed, pa.int64())}))
-        # `table` is one of our two table names.
-        found = staged.fetchall(
-            f"SELECT t.id FROM {table} t WHERE t.id IN (SELECT id::INTEGER FROM {staged.name})"
-        )
-        taken = {int(r[0]) for r in found}
-    kept: list[int | None] = []
-    used: set[int] = set()
-    for i in wanted:
-        keep = i is not None and i <= MAX_KEPT_ID and i not in taken and i not in used
-        kept.append(i if keep else None)
-        if keep:
-            used.add(i)
+def _new_ids(db: Database, sequence: str, kept: list[int | None]) -> list[int]:
+    """Ids for new rows: each kept file id (the plan found it free), else the sequence's next."""
+    used = [i for i in kept if i is not None]
     if used:
-        start, last = db.execute(
-            "SELECT start_value, last_value FROM duckdb_sequences() WHERE sequence_name = ?",
-            [sequence],
-        ).fetchall()[0]
-        next_value = start if last is None else last + 1
-        if max(used) >= next_value:
-            db.execute("SELECT setval(?, ?)", [sequence, max(used)])
-    missing = sum(1 for i in kept if i is None)
+        _skip_past(db, sequence, max(used))
+    missing = len(kept) - len(used)
     fresh = iter(
         int(r[0])
         for r in db.execute("SELECT nextval(?) FROM range(?)", [sequence, missing]).fetchall()
@@ -116,41 +101,15 @@ def _take_ids(db: Database, sequence: str, table: str, wanted: list[int | None])
     return [i if i is not None else next(fresh) for i in kept]
 
 
-def _referral_links(
-    db: Database,
-    plan: ImportPlan,
-    rows: list[int],
-    mapped: dict[int, int],
-    ids: dict[int, int],
-    warn: Callable[[int, str], None],
-) -> dict[int, int]:
-    """Contact id → referrer id for the rows that name one; loops and strangers dropped."""
-    by_row = {c.row: c for c in plan.parsed.contacts}
-    proposed: dict[int, tuple[int, int]] = {}
-    for row in rows:
-        referrer = by_row[row].file_referred_by
-        if referrer is None:
-            continue
-        if referrer not in mapped:
-            warn(row, f"referred_by {referrer} is not imported from this file; link left out")
-            continue
-        proposed[ids[row]] = (mapped[referrer], row)
-    if not proposed:
-        return {}
-    parents = dict(
-        db.execute("SELECT id, referred_by FROM contacts WHERE referred_by IS NOT NULL").fetchall()
-    )
-    links: dict[int, int] = {}
-    # In file order: a link joins the tree unless walking up from its referrer meets the child.
-    for child, (parent, row) in sorted(proposed.items(), key=lambda item: item[1][1]):
-        node, steps = parent, 0
-        while node is not None and node != child and steps <= len(parents):
-            node, steps = parents.get(node), steps + 1
-        if node == child:
-            warn(row, "referred_by would make a referral loop; link left out")
-        else:
-            parents[child] = links[child] = parent
-    return links
+def _skip_past(db: Database, sequence: str, used: int) -> None:
+    """Make `sequence` hand out ids above `used` (an id a row of the file kept)."""
+    start, last = db.execute(
+        "SELECT start_value, last_value FROM duckdb_sequences() WHERE sequence_name = ?",
+        [sequence],
+    ).fetchall()[0]
+    next_value = start if last is None else last + 1
+    if used >= next_value:
+        db.execute("SELECT setval(?, ?)", [sequence, used])
 
 
 def apply_import(
@@ -176,10 +135,16 @@ def apply_import(
     if strict:
         _reject_if_any(list(parsed.problems) + list(parsed.warnings))
     with db.transaction():
-        batch = start_batch(db, file_name or "(unnamed file)", parsed.format)
+        people = len(parsed.contacts)
+        say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
+        plan = plan_import(db, parsed, chosen=chosen)
+        batch = (
+            None if plan.restore else start_batch(db, file_name or "(unnamed file)", parsed.format)
+        )
         result.batch_id = batch
-        result.skipped = _write_batch(db, parsed, result, chosen=chosen, say=say, batch=batch)
-        result.skipped = sorted([*parsed.problems, *result.skipped], key=lambda p: p.where)
+        say(f"writing {len(plan.new_rows):,} new contacts")
+        write_plan(db, plan, result, batch=batch)
+        result.skipped = sorted([*parsed.problems, *plan.duplicates], key=lambda p: p.where)
         _finish(db, result, strict=strict, dry_run=dry_run)
     return result
 
@@ -206,38 +171,44 @@ def import_in_batches(
     name = file_name or "(unnamed file)"
     state: dict[str, Any] = {"result": None, "done": 0, "repeats": []}
 
-    def started(parsed: ParsedImport) -> ImportResult:
+    def started(parsed: ParsedImport, *, restore: bool = False) -> ImportResult:
         if state["result"] is None:
             state["result"] = ImportResult(parsed.format, parsed.unit)
-            state["result"].batch_id = start_batch(db, name, parsed.format)
+            if not restore:  # a restore is no batch of its own
+                state["result"].batch_id = start_batch(db, name, parsed.format)
         return state["result"]
 
+    def write(parsed: ParsedImport, seen: SeenRows | None) -> None:
+        """One batch: plan it (reads only), then write it (writes only)."""
+        if not state["done"]:
+            people = len(parsed.contacts)
+            say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
+        plan = plan_import(db, parsed, seen)
+        result = started(parsed, restore=plan.restore)
+        if not state["done"]:
+            say(f"writing {len(plan.new_rows):,} new contacts")
+        write_plan(db, plan, result, batch=result.batch_id, seen=seen)
+        state["repeats"].extend(plan.duplicates)
+        state["done"] += len(parsed.contacts)
+
     def flush(parsed: ParsedImport) -> None:
-        started(parsed)
         batch = ParsedImport(parsed.format, parsed.unit, contacts=parsed.contacts)
         parsed.contacts = []
-        if not batch.contacts:
-            return
-        result: ImportResult = state["result"]
-        plan_rows = _write_batch(
-            db, batch, result, say=say, batch=result.batch_id, seen=state["seen"]
-        )
-        state["repeats"].extend(plan_rows)
-        state["done"] += len(batch.contacts)
-        if state["done"] >= BATCH_PEOPLE:
-            say(f"{state['done']:,} people matched and written")
+        if batch.contacts:
+            write(batch, state["seen"])
+            if state["done"] >= BATCH_PEOPLE:
+                say(f"{state['done']:,} people matched and written")
 
     with db.transaction():
         state["seen"] = SeenRows(db)
         parsed = read(flush)
-        if parsed.format == "csv":
-            result = started(parsed)
-            state["repeats"] = _write_batch(db, parsed, result, say=say, batch=result.batch_id)
+        if parsed.format == "csv":  # read whole: ids, referrals and events reach across it
+            write(parsed, None)
         else:
             flush(parsed)
-            result = started(parsed)
+        result = started(parsed)
         result.warnings = [*parsed.warnings, *result.warnings]
-        result.notes = list(parsed.notes)
+        result.notes = [*parsed.notes, *result.notes]
         result.skipped = sorted([*parsed.problems, *state["repeats"]], key=lambda p: p.where)
         state["seen"].drop()
         _finish(db, result, strict=strict, dry_run=dry_run)
@@ -247,72 +218,64 @@ def import_in_batches(
 def _finish(db: Database, result: ImportResult, *, strict: bool, dry_run: bool) -> None:
     """Inside the import's transaction: count its batch, then refuse a strict import that
     left anything out, or roll a dry run back."""
-    _count_batch(db, result.batch_id, result)
+    if result.batch_id is not None:
+        _count_batch(db, result.batch_id, result)
     if strict:
         _reject_if_any(result.skipped + result.warnings)
     if dry_run:
         raise _DryRun(result)
 
 
-def _write_batch(
+def write_plan(
     db: Database,
-    parsed: ParsedImport,
+    plan: ImportPlan,
     result: ImportResult,
     *,
-    chosen: Collection[int] | None = None,
-    say: Progress,
-    batch: int,
+    batch: int | None,
     seen: SeenRows | None = None,
-) -> list[Problem]:
-    """Match and write these people as part of import `batch`, adding to `result`; return
-    the in-file duplicates.
+) -> None:
+    """Write what `plan` decided, as part of import `batch`, adding to `result` (writes only).
 
-    `seen` (a streamed import's earlier batches), when given, is read and then extended
-    with the contacts this batch wrote, for the next batch; new ids are then not listed in
+    `seen` (a streamed import's earlier batches), when given, is extended with the contacts
+    this batch wrote, for the next batch's plan; new ids are then not listed in
     `result.new_ids` (a million of them would cost more than the rest of the import).
+    `batch` None restores a whole backup into an empty file: every row keeps the import
+    batch the file gives it, and the file's other tables come back too.
     """
-
-    def warn(row: int, reason: str) -> None:
-        result.warnings.append(Problem(row, reason, parsed.unit))
-
-    people = len(parsed.contacts)
-    if seen is None or not seen.count:
-        say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
-    plan = plan_import(db, parsed, seen)
-    new_rows = plan.rows.loc[plan.rows["action"] == "new", "row"].tolist()
-    if chosen is not None:
-        wanted = set(chosen)
-        result.not_chosen += sum(1 for row in new_rows if row not in wanted)
-        new_rows = [row for row in new_rows if row in wanted]
-    parse_problems = set(parsed.problems)
-    duplicates = [p for p in skipped_problems(plan) if p not in parse_problems]
+    result.not_chosen += plan.not_chosen
     result.unchanged += plan.count("unchanged")
-    by_row = {c.row: c for c in parsed.contacts}
-    if seen is None or not seen.count:
-        say(f"writing {len(new_rows):,} new contacts")
-    id_list = _take_ids(
-        db, "contacts_id_seq", "contacts", [by_row[row].file_id for row in new_rows]
-    )
-    ids = dict(zip(new_rows, id_list, strict=True))
-    mapped = file_id_map(plan, ids)
-    link_rows = [*new_rows, *(r for r, i in plan.matches.items() if i not in plan.has_referrer)]
-    all_ids = {**ids, **plan.matches}
-    links = _referral_links(db, plan, link_rows, mapped, all_ids, warn)
-    _insert_contacts(db, plan, new_rows, ids, links, batch)
-    changed = _fill_blanks(db, plan, links, batch)
-    result.updated += sum(
-        1 for row, i in plan.matches.items() if row not in plan.repeats and i in changed
-    )
-    result.new += len(new_rows)
+    result.warnings.extend(plan.warnings)
+    batch_ids = _restore_rows(db, plan, "import_batch", {})[1] if plan.restore else {}
+    id_list = _new_ids(db, "contacts_id_seq", plan.kept_ids)
+    ids = dict(zip(plan.new_rows, id_list, strict=True))
+
+    def contact_id(node: int) -> int:  # a node is a stored id, or minus a new row's number
+        return node if node > 0 else ids[-node]
+
+    links = {contact_id(child): contact_id(parent) for child, parent in plan.links.items()}
+    _insert_contacts(db, plan, ids, links, batch, batch_ids)
+    _fill_blanks(db, plan, links, batch)
+    result.updated += len(plan.gains)
+    result.new += len(plan.new_rows)
     if seen is None:
         result.new_ids.extend(id_list)
-    if parsed.events:
-        added, known = _insert_events(db, plan, mapped, batch)
-        result.events_added += added
-        result.events_known += known
+    if plan.events is not None:
+        result.events_added += _insert_events(db, plan, ids, batch, batch_ids)
+        result.events_known += plan.events_known
+    if plan.restore:
+        result.restored["import_batch"] = len(batch_ids)
+        mapped = {c.file_id: ids[c.row] for c in plan.parsed.contacts if c.row in ids}
+        for record in ("import_fill", "merge", "not_duplicate", "setting"):
+            maps = {"batch_id": batch_ids, "contact_id": mapped}
+            result.restored[record] = _restore_rows(db, plan, record, maps)[0]
+        # Undoing a restored merge brings its contact back under the id it had.
+        merged_away = [int(r["removed_id"]) for r in plan.parsed.backup.get("merge", [])]
+        if merged_away:
+            _skip_past(db, "contacts_id_seq", max(merged_away))
+    elif any(plan.parsed.backup.values()) and LEFT_OUT_HISTORY not in result.notes:
+        result.notes.append(LEFT_OUT_HISTORY)
     if seen is not None:
-        seen.add([(contact_id, row) for row, contact_id in (*ids.items(), *plan.matches.items())])
-    return duplicates
+        seen.add([(i, row) for row, i in (*ids.items(), *plan.matches.items())])
 
 
 class _DryRun(Exception):
@@ -367,27 +330,77 @@ def start_batch(db: Database, file_name: str, fmt: str) -> int:
 def _insert_contacts(
     db: Database,
     plan: ImportPlan,
-    rows: list[int],
     ids: dict[int, int],
     links: dict[int, int],
-    batch: int,
+    batch: int | None,
+    batch_ids: dict[int, int],
 ) -> None:
-    if not rows:
+    """Add the new people (`ids`: row → id); `batch` marks them (None: the file's batch)."""
+    if not ids:
         return
+    by_row = {c.row: c for c in plan.parsed.contacts}
     records = []
-    for row in rows:
+    for row, contact_id in ids.items():
         values = dict(plan.fields[row])
-        contact_id = ids[row]
         values["referred_by"] = links.get(contact_id)
         if values["referred_by"] is None:
             values["may_use_name"] = None
-        records.append({"id": contact_id, **{f: values.get(f) for f in CONTACT_FIELDS}})
-    columns = ["id", *CONTACT_FIELDS, "import_batch"]
-    frame = pd.DataFrame.from_records(records, columns=columns[:-1]).astype(object)
-    frame["import_batch"] = batch
-    casts = ", ".join(f"{c}::{_CONTACT_TYPES.get(c, 'VARCHAR')}" for c in columns)
+        file_batch = by_row[row].file_batch
+        values["id"] = contact_id
+        values["created_at"] = by_row[row].created_at
+        values["import_batch"] = batch if batch is not None else batch_ids.get(file_batch or 0)
+        records.append({c: values.get(c) for c in _CONTACT_COLUMNS})
+    frame = pd.DataFrame.from_records(records, columns=list(_CONTACT_COLUMNS)).astype(object)
     staged = Staged(db, frame)
-    staged.run(f"INSERT INTO contacts ({', '.join(columns)}) SELECT {casts} FROM {staged.name}")
+    staged.run(
+        f"INSERT INTO contacts ({', '.join(_CONTACT_COLUMNS)}) "
+        f"SELECT {_casts(CONTACTS, _CONTACT_COLUMNS)} FROM {staged.name}"
+    )
+
+
+def _casts(table: Table, names: Collection[str]) -> str:
+    """`name::TYPE` for each column (a blank `created_at` is now); our own names only."""
+    return ", ".join(
+        "coalesce(created_at::TIMESTAMP, current_timestamp::TIMESTAMP)"
+        if name == "created_at"
+        else f"{name}::{table.column(name).sql_type}"
+        for name in names
+    )
+
+
+def _restore_rows(
+    db: Database, plan: ImportPlan, record: str, maps: dict[str, dict[int, int]]
+) -> tuple[int, dict[int, int]]:
+    """Restore one table's rows from a whole backup into an empty file: (rows restored, the
+    file's id → the id each row got, for a table with ids).
+
+    A column named in `maps` (a contact's or a batch's id) follows the ids the import gave.
+    A setting already chosen in this file stays.
+    """
+    table = _TABLES[record]
+    rows = plan.parsed.backup.get(record, [])
+    if not rows:
+        return 0, {}
+    frame = pd.DataFrame.from_records(rows, columns=list(table.names())).astype(object)
+    for name, mapping in maps.items():
+        if name in frame:
+            frame[name] = [
+                None if v is None else str(mapping.get(int(v), int(v))) for v in frame[name]
+            ]
+    restored: dict[int, int] = {}
+    if record in RESTORED_WITH_IDS:
+        new_ids = _new_ids(db, f"{table.name}_id_seq", plan.restored_ids[record])
+        restored = dict(zip((int(v) for v in frame["id"]), new_ids, strict=True))
+        frame["id"] = [str(i) for i in new_ids]
+    where = ""
+    if table is SETTINGS:  # `key` is the table's key: a setting chosen here stays
+        where = f"WHERE key NOT IN (SELECT key FROM {table.name})"
+    staged = Staged(db, frame)
+    written = staged.fetchall(
+        f"INSERT INTO {table.name} ({', '.join(table.names())}) "
+        f"SELECT {_casts(table, table.names())} FROM {staged.name} {where} RETURNING 1"
+    )
+    return len(written), restored
 
 
 def _record_fills(staged: Staged) -> None:
@@ -422,8 +435,8 @@ def _record_fills(staged: Staged) -> None:
     )
 
 
-def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int], batch: int) -> set[int]:
-    """Fill the blank fields of matched contacts (noting what they held); return their ids."""
+def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int], batch: int | None) -> None:
+    """Fill the blank fields of matched contacts, noting what they held."""
     records = []
     for row, contact_id in plan.matches.items():
         values = plan.fields[row]
@@ -432,7 +445,7 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int], batch: i
         record["may_use_name"] = values.get("may_use_name") if record["referred_by"] else None
         records.append(record)
     if not records:
-        return set()
+        return
     frame = pd.DataFrame.from_records(records).astype(object)
     frame["batch"] = batch
     text = ", ".join(
@@ -441,19 +454,6 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int], batch: i
         for f in TEXT_FILLS
     )
     staged = Staged(db, frame)
-    changed = staged.fetchall(
-        f"""
-        SELECT contacts.id FROM contacts JOIN {staged.name} u ON contacts.id = u.id::INTEGER
-        WHERE {
-            " OR ".join(
-                f"(nullif(trim(contacts.{f}), '') IS NULL AND u.{f} IS NOT NULL)"
-                for f in TEXT_FILLS
-            )
-        }
-           OR (contacts.connected_on IS NULL AND u.connected_on IS NOT NULL)
-           OR (contacts.referred_by IS NULL AND u.referred_by IS NOT NULL)
-        """
-    )
     _record_fills(staged)
     staged.run(
         f"""
@@ -466,32 +466,40 @@ def _fill_blanks(db: Database, plan: ImportPlan, links: dict[int, int], batch: i
         WHERE contacts.id = u.id::INTEGER
         """
     )
-    return {int(r[0]) for r in changed}
 
 
 def _insert_events(
-    db: Database, plan: ImportPlan, mapped: dict[int, int], batch: int
-) -> tuple[int, int]:
-    """Add the file's events that are not stored yet; return (added, already there)."""
-    events = event_table(plan, mapped)
-    if not events.num_rows:
-        return 0, 0
-    stored = stored_event_rows(db, events, set(plan.matches.values()))
-    if stored:
-        rows = pa.array(stored, pa.int64())
-        events = events.filter(pc.invert(pc.is_in(events["row"], value_set=rows)))
-    if not events.num_rows:
-        return 0, len(stored)
-    ids = _take_ids(db, "events_id_seq", "events", events["file_id"].to_pylist())
-    events = events.append_column("id", pa.array(ids, pa.int64()))
-    events = events.append_column("batch", pa.repeat(pa.scalar(batch, pa.int64()), len(ids)))
+    db: Database,
+    plan: ImportPlan,
+    ids: dict[int, int],
+    batch: int | None,
+    batch_ids: dict[int, int],
+) -> int:
+    """Add the file's events the plan found new (`ids`: new row → id); return how many."""
+    events = plan.events
+    if events is None or not events.num_rows:
+        return 0
+    owners = pd.Series(events["contact_id"].to_numpy())
+    new = owners < 0  # a new row's node is minus its row number
+    owners[new] = (-owners[new]).map(ids)
+    events = events.set_column(
+        events.schema.get_field_index("contact_id"),
+        "contact_id",
+        pa.array(owners.to_numpy().astype("int64")),
+    )
+    event_ids = _new_ids(db, "events_id_seq", events["kept_id"].to_pylist())
+    events = events.append_column("id", pa.array(event_ids, pa.int64()))
+    if batch is None:
+        batches = [batch_ids.get(b or 0) for b in events["file_batch"].to_pylist()]
+    else:
+        batches = [batch] * len(event_ids)
+    events = events.append_column("import_batch", pa.array(batches, pa.int64()))
     staged = Staged(db, events)
     staged.run(
-        f"""
-        INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, import_batch)
-        SELECT id::INTEGER, contact_id::INTEGER, kind::VARCHAR, occurred_on::DATE,
-               channel::VARCHAR, notes::VARCHAR, batch::INTEGER
-        FROM {staged.name}
-        """
+        f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
+        f"SELECT {_casts(EVENTS, _EVENT_COLUMNS)} FROM {staged.name}"
     )
-    return events.num_rows, len(stored)
+    return events.num_rows
+
+
+_TABLES: dict[str, Table] = {t.record: t for t in BACKUP_TABLES}
