@@ -20,7 +20,7 @@ from lib.store import migrations
 from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
-LINKEDIN = Path("/work/shared/fixtures/linkedin_connections.csv")
+LINKEDIN = Path(__file__).parents[1] / "fixtures" / "linkedin_connections.csv"
 TABLES = ("contacts", "events", "settings", "contact_merges", "not_duplicates")
 
 

@@ -21,7 +21,7 @@ from lib.records.settings import set_setting, set_weekly_goals
 from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
-LINKEDIN = Path("/work/shared/fixtures/linkedin_connections.csv")
+LINKEDIN = Path(__file__).parents[1] / "fixtures" / "linkedin_connections.csv"
 
 
 def schema(db: Database) -> dict[str, list[tuple[str, str]]]:

@@ -15,7 +15,7 @@ from lib.records.contacts import add_contact
 from lib.store.db import Database
 from tests.conftest import TODAY
 
-LINKEDIN = Path("/work/shared/fixtures/linkedin_connections.csv")
+LINKEDIN = Path(__file__).parents[1] / "fixtures" / "linkedin_connections.csv"
 
 
 def state(db: Database) -> tuple:
@@ -24,7 +24,8 @@ def state(db: Database) -> tuple:
         tuple(db.execute(f"SELECT * FROM {t.name} ORDER BY ALL").fetchall()) for t in BACKUP_TABLES
     )
     sequences = db.execute(
-        "SELECT sequence_name, last_value FROM duckdb_sequences() ORDER BY 1"
+        "SELECT sequence_name, last_value FROM duckdb_sequences()"
+        " WHERE database_name = current_database() ORDER BY 1"
     ).fetchall()
     return tables, tuple(sequences)
 
