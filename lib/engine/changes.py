@@ -48,24 +48,17 @@ def standing(db: Database, contact_id: int, day: date) -> Standing:
     return Standing(str(row[0][0]), int(row[0][1]), frozenset(lists))
 
 
-class _Rollback(Exception):
-    def __init__(self, result: Any) -> None:
-        super().__init__("rolled back")
-        self.result = result
-
-
 def preview(
     db: Database, contact_id: int, day: date, change: Callable[[Database], Any]
 ) -> tuple[Standing, Standing]:
     """Run `change(db)` in a transaction that is rolled back; return (before, after)."""
-    try:
-        with db.transaction():
-            before = standing(db, contact_id, day)
-            change(db)
-            raise _Rollback((before, standing(db, contact_id, day)))
-    except _Rollback as done:
-        return done.result
-    raise AssertionError("unreachable: a preview always rolls back")
+
+    def measure(d: Database) -> tuple[Standing, Standing]:
+        before = standing(d, contact_id, day)
+        change(d)
+        return before, standing(d, contact_id, day)
+
+    return db.rolled_back(measure)
 
 
 def _stage(number: int) -> str:

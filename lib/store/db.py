@@ -7,11 +7,11 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
@@ -28,6 +28,7 @@ DB_ENV = "WARMLEADS_DB"
 # Never reach the network for an extension.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _DUCKDB_MAGIC = b"DUCK"
+T = TypeVar("T")
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -52,7 +53,8 @@ class _Shared:
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     # One writer at a time across cursors: DuckDB aborts concurrent updates of one row
-    # ("Conflict on update") instead of waiting. Re-entrant so nesting fails as before.
+    # ("Conflict on update") instead of waiting. Re-entrant so that a second cursor's write
+    # in the same thread fails in DuckDB instead of waiting for itself.
     writing: threading.RLock = field(default_factory=threading.RLock)
     after_commit: list[Callable[[Database], None]] = field(default_factory=list)
     view: View | None = None
@@ -79,6 +81,8 @@ class Database:
         self.read_only = read_only
         self._shared = shared or _Shared()
         self._publisher = publisher
+        self._depth = 0  # open `transaction()` blocks on this cursor
+        self._failed = False  # an inner block raised: the outermost one must not commit
 
     def cursor(self) -> Database:
         """A new cursor on the same database, for one thread or script run."""
@@ -118,21 +122,72 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """The one way to write: all of the block commits, or none of it does."""
+        """The one way to write: all of the block commits, or none of it does.
+
+        A transaction opened inside another one on the same cursor joins it (DuckDB has no
+        SAVEPOINT): only the outermost block commits, bumps `data_version` and runs the
+        commit hooks, and an exception leaving an inner block rolls back the whole of it.
+        """
         if self.read_only:
             raise ReadOnlyError("this view is read-only: nothing can be changed here")
-        with self._shared.writing:
-            self.con.execute("BEGIN TRANSACTION")
+        if self._depth:
+            self._depth += 1
             try:
                 yield self
             except BaseException:
-                self.con.execute("ROLLBACK")
+                self._failed = True  # the outer block may not commit half of this one
                 raise
-            self.con.execute("COMMIT")
+            finally:
+                self._depth -= 1
+            return
+        with self._shared.writing:
+            self._begin()
+            try:
+                yield self
+                if self._failed:
+                    raise DatabaseError(
+                        "a step inside this change failed, so nothing of it was saved"
+                    )
+            except BaseException:
+                self._end("ROLLBACK")
+                raise
+            try:
+                self._end("COMMIT")
+            except BaseException:
+                # DuckDB usually ends a transaction whose COMMIT failed; make sure of it.
+                with suppress(duckdb.Error):
+                    self.con.execute("ROLLBACK")
+                raise
             with self._shared.lock:
                 self._shared.version += 1
             for hook in list(self._shared.after_commit):
                 hook(self)
+
+    def rolled_back(self, fn: Callable[[Database], T]) -> T:
+        """Run `fn(db)` in a transaction that is always rolled back; return what fn returns.
+
+        For saying what a change would do before doing it: the actions `fn` calls join this
+        transaction, and nothing is kept, no version moves and no hook runs.
+        """
+        if self.read_only:
+            raise ReadOnlyError("this view is read-only: nothing can be changed here")
+        if self._depth:
+            # Rolling back here would take the outer transaction's writes with it.
+            raise RuntimeError("rolled_back() cannot run inside another transaction")
+        with self._shared.writing:
+            self._begin()
+            try:
+                return fn(self)
+            finally:
+                self._end("ROLLBACK")
+
+    def _begin(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        self._depth, self._failed = 1, False
+
+    def _end(self, statement: str) -> None:
+        self._depth, self._failed = 0, False
+        self.con.execute(statement)
 
     def wait_for_snapshot(self) -> None:
         """Block until the published snapshot shows every commit so far (writers only)."""
