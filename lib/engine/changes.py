@@ -87,9 +87,8 @@ def describe(before: Standing, after: Standing) -> str:
 def edit_preview(db: Database, event_id: int, changes: dict[str, Any], day: date) -> str:
     """What editing this step does to its contact (validation errors raise, nothing written)."""
     event = events.get_event(db, event_id)
-    clean = events.clean_event_edit(event, changes, today=day)
     before, after = preview(
-        db, event["contact_id"], day, lambda d: events.write_edit(d, event_id, clean)
+        db, event["contact_id"], day, lambda d: events.edit_event(d, event_id, changes, today=day)
     )
     return describe(before, after)
 
@@ -101,6 +100,6 @@ def delete_preview(
     event = events.get_event(db, event_id)
 
     def change(d: Database) -> None:
-        events.write_delete(d, event_id, whole_conversation=whole_conversation, referrals=referrals)
+        events.delete_event(d, event_id, whole_conversation=whole_conversation, referrals=referrals)
 
     return describe(*preview(db, event["contact_id"], day, change))
