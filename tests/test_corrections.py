@@ -11,8 +11,8 @@ import pytest
 
 from lib.cli import main
 from lib.core.errors import NotFoundError, ValidationError
-from lib.engine import changes
 from lib.engine.stats import make_period, stats
+from lib.records import changes
 from lib.records.contacts import add_contact
 from lib.records.events import (
     Conversation,

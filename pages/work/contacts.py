@@ -19,8 +19,8 @@ from lib.core.vocab import (
     TIMELINE,
 )
 from lib.core.words import counted, human_date
-from lib.engine import changes, directory, due
-from lib.records import contacts, events
+from lib.engine import directory, due
+from lib.records import changes, contacts, events
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, every_problem, flash, show_flash
 from lib.ui.mode import require_writable
