@@ -17,6 +17,7 @@ from lib.core.words import human_date
 from lib.engine import loops
 from lib.engine.stats import Period
 from lib.present import pitch
+from lib.records import settings
 from lib.records.events import follow_up_warning, log_step
 from lib.ui.data import get_db, query
 from lib.ui.forms import flash
@@ -114,7 +115,7 @@ def close_loop_section(day: date) -> None:
         return
     st.subheader(f"{DUE_LIST.label(LIST)} · {total:,}", anchor=LIST)
     st.caption(DUE_LIST[LIST].advice)
-    your_name = query(pitch.get_your_name)
+    your_name = query(settings.get_your_name)
     for loop in found:
         _loop_row(loop, day, your_name)
     pager(LIST, total, loops.PAGE_SIZE)

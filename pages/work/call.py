@@ -6,8 +6,9 @@ from lib.core.errors import WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOME, CALL_GROUP, EVENT_KIND, SOURCE
 from lib.core.words import counted, human_date
 from lib.engine.due import call_queue
-from lib.present.pitch import check_pitch, get_pitch, get_your_name, templates
+from lib.present.pitch import check_pitch, templates
 from lib.records.events import Conversation, log_conversation, undo_events
+from lib.records.settings import get_pitch, get_your_name
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, show_flash
 from lib.ui.mode import require_writable
