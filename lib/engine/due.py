@@ -7,7 +7,7 @@ reads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -61,6 +61,35 @@ def tried_sql(ids: str) -> str:
           ), DATE '0001-01-01')
         GROUP BY e.contact_id
     """
+
+
+def most_urgent(db: Database, day: date, lists: Sequence[str], *, per_list: int) -> pd.DataFrame:
+    """The longest-waiting people of each of `lists` as of `day`.
+
+    Columns: list, full_name, company, days_since_touch, total (everyone on that list).
+    """
+    unknown = [name for name in lists if name not in DUE_LISTS]
+    if unknown:  # the names are pasted into the SQL below
+        raise ValueError(f"not due lists: {', '.join(unknown)}")
+    return db.df(
+        f"""
+        WITH d AS ({DUE_SQL}),
+        lists AS (
+            UNPIVOT (SELECT id, days_since_touch, {", ".join(lists)} FROM d)
+            ON {", ".join(lists)}
+            INTO NAME list VALUE due
+        )
+        SELECT l.list, c.full_name, c.company, l.days_since_touch,
+               count(*) OVER (PARTITION BY l.list) AS total
+        FROM lists l JOIN contacts c ON c.id = l.id
+        WHERE l.due
+        QUALIFY row_number() OVER (
+            PARTITION BY l.list ORDER BY l.days_since_touch DESC NULLS LAST, l.id
+        ) <= $per_list
+        ORDER BY l.list, l.days_since_touch DESC NULLS LAST, l.id
+        """,
+        {"t": day, "from": None, "per_list": per_list},
+    )
 
 
 def due_page(

@@ -20,8 +20,8 @@ from plotly.offline import get_plotlyjs
 
 from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, WEEKLY
 from lib.core.words import human_date
-from lib.engine import loops, network, review, stats
-from lib.engine.stats import DUE_SQL, Period
+from lib.engine import due, loops, network, review, stats
+from lib.engine.stats import Period
 from lib.present.figures import funnel_figure, loop_words, multiplier_figure, weekly_trend_figure
 from lib.records.settings import weekly_goals
 from lib.store.db import Database
@@ -54,29 +54,6 @@ class ReportData:
     referrers: pd.DataFrame | None = None  # top referrers ("Referrer k" when redacted)
 
 
-def due_people(db: Database, day: date, *, per_list: int = NAMES_PER_LIST) -> pd.DataFrame:
-    """The most urgent people of each due list as of `day`: list, name, company, days, total."""
-    return db.df(
-        f"""
-        WITH d AS ({DUE_SQL}),
-        lists AS (
-            UNPIVOT (SELECT id, days_since_touch, {", ".join(DUE_ORDER)} FROM d)
-            ON {", ".join(DUE_ORDER)}
-            INTO NAME list VALUE due
-        )
-        SELECT l.list, c.full_name, c.company, l.days_since_touch,
-               count(*) OVER (PARTITION BY l.list) AS total
-        FROM lists l JOIN contacts c ON c.id = l.id
-        WHERE l.due
-        QUALIFY row_number() OVER (
-            PARTITION BY l.list ORDER BY l.days_since_touch DESC NULLS LAST, l.id
-        ) <= $per_list
-        ORDER BY l.list, l.days_since_touch DESC NULLS LAST, l.id
-        """,
-        {"t": day, "from": None, "per_list": per_list},
-    )
-
-
 def read_report_data(db: Database, period: Period, *, redact: bool) -> ReportData:
     """Read what the report shows; names only when not redacted."""
     return ReportData(
@@ -86,7 +63,9 @@ def read_report_data(db: Database, period: Period, *, redact: bool) -> ReportDat
         referrals=stats.referrals(db, period),
         due_counts={name: len(ids) for name, ids in stats.due_lists(db, period.day).items()},
         goals=weekly_goals(db),
-        due_people=None if redact else due_people(db, period.day),
+        due_people=None
+        if redact
+        else due.most_urgent(db, period.day, DUE_ORDER, per_list=NAMES_PER_LIST),
         loops=loops.loops_closed(db, period),
         referrers=network.top_referrers(db, period, redact=redact),
     )
