@@ -13,6 +13,7 @@ from lib import cli
 from lib.core.vocab import GOAL_KEYS
 from lib.engine import review, stats
 from lib.engine.review import View
+from lib.present import kpis
 from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database
 
@@ -266,7 +267,7 @@ def test_kpi_cards_show_changes_against_the_previous_period() -> None:
         "opportunities": 1,
     }
     before = now | {"targets": 2, "conversations": 4}
-    cards = {card.label: card for card in review.kpi_cards(now, before, "vs last week")}
+    cards = {card.label: card for card in kpis.kpi_cards(now, before, "vs last week")}
     assert (cards["New targets"].value, cards["New targets"].delta) == ("5", "+3 vs last week")
     assert cards["Conversations"].delta == "-2 vs last week"
     assert (cards["Opportunities"].delta, cards["Opportunities"].delta_color) == (
@@ -289,13 +290,13 @@ def test_right_after_a_conversation_the_thank_you_card_says_what_is_open() -> No
         "thanks_open": 1,
         "thanks_open_due_in": 3,
     }
-    cards = {c.label: c for c in review.kpi_cards(now, None, "", as_of=date(2026, 11, 27))}
+    cards = {c.label: c for c in kpis.kpi_cards(now, None, "", as_of=date(2026, 11, 27))}
     assert (cards["Thank-you on time"].value, cards["Thank-you on time"].delta) == (
         "—",
         "1 open, due by Mon 30 Nov",
     )
     judged = now | {"thanks_on_time": 1, "thanks_judged": 2}
-    cards = {c.label: c for c in review.kpi_cards(judged, None, "", as_of=date(2026, 11, 27))}
+    cards = {c.label: c for c in kpis.kpi_cards(judged, None, "", as_of=date(2026, 11, 27))}
     assert cards["Thank-you on time"].delta == "1 of 2 on time · 1 open, due Mon 30 Nov"
 
 
@@ -313,7 +314,7 @@ def test_kpi_cards_on_all_time_show_this_weeks_part() -> None:
         "follow_ups_too_soon": 1,
     }
     week = dict.fromkeys(now, 0) | {"targets": 3}
-    cards = {c.label: c for c in review.kpi_cards(now, week, "this week", cumulative=True)}
+    cards = {c.label: c for c in kpis.kpi_cards(now, week, "this week", cumulative=True)}
     assert cards["New targets"].delta == "+3 this week"
     assert cards["Conversations"].delta == "none this week"
     assert cards["Referrals received"].delta == "none yet: ask in every conversation"

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.core.vocab import FIRST_CONTACT, REACH_RATE, WEEKLY
 from lib.engine import review, stats
+from lib.present import kpis
 from lib.present.figures import funnel_figure
 from lib.ui.close_loop import loops_closed_card
 from lib.ui.data import query, report_download_button
@@ -30,7 +31,7 @@ funnel = query(stats.funnel, period, **view.filters)
 
 filtered = " · filtered" if view.sources or view.channels else ""
 st.caption(review.describe_period(view, period) + filtered)
-cards = review.kpi_cards(now, other, against, cumulative=cumulative, as_of=period.day)
+cards = kpis.kpi_cards(now, other, against, cumulative=cumulative, as_of=period.day)
 for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
     column.metric(
         card.label,
