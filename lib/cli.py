@@ -122,8 +122,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     report.check_out_path(args.out, db_path=db_path, force=args.force)
     # The report reads as the read-only view does, so it works while the app has the file open.
     with open_view(args.db) as db:
-        if db.view is not None and db.view.from_snapshot:
-            _progress(f"reading the latest snapshot ({report.format_moment(db.view.as_of)})")
+        if db.snapshot is not None and db.snapshot.from_snapshot:
+            _progress(f"reading the latest snapshot ({report.format_moment(db.snapshot.as_of)})")
         _progress("drawing the report")
         page = report.build_report(db, period, redact=args.redact)
     path = report.write_report(page, args.out, db_path=db_path, force=args.force)

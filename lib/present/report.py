@@ -297,12 +297,12 @@ def build_report(
 ) -> str:
     """The dashboard as one self-contained HTML page (the CLI's and the app's report)."""
     data = read_report_data(db, period, redact=redact)
-    view = db.view
+    copy = db.snapshot
     return render_report(
         data,
         redact=redact,
         generated_at=generated_at or datetime.now().astimezone(),
-        data_as_of=view.as_of if view is not None else None,
+        data_as_of=copy.as_of if copy is not None else None,
     )
 
 

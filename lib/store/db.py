@@ -38,7 +38,7 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 @dataclass(frozen=True)
-class View:
+class Snapshot:
     """What a read-only view reads: a snapshot the app published, or a copy of the file itself."""
 
     source: Path
@@ -57,7 +57,7 @@ class _Shared:
     # in the same thread fails in DuckDB instead of waiting for itself.
     writing: threading.RLock = field(default_factory=threading.RLock)
     after_commit: list[Callable[[Database], None]] = field(default_factory=list)
-    view: View | None = None
+    snapshot: Snapshot | None = None  # a read-only view's copy
 
 
 class Database:
@@ -87,7 +87,7 @@ class Database:
     def cursor(self) -> Database:
         """A new cursor on the same database, for one thread or script run."""
         con = self.con.cursor()
-        if self._shared.view is not None:
+        if self._shared.snapshot is not None:
             con.execute(f"USE {_VIEW_CATALOG}")  # a cursor starts in the empty in-memory catalog
         return Database(self.path, con, read_only=self.read_only, shared=self._shared)
 
@@ -97,9 +97,9 @@ class Database:
         return self._shared.version
 
     @property
-    def view(self) -> View | None:
+    def snapshot(self) -> Snapshot | None:
         """For a read-only view: which copy it reads and how current it is; else None."""
-        return self._shared.view
+        return self._shared.snapshot
 
     def on_commit(self, hook: Callable[[Database], None]) -> None:
         """Run `hook(db)` after every committed write (e.g. to publish a snapshot)."""
@@ -517,6 +517,6 @@ def _attach_view(
     except BaseException:
         con.close()
         raise
-    view = View(source=source, from_snapshot=from_snapshot, as_of=when)
-    shared = _Shared(version=key & 0x7FFF_FFFF_FFFF_FFFF, view=view)
+    copy = Snapshot(source=source, from_snapshot=from_snapshot, as_of=when)
+    shared = _Shared(version=key & 0x7FFF_FFFF_FFFF_FFFF, snapshot=copy)
     return Database(data_path, con, read_only=True, shared=shared)
