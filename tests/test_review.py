@@ -12,7 +12,7 @@ from review_fixtures import TODAY, build_tiny
 from lib import cli
 from lib.core.vocab import GOAL_KEYS
 from lib.engine import review, stats
-from lib.engine.review import View
+from lib.engine.review import ReviewLink
 from lib.present import kpis
 from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database
@@ -23,39 +23,39 @@ from lib.store.db import Database, open_database
 @pytest.mark.parametrize(
     "view",
     [
-        View(),
-        View(period="week"),
-        View(period="4w", as_of=date(2026, 11, 25)),
-        View(period="quarter", sources=("chamber", "linkedin")),
-        View(period="custom", start=date(2026, 10, 1), end=date(2026, 10, 31)),
-        View(period="all", channels=("phone", "in_person"), sources=("referral",)),
+        ReviewLink(),
+        ReviewLink(period="week"),
+        ReviewLink(period="4w", as_of=date(2026, 11, 25)),
+        ReviewLink(period="quarter", sources=("chamber", "linkedin")),
+        ReviewLink(period="custom", start=date(2026, 10, 1), end=date(2026, 10, 31)),
+        ReviewLink(period="all", channels=("phone", "in_person"), sources=("referral",)),
     ],
 )
-def test_a_view_survives_the_round_trip_through_query_parameters(view: View) -> None:
-    params = review.view_params(view)
+def test_a_view_survives_the_round_trip_through_query_parameters(view: ReviewLink) -> None:
+    params = review.link_params(view)
     assert all(isinstance(value, str) for value in params.values())
-    assert review.parse_view(params) == (view, [])
+    assert review.parse_link(params) == (view, [])
 
 
 def test_the_default_view_has_an_empty_link() -> None:
-    assert review.view_params(View()) == {}
-    assert review.parse_view({}) == (View(), [])
+    assert review.link_params(ReviewLink()) == {}
+    assert review.parse_link({}) == (ReviewLink(), [])
 
 
 def test_link_parameters_are_spelled_for_people() -> None:
-    view = View(period="custom", start=date(2026, 10, 1), end=date(2026, 10, 31))
-    assert review.view_params(view) == {
+    view = ReviewLink(period="custom", start=date(2026, 10, 1), end=date(2026, 10, 31))
+    assert review.link_params(view) == {
         "period": "custom",
         "from": "2026-10-01",
         "to": "2026-10-31",
     }
-    assert review.view_params(View(sources=("linkedin", "chamber"))) == {
+    assert review.link_params(ReviewLink(sources=("linkedin", "chamber"))) == {
         "source": "linkedin,chamber"
     }
 
 
 def test_repeated_parameters_and_any_order_give_the_vocabulary_order() -> None:
-    view, problems = review.parse_view({"source": ["linkedin", "association"], "channel": "email"})
+    view, problems = review.parse_link({"source": ["linkedin", "association"], "channel": "email"})
     assert problems == []
     assert view.sources == ("association", "linkedin")
     assert view.channels == ("email",)
@@ -64,30 +64,34 @@ def test_repeated_parameters_and_any_order_give_the_vocabulary_order() -> None:
 @pytest.mark.parametrize(
     ("params", "expected_view", "problem"),
     [
-        ({"period": "fortnight"}, View(), "period: 'fortnight' is not one of week, 4w, quarter"),
-        ({"as_of": "yesterday"}, View(), "as_of: 'yesterday' is not a date (use YYYY-MM-DD)"),
+        (
+            {"period": "fortnight"},
+            ReviewLink(),
+            "period: 'fortnight' is not one of week, 4w, quarter",
+        ),
+        ({"as_of": "yesterday"}, ReviewLink(), "as_of: 'yesterday' is not a date (use YYYY-MM-DD)"),
         (
             {"period": "custom", "from": "2026-02-30"},
-            View(period="custom"),
+            ReviewLink(period="custom"),
             "from: 2026-02-30 is not a real date",
         ),
         (
             {"period": "custom", "from": "2026-11-01", "to": "2026-10-01"},
-            View(period="custom"),
+            ReviewLink(period="custom"),
             "from: 2026-11-01 is after to 2026-10-01",
         ),
         (
             {"source": "linkedin,twitter"},
-            View(),
+            ReviewLink(),
             "source: twitter is not one of association, chamber",
         ),
-        ({"channel": "fax"}, View(), "channel: fax is not one of phone, in_person"),
+        ({"channel": "fax"}, ReviewLink(), "channel: fax is not one of phone, in_person"),
     ],
 )
 def test_a_bad_link_parameter_is_dropped_with_a_message(
-    params: dict, expected_view: View, problem: str
+    params: dict, expected_view: ReviewLink, problem: str
 ) -> None:
-    view, problems = review.parse_view(params)
+    view, problems = review.parse_link(params)
     assert view == expected_view
     assert len(problems) == 1
     assert problems[0].startswith(problem)
@@ -105,12 +109,12 @@ def test_a_bad_link_parameter_is_dropped_with_a_message(
 def test_named_periods_end_on_the_as_of_day(
     period: str, start: date | None, end: date | None, day: date
 ) -> None:
-    resolved = review.resolve_period(View(period=period, as_of=TODAY))
+    resolved = review.resolve_period(ReviewLink(period=period, as_of=TODAY))
     assert (resolved.start, resolved.end, resolved.day, resolved.as_of) == (start, end, day, TODAY)
 
 
 def test_a_custom_period_ends_on_its_to_day() -> None:
-    view = View(period="custom", start=date(2026, 9, 1), end=date(2026, 9, 30), as_of=TODAY)
+    view = ReviewLink(period="custom", start=date(2026, 9, 1), end=date(2026, 9, 30), as_of=TODAY)
     resolved = review.resolve_period(view)
     assert (resolved.start, resolved.day, resolved.as_of) == (
         date(2026, 9, 1),
@@ -122,11 +126,11 @@ def test_a_custom_period_ends_on_its_to_day() -> None:
 @pytest.mark.parametrize(
     ("view", "start", "end", "words"),
     [
-        (View(period="week"), date(2026, 11, 16), date(2026, 11, 22), "vs last week"),
-        (View(period="4w"), date(2026, 10, 5), date(2026, 11, 1), "vs the 4 weeks before"),
-        (View(period="quarter"), date(2026, 7, 1), date(2026, 9, 30), "vs last quarter"),
+        (ReviewLink(period="week"), date(2026, 11, 16), date(2026, 11, 22), "vs last week"),
+        (ReviewLink(period="4w"), date(2026, 10, 5), date(2026, 11, 1), "vs the 4 weeks before"),
+        (ReviewLink(period="quarter"), date(2026, 7, 1), date(2026, 9, 30), "vs last quarter"),
         (
-            View(period="custom", start=date(2026, 11, 11), end=date(2026, 11, 20)),
+            ReviewLink(period="custom", start=date(2026, 11, 11), end=date(2026, 11, 20)),
             date(2026, 11, 1),
             date(2026, 11, 10),
             "vs the period before",
@@ -134,7 +138,7 @@ def test_a_custom_period_ends_on_its_to_day() -> None:
     ],
 )
 def test_bounded_periods_compare_with_the_one_before(
-    view: View, start: date, end: date, words: str
+    view: ReviewLink, start: date, end: date, words: str
 ) -> None:
     period = review.resolve_period(view, today=TODAY)
     previous, against, cumulative = review.comparison(view, period)
@@ -142,8 +146,8 @@ def test_bounded_periods_compare_with_the_one_before(
 
 
 def test_all_time_compares_with_this_week() -> None:
-    period = review.resolve_period(View(), today=TODAY)
-    this_week, against, cumulative = review.comparison(View(), period)
+    period = review.resolve_period(ReviewLink(), today=TODAY)
+    this_week, against, cumulative = review.comparison(ReviewLink(), period)
     assert (this_week.start, this_week.day, against, cumulative) == (
         date(2026, 11, 23),
         TODAY,
@@ -153,13 +157,13 @@ def test_all_time_compares_with_this_week() -> None:
 
 
 def test_periods_are_described_in_words() -> None:
-    week = View(period="week")
+    week = ReviewLink(period="week")
     assert (
         review.describe_period(week, review.resolve_period(week, today=TODAY))
         == "This week: Mon 23 Nov – Wed 25 Nov 2026"
     )
     assert (
-        review.describe_period(View(), review.resolve_period(View(), today=TODAY))
+        review.describe_period(ReviewLink(), review.resolve_period(ReviewLink(), today=TODAY))
         == "All time, up to Wed 25 Nov 2026"
     )
 
@@ -231,7 +235,7 @@ def test_filtered_kpis_count_only_the_chosen_people(tiny: dict[str, int], db: Da
 def test_kpis_equal_the_stats_command(
     demo_db: Database, period: str, sources: tuple | None, capsys: pytest.CaptureFixture
 ) -> None:
-    resolved = review.resolve_period(View(period=period, as_of=TODAY))
+    resolved = review.resolve_period(ReviewLink(period=period, as_of=TODAY))
     args = ["stats", "--json", "--db", str(demo_db.path), "--as-of", TODAY.isoformat()]
     if resolved.start:
         args += ["--from", resolved.start.isoformat()]

@@ -1,6 +1,6 @@
 """The review: which period a dashboard link shows, its KPIs and the weekly goals.
 
-A `View` is what a dashboard link holds (period, as-of day, source and channel
+A `ReviewLink` is what a dashboard link holds (period, as-of day, source and channel
 filters); it round-trips through URL query parameters so a copied link reopens
 the same view. Every number here equals `python -m lib.cli stats --json` for the
 same period and as-of day wherever the stats object has it.
@@ -59,7 +59,7 @@ STEP_STAGES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class View:
+class ReviewLink:
     """What a dashboard link shows: a period as of a day, optionally filtered."""
 
     period: str = DEFAULT_PERIOD
@@ -100,10 +100,10 @@ def _choices(field: str, value: Any, allowed: tuple[str, ...]) -> tuple[str, ...
     return tuple(p for p in allowed if p in picked)
 
 
-def parse_view(params: Mapping[str, Any]) -> tuple[View, list[str]]:
-    """Read a View from URL query parameters; bad ones are dropped, each with a message."""
+def parse_link(params: Mapping[str, Any]) -> tuple[ReviewLink, list[str]]:
+    """Read a ReviewLink from URL query parameters; bad ones are dropped, each with a message."""
     problems: list[str] = []
-    view = View()
+    link = ReviewLink()
 
     def attempt(action: Any) -> Any:
         try:
@@ -119,16 +119,16 @@ def parse_view(params: Mapping[str, Any]) -> tuple[View, list[str]]:
         problems.append(f"period: {period!r} is not one of {', '.join(PERIODS)}; showing all time")
         period = DEFAULT_PERIOD
     as_of = attempt(lambda: parse_date("as_of", params.get("as_of"), required=False))
-    view = replace(view, period=period, as_of=as_of)
+    link = replace(link, period=period, as_of=as_of)
     if period == "custom":
         start = attempt(lambda: parse_date("from", params.get("from"), required=False))
         end = attempt(lambda: parse_date("to", params.get("to"), required=False))
-        view = replace(view, start=start, end=end)
-        if attempt(lambda: resolve_period(view, today=as_of or date.today())) is None:
-            view = replace(view, start=None, end=None)
+        link = replace(link, start=start, end=end)
+        if attempt(lambda: resolve_period(link, today=as_of or date.today())) is None:
+            link = replace(link, start=None, end=None)
     sources = attempt(lambda: _choices("source", params.get("source"), SOURCES))
     channels = attempt(lambda: _choices("channel", params.get("channel"), CHANNELS))
-    return replace(view, sources=sources or (), channels=channels or ()), problems
+    return replace(link, sources=sources or (), channels=channels or ()), problems
 
 
 def link_as_of(params: Mapping[str, Any]) -> tuple[date | None, str | None]:
@@ -139,28 +139,28 @@ def link_as_of(params: Mapping[str, Any]) -> tuple[date | None, str | None]:
         return None, str(exc)
 
 
-def view_params(view: View) -> dict[str, str]:
-    """The URL query parameters that reopen `view` (defaults left out)."""
+def link_params(link: ReviewLink) -> dict[str, str]:
+    """The URL query parameters that reopen `link` (defaults left out)."""
     params: dict[str, str] = {}
-    if view.period != DEFAULT_PERIOD:
-        params["period"] = view.period
-    if view.period == "custom":
-        if view.start:
-            params["from"] = view.start.isoformat()
-        if view.end:
-            params["to"] = view.end.isoformat()
-    if view.as_of:
-        params["as_of"] = view.as_of.isoformat()
-    if view.sources:
-        params["source"] = ",".join(view.sources)
-    if view.channels:
-        params["channel"] = ",".join(view.channels)
+    if link.period != DEFAULT_PERIOD:
+        params["period"] = link.period
+    if link.period == "custom":
+        if link.start:
+            params["from"] = link.start.isoformat()
+        if link.end:
+            params["to"] = link.end.isoformat()
+    if link.as_of:
+        params["as_of"] = link.as_of.isoformat()
+    if link.sources:
+        params["source"] = ",".join(link.sources)
+    if link.channels:
+        params["channel"] = ",".join(link.channels)
     return params
 
 
-def resolve_period(view: View, *, today: date | None = None) -> Period:
-    """The stats Period a view stands for (its as-of day, else `today`, else the real today)."""
-    day = view.as_of or today or date.today()
+def resolve_period(link: ReviewLink, *, today: date | None = None) -> Period:
+    """The stats Period a link stands for (its as-of day, else `today`, else the real today)."""
+    day = link.as_of or today or date.today()
     # Starts are clamped to the first day the product accepts: `as_of=1900-01-02` still works.
     starts = {
         "week": max(monday(day), EARLIEST_DATE),
@@ -168,38 +168,38 @@ def resolve_period(view: View, *, today: date | None = None) -> Period:
         "quarter": quarter_start(day),
         "all": None,
     }
-    if view.period == "custom":
-        return stats.make_period(as_of=day, start=view.start or starts["4w"], end=view.end)
-    return stats.make_period(as_of=day, start=starts[view.period])
+    if link.period == "custom":
+        return stats.make_period(as_of=day, start=link.start or starts["4w"], end=link.end)
+    return stats.make_period(as_of=day, start=starts[link.period])
 
 
-def previous_period(view: View, period: Period) -> Period | None:
+def previous_period(link: ReviewLink, period: Period) -> Period | None:
     """The period just before a bounded one (last week for this week…); None for all time."""
     if period.start is None or period.start <= EARLIEST_DATE:
         return None  # nothing before the first day the product accepts
     end = period.start - timedelta(days=1)
-    if view.period == "quarter":
+    if link.period == "quarter":
         start = quarter_start(end)
-    elif view.period in ("week", "4w"):
-        start = period.start - timedelta(weeks=1 if view.period == "week" else 4)
+    elif link.period in ("week", "4w"):
+        start = period.start - timedelta(weeks=1 if link.period == "week" else 4)
     else:
         start = period.start - timedelta(days=(period.day - period.start).days + 1)
     return stats.make_period(as_of=period.as_of, start=max(start, EARLIEST_DATE), end=end)
 
 
-def comparison(view: View, period: Period) -> tuple[Period | None, str, bool]:
+def comparison(link: ReviewLink, period: Period) -> tuple[Period | None, str, bool]:
     """What the KPI deltas compare with: (period, words, cumulative).
 
     A bounded period compares with the one before it; all time shows this week's part.
     """
-    previous = previous_period(view, period)
+    previous = previous_period(link, period)
     if previous is not None:
         words = {
             "week": "vs last week",
             "4w": "vs the 4 weeks before",
             "quarter": "vs last quarter",
         }
-        return previous, words.get(view.period, "vs the period before"), False
+        return previous, words.get(link.period, "vs the period before"), False
     this_week = stats.make_period(as_of=period.as_of, start=monday(period.day), end=period.end)
     return this_week, "this week", True
 
@@ -209,17 +209,17 @@ def has_records(db: Database) -> bool:
     return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM contacts)"))
 
 
-def describe_period(view: View | None, period: Period) -> str:
+def describe_period(link: ReviewLink | None, period: Period) -> str:
     """The period in words: 'This week: Mon 23 Nov – Wed 25 Nov 2026', 'All time, up to …'.
 
-    Without a view (the CLI's report, given bounds only) a bounded period is just its days:
+    Without a link (the CLI's report, given bounds only) a bounded period is just its days:
     'Sun 1 Nov – Wed 25 Nov 2026'.
     """
     end = human_date(period.day)
     if period.start is None:
-        return f"{PERIODS['all' if view is None else view.period]}, up to {end}"
+        return f"{PERIODS['all' if link is None else link.period]}, up to {end}"
     days = f"{period.start.strftime('%a %-d %b')} – {end}"
-    return days if view is None else f"{PERIODS[view.period]}: {days}"
+    return days if link is None else f"{PERIODS[link.period]}: {days}"
 
 
 # ---------------------------------------------------------------- KPIs
