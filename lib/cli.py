@@ -115,6 +115,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the dashboard as one self-contained HTML file."""
+    from lib.engine.review import describe_period
     from lib.present import report
 
     period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
@@ -131,7 +132,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     kind = "redacted report (aggregates only)" if args.redact else "report"
     print(
         f"Wrote the {kind} to {path} ({size / 1e6:.1f} MB, opens offline): "
-        f"{report.describe_period(period)}"
+        f"{describe_period(None, period)}"
     )
     return 0
 

@@ -87,11 +87,6 @@ def format_moment(moment: datetime) -> str:
     return local.strftime("%a %d %b %Y, %H:%M")
 
 
-def describe_period(period: Period) -> str:
-    """The period in the app's words, e.g. "All time, up to Wed 25 Nov 2026"."""
-    return review.describe_period(None, period)
-
-
 def file_name(period: Period) -> str:
     """The report's suggested file name, e.g. warm-leads-report-2026-11-25.html."""
     return f"warm-leads-report-{period.day.isoformat()}.html"
@@ -232,7 +227,7 @@ def render_report(
         multiplier_html = '<p class="empty">No people in this period yet.</p>'
 
     meta = [
-        f"Period: {html.escape(describe_period(period))}",
+        f"Period: {html.escape(review.describe_period(None, period))}",
         f"Generated {html.escape(format_moment(generated_at))}",
     ]
     if data_as_of is not None:
