@@ -29,7 +29,7 @@ TREE_MAX_PEOPLE = 150
 SOURCE_SHORT: dict[str, str] = SOURCE.shorts
 # How a sentence names the targets a source gave ("Targets from … gave you …").
 SOURCE_PHRASES: dict[str, str] = {key: term.help for key, term in SOURCE.items()}
-WARM_COLD_LABELS: dict[str, str] = WARMTH.labels
+WARM_COLD_LABELS: dict[str, str] = {key: WARMTH[key].plural for key in ("warm", "referred", "cold")}
 
 
 def multiplier(db: Database, period: Period) -> pd.DataFrame:
