@@ -67,3 +67,11 @@ def test_every_spec_word_has_a_term() -> None:
     }
     assert set(vocab.WEEKLY_KINDS) <= set(vocab.WEEKLY)
     assert set(vocab.GOAL_KEYS) <= set(vocab.WEEKLY)
+
+
+def test_sql_words_quotes_vocabulary_keys_and_refuses_anything_else() -> None:
+    assert vocab.sql_words(vocab.VOICE_CHANNELS) == "'phone', 'in_person'"
+    assert vocab.sql_words(vocab.WARMTH) == "'warm', 'referred', 'cold', 'follow_up'"
+    for bad in (["phone", "x' OR 1=1 --"], ["Phone"], []):
+        with pytest.raises(ValueError):
+            vocab.sql_words(bad)

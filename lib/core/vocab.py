@@ -7,7 +7,8 @@ what a job-seeker reads. A vocabulary is ordered: iterating it gives the method'
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 
@@ -69,6 +70,22 @@ class Terms(Mapping[str, Term]):
         """The short label of `key`."""
         term = self._terms.get(key)
         return term.short if term else self.label(key)
+
+
+_SQL_WORD = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def sql_words(keys: Iterable[str]) -> str:
+    """Vocabulary keys as an SQL list of literals: `'phone', 'in_person'` (for `x IN (…)`).
+
+    The one place our fixed words are pasted into SQL; anything but a plain lower-case key
+    (never user input) is refused.
+    """
+    words = list(keys)
+    bad = [word for word in words if not _SQL_WORD.fullmatch(word)]
+    if bad or not words:
+        raise ValueError(f"not vocabulary keys for SQL: {bad or 'none given'}")
+    return ", ".join(f"'{word}'" for word in words)
 
 
 # ---------------------------------------------------------------- stages (docs/METHOD.md "Stages")

@@ -20,6 +20,7 @@ from lib.core.vocab import (
     FOLLOW_UP_MIN_DAYS,
     THANKS_OWED_KINDS,
     TOUCH_KINDS,
+    sql_words,
 )
 from lib.core.words import days_phrase, human_date
 from lib.engine.stats import DUE_SQL
@@ -38,10 +39,6 @@ PAGE_SIZE = 25
 assert set(TODAY_LISTS) | {"close_loop"} == set(DUE_LISTS)
 
 
-def _sql_words(words: tuple[str, ...]) -> str:
-    return ", ".join(f"'{word}'" for word in words)  # a fixed vocabulary, never user input
-
-
 def tried_sql(ids: str) -> str:
     """Call attempts since the last touch (all of them for someone never reached), per contact
     in `ids` (a subquery): how many, the last one's day and outcome, the call-back day asked.
@@ -57,7 +54,7 @@ def tried_sql(ids: str) -> str:
           AND e.occurred_on > coalesce((
               SELECT max(t.occurred_on) FROM events t
               WHERE t.contact_id = e.contact_id AND t.occurred_on <= $t
-                AND t.kind IN ({_sql_words(TOUCH_KINDS)})
+                AND t.kind IN ({sql_words(TOUCH_KINDS)})
           ), DATE '0001-01-01')
         GROUP BY e.contact_id
     """
@@ -169,7 +166,7 @@ def _today_query(
                EXISTS (
                    SELECT 1 FROM events e
                    WHERE e.contact_id = p.id AND e.occurred_on = d.thanks_owed_since
-                     AND e.kind IN ({_sql_words(THANKS_OWED_KINDS)})
+                     AND e.kind IN ({sql_words(THANKS_OWED_KINDS)})
                ) AS owed_for_talk,
                c.referred_by, ref.full_name AS referrer_name, c.may_use_name
         FROM shown p

@@ -12,17 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from lib.core.vocab import REACHED_KINDS, UPDATE_KINDS
+from lib.core.vocab import REACHED_KINDS, UPDATE_KINDS, sql_words
 from lib.core.words import short_date
 from lib.engine import stats
 from lib.engine.stats import DUE_SQL, Period
 from lib.store.db import Database
 
 PAGE_SIZE = 5
-
-
-def _words(words: tuple[str, ...]) -> str:
-    return ", ".join(f"'{word}'" for word in words)  # a fixed vocabulary, never user input
 
 
 # Each referral r identified by T with its first reached day c_r (SPEC "close_loop"), whether
@@ -35,7 +31,7 @@ REACHED_SQL = f"""
                bool_or(e.kind = 'opportunity') AS opportunity
         FROM contacts r JOIN events e ON e.contact_id = r.id
         WHERE r.referred_by IS NOT NULL AND r.identified_on <= $t
-          AND e.occurred_on <= $t AND e.kind IN ({_words(REACHED_KINDS)})
+          AND e.occurred_on <= $t AND e.kind IN ({sql_words(REACHED_KINDS)})
         GROUP BY r.referred_by, r.id, r.full_name
     )
 """
@@ -140,7 +136,7 @@ CLOSED_SQL = f"""
     {REACHED_SQL},
     updates AS (
         SELECT contact_id, occurred_on AS told_on FROM events
-        WHERE kind IN ({_words(UPDATE_KINDS)}) AND occurred_on <= $t
+        WHERE kind IN ({sql_words(UPDATE_KINDS)}) AND occurred_on <= $t
     ),
     closed AS (
         SELECT r.*, u.told_on

@@ -28,6 +28,7 @@ from lib.core.vocab import (
     VOICE_CHANNELS,
     WEEKLY,
     WRITTEN_CHANNELS,
+    sql_words,
 )
 from lib.core.words import human_date
 from lib.engine import stats
@@ -254,7 +255,6 @@ def kpis(
     picked = f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     until_t = f"occurred_on <= $t {picked}"
     in_period = f"{until_t} AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)"
-    touch_kinds = ", ".join(f"'{k}'" for k in TOUCH_KINDS)
     # ASOF joins pair each conversation with the first thank-you on or after it, and each
     # follow-up with the touch just before it.
     row = db.execute(
@@ -302,7 +302,7 @@ def kpis(
         ),
         touch AS (
             SELECT contact_id, occurred_on AS touched
-            FROM events WHERE kind IN ({touch_kinds}) AND {until_t}
+            FROM events WHERE kind IN ({sql_words(TOUCH_KINDS)}) AND {until_t}
               AND contact_id IN (SELECT contact_id FROM follow_up)
         ),
         follow_ups AS (
@@ -444,8 +444,8 @@ def first_contacts(db: Database, period: Period) -> dict[str, int]:
               AND ($from::DATE IS NULL OR c.identified_on >= $from::DATE)
             GROUP BY e.contact_id
         )
-        SELECT CASE WHEN channel IN ({", ".join(f"'{c}'" for c in VOICE_CHANNELS)}) THEN 'voice'
-                    WHEN channel IN ({", ".join(f"'{c}'" for c in WRITTEN_CHANNELS)})
+        SELECT CASE WHEN channel IN ({sql_words(VOICE_CHANNELS)}) THEN 'voice'
+                    WHEN channel IN ({sql_words(WRITTEN_CHANNELS)})
                         THEN 'written'
                     ELSE 'other' END AS how, count(*)
         FROM first GROUP BY ALL

@@ -27,6 +27,7 @@ from lib.core.vocab import (
     TOUCH_KINDS,
     UPDATE_KINDS,
     WEEKLY_KINDS,
+    sql_words,
 )
 from lib.store.db import Database
 
@@ -69,11 +70,6 @@ def make_period(
     return period
 
 
-def _sql_list(words: tuple[str, ...]) -> str:
-    # A fixed vocabulary from lib.core.vocab, never user input.
-    return ", ".join(f"'{w}'" for w in words)
-
-
 def contact_filter(
     alias: str, sources: Sequence[str] | None = None, channels: Sequence[str] | None = None
 ) -> tuple[str, dict[str, Any]]:
@@ -91,7 +87,7 @@ def contact_filter(
         condition += f"""
             AND {alias}.id IN (
                 SELECT x.contact_id FROM events x
-                WHERE x.kind IN ({_sql_list(CONVERSATION_KINDS)}) AND x.occurred_on <= $t
+                WHERE x.kind IN ({sql_words(CONVERSATION_KINDS)}) AND x.occurred_on <= $t
                   AND list_contains($channels::VARCHAR[], coalesce(x.channel, 'other')))"""
         params["channels"] = list(channels)
     return condition, params
@@ -119,18 +115,18 @@ STAGED_SQL = f"""
     ev_stage AS (
         SELECT contact_id,
                max(CASE
-                   WHEN kind IN ({_sql_list(REACHED_KINDS)}) THEN 2
+                   WHEN kind IN ({sql_words(REACHED_KINDS)}) THEN 2
                    WHEN kind = 'referral_asked' THEN 3
                    WHEN kind = 'thank_you' THEN 4
                    WHEN kind = 'follow_up' THEN 5
                    ELSE 1 END) AS stage,
-               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(TOUCH_KINDS)})) AS last_touch,
-               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)}))
+               max(occurred_on) FILTER (WHERE kind IN ({sql_words(TOUCH_KINDS)})) AS last_touch,
+               max(occurred_on) FILTER (WHERE kind IN ({sql_words(THANKS_OWED_KINDS)}))
                    AS thanks_owed_on,
                max(occurred_on) FILTER (WHERE kind = 'thank_you') AS last_thanks,
-               min(occurred_on) FILTER (WHERE kind IN ({_sql_list(REACHED_KINDS)}))
+               min(occurred_on) FILTER (WHERE kind IN ({sql_words(REACHED_KINDS)}))
                    AS first_reached,
-               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(UPDATE_KINDS)}))
+               max(occurred_on) FILTER (WHERE kind IN ({sql_words(UPDATE_KINDS)}))
                    AS last_update
         FROM ev GROUP BY contact_id
     ),
