@@ -13,11 +13,20 @@ from lib import cli
 from lib.core.vocab import GOAL_KEYS
 from lib.engine import review, stats
 from lib.engine.review import ReviewLink
+from lib.engine.stats import Scope
 from lib.present import kpis
 from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database
 
 # ---------------------------------------------------------------- links and periods
+
+
+def test_a_links_scope_is_its_period_and_filters_none_picked_is_no_filter() -> None:
+    period = stats.make_period(as_of=TODAY)
+    assert ReviewLink().scope(period) == Scope(period)
+    picked = ReviewLink(sources=("linkedin",), channels=("phone",)).scope(period)
+    assert picked == Scope(period, sources=["linkedin"], channels=["phone"])
+    assert hash(picked) == hash(Scope(period, ("linkedin",), ("phone",)))  # a cache key
 
 
 @pytest.mark.parametrize(
@@ -177,7 +186,7 @@ def tiny(db: Database) -> dict[str, int]:
 
 
 def test_kpis_of_the_tiny_network_all_time(tiny: dict[str, int], db: Database) -> None:
-    assert review.kpis(db, stats.make_period(as_of=TODAY)) == {
+    assert review.kpis(db, Scope(stats.make_period(as_of=TODAY))) == {
         "targets": 6,
         "referrals": 3,
         "warm": 2,
@@ -194,7 +203,7 @@ def test_kpis_of_the_tiny_network_all_time(tiny: dict[str, int], db: Database) -
 
 
 def test_kpis_of_the_tiny_network_this_week(tiny: dict[str, int], db: Database) -> None:
-    assert review.kpis(db, stats.make_period(as_of=TODAY, start="2026-11-23")) == {
+    assert review.kpis(db, Scope(stats.make_period(as_of=TODAY, start="2026-11-23"))) == {
         "targets": 2,
         "referrals": 1,
         "warm": 1,
@@ -218,15 +227,15 @@ def test_a_thank_you_on_the_third_day_is_on_time(tiny: dict[str, int], db: Datab
         {"contact_id": tiny["C"], "kind": "thank_you", "occurred_on": "2026-11-27"},
         today=date(2026, 11, 30),
     )
-    later = review.kpis(db, stats.make_period(as_of="2026-11-30"))
+    later = review.kpis(db, Scope(stats.make_period(as_of="2026-11-30")))
     assert (later["thanks_on_time"], later["thanks_judged"]) == (2, 3)
 
 
 def test_filtered_kpis_count_only_the_chosen_people(tiny: dict[str, int], db: Database) -> None:
     period = stats.make_period(as_of=TODAY)
-    linkedin = review.kpis(db, period, sources=["linkedin"])
+    linkedin = review.kpis(db, Scope(period, sources=["linkedin"]))
     assert (linkedin["targets"], linkedin["conversations"], linkedin["follow_ups"]) == (1, 1, 1)
-    by_phone = review.kpis(db, period, channels=["phone"])
+    by_phone = review.kpis(db, Scope(period, channels=["phone"]))
     assert (by_phone["targets"], by_phone["follow_ups_on_schedule"]) == (1, 1)
 
 
@@ -244,13 +253,16 @@ def test_kpis_equal_the_stats_command(
     expected = json.loads(capsys.readouterr().out)
     db = open_database(demo_db.path)
     try:
-        kpis = review.kpis(db, resolved, sources=sources)
+        kpis = review.kpis(db, Scope(resolved, sources=sources))
         if sources:  # the filtered numbers are the filtered stats engine's
             expected["funnel"] = [
-                {"contacts": n} for n in stats.funnel(db, resolved, sources=sources)["contacts"]
+                {"contacts": n}
+                for n in stats.funnel(db, Scope(resolved, sources=sources))["contacts"]
             ]
-            expected["referrals"] = stats.referrals(db, resolved, sources=sources)
-            expected["weekly"] = stats.weekly(db, resolved, sources=sources).to_dict("records")
+            expected["referrals"] = stats.referrals(db, Scope(resolved, sources=sources))
+            expected["weekly"] = stats.weekly(db, Scope(resolved, sources=sources)).to_dict(
+                "records"
+            )
     finally:
         db.close()
     weekly = pd.DataFrame(expected["weekly"], columns=["contacted", "opportunity", "follow_up"])
@@ -397,7 +409,7 @@ def test_conversation_trend_averages_the_last_four_weeks() -> None:
 
 
 def test_weekly_rows_are_the_stats_engines(demo_db: Database) -> None:
-    expected = stats.weekly(demo_db, stats.make_period(as_of=TODAY))
+    expected = stats.weekly(demo_db, Scope(stats.make_period(as_of=TODAY)))
     assert review.weekly_rows(demo_db, TODAY).equals(expected)
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from lib.core.vocab import REACHED_KINDS, UPDATE_KINDS, sql_words
 from lib.core.words import short_date
 from lib.engine import stats
-from lib.engine.stats import DUE_SQL, Period
+from lib.engine.stats import DUE_SQL, Scope
 from lib.store.db import Database
 
 PAGE_SIZE = 5
@@ -155,16 +155,10 @@ class LoopsClosed:
     median_days: float | None  # from reaching the referral to telling the referrer
 
 
-def loops_closed(
-    db: Database,
-    period: Period,
-    *,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> LoopsClosed:
+def loops_closed(db: Database, scope: Scope) -> LoopsClosed:
     """Referrals first reached in [from, T], those whose referrer heard from you by T, and the
     median days it took (the source and channel filters apply to the referral)."""
-    keep, params = stats.contact_filter("c", sources, channels)
+    keep, params = stats.contact_filter("c", scope)
     picked = f"AND id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     reached, told, median = db.execute(
         f"""
@@ -174,7 +168,7 @@ def loops_closed(
         FROM closed
         WHERE ($from::DATE IS NULL OR reached_on >= $from::DATE) {picked}
         """,
-        period.params | params,
+        scope.period.params | params,
     ).fetchone()
     return LoopsClosed(int(reached), int(told), None if median is None else float(median))
 

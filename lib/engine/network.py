@@ -15,7 +15,7 @@ import pandas as pd
 from lib.core.vocab import SOURCE, SOURCE_LABELS, SOURCES, STAGES, WARMTH
 from lib.engine import stats
 from lib.engine.loops import CLOSED_SQL
-from lib.engine.stats import STAGED_SQL, Period
+from lib.engine.stats import STAGED_SQL, Period, Scope
 from lib.store.db import Database
 
 # The method's ideal: every person refers three (3 → 9 → 27).
@@ -34,7 +34,7 @@ WARM_COLD_LABELS: dict[str, str] = {key: WARMTH[key].plural for key in ("warm", 
 
 def multiplier(db: Database, period: Period) -> pd.DataFrame:
     """Contacts per referral generation against the ideal ×3 curve, with each step's ratio."""
-    return multiplier_frame(stats.referrals(db, period)["generations"])
+    return multiplier_frame(stats.referrals(db, Scope(period))["generations"])
 
 
 def multiplier_frame(generations: list[int]) -> pd.DataFrame:

@@ -32,7 +32,7 @@ from lib.core.vocab import (
 )
 from lib.core.words import human_date
 from lib.engine import stats
-from lib.engine.stats import Period
+from lib.engine.stats import Period, Scope
 from lib.store.db import Database
 
 PERIODS: dict[str, str] = {
@@ -70,10 +70,9 @@ class ReviewLink:
     sources: tuple[str, ...] = ()  # empty: every source
     channels: tuple[str, ...] = ()  # empty: every channel
 
-    @property
-    def filters(self) -> dict[str, tuple[str, ...] | None]:
-        """The stats engine's `sources` / `channels` keyword arguments (None: no filter)."""
-        return {"sources": self.sources or None, "channels": self.channels or None}
+    def scope(self, period: Period) -> Scope:
+        """What the link's counts cover: `period` with its filters (none picked: no filter)."""
+        return Scope(period, self.sources or None, self.channels or None)
 
 
 def monday(day: date) -> date:
@@ -243,15 +242,9 @@ KPI_NAMES: tuple[str, ...] = (
 )
 
 
-def kpis(
-    db: Database,
-    period: Period,
-    *,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> dict[str, int]:
+def kpis(db: Database, scope: Scope) -> dict[str, int]:
     """The dashboard's KPI counts for a period (filtered like the funnel)."""
-    keep, params = stats.contact_filter("c", sources, channels)
+    keep, params = stats.contact_filter("c", scope)
     picked = f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     until_t = f"occurred_on <= $t {picked}"
     in_period = f"{until_t} AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)"
@@ -322,7 +315,7 @@ def kpis(
                follow_ups_too_soon
         FROM people, steps, thanks, follow_ups
         """,
-        period.params | params,
+        scope.period.params | params,
     ).fetchone()
     return {name: int(value) for name, value in zip(KPI_NAMES, row, strict=True)}
 
@@ -337,7 +330,7 @@ def goals_summary(goals: Mapping[str, int]) -> str:
 
 def weekly_rows(db: Database, day: date) -> pd.DataFrame:
     """Every ISO week's counts (stats engine) from the first record through `day`'s week."""
-    return stats.weekly(db, stats.make_period(as_of=day))
+    return stats.weekly(db, Scope(stats.make_period(as_of=day)))
 
 
 def goal_progress(weeks: pd.DataFrame, goals: Mapping[str, int]) -> pd.DataFrame:
@@ -414,14 +407,9 @@ def calls_by_week(weeks: pd.DataFrame) -> pd.DataFrame:
     return calls.reset_index(drop=True)
 
 
-def calls_in_period(
-    db: Database,
-    period: Period,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> dict[str, Any]:
+def calls_in_period(db: Database, scope: Scope) -> dict[str, Any]:
     """Calls made, conversations by phone and the reach rate over a period."""
-    weeks = stats.weekly(db, period, sources=sources, channels=channels)
+    weeks = stats.weekly(db, scope)
     calls = int(weeks["calls"].sum()) if len(weeks) else 0
     talks = int(weeks["phone_talks"].sum()) if len(weeks) else 0
     return {"calls": calls, "phone_talks": talks, "reach_rate": reach_rate(talks, calls)}

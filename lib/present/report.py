@@ -21,7 +21,7 @@ from plotly.offline import get_plotlyjs
 from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, WEEKLY
 from lib.core.words import human_date
 from lib.engine import due, loops, network, review, stats
-from lib.engine.stats import Period
+from lib.engine.stats import Period, Scope
 from lib.present.figures import funnel_figure, loop_words, multiplier_figure, weekly_trend_figure
 from lib.records.settings import weekly_goals
 from lib.store.db import Database
@@ -56,17 +56,18 @@ class ReportData:
 
 def read_report_data(db: Database, period: Period, *, redact: bool) -> ReportData:
     """Read what the report shows; names only when not redacted."""
+    everyone = Scope(period)
     return ReportData(
         period=period,
-        funnel=stats.funnel(db, period),
-        weekly=stats.weekly(db, period),
-        referrals=stats.referrals(db, period),
+        funnel=stats.funnel(db, everyone),
+        weekly=stats.weekly(db, everyone),
+        referrals=stats.referrals(db, everyone),
         due_counts={name: len(ids) for name, ids in stats.due_lists(db, period.day).items()},
         goals=weekly_goals(db),
         due_people=None
         if redact
         else due.most_urgent(db, period.day, DUE_ORDER, per_list=NAMES_PER_LIST),
-        loops=loops.loops_closed(db, period),
+        loops=loops.loops_closed(db, everyone),
         referrers=network.top_referrers(db, period, redact=redact),
     )
 
