@@ -75,7 +75,7 @@ print(json.dumps({{
 def same_answer_script(path: Path) -> str:
     """A bare DuckDB script that computes the `stats --json` object with the engine's SQL."""
     period = stats.make_period(as_of=AS_OF)
-    weekly_sql, _ = stats._weekly_query(period, None, None)
+    weekly_sql, _ = stats._weekly_query(stats.Scope(period))
     cohort = (
         "cohort AS (SELECT c.id, c.referred_by, c.may_use_name FROM contacts c "
         "WHERE c.identified_on <= $t AND ($from::DATE IS NULL OR c.identified_on >= $from::DATE))"

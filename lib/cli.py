@@ -115,6 +115,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the dashboard as one self-contained HTML file."""
+    from lib.engine.review import describe_period
     from lib.present import report
 
     period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
@@ -122,8 +123,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     report.check_out_path(args.out, db_path=db_path, force=args.force)
     # The report reads as the read-only view does, so it works while the app has the file open.
     with open_view(args.db) as db:
-        if db.view is not None and db.view.from_snapshot:
-            _progress(f"reading the latest snapshot ({report.format_moment(db.view.as_of)})")
+        if db.snapshot is not None and db.snapshot.from_snapshot:
+            _progress(f"reading the latest snapshot ({report.format_moment(db.snapshot.as_of)})")
         _progress("drawing the report")
         page = report.build_report(db, period, redact=args.redact)
     path = report.write_report(page, args.out, db_path=db_path, force=args.force)
@@ -131,7 +132,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     kind = "redacted report (aggregates only)" if args.redact else "report"
     print(
         f"Wrote the {kind} to {path} ({size / 1e6:.1f} MB, opens offline): "
-        f"{report.describe_period(period)}"
+        f"{describe_period(None, period)}"
     )
     return 0
 

@@ -172,7 +172,7 @@ VOCABULARIES = [
     ("Call attempts", vocab.ATTEMPT_OUTCOME.order),
     ("Due lists", vocab.DUE_LISTS),
     ("Coming up", vocab.COMING_UP.order),
-    ("The calling session", vocab.CALL_GROUP.order),
+    ("The calling session", vocab.WARMTH.order),
     ("Weekly counts", vocab.WEEKLY_KINDS),
     ("Weekly goals", vocab.GOAL_KEYS),
     ("The stats --json object", vocab.DUE_LISTS),

@@ -7,7 +7,8 @@ what a job-seeker reads. A vocabulary is ordered: iterating it gives the method'
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 
@@ -21,10 +22,13 @@ class Term:
     help: str = ""  # a few words saying what it is
     advice: str = ""  # what to do about it, where the product gives advice
     color: str = ""  # chart colour, where the word has one
+    plural: str = ""  # a group of them, as a chart names it (defaults to label + "s")
 
     def __post_init__(self) -> None:
         if not self.short:
             object.__setattr__(self, "short", self.label)
+        if not self.plural:
+            object.__setattr__(self, "plural", self.label + "s")
 
 
 class Terms(Mapping[str, Term]):
@@ -66,6 +70,22 @@ class Terms(Mapping[str, Term]):
         """The short label of `key`."""
         term = self._terms.get(key)
         return term.short if term else self.label(key)
+
+
+_SQL_WORD = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def sql_words(keys: Iterable[str]) -> str:
+    """Vocabulary keys as an SQL list of literals: `'phone', 'in_person'` (for `x IN (…)`).
+
+    The one place our fixed words are pasted into SQL; anything but a plain lower-case key
+    (never user input) is refused.
+    """
+    words = list(keys)
+    bad = [word for word in words if not _SQL_WORD.fullmatch(word)]
+    if bad or not words:
+        raise ValueError(f"not vocabulary keys for SQL: {bad or 'none given'}")
+    return ", ".join(f"'{word}'" for word in words)
 
 
 # ---------------------------------------------------------------- stages (docs/METHOD.md "Stages")
@@ -112,12 +132,6 @@ COMING_UP = Terms(
     Term("follow_up_overdue", "Follow-up becomes overdue", "Overdue"),
     Term("thank_you_late", "Thank-you becomes late", "Thanks late"),
     Term("call_back", "Call back (they asked)", "Call back"),
-)
-# The calling session's order: warm referrals first, then cold targets, then follow-ups by phone.
-CALL_GROUP = Terms(
-    Term("warm", "Warm referral", help="a referral whose referrer said you may use their name"),
-    Term("cold", "Cold target", help="not contacted yet"),
-    Term("follow_up", "Follow-up by phone", help="last touch over 3 weeks ago"),
 )
 # A contact's timeline also shows two moments that are not events.
 TIMELINE = Terms(
@@ -276,11 +290,20 @@ SOURCE = Terms(
     Term("other", "Other", help="other sources"),
 )
 
-# How warm a target is: a referral whose referrer said you may use their name is warm.
+# How warm a person is to call: a referral whose referrer said you may use their name is warm;
+# other referrals and the targets you found yourself open cold; someone you have talked to
+# gets a follow-up. The network page compares warm, referred and cold; the calling session
+# calls warm referrals first, then cold targets (other referrals among them), then follow-ups.
 WARMTH = Terms(
-    Term("warm", "Warm referrals"),
-    Term("referred", "Referrals (name not shared)"),
-    Term("cold", "Cold targets"),
+    Term("warm", "Warm referral", help="a referral whose referrer said you may use their name"),
+    Term(
+        "referred",
+        "Referral (name not shared)",
+        help="a referral whose referrer did not clear using their name",
+        plural="Referrals (name not shared)",
+    ),
+    Term("cold", "Cold target", help="no referrer's name to open with"),
+    Term("follow_up", "Follow-up by phone", help="last touch over 3 weeks ago"),
 )
 
 # ---------------------------------------------------------------- file formats

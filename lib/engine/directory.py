@@ -24,6 +24,7 @@ from lib.core.vocab import (
     STAGES,
     TIMELINE,
     TOUCH_KINDS,
+    sql_words,
 )
 from lib.engine.stats import DUE_SQL, STAGED_SQL
 from lib.store.db import Database
@@ -52,7 +53,6 @@ SORT_LABELS: dict[str, str] = {
 # The text a search looks through: accents and case forgiven ("chloe" finds "Chloé"), each
 # word matched at the start of a word ("ana" finds Ana and Anand, not Manager).
 _HAYSTACK = "' ' || strip_accents(lower(concat_ws(' ', c.full_name, c.company, c.title{extra})))"
-_TOUCH_LIST = ", ".join(f"'{kind}'" for kind in TOUCH_KINDS)  # fixed vocabulary
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def search_contacts(
         ),
         touched AS (
             SELECT contact_id, max(occurred_on) AS last_touch FROM ev
-            WHERE kind IN ({_TOUCH_LIST}) GROUP BY contact_id
+            WHERE kind IN ({sql_words(TOUCH_KINDS)}) GROUP BY contact_id
         ),
         matches AS (
             SELECT c.id, c.full_name, c.company, c.title, coalesce(s.stage, 1) AS stage,

@@ -7,7 +7,7 @@ reads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,8 +18,10 @@ from lib.core.vocab import (
     DUE_LISTS,
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
+    NOTHING_DUE,
     THANKS_OWED_KINDS,
     TOUCH_KINDS,
+    sql_words,
 )
 from lib.core.words import days_phrase, human_date
 from lib.engine.stats import DUE_SQL
@@ -38,10 +40,6 @@ PAGE_SIZE = 25
 assert set(TODAY_LISTS) | {"close_loop"} == set(DUE_LISTS)
 
 
-def _sql_words(words: tuple[str, ...]) -> str:
-    return ", ".join(f"'{word}'" for word in words)  # a fixed vocabulary, never user input
-
-
 def tried_sql(ids: str) -> str:
     """Call attempts since the last touch (all of them for someone never reached), per contact
     in `ids` (a subquery): how many, the last one's day and outcome, the call-back day asked.
@@ -57,10 +55,39 @@ def tried_sql(ids: str) -> str:
           AND e.occurred_on > coalesce((
               SELECT max(t.occurred_on) FROM events t
               WHERE t.contact_id = e.contact_id AND t.occurred_on <= $t
-                AND t.kind IN ({_sql_words(TOUCH_KINDS)})
+                AND t.kind IN ({sql_words(TOUCH_KINDS)})
           ), DATE '0001-01-01')
         GROUP BY e.contact_id
     """
+
+
+def most_urgent(db: Database, day: date, lists: Sequence[str], *, per_list: int) -> pd.DataFrame:
+    """The longest-waiting people of each of `lists` as of `day`.
+
+    Columns: list, full_name, company, days_since_touch, total (everyone on that list).
+    """
+    unknown = [name for name in lists if name not in DUE_LISTS]
+    if unknown:  # the names are pasted into the SQL below
+        raise ValueError(f"not due lists: {', '.join(unknown)}")
+    return db.df(
+        f"""
+        WITH d AS ({DUE_SQL}),
+        lists AS (
+            UNPIVOT (SELECT id, days_since_touch, {", ".join(lists)} FROM d)
+            ON {", ".join(lists)}
+            INTO NAME list VALUE due
+        )
+        SELECT l.list, c.full_name, c.company, l.days_since_touch,
+               count(*) OVER (PARTITION BY l.list) AS total
+        FROM lists l JOIN contacts c ON c.id = l.id
+        WHERE l.due
+        QUALIFY row_number() OVER (
+            PARTITION BY l.list ORDER BY l.days_since_touch DESC NULLS LAST, l.id
+        ) <= $per_list
+        ORDER BY l.list, l.days_since_touch DESC NULLS LAST, l.id
+        """,
+        {"t": day, "from": None, "per_list": per_list},
+    )
 
 
 def due_page(
@@ -140,7 +167,7 @@ def _today_query(
                EXISTS (
                    SELECT 1 FROM events e
                    WHERE e.contact_id = p.id AND e.occurred_on = d.thanks_owed_since
-                     AND e.kind IN ({_sql_words(THANKS_OWED_KINDS)})
+                     AND e.kind IN ({sql_words(THANKS_OWED_KINDS)})
                ) AS owed_for_talk,
                c.referred_by, ref.full_name AS referrer_name, c.may_use_name
         FROM shown p
@@ -326,7 +353,7 @@ def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[Next
                 f"between {human_date(start)} and {human_date(end)}, 3–4 weeks after the last touch"
             )
             steps.append(NextStep("Follow up", start, why))
-    return steps or [NextStep("Nothing due", None, "no follow-up clock runs yet")]
+    return steps or [NextStep(NOTHING_DUE.label, None, "no follow-up clock runs yet")]
 
 
 CALL_QUEUE_SIZE = 60

@@ -13,17 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from lib.core.vocab import REACHED_KINDS, UPDATE_KINDS
+from lib.core.vocab import REACHED_KINDS, UPDATE_KINDS, sql_words
 from lib.core.words import short_date
 from lib.engine import stats
-from lib.engine.stats import DUE_SQL, Period
+from lib.engine.stats import DUE_SQL, Scope
 from lib.store.db import Database
 
 PAGE_SIZE = 5
-
-
-def _words(words: tuple[str, ...]) -> str:
-    return ", ".join(f"'{word}'" for word in words)  # a fixed vocabulary, never user input
 
 
 # Each referral r identified by T with its first reached day c_r (docs/METHOD.md "close_loop"),
@@ -37,7 +33,7 @@ REACHED_SQL = f"""
                bool_or(e.kind = 'opportunity') AS opportunity
         FROM contacts r JOIN events e ON e.contact_id = r.id
         WHERE r.referred_by IS NOT NULL AND r.identified_on <= $t
-          AND e.occurred_on <= $t AND e.kind IN ({_words(REACHED_KINDS)})
+          AND e.occurred_on <= $t AND e.kind IN ({sql_words(REACHED_KINDS)})
         GROUP BY r.referred_by, r.id, r.full_name
     )
 """
@@ -142,7 +138,7 @@ CLOSED_SQL = f"""
     {REACHED_SQL},
     updates AS (
         SELECT contact_id, occurred_on AS told_on FROM events
-        WHERE kind IN ({_words(UPDATE_KINDS)}) AND occurred_on <= $t
+        WHERE kind IN ({sql_words(UPDATE_KINDS)}) AND occurred_on <= $t
     ),
     closed AS (
         SELECT r.*, u.told_on
@@ -161,16 +157,10 @@ class LoopsClosed:
     median_days: float | None  # from reaching the referral to telling the referrer
 
 
-def loops_closed(
-    db: Database,
-    period: Period,
-    *,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> LoopsClosed:
+def loops_closed(db: Database, scope: Scope) -> LoopsClosed:
     """Referrals first reached in [from, T], those whose referrer heard from you by T, and the
     median days it took (the source and channel filters apply to the referral)."""
-    keep, params = stats.contact_filter("c", sources, channels)
+    keep, params = stats.contact_filter("c", scope)
     picked = f"AND id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     reached, told, median = db.execute(
         f"""
@@ -180,7 +170,7 @@ def loops_closed(
         FROM closed
         WHERE ($from::DATE IS NULL OR reached_on >= $from::DATE) {picked}
         """,
-        period.params | params,
+        scope.period.params | params,
     ).fetchone()
     return LoopsClosed(int(reached), int(told), None if median is None else float(median))
 

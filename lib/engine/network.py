@@ -15,7 +15,7 @@ import pandas as pd
 from lib.core.vocab import SOURCE, SOURCE_LABELS, SOURCES, STAGES, WARMTH
 from lib.engine import stats
 from lib.engine.loops import CLOSED_SQL
-from lib.engine.stats import STAGED_SQL, Period
+from lib.engine.stats import STAGED_SQL, Period, Scope
 from lib.store.db import Database
 
 # The method's ideal: every person refers three (3 → 9 → 27).
@@ -29,12 +29,12 @@ TREE_MAX_PEOPLE = 150
 SOURCE_SHORT: dict[str, str] = SOURCE.shorts
 # How a sentence names the targets a source gave ("Targets from … gave you …").
 SOURCE_PHRASES: dict[str, str] = {key: term.help for key, term in SOURCE.items()}
-WARM_COLD_LABELS: dict[str, str] = WARMTH.labels
+WARM_COLD_LABELS: dict[str, str] = {key: WARMTH[key].plural for key in ("warm", "referred", "cold")}
 
 
 def multiplier(db: Database, period: Period) -> pd.DataFrame:
     """Contacts per referral generation against the ideal ×3 curve, with each step's ratio."""
-    return multiplier_frame(stats.referrals(db, period)["generations"])
+    return multiplier_frame(stats.referrals(db, Scope(period))["generations"])
 
 
 def multiplier_frame(generations: list[int]) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """The review: which period a dashboard link shows, its KPIs and the weekly goals.
 
-A `View` is what a dashboard link holds (period, as-of day, source and channel
+A `ReviewLink` is what a dashboard link holds (period, as-of day, source and channel
 filters); it round-trips through URL query parameters so a copied link reopens
 the same view. Every number here equals `python -m lib.cli stats --json` for the
 same period and as-of day wherever the stats object has it.
@@ -28,10 +28,11 @@ from lib.core.vocab import (
     VOICE_CHANNELS,
     WEEKLY,
     WRITTEN_CHANNELS,
+    sql_words,
 )
 from lib.core.words import human_date
 from lib.engine import stats
-from lib.engine.stats import Period
+from lib.engine.stats import Period, Scope
 from lib.store.db import Database
 
 PERIODS: dict[str, str] = {
@@ -59,7 +60,7 @@ STEP_STAGES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class View:
+class ReviewLink:
     """What a dashboard link shows: a period as of a day, optionally filtered."""
 
     period: str = DEFAULT_PERIOD
@@ -69,10 +70,9 @@ class View:
     sources: tuple[str, ...] = ()  # empty: every source
     channels: tuple[str, ...] = ()  # empty: every channel
 
-    @property
-    def filters(self) -> dict[str, tuple[str, ...] | None]:
-        """The stats engine's `sources` / `channels` keyword arguments (None: no filter)."""
-        return {"sources": self.sources or None, "channels": self.channels or None}
+    def scope(self, period: Period) -> Scope:
+        """What the link's counts cover: `period` with its filters (none picked: no filter)."""
+        return Scope(period, self.sources or None, self.channels or None)
 
 
 def monday(day: date) -> date:
@@ -100,10 +100,10 @@ def _choices(field: str, value: Any, allowed: tuple[str, ...]) -> tuple[str, ...
     return tuple(p for p in allowed if p in picked)
 
 
-def parse_view(params: Mapping[str, Any]) -> tuple[View, list[str]]:
-    """Read a View from URL query parameters; bad ones are dropped, each with a message."""
+def parse_link(params: Mapping[str, Any]) -> tuple[ReviewLink, list[str]]:
+    """Read a ReviewLink from URL query parameters; bad ones are dropped, each with a message."""
     problems: list[str] = []
-    view = View()
+    link = ReviewLink()
 
     def attempt(action: Any) -> Any:
         try:
@@ -119,16 +119,16 @@ def parse_view(params: Mapping[str, Any]) -> tuple[View, list[str]]:
         problems.append(f"period: {period!r} is not one of {', '.join(PERIODS)}; showing all time")
         period = DEFAULT_PERIOD
     as_of = attempt(lambda: parse_date("as_of", params.get("as_of"), required=False))
-    view = replace(view, period=period, as_of=as_of)
+    link = replace(link, period=period, as_of=as_of)
     if period == "custom":
         start = attempt(lambda: parse_date("from", params.get("from"), required=False))
         end = attempt(lambda: parse_date("to", params.get("to"), required=False))
-        view = replace(view, start=start, end=end)
-        if attempt(lambda: resolve_period(view, today=as_of or date.today())) is None:
-            view = replace(view, start=None, end=None)
+        link = replace(link, start=start, end=end)
+        if attempt(lambda: resolve_period(link, today=as_of or date.today())) is None:
+            link = replace(link, start=None, end=None)
     sources = attempt(lambda: _choices("source", params.get("source"), SOURCES))
     channels = attempt(lambda: _choices("channel", params.get("channel"), CHANNELS))
-    return replace(view, sources=sources or (), channels=channels or ()), problems
+    return replace(link, sources=sources or (), channels=channels or ()), problems
 
 
 def link_as_of(params: Mapping[str, Any]) -> tuple[date | None, str | None]:
@@ -139,28 +139,28 @@ def link_as_of(params: Mapping[str, Any]) -> tuple[date | None, str | None]:
         return None, str(exc)
 
 
-def view_params(view: View) -> dict[str, str]:
-    """The URL query parameters that reopen `view` (defaults left out)."""
+def link_params(link: ReviewLink) -> dict[str, str]:
+    """The URL query parameters that reopen `link` (defaults left out)."""
     params: dict[str, str] = {}
-    if view.period != DEFAULT_PERIOD:
-        params["period"] = view.period
-    if view.period == "custom":
-        if view.start:
-            params["from"] = view.start.isoformat()
-        if view.end:
-            params["to"] = view.end.isoformat()
-    if view.as_of:
-        params["as_of"] = view.as_of.isoformat()
-    if view.sources:
-        params["source"] = ",".join(view.sources)
-    if view.channels:
-        params["channel"] = ",".join(view.channels)
+    if link.period != DEFAULT_PERIOD:
+        params["period"] = link.period
+    if link.period == "custom":
+        if link.start:
+            params["from"] = link.start.isoformat()
+        if link.end:
+            params["to"] = link.end.isoformat()
+    if link.as_of:
+        params["as_of"] = link.as_of.isoformat()
+    if link.sources:
+        params["source"] = ",".join(link.sources)
+    if link.channels:
+        params["channel"] = ",".join(link.channels)
     return params
 
 
-def resolve_period(view: View, *, today: date | None = None) -> Period:
-    """The stats Period a view stands for (its as-of day, else `today`, else the real today)."""
-    day = view.as_of or today or date.today()
+def resolve_period(link: ReviewLink, *, today: date | None = None) -> Period:
+    """The stats Period a link stands for (its as-of day, else `today`, else the real today)."""
+    day = link.as_of or today or date.today()
     # Starts are clamped to the first day the product accepts: `as_of=1900-01-02` still works.
     starts = {
         "week": max(monday(day), EARLIEST_DATE),
@@ -168,38 +168,38 @@ def resolve_period(view: View, *, today: date | None = None) -> Period:
         "quarter": quarter_start(day),
         "all": None,
     }
-    if view.period == "custom":
-        return stats.make_period(as_of=day, start=view.start or starts["4w"], end=view.end)
-    return stats.make_period(as_of=day, start=starts[view.period])
+    if link.period == "custom":
+        return stats.make_period(as_of=day, start=link.start or starts["4w"], end=link.end)
+    return stats.make_period(as_of=day, start=starts[link.period])
 
 
-def previous_period(view: View, period: Period) -> Period | None:
+def previous_period(link: ReviewLink, period: Period) -> Period | None:
     """The period just before a bounded one (last week for this week…); None for all time."""
     if period.start is None or period.start <= EARLIEST_DATE:
         return None  # nothing before the first day the product accepts
     end = period.start - timedelta(days=1)
-    if view.period == "quarter":
+    if link.period == "quarter":
         start = quarter_start(end)
-    elif view.period in ("week", "4w"):
-        start = period.start - timedelta(weeks=1 if view.period == "week" else 4)
+    elif link.period in ("week", "4w"):
+        start = period.start - timedelta(weeks=1 if link.period == "week" else 4)
     else:
         start = period.start - timedelta(days=(period.day - period.start).days + 1)
     return stats.make_period(as_of=period.as_of, start=max(start, EARLIEST_DATE), end=end)
 
 
-def comparison(view: View, period: Period) -> tuple[Period | None, str, bool]:
+def comparison(link: ReviewLink, period: Period) -> tuple[Period | None, str, bool]:
     """What the KPI deltas compare with: (period, words, cumulative).
 
     A bounded period compares with the one before it; all time shows this week's part.
     """
-    previous = previous_period(view, period)
+    previous = previous_period(link, period)
     if previous is not None:
         words = {
             "week": "vs last week",
             "4w": "vs the 4 weeks before",
             "quarter": "vs last quarter",
         }
-        return previous, words.get(view.period, "vs the period before"), False
+        return previous, words.get(link.period, "vs the period before"), False
     this_week = stats.make_period(as_of=period.as_of, start=monday(period.day), end=period.end)
     return this_week, "this week", True
 
@@ -209,17 +209,17 @@ def has_records(db: Database) -> bool:
     return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM contacts)"))
 
 
-def describe_period(view: View | None, period: Period) -> str:
+def describe_period(link: ReviewLink | None, period: Period) -> str:
     """The period in words: 'This week: Mon 23 Nov – Wed 25 Nov 2026', 'All time, up to …'.
 
-    Without a view (the CLI's report, given bounds only) a bounded period is just its days:
+    Without a link (the CLI's report, given bounds only) a bounded period is just its days:
     'Sun 1 Nov – Wed 25 Nov 2026'.
     """
     end = human_date(period.day)
     if period.start is None:
-        return f"{PERIODS['all' if view is None else view.period]}, up to {end}"
+        return f"{PERIODS['all' if link is None else link.period]}, up to {end}"
     days = f"{period.start.strftime('%a %-d %b')} – {end}"
-    return days if view is None else f"{PERIODS[view.period]}: {days}"
+    return days if link is None else f"{PERIODS[link.period]}: {days}"
 
 
 # ---------------------------------------------------------------- KPIs
@@ -242,19 +242,12 @@ KPI_NAMES: tuple[str, ...] = (
 )
 
 
-def kpis(
-    db: Database,
-    period: Period,
-    *,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> dict[str, int]:
+def kpis(db: Database, scope: Scope) -> dict[str, int]:
     """The dashboard's KPI counts for a period (filtered like the funnel)."""
-    keep, params = stats.contact_filter("c", sources, channels)
+    keep, params = stats.contact_filter("c", scope)
     picked = f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     until_t = f"occurred_on <= $t {picked}"
     in_period = f"{until_t} AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)"
-    touch_kinds = ", ".join(f"'{k}'" for k in TOUCH_KINDS)
     # ASOF joins pair each conversation with the first thank-you on or after it, and each
     # follow-up with the touch just before it.
     row = db.execute(
@@ -302,7 +295,7 @@ def kpis(
         ),
         touch AS (
             SELECT contact_id, occurred_on AS touched
-            FROM events WHERE kind IN ({touch_kinds}) AND {until_t}
+            FROM events WHERE kind IN ({sql_words(TOUCH_KINDS)}) AND {until_t}
               AND contact_id IN (SELECT contact_id FROM follow_up)
         ),
         follow_ups AS (
@@ -322,118 +315,9 @@ def kpis(
                follow_ups_too_soon
         FROM people, steps, thanks, follow_ups
         """,
-        period.params | params,
+        scope.period.params | params,
     ).fetchone()
     return {name: int(value) for name, value in zip(KPI_NAMES, row, strict=True)}
-
-
-@dataclass(frozen=True)
-class Card:
-    """One KPI card, ready for `st.metric`."""
-
-    label: str
-    value: str
-    delta: str | None
-    help: str
-    delta_color: str = "normal"  # "off": a note rather than a change
-
-
-def _share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "—"
-
-
-def kpi_cards(
-    now: dict[str, int],
-    other: dict[str, int] | None,
-    against: str,
-    *,
-    cumulative: bool = False,
-    as_of: date | None = None,
-) -> list[Card]:
-    """The six KPI cards. Counts carry a delta against `other` (named by `against`): the
-    change from the previous period, or with `cumulative` the part of `now` that `other` is
-    (e.g. "+3 this week" on all time). `as_of` (the period's last day) dates open thank-yous."""
-
-    def change(key: str) -> str | None:
-        if other is None:
-            return None
-        amount = other[key] if cumulative else now[key] - other[key]
-        if amount == 0:
-            return f"none {against}" if cumulative else f"same as {against.removeprefix('vs ')}"
-        return f"{amount:+,} {against}"
-
-    def note_color(text: str | None) -> str:
-        return "off" if text is None or text.startswith(("none ", "same ")) else "normal"
-
-    thanks_note = (
-        f"{now['thanks_on_time']:,} of {now['thanks_judged']:,} within {THANK_YOU_DAYS} days"
-        if now["thanks_judged"]
-        else "no conversation to judge yet"
-    )
-    if now.get("thanks_open"):
-        due_by = (as_of or date.today()) + timedelta(days=now.get("thanks_open_due_in", 0))
-        if now["thanks_judged"]:  # short enough for the card's note on a laptop
-            thanks_note = (
-                f"{now['thanks_on_time']:,} of {now['thanks_judged']:,} on time · "
-                f"{now['thanks_open']:,} open, due {due_by:%a %-d %b}"
-            )
-        else:
-            thanks_note = f"{now['thanks_open']:,} open, due by {due_by:%a %-d %b}"
-    follow_note = (
-        f"{now['follow_ups_on_schedule']:,} of {now['follow_ups']:,}"
-        + (f", {now['follow_ups_too_soon']:,} too soon" if now["follow_ups_too_soon"] else "")
-        if now["follow_ups"]
-        else "no follow-up sent"
-    )
-    cards = [
-        Card(
-            WEEKLY.label("targets"),
-            f"{now['targets']:,}",
-            change("targets"),
-            "People you identified as targets in this period (the funnel's first bar).",
-        ),
-        Card(
-            WEEKLY.label("contacted"),
-            f"{now['conversations']:,}",
-            change("conversations"),
-            "Pitches delivered: 'contacted' steps logged in this period.",
-        ),
-        Card(
-            WEEKLY.label("referrals"),
-            f"{now['referrals']:,}",
-            f"{_share(now['warm'], now['referrals'])} warm"
-            if now["referrals"]
-            else "none yet: ask in every conversation",
-            "Names people gave you in this period; warm ones may use the referrer's name.",
-            "off",
-        ),
-        Card(
-            "Thank-you on time",
-            _share(now["thanks_on_time"], now["thanks_judged"]),
-            thanks_note,
-            f"Conversations thanked within {THANK_YOU_DAYS} days. Conversations from the "
-            f"last {THANK_YOU_DAYS} days count once thanked or once the window closes.",
-            "off",
-        ),
-        Card(
-            "Follow-ups on schedule",
-            _share(now["follow_ups_on_schedule"], now["follow_ups"]),
-            follow_note,
-            f"Follow-ups sent {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days after the last "
-            "touch. Sooner can become a nuisance; later lets the contact go cold.",
-            "off",
-        ),
-        Card(
-            WEEKLY.label("opportunity"),
-            f"{now['opportunities']:,}",
-            change("opportunities"),
-            "Opportunities logged in this period (roles heard about, introductions to teams).",
-        ),
-    ]
-    return [
-        replace(card, delta_color=note_color(card.delta)) if card.delta_color == "normal" else card
-        for card in cards
-    ]
 
 
 # ---------------------------------------------------------------- weekly goals
@@ -446,7 +330,7 @@ def goals_summary(goals: Mapping[str, int]) -> str:
 
 def weekly_rows(db: Database, day: date) -> pd.DataFrame:
     """Every ISO week's counts (stats engine) from the first record through `day`'s week."""
-    return stats.weekly(db, stats.make_period(as_of=day))
+    return stats.weekly(db, Scope(stats.make_period(as_of=day)))
 
 
 def goal_progress(weeks: pd.DataFrame, goals: Mapping[str, int]) -> pd.DataFrame:
@@ -523,14 +407,9 @@ def calls_by_week(weeks: pd.DataFrame) -> pd.DataFrame:
     return calls.reset_index(drop=True)
 
 
-def calls_in_period(
-    db: Database,
-    period: Period,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> dict[str, Any]:
+def calls_in_period(db: Database, scope: Scope) -> dict[str, Any]:
     """Calls made, conversations by phone and the reach rate over a period."""
-    weeks = stats.weekly(db, period, sources=sources, channels=channels)
+    weeks = stats.weekly(db, scope)
     calls = int(weeks["calls"].sum()) if len(weeks) else 0
     talks = int(weeks["phone_talks"].sum()) if len(weeks) else 0
     return {"calls": calls, "phone_talks": talks, "reach_rate": reach_rate(talks, calls)}
@@ -553,8 +432,8 @@ def first_contacts(db: Database, period: Period) -> dict[str, int]:
               AND ($from::DATE IS NULL OR c.identified_on >= $from::DATE)
             GROUP BY e.contact_id
         )
-        SELECT CASE WHEN channel IN ({", ".join(f"'{c}'" for c in VOICE_CHANNELS)}) THEN 'voice'
-                    WHEN channel IN ({", ".join(f"'{c}'" for c in WRITTEN_CHANNELS)})
+        SELECT CASE WHEN channel IN ({sql_words(VOICE_CHANNELS)}) THEN 'voice'
+                    WHEN channel IN ({sql_words(WRITTEN_CHANNELS)})
                         THEN 'written'
                     ELSE 'other' END AS how, count(*)
         FROM first GROUP BY ALL

@@ -9,7 +9,6 @@ Everything is computed in DuckDB for a period [from, to] as of day T, where T is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ from lib.core.vocab import (
     TOUCH_KINDS,
     UPDATE_KINDS,
     WEEKLY_KINDS,
+    sql_words,
 )
 from lib.store.db import Database
 
@@ -53,6 +53,25 @@ class Period:
         return {"t": self.day, "from": self.start}
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a filtered count covers: a period, and the sources and channels it keeps.
+
+    None keeps every source (channel); the Dashboard's filters and the review links set them.
+    """
+
+    period: Period
+    sources: tuple[str, ...] | None = None
+    channels: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        # A list given by a caller becomes a tuple: a Scope is a cache key.
+        for name in ("sources", "channels"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+
+
 def make_period(
     *, as_of: Any = None, start: Any = None, end: Any = None, today: date | None = None
 ) -> Period:
@@ -69,31 +88,24 @@ def make_period(
     return period
 
 
-def _sql_list(words: tuple[str, ...]) -> str:
-    # A fixed vocabulary from lib.core.vocab, never user input.
-    return ", ".join(f"'{w}'" for w in words)
-
-
-def contact_filter(
-    alias: str, sources: Sequence[str] | None = None, channels: Sequence[str] | None = None
-) -> tuple[str, dict[str, Any]]:
-    """An ` AND …` condition on contacts row `alias` keeping the chosen sources and channels.
+def contact_filter(alias: str, scope: Scope) -> tuple[str, dict[str, Any]]:
+    """An ` AND …` condition on contacts row `alias` keeping the scope's sources and channels.
 
     A source filter keeps contacts identified that way (no source counts as `other`); a
     channel filter keeps contacts with a conversation by T through one of the channels.
     No filter gives an empty condition. Binds $t (and $sources / $channels).
     """
     condition, params = "", {}
-    if sources is not None:
+    if scope.sources is not None:
         condition += f" AND list_contains($sources::VARCHAR[], coalesce({alias}.source, 'other'))"
-        params["sources"] = list(sources)
-    if channels is not None:
+        params["sources"] = list(scope.sources)
+    if scope.channels is not None:
         condition += f"""
             AND {alias}.id IN (
                 SELECT x.contact_id FROM events x
-                WHERE x.kind IN ({_sql_list(CONVERSATION_KINDS)}) AND x.occurred_on <= $t
+                WHERE x.kind IN ({sql_words(CONVERSATION_KINDS)}) AND x.occurred_on <= $t
                   AND list_contains($channels::VARCHAR[], coalesce(x.channel, 'other')))"""
-        params["channels"] = list(channels)
+        params["channels"] = list(scope.channels)
     return condition, params
 
 
@@ -119,18 +131,18 @@ STAGED_SQL = f"""
     ev_stage AS (
         SELECT contact_id,
                max(CASE
-                   WHEN kind IN ({_sql_list(REACHED_KINDS)}) THEN 2
+                   WHEN kind IN ({sql_words(REACHED_KINDS)}) THEN 2
                    WHEN kind = 'referral_asked' THEN 3
                    WHEN kind = 'thank_you' THEN 4
                    WHEN kind = 'follow_up' THEN 5
                    ELSE 1 END) AS stage,
-               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(TOUCH_KINDS)})) AS last_touch,
-               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(THANKS_OWED_KINDS)}))
+               max(occurred_on) FILTER (WHERE kind IN ({sql_words(TOUCH_KINDS)})) AS last_touch,
+               max(occurred_on) FILTER (WHERE kind IN ({sql_words(THANKS_OWED_KINDS)}))
                    AS thanks_owed_on,
                max(occurred_on) FILTER (WHERE kind = 'thank_you') AS last_thanks,
-               min(occurred_on) FILTER (WHERE kind IN ({_sql_list(REACHED_KINDS)}))
+               min(occurred_on) FILTER (WHERE kind IN ({sql_words(REACHED_KINDS)}))
                    AS first_reached,
-               max(occurred_on) FILTER (WHERE kind IN ({_sql_list(UPDATE_KINDS)}))
+               max(occurred_on) FILTER (WHERE kind IN ({sql_words(UPDATE_KINDS)}))
                    AS last_update
         FROM ev GROUP BY contact_id
     ),
@@ -183,49 +195,31 @@ GENERATIONS_SQL = """
 """
 
 
-def funnel_counts(
-    db: Database,
-    period: Period,
-    *,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> list[int]:
+def funnel_counts(db: Database, scope: Scope) -> list[int]:
     """Bar k = cohort contacts whose stage (as of T) is at least k, for the five stages."""
-    keep, params = contact_filter("cohort", sources, channels)
+    keep, params = contact_filter("cohort", scope)
     counts = db.execute(
         f"""
         WITH {STAGED_SQL}
         SELECT {", ".join(f"count(*) FILTER (WHERE stage >= {k})" for k in range(1, 6))}
         FROM cohort WHERE true {keep}
         """,
-        period.params | params,
+        scope.period.params | params,
     ).fetchone()
     return [int(n) for n in counts]
 
 
-def funnel(
-    db: Database,
-    period: Period,
-    *,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> pd.DataFrame:
+def funnel(db: Database, scope: Scope) -> pd.DataFrame:
     """The funnel as a frame: one row per stage with its count."""
     import pandas as pd
 
-    counts = funnel_counts(db, period, sources=sources, channels=channels)
+    counts = funnel_counts(db, scope)
     return pd.DataFrame({"stage": list(STAGES), "contacts": counts})
 
 
-def referrals(
-    db: Database,
-    period: Period,
-    *,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> dict[str, Any]:
+def referrals(db: Database, scope: Scope) -> dict[str, Any]:
     """Referrals received by the cohort, the warm ones, the givers and the generations."""
-    keep, params = contact_filter("c", sources, channels)
+    keep, params = contact_filter("c", scope)
     # Referrals need no stages: the cohort is just who was identified in [from, T].
     cohort = (
         "cohort AS (SELECT c.id, c.referred_by, c.may_use_name FROM contacts c "
@@ -240,7 +234,7 @@ def referrals(
                count(DISTINCT referred_by)
         FROM cohort
         """,
-        period.params | params,
+        scope.period.params | params,
     ).fetchone()
     rows = db.execute(
         f"""
@@ -249,7 +243,7 @@ def referrals(
         FROM cohort JOIN generations g USING (id)
         GROUP BY g.generation ORDER BY g.generation
         """,
-        period.params | params,
+        scope.period.params | params,
     ).fetchall()
     by_generation = dict(rows)
     depth = max(by_generation, default=-1) + 1
@@ -261,22 +255,15 @@ def referrals(
     }
 
 
-def weekly(
-    db: Database,
-    period: Period,
-    *,
-    sources: Sequence[str] | None = None,
-    channels: Sequence[str] | None = None,
-) -> pd.DataFrame:
+def weekly(db: Database, scope: Scope) -> pd.DataFrame:
     """One row per ISO week, zero weeks included, from the first record through T's week."""
-    return db.df(*_weekly_query(period, sources, channels))
+    return db.df(*_weekly_query(scope))
 
 
-def _weekly_query(
-    period: Period, sources: Sequence[str] | None, channels: Sequence[str] | None
-) -> tuple[str, dict[str, Any]]:
+def _weekly_query(scope: Scope) -> tuple[str, dict[str, Any]]:
     """The weekly rows' SQL and its parameters (binds $t, $from and the filters)."""
-    keep, params = contact_filter("c", sources, channels)
+    period = scope.period
+    keep, params = contact_filter("c", scope)
     keep_events = (
         f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     )
@@ -404,7 +391,8 @@ def due_lists(db: Database, day: date) -> dict[str, list[int]]:
 
 def stats(db: Database, period: Period) -> dict[str, Any]:
     """The whole `stats --json` object for a period (docs/METHOD.md "The stats --json object")."""
-    result = db.execute(*_weekly_query(period, None, None))
+    everyone = Scope(period)
+    result = db.execute(*_weekly_query(everyone))
     columns = [column[0] for column in result.description]
     weekly_rows = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
     return {
@@ -415,9 +403,9 @@ def stats(db: Database, period: Period) -> dict[str, Any]:
         },
         "funnel": [
             {"stage": stage, "contacts": n}
-            for stage, n in zip(STAGES, funnel_counts(db, period), strict=True)
+            for stage, n in zip(STAGES, funnel_counts(db, everyone), strict=True)
         ],
-        "referrals": referrals(db, period),
+        "referrals": referrals(db, everyone),
         "weekly": [
             {
                 "week": row["week"],

@@ -8,17 +8,14 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from lib.core.errors import ValidationError
-from lib.core.validation import clean_email, clean_text
+from lib.core.validation import clean_email
 from lib.core.vocab import LOG_FORM
 from lib.core.words import first_name, short_date
 from lib.engine.loops import Reached, join_names, what_happened
-from lib.records.settings import get_setting, put_setting
-from lib.store.db import Database
 
 WORDS_PER_MINUTE = 130
 MIN_SECONDS = 30
 MAX_SECONDS = 60
-MAX_PITCH = 5_000
 YOUR_NAME_PLACEHOLDER = "[your name]"
 
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
@@ -89,25 +86,6 @@ def check_pitch(text: str) -> PitchCheck:
             "“Who do you know that might be helpful for me to get in touch with?”"
         )
     return PitchCheck(words, seconds, in_range, hiring, request, advice)
-
-
-def get_pitch(db: Database) -> str:
-    """The saved elevator pitch ('' when none)."""
-    return str(get_setting(db, "pitch", "") or "")
-
-
-def save_pitch(db: Database, text: str, your_name: str | None = None) -> None:
-    """Validate and save the pitch and the name the templates sign with."""
-    pitch = clean_text("pitch", text, limit=MAX_PITCH) or ""
-    name = clean_text("your_name", your_name, limit=200) or ""
-    with db.transaction():
-        put_setting(db, "pitch", pitch)
-        put_setting(db, "your_name", name)
-
-
-def get_your_name(db: Database) -> str:
-    """The name the templates sign with ('' when unset)."""
-    return str(get_setting(db, "your_name", "") or "")
 
 
 @dataclass(frozen=True)

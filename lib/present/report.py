@@ -20,8 +20,8 @@ from plotly.offline import get_plotlyjs
 
 from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, WEEKLY
 from lib.core.words import human_date
-from lib.engine import loops, network, review, stats
-from lib.engine.stats import DUE_SQL, Period
+from lib.engine import due, loops, network, review, stats
+from lib.engine.stats import Period, Scope
 from lib.present.figures.funnel import funnel_figure
 from lib.present.figures.network import loop_words, multiplier_figure
 from lib.present.figures.trend import weekly_trend_figure
@@ -56,40 +56,20 @@ class ReportData:
     referrers: pd.DataFrame | None = None  # top referrers ("Referrer k" when redacted)
 
 
-def due_people(db: Database, day: date, *, per_list: int = NAMES_PER_LIST) -> pd.DataFrame:
-    """The most urgent people of each due list as of `day`: list, name, company, days, total."""
-    return db.df(
-        f"""
-        WITH d AS ({DUE_SQL}),
-        lists AS (
-            UNPIVOT (SELECT id, days_since_touch, {", ".join(DUE_ORDER)} FROM d)
-            ON {", ".join(DUE_ORDER)}
-            INTO NAME list VALUE due
-        )
-        SELECT l.list, c.full_name, c.company, l.days_since_touch,
-               count(*) OVER (PARTITION BY l.list) AS total
-        FROM lists l JOIN contacts c ON c.id = l.id
-        WHERE l.due
-        QUALIFY row_number() OVER (
-            PARTITION BY l.list ORDER BY l.days_since_touch DESC NULLS LAST, l.id
-        ) <= $per_list
-        ORDER BY l.list, l.days_since_touch DESC NULLS LAST, l.id
-        """,
-        {"t": day, "from": None, "per_list": per_list},
-    )
-
-
 def read_report_data(db: Database, period: Period, *, redact: bool) -> ReportData:
     """Read what the report shows; names only when not redacted."""
+    everyone = Scope(period)
     return ReportData(
         period=period,
-        funnel=stats.funnel(db, period),
-        weekly=stats.weekly(db, period),
-        referrals=stats.referrals(db, period),
+        funnel=stats.funnel(db, everyone),
+        weekly=stats.weekly(db, everyone),
+        referrals=stats.referrals(db, everyone),
         due_counts={name: len(ids) for name, ids in stats.due_lists(db, period.day).items()},
         goals=weekly_goals(db),
-        due_people=None if redact else due_people(db, period.day),
-        loops=loops.loops_closed(db, period),
+        due_people=None
+        if redact
+        else due.most_urgent(db, period.day, DUE_ORDER, per_list=NAMES_PER_LIST),
+        loops=loops.loops_closed(db, everyone),
         referrers=network.top_referrers(db, period, redact=redact),
     )
 
@@ -108,11 +88,6 @@ def format_moment(moment: datetime) -> str:
     """A moment in local time, e.g. "Wed 25 Nov 2026, 14:03"."""
     local = moment.astimezone() if moment.tzinfo else moment
     return local.strftime("%a %d %b %Y, %H:%M")
-
-
-def describe_period(period: Period) -> str:
-    """The period in the app's words, e.g. "All time, up to Wed 25 Nov 2026"."""
-    return review.describe_period(None, period)
 
 
 def file_name(period: Period) -> str:
@@ -255,7 +230,7 @@ def render_report(
         multiplier_html = '<p class="empty">No people in this period yet.</p>'
 
     meta = [
-        f"Period: {html.escape(describe_period(period))}",
+        f"Period: {html.escape(review.describe_period(None, period))}",
         f"Generated {html.escape(format_moment(generated_at))}",
     ]
     if data_as_of is not None:
@@ -320,12 +295,12 @@ def build_report(
 ) -> str:
     """The dashboard as one self-contained HTML page (the CLI's and the app's report)."""
     data = read_report_data(db, period, redact=redact)
-    view = db.view
+    copy = db.snapshot
     return render_report(
         data,
         redact=redact,
         generated_at=generated_at or datetime.now().astimezone(),
-        data_as_of=view.as_of if view is not None else None,
+        data_as_of=copy.as_of if copy is not None else None,
     )
 
 

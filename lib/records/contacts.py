@@ -11,8 +11,6 @@ from lib.core.validation import CONTACT_FIELDS, clean_contact, clean_id
 from lib.core.vocab import CONTACT_FIELD_LABELS
 from lib.store.db import Database
 
-_INSERT_FIELDS = tuple(f for f in CONTACT_FIELDS)
-
 
 def contact_exists(db: Database, contact_id: int) -> bool:
     """True when a contact with this id exists."""
@@ -48,24 +46,22 @@ def check_referrer(db: Database, contact_id: int | None, referred_by: int | None
         )
 
 
-def insert_contact(db: Database, clean: Mapping[str, Any]) -> int:
-    """Insert an already-validated contact inside an open transaction; return its id."""
-    check_referrer(db, None, clean.get("referred_by"))
-    columns = [f for f in _INSERT_FIELDS if f in clean]
-    placeholders = ", ".join("?" for _ in columns)
-    row = db.execute(
-        f"INSERT INTO contacts (id, {', '.join(columns)}) "  # column names are our constants
-        f"VALUES (nextval('contacts_id_seq'), {placeholders}) RETURNING id",
-        [clean[c] for c in columns],
-    ).fetchone()
-    return int(row[0])
-
-
 def add_contact(db: Database, data: Mapping[str, Any], *, today: date | None = None) -> int:
-    """Validate and add one target (or referral); return its id."""
+    """Validate and add one target (or referral); return its id.
+
+    Inside another action's transaction it joins it (a conversation's referrals).
+    """
     clean = clean_contact(data, today=today or date.today())
+    columns = [f for f in CONTACT_FIELDS if f in clean]
+    placeholders = ", ".join("?" for _ in columns)
     with db.transaction():
-        return insert_contact(db, clean)
+        check_referrer(db, None, clean.get("referred_by"))
+        row = db.execute(
+            f"INSERT INTO contacts (id, {', '.join(columns)}) "  # column names are our constants
+            f"VALUES (nextval('contacts_id_seq'), {placeholders}) RETURNING id",
+            [clean[c] for c in columns],
+        ).fetchone()
+    return int(row[0])
 
 
 def editable_fields(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from lib.core.validation import (
     MAX_NOTES,
     clean_attempt,
     clean_choice,
-    clean_contact,
     clean_event,
     clean_id,
     clean_text,
@@ -32,7 +31,7 @@ from lib.core.vocab import (
     TOUCH_KINDS,
 )
 from lib.core.words import counted, first_name, human_date
-from lib.records.contacts import insert_contact, require_contact
+from lib.records.contacts import add_contact, require_contact
 from lib.store.db import Database
 
 TOO_SOON = "too soon — could become a nuisance"
@@ -74,8 +73,8 @@ class Conversation:
     notes: str | None = None
 
 
-def insert_event(db: Database, clean: Mapping[str, Any]) -> int:
-    """Insert an already-validated event inside an open transaction; return its id."""
+def _insert_event(db: Database, clean: Mapping[str, Any]) -> int:
+    """The events row of a step each action has validated (its own way); return its id."""
     row = db.execute(
         "INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, outcome, "
         "call_back_on) VALUES (nextval('events_id_seq'), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -97,7 +96,7 @@ def log_event(db: Database, data: Mapping[str, Any], *, today: date | None = Non
     clean = clean_event(data, today=today or date.today())
     with db.transaction():
         require_contact(db, clean["contact_id"])
-        return insert_event(db, clean)
+        return _insert_event(db, clean)
 
 
 def last_touch(db: Database, contact_id: int, *, on_or_before: date | None = None) -> date | None:
@@ -136,13 +135,12 @@ def _channel_words(channel: str | None) -> str:
     return f" by {CHANNEL_LABELS[channel].lower()}" if channel in CHANNEL_LABELS else ""
 
 
-def clean_referrals(
-    rows: Sequence[Mapping[str, Any]], *, referrer: int, on: date, today: date
-) -> list[dict[str, Any]]:
-    """The referral rows filled in, validated as new contacts referred by `referrer` on `on`.
+def _referral_rows(
+    rows: Sequence[Mapping[str, Any]], *, referrer: int, on: date
+) -> list[tuple[int, dict[str, Any]]]:
+    """The referral rows filled in, numbered as the form numbers them, as new contacts' data.
 
-    A row with neither a name nor a company is an empty row of the form and is left out;
-    errors name the row as the form numbers it ("referral 2 full_name: …").
+    A row with neither a name nor a company is an empty row of the form and is left out.
     """
     kept = []
     for number, row in enumerate(rows, start=1):
@@ -155,11 +153,16 @@ def clean_referrals(
             "referred_by": referrer,
             "identified_on": on,
         }
-        try:
-            kept.append(clean_contact(data, today=today))
-        except ValidationError as exc:
-            raise ValidationError(f"referral {number} {exc.field}", exc.reason) from None
+        kept.append((number, data))
     return kept
+
+
+def _add_referral(db: Database, number: int, data: Mapping[str, Any], today: date) -> int:
+    """Add one referral; its errors name the row as the form numbers it ("referral 2 …")."""
+    try:
+        return add_contact(db, data, today=today)
+    except ValidationError as exc:
+        raise ValidationError(f"referral {number} {exc.field}", exc.reason) from None
 
 
 def log_conversation(
@@ -179,7 +182,7 @@ def log_conversation(
 
     planned = [step("contacted", notes)]
     on = planned[0]["occurred_on"]
-    people = clean_referrals(talk.referrals, referrer=contact_id, on=on, today=today)
+    people = _referral_rows(talk.referrals, referrer=contact_id, on=on)
     if talk.info_interview:
         planned.append(step("info_interview"))
     if talk.asked_for_referrals or people:
@@ -189,8 +192,13 @@ def log_conversation(
 
     with db.transaction():
         name = _named_contact(db, contact_id)
-        event_ids = [insert_event(db, clean) for clean in planned]
-        referral_ids = [insert_contact(db, clean) for clean in people]
+        event_ids = [_insert_event(db, clean) for clean in planned]
+        referral_ids = [_add_referral(db, number, data, today) for number, data in people]
+        added = db.execute(
+            "SELECT full_name, company, may_use_name FROM contacts "
+            "WHERE list_contains(?, id) ORDER BY id",
+            [referral_ids],
+        ).fetchall()
 
     done = ["conversation" + (" with your pitch" if talk.pitch_delivered else " (no pitch)")]
     if talk.info_interview:
@@ -202,16 +210,17 @@ def log_conversation(
     message = f"Logged for {name} on {human_date(on)}{_channel_words(talk.channel)}: "
     message += ", ".join(done) + "."
     if people:
-        given = "; ".join(_referral_words(person, name) for person in people)
+        given = "; ".join(_referral_words(*person, name) for person in added)
         plural = "s" if len(people) > 1 else ""
         message += f" {len(people)} new referral{plural} added as target{plural}: {given}."
     return Logged(message, event_ids, referral_ids)
 
 
-def _referral_words(person: Mapping[str, Any], referrer: str) -> str:
-    company = person.get("company")
-    warm = f"may use {first_name(referrer)}'s name" if person["may_use_name"] else "cold"
-    return f"{person['full_name']} ({company + ', ' if company else ''}{warm})"
+def _referral_words(
+    full_name: str, company: str | None, may_use_name: bool | None, referrer: str
+) -> str:
+    warm = f"may use {first_name(referrer)}'s name" if may_use_name else "cold"
+    return f"{full_name} ({company + ', ' if company else ''}{warm})"
 
 
 def log_step(
@@ -237,7 +246,7 @@ def log_step(
         name = _named_contact(db, number)
         on = clean["occurred_on"]
         warning = follow_up_warning(db, number, on) if kind == "follow_up" else None
-        event_id = insert_event(db, clean)
+        event_id = _insert_event(db, clean)
     verb = {"thank_you": "sent to", "follow_up": "sent to", "opportunity": "from"}.get(kind, "on")
     message = (
         f"Logged: {_SINGLE_KINDS[kind]} {verb} {name} on {human_date(on)}"
@@ -284,7 +293,7 @@ def log_attempt(
             raise ValidationError(
                 "contact_id", f"{row[0]} is archived: restore them before logging a call"
             )
-        event_id = insert_event(db, clean)
+        event_id = _insert_event(db, clean)
     outcome_words = ATTEMPT_OUTCOME[clean["outcome"]].label.lower()
     message = f"Logged a call attempt to {row[0]} on {human_date(clean['occurred_on'])}: "
     message += outcome_words
@@ -394,23 +403,6 @@ def clean_event_edit(
     return clean
 
 
-def write_edit(db: Database, event_id: int, clean: Mapping[str, Any]) -> None:
-    """Store an already-validated edit inside an open transaction."""
-    db.execute(
-        "UPDATE events SET kind = ?, occurred_on = ?, channel = ?, notes = ?, outcome = ?, "
-        "call_back_on = CASE WHEN ? = 'call_back' THEN call_back_on END WHERE id = ?",
-        [
-            clean["kind"],
-            clean["occurred_on"],
-            clean["channel"],
-            clean["notes"],
-            clean["outcome"],
-            clean["outcome"],
-            event_id,
-        ],
-    )
-
-
 def edit_event(
     db: Database, event_id: Any, changes: Mapping[str, Any], *, today: date | None = None
 ) -> Logged:
@@ -419,7 +411,19 @@ def edit_event(
     with db.transaction():
         event = get_event(db, event_id)
         clean = clean_event_edit(event, changes, today=today)
-        write_edit(db, event["id"], clean)
+        db.execute(
+            "UPDATE events SET kind = ?, occurred_on = ?, channel = ?, notes = ?, outcome = ?, "
+            "call_back_on = CASE WHEN ? = 'call_back' THEN call_back_on END WHERE id = ?",
+            [
+                clean["kind"],
+                clean["occurred_on"],
+                clean["channel"],
+                clean["notes"],
+                clean["outcome"],
+                clean["outcome"],
+                event["id"],
+            ],
+        )
     what = EVENT_LABELS.get(clean["kind"], clean["kind"])
     message = (
         f"Saved “{what}” for {event['full_name']} on {human_date(clean['occurred_on'])}"
@@ -466,24 +470,6 @@ def conversation_of(db: Database, event_id: Any) -> tuple[list[int], list[dict[s
     return steps, people
 
 
-def write_delete(
-    db: Database, event_id: int, *, whole_conversation: bool, referrals: str
-) -> tuple[list[int], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Delete inside an open transaction; return (deleted steps, referrals removed, kept)."""
-    if referrals not in ("keep", "delete"):
-        raise ValidationError("referrals", f"{referrals!r} is not keep or delete")
-    steps, people = conversation_of(db, event_id)
-    doomed = steps if whole_conversation else [clean_id("event_id", event_id, required=True)]
-    db.execute("DELETE FROM events WHERE list_contains(?, id)", [doomed])
-    removed: list[dict[str, Any]] = []
-    kept = list(people)
-    if referrals == "delete" and people:
-        removed = [p for p in people if not p["steps"] and not p["referred"]]
-        kept = [p for p in people if p["steps"] or p["referred"]]
-        db.execute("DELETE FROM contacts WHERE list_contains(?, id)", [[p["id"] for p in removed]])
-    return doomed, removed, kept
-
-
 def delete_event(
     db: Database,
     event_id: Any,
@@ -498,9 +484,18 @@ def delete_event(
     """
     with db.transaction():
         event = get_event(db, event_id)
-        doomed, removed, kept = write_delete(
-            db, event["id"], whole_conversation=whole_conversation, referrals=referrals
-        )
+        if referrals not in ("keep", "delete"):
+            raise ValidationError("referrals", f"{referrals!r} is not keep or delete")
+        steps, people = conversation_of(db, event["id"])
+        doomed = steps if whole_conversation else [event["id"]]
+        db.execute("DELETE FROM events WHERE list_contains(?, id)", [doomed])
+        removed: list[dict[str, Any]] = []
+        kept = list(people)
+        if referrals == "delete" and people:
+            removed = [p for p in people if not p["steps"] and not p["referred"]]
+            kept = [p for p in people if p["steps"] or p["referred"]]
+            gone = [p["id"] for p in removed]
+            db.execute("DELETE FROM contacts WHERE list_contains(?, id)", [gone])
     what = (
         "the conversation"
         if len(doomed) > 1

@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 
 from lib.core.errors import ValidationError
+from lib.core.validation import clean_text
 from lib.core.vocab import GOAL_KEYS
 from lib.store.db import Database
 
@@ -34,6 +35,7 @@ GOAL_PRESETS: dict[str, dict[str, int]] = {
     },
 }
 DEFAULT_GOALS = GOAL_PRESETS["searching"]
+MAX_PITCH = 5_000
 
 
 def get_setting(db: Database, key: str, default: Any = None) -> Any:
@@ -86,3 +88,22 @@ def set_weekly_goals(db: Database, goals: dict[str, Any]) -> dict[str, int]:
         clean[key] = number
     set_setting(db, "weekly_goals", clean)
     return clean
+
+
+def get_pitch(db: Database) -> str:
+    """The saved elevator pitch ('' when none)."""
+    return str(get_setting(db, "pitch", "") or "")
+
+
+def save_pitch(db: Database, text: str, your_name: str | None = None) -> None:
+    """Validate and save the pitch and the name the templates sign with."""
+    pitch = clean_text("pitch", text, limit=MAX_PITCH) or ""
+    name = clean_text("your_name", your_name, limit=200) or ""
+    with db.transaction():
+        put_setting(db, "pitch", pitch)
+        put_setting(db, "your_name", name)
+
+
+def get_your_name(db: Database) -> str:
+    """The name the templates sign with ('' when unset)."""
+    return str(get_setting(db, "your_name", "") or "")

@@ -7,11 +7,11 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
@@ -28,6 +28,7 @@ DB_ENV = "WARMLEADS_DB"
 # Never reach the network for an extension.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _DUCKDB_MAGIC = b"DUCK"
+T = TypeVar("T")
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -37,7 +38,7 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 @dataclass(frozen=True)
-class View:
+class Snapshot:
     """What a read-only view reads: a snapshot the app published, or a copy of the file itself."""
 
     source: Path
@@ -52,10 +53,11 @@ class _Shared:
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     # One writer at a time across cursors: DuckDB aborts concurrent updates of one row
-    # ("Conflict on update") instead of waiting. Re-entrant so nesting fails as before.
+    # ("Conflict on update") instead of waiting. Re-entrant so that a second cursor's write
+    # in the same thread fails in DuckDB instead of waiting for itself.
     writing: threading.RLock = field(default_factory=threading.RLock)
     after_commit: list[Callable[[Database], None]] = field(default_factory=list)
-    view: View | None = None
+    snapshot: Snapshot | None = None  # a read-only view's copy
 
 
 class Database:
@@ -79,11 +81,13 @@ class Database:
         self.read_only = read_only
         self._shared = shared or _Shared()
         self._publisher = publisher
+        self._depth = 0  # open `transaction()` blocks on this cursor
+        self._failed = False  # an inner block raised: the outermost one must not commit
 
     def cursor(self) -> Database:
         """A new cursor on the same database, for one thread or script run."""
         con = self.con.cursor()
-        if self._shared.view is not None:
+        if self._shared.snapshot is not None:
             con.execute(f"USE {_VIEW_CATALOG}")  # a cursor starts in the empty in-memory catalog
         return Database(self.path, con, read_only=self.read_only, shared=self._shared)
 
@@ -93,9 +97,9 @@ class Database:
         return self._shared.version
 
     @property
-    def view(self) -> View | None:
+    def snapshot(self) -> Snapshot | None:
         """For a read-only view: which copy it reads and how current it is; else None."""
-        return self._shared.view
+        return self._shared.snapshot
 
     def on_commit(self, hook: Callable[[Database], None]) -> None:
         """Run `hook(db)` after every committed write (e.g. to publish a snapshot)."""
@@ -118,21 +122,72 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """The one way to write: all of the block commits, or none of it does."""
+        """The one way to write: all of the block commits, or none of it does.
+
+        A transaction opened inside another one on the same cursor joins it (DuckDB has no
+        SAVEPOINT): only the outermost block commits, bumps `data_version` and runs the
+        commit hooks, and an exception leaving an inner block rolls back the whole of it.
+        """
         if self.read_only:
             raise ReadOnlyError("this view is read-only: nothing can be changed here")
-        with self._shared.writing:
-            self.con.execute("BEGIN TRANSACTION")
+        if self._depth:
+            self._depth += 1
             try:
                 yield self
             except BaseException:
-                self.con.execute("ROLLBACK")
+                self._failed = True  # the outer block may not commit half of this one
                 raise
-            self.con.execute("COMMIT")
+            finally:
+                self._depth -= 1
+            return
+        with self._shared.writing:
+            self._begin()
+            try:
+                yield self
+                if self._failed:
+                    raise DatabaseError(
+                        "a step inside this change failed, so nothing of it was saved"
+                    )
+            except BaseException:
+                self._end("ROLLBACK")
+                raise
+            try:
+                self._end("COMMIT")
+            except BaseException:
+                # DuckDB usually ends a transaction whose COMMIT failed; make sure of it.
+                with suppress(duckdb.Error):
+                    self.con.execute("ROLLBACK")
+                raise
             with self._shared.lock:
                 self._shared.version += 1
             for hook in list(self._shared.after_commit):
                 hook(self)
+
+    def rolled_back(self, fn: Callable[[Database], T]) -> T:
+        """Run `fn(db)` in a transaction that is always rolled back; return what fn returns.
+
+        For saying what a change would do before doing it: the actions `fn` calls join this
+        transaction, and nothing is kept, no version moves and no hook runs.
+        """
+        if self.read_only:
+            raise ReadOnlyError("this view is read-only: nothing can be changed here")
+        if self._depth:
+            # Rolling back here would take the outer transaction's writes with it.
+            raise RuntimeError("rolled_back() cannot run inside another transaction")
+        with self._shared.writing:
+            self._begin()
+            try:
+                return fn(self)
+            finally:
+                self._end("ROLLBACK")
+
+    def _begin(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        self._depth, self._failed = 1, False
+
+    def _end(self, statement: str) -> None:
+        self._depth, self._failed = 0, False
+        self.con.execute(statement)
 
     def wait_for_snapshot(self) -> None:
         """Block until the published snapshot shows every commit so far (writers only)."""
@@ -462,6 +517,6 @@ def _attach_view(
     except BaseException:
         con.close()
         raise
-    view = View(source=source, from_snapshot=from_snapshot, as_of=when)
-    shared = _Shared(version=key & 0x7FFF_FFFF_FFFF_FFFF, view=view)
+    copy = Snapshot(source=source, from_snapshot=from_snapshot, as_of=when)
+    shared = _Shared(version=key & 0x7FFF_FFFF_FFFF_FFFF, snapshot=copy)
     return Database(data_path, con, read_only=True, shared=shared)

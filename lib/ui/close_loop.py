@@ -15,8 +15,9 @@ from lib.core.errors import WarmLeadsError
 from lib.core.vocab import DUE_LIST, EVENT_KIND, LOOPS_CLOSED, UPDATE_KINDS
 from lib.core.words import human_date
 from lib.engine import loops
-from lib.engine.stats import Period
+from lib.engine.stats import Scope
 from lib.present import pitch
+from lib.records import settings
 from lib.records.events import follow_up_warning, log_step
 from lib.ui.data import get_db, query
 from lib.ui.forms import flash
@@ -114,15 +115,15 @@ def close_loop_section(day: date) -> None:
         return
     st.subheader(f"{DUE_LIST.label(LIST)} · {total:,}", anchor=LIST)
     st.caption(DUE_LIST[LIST].advice)
-    your_name = query(pitch.get_your_name)
+    your_name = query(settings.get_your_name)
     for loop in found:
         _loop_row(loop, day, your_name)
     pager(LIST, total, loops.PAGE_SIZE)
 
 
-def loops_closed_card(period: Period, **filters: object) -> None:
+def loops_closed_card(scope: Scope) -> None:
     """The Dashboard's card: of the referrals reached in the period, how many referrers heard."""
-    figure = query(loops.loops_closed, period, **filters)
+    figure = query(loops.loops_closed, scope)
     st.metric(
         LOOPS_CLOSED.label,
         loops.loops_value(figure),

@@ -103,15 +103,15 @@ def read_only_banner() -> None:
     """
     path = resolve_db_path()
     seen = snapshot.freshness_key(path)  # before the view opens: a change after it reruns
-    view = _root().view
-    if view is None:
+    copy = _root().snapshot
+    if copy is None:
         return
     note = " Names and details are hidden." if app_mode().redact else ""
     st.info(
-        f"Read-only view — data as of {report.format_moment(view.as_of)}.{note}",
+        f"Read-only view — data as of {report.format_moment(copy.as_of)}.{note}",
         icon=":material/visibility:",
     )
-    _follow_data(str(path), seen, view.as_of.astimezone().strftime("%H:%M"))
+    _follow_data(str(path), seen, copy.as_of.astimezone().strftime("%H:%M"))
 
 
 @st.fragment(run_every=LIVE_SECONDS)

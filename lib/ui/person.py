@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from lib.core.errors import NotFoundError
-from lib.core.vocab import SOURCE_LABELS, STAGE_LABELS, STAGES
+from lib.core.vocab import SOURCE_LABELS, STAGE_LABELS, STAGES, WARMTH
 from lib.core.words import counted, human_date
 from lib.engine import directory, due
 from lib.records import contacts
@@ -40,7 +40,7 @@ def show_contact(db: Database, contact_id: int, day: date) -> None:
     badges = st.container(horizontal=True)
     badges.badge(STAGE_LABELS[STAGES[int(card["stage"]) - 1]], color="blue")
     if card["referred_by"] and card["may_use_name"]:
-        badges.badge("Warm referral", icon=":material/local_fire_department:", color="orange")
+        badges.badge(WARMTH.label("warm"), icon=":material/local_fire_department:", color="orange")
     if card["archived"]:
         badges.badge("Archived", color="gray")
     place = " · ".join(p for p in (card["title"], card["company"]) if p)

@@ -14,8 +14,9 @@ from lib.core.errors import WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOME, ATTEMPTS_BEFORE_SWITCH
 from lib.core.words import human_date
 from lib.engine.due import warm_intro
-from lib.present.pitch import get_your_name, mailto_link, written_intro
+from lib.present.pitch import mailto_link, written_intro
 from lib.records.events import log_attempt
+from lib.records.settings import get_your_name
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash
 from lib.ui.text import escape_markdown, markdown_link

@@ -18,14 +18,14 @@ from lib.ui.widgets import wrapping
 _VIEW_PARAMS = ("period", "from", "to", "as_of", "source", "channel")
 
 
-def review_view(*, filters: bool = True) -> tuple[review.View, Period]:
+def review_view(*, filters: bool = True) -> tuple[review.ReviewLink, Period]:
     """The period picker (and source/channel filters), kept in the URL query parameters.
 
     A copied link reopens the same view; a link's bad parameters are dropped with a warning.
     """
-    parsed, problems = review.parse_view(st.query_params.to_dict())
+    parsed, problems = review.parse_link(st.query_params.to_dict())
     today = parsed.as_of or date.today()
-    fallback = review.resolve_period(review.View(period="4w"), today=today)
+    fallback = review.resolve_period(review.ReviewLink(period="4w"), today=today)
     state = st.session_state
     # Each layout keeps its own widget keys: with one key shared by the Dashboard's and the
     # Network's pickers, moving from one page to the other lost the period (None).
@@ -71,7 +71,7 @@ def review_view(*, filters: bool = True) -> tuple[review.View, Period]:
             placeholder="All channels",
             help="Only people you had a conversation with through these channels.",
         )
-    view = review.View(
+    view = review.ReviewLink(
         period=period,
         start=start,
         end=end,
@@ -83,11 +83,11 @@ def review_view(*, filters: bool = True) -> tuple[review.View, Period]:
         resolved = review.resolve_period(view)
     except ValidationError as exc:
         st.warning(f"Those dates don't make a period ({literal(exc)}); showing the last 4 weeks.")
-        view = review.View(period="4w", as_of=parsed.as_of)
+        view = review.ReviewLink(period="4w", as_of=parsed.as_of)
         resolved = review.resolve_period(view)
     for problem in problems:
         st.warning(f"Part of this link was ignored — {literal(problem)}.")
-    _set_query_params(review.view_params(view), owned=_VIEW_PARAMS)
+    _set_query_params(review.link_params(view), owned=_VIEW_PARAMS)
     return view, resolved
 
 

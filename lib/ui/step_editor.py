@@ -18,8 +18,7 @@ from lib.core.vocab import (
     TIMELINE,
 )
 from lib.core.words import counted, human_date
-from lib.engine import changes
-from lib.records import events
+from lib.records import changes, events
 from lib.store.db import Database
 from lib.ui.forms import FieldErrors, flash, form_round
 from lib.ui.text import escape_markdown

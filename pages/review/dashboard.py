@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.core.vocab import FIRST_CONTACT, REACH_RATE, WEEKLY
 from lib.engine import review, stats
+from lib.present import kpis
 from lib.present.figures.funnel import funnel_figure
 from lib.ui.close_loop import loops_closed_card
 from lib.ui.data import query, report_download_button
@@ -24,13 +25,14 @@ if not query(review.has_records):
 
 view, period = review_view(filters=True)
 compare_with, against, cumulative = review.comparison(view, period)
-now = query(review.kpis, period, **view.filters)
-other = query(review.kpis, compare_with, **view.filters)
-funnel = query(stats.funnel, period, **view.filters)
+scope = view.scope(period)
+now = query(review.kpis, scope)
+other = query(review.kpis, view.scope(compare_with))
+funnel = query(stats.funnel, scope)
 
 filtered = " · filtered" if view.sources or view.channels else ""
 st.caption(review.describe_period(view, period) + filtered)
-cards = review.kpi_cards(now, other, against, cumulative=cumulative, as_of=period.day)
+cards = kpis.kpi_cards(now, other, against, cumulative=cumulative, as_of=period.day)
 for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
     column.metric(
         card.label,
@@ -42,9 +44,9 @@ for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
         border=True,
     )
 with st.columns(3)[0]:
-    loops_closed_card(period, **view.filters)
+    loops_closed_card(scope)
 
-calls = query(review.calls_in_period, period, **view.filters)
+calls = query(review.calls_in_period, scope)
 firsts = query(review.first_contacts, period)
 reached = sum(firsts.values())
 made, rate, voice, written = st.columns(2) + st.columns(2)

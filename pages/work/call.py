@@ -3,11 +3,12 @@
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.vocab import ATTEMPT_OUTCOME, CALL_GROUP, EVENT_KIND, SOURCE
+from lib.core.vocab import ATTEMPT_OUTCOME, EVENT_KIND, SOURCE, WARMTH
 from lib.core.words import counted, human_date
 from lib.engine.due import call_queue
-from lib.present.pitch import check_pitch, get_pitch, get_your_name, templates
+from lib.present.pitch import check_pitch, templates
 from lib.records.events import Conversation, log_conversation, undo_events
+from lib.records.settings import get_pitch, get_your_name
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, form_round, show_flash
 from lib.ui.mode import require_writable
@@ -124,7 +125,7 @@ def conversation_form(person: dict) -> None:
 
 def call_card(person: dict, position: int, total: int) -> None:
     """Everything one call needs, top to bottom in the order of the call."""
-    group = CALL_GROUP[person["call_group"]]
+    group = WARMTH[person["call_group"]]
     st.caption(f"Call {position + 1} of {total} · {group.label}")
     contact_link(person["id"], person["full_name"], bold=True)
     place = " · ".join(p for p in (person["title"], person["company"]) if p)
@@ -182,7 +183,7 @@ show_flash(undo)
 
 if "call_queue" not in state:
     queue = query(call_queue, today())
-    groups = {key: sum(1 for row in queue if row["call_group"] == key) for key in CALL_GROUP}
+    groups = {key: sum(1 for row in queue if row["call_group"] == key) for key in WARMTH}
     if not queue:
         st.success("Nobody to call today: no targets to contact and no follow-ups due by phone.")
         add_target_link()
@@ -191,9 +192,7 @@ if "call_queue" not in state:
         "One person at a time: warm referrals first, then cold targets, then follow-ups "
         "due by phone. Log how each call went, then move on."
     )
-    st.markdown(
-        " · ".join(counted(n, CALL_GROUP.label(key).lower()) for key, n in groups.items() if n)
-    )
+    st.markdown(" · ".join(counted(n, WARMTH.label(key).lower()) for key, n in groups.items() if n))
     st.button("Start calling", type="primary", on_click=start, icon=":material/call:")
     st.stop()
 

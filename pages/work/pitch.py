@@ -5,6 +5,7 @@ import streamlit as st
 from lib.core.errors import NotFoundError, WarmLeadsError
 from lib.engine import directory, loops
 from lib.present import pitch
+from lib.records import settings
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, show_flash
 from lib.ui.mode import require_writable
@@ -22,7 +23,7 @@ st.caption(
 
 write, score = st.columns([3, 2], gap="large")
 with write:
-    saved = query(pitch.get_pitch)
+    saved = query(settings.get_pitch)
     text = st.text_area(
         "Your elevator pitch",
         saved,
@@ -34,12 +35,12 @@ with write:
     errors = FieldErrors()
     errors.slot("pitch")
     name = st.text_input(
-        "Your name, to sign the messages below", query(pitch.get_your_name), key="your_name"
+        "Your name, to sign the messages below", query(settings.get_your_name), key="your_name"
     )
     errors.slot("your_name")
     if st.button("Save pitch", type="primary", icon=":material/save:"):
         try:
-            pitch.save_pitch(db, text, name)
+            settings.save_pitch(db, text, name)
         except WarmLeadsError as exc:
             errors.show(exc)
         else:

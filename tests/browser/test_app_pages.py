@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page
 
 from lib.engine import stats
+from lib.engine.stats import Scope
 from lib.io.demo import load_demo
 from lib.store.db import open_database
 from tests.browser.conftest import Guard, nav_links, open_page, page_slug, screenshot
@@ -68,7 +69,7 @@ def test_every_page_renders_on_the_demo_network_and_the_funnel_draws(
     path = tmp_path / "network.duckdb"
     db = open_database(path)
     load_demo(db)
-    funnel = stats.funnel(db, stats.make_period())
+    funnel = stats.funnel(db, Scope(stats.make_period()))
     db.close()
     url = streamlit_app(path)
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.present.pitch import check_pitch, save_pitch
+from lib.present.pitch import check_pitch
 from lib.records.contacts import add_contact
 from lib.records.events import Conversation, log_conversation, log_step
+from lib.records.settings import save_pitch
 from lib.store.db import open_database
 from tests.browser.conftest import (
     WAIT,

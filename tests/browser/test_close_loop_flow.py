@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from lib.core.vocab import DUE_LIST
 from lib.core.words import short_date
 from lib.engine import loops, stats
+from lib.engine.stats import Scope
 from lib.records.contacts import add_contact
 from lib.store.db import open_database
 from tests.browser.conftest import (
@@ -126,7 +127,7 @@ def test_telling_a_referrer_how_it_went_closes_the_loop(
     db = open_database(path)
     period = stats.make_period()
     assert stats.due_lists(db, period.day)["close_loop"] == []
-    assert loops.loops_closed(db, period) == loops.LoopsClosed(1, 1, 0.0)
+    assert loops.loops_closed(db, Scope(period)) == loops.LoopsClosed(1, 1, 0.0)
     assert db.execute(
         "SELECT kind, channel FROM events WHERE contact_id = 1 ORDER BY id"
     ).fetchall()[-1] == ("thank_you", "email")

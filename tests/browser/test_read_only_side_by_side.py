@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.engine import stats
+from lib.engine.stats import Scope
 from lib.io.demo import load_demo
 from lib.records.contacts import add_contact
 from lib.store.db import open_database
@@ -45,7 +46,7 @@ def demo_file(path: Path) -> list[int]:
     secret = add_contact(db, {"full_name": f"{SECRET_FIRST} {SECRET_LAST}", "company": "Osprey"})
     for name in ("Ada Quill", "Bo Feather"):
         add_contact(db, {"full_name": name, "referred_by": secret, "may_use_name": True})
-    funnel = stats.funnel(db, stats.make_period())["contacts"].tolist()
+    funnel = stats.funnel(db, Scope(stats.make_period()))["contacts"].tolist()
     db.close()
     return funnel
 

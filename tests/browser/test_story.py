@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.engine import stats
+from lib.engine.stats import Scope
 from lib.store.db import open_database
 from tests.browser.conftest import (
     WAIT,
@@ -160,7 +161,7 @@ def test_a_new_user_works_the_whole_method_in_the_browser(
     streamlit_app.stop(url)
     db = open_database(path)
     period = stats.make_period()
-    assert after_import == stats.funnel(db, period)["contacts"].tolist()
+    assert after_import == stats.funnel(db, Scope(period))["contacts"].tolist()
     due = stats.due_lists(db, period.day)
     assert {name: len(ids) for name, ids in due.items()} == {
         "to_contact": 2 + 3,  # the imported connections are targets too

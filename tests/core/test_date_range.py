@@ -97,21 +97,21 @@ def test_the_trend_draws_at_most_five_years_ending_at_the_last_busy_week() -> No
 
 
 def test_the_previous_period_is_safe_at_the_first_day() -> None:
-    view = review.View(period="custom", start=EARLIEST_DATE, end=LATEST_DATE)
+    view = review.ReviewLink(period="custom", start=EARLIEST_DATE, end=LATEST_DATE)
     period = review.resolve_period(view)
     assert review.previous_period(view, period) is None
-    early = review.View(period="custom", start=date(1900, 1, 10), end=date(1900, 3, 1))
+    early = review.ReviewLink(period="custom", start=date(1900, 1, 10), end=date(1900, 3, 1))
     before = review.previous_period(early, review.resolve_period(early))
     assert (before.start, before.end) == (EARLIEST_DATE, date(1900, 1, 9))
     for name in ("week", "4w", "quarter"):
-        at_start = review.View(period=name, as_of=EARLIEST_DATE + timedelta(days=3))
+        at_start = review.ReviewLink(period=name, as_of=EARLIEST_DATE + timedelta(days=3))
         resolved = review.resolve_period(at_start)
         assert resolved.start == EARLIEST_DATE
         assert review.previous_period(at_start, resolved) is None
 
 
 def test_a_link_with_a_far_date_is_dropped_with_a_warning() -> None:
-    view, problems = review.parse_view({"period": "custom", "from": "1900-01-01",
+    view, problems = review.parse_link({"period": "custom", "from": "1900-01-01",
                                         "to": "9999-12-31"})  # fmt: skip
     assert problems == [f"to: 9999-12-31 {FUTURE}"]
     assert view.start == EARLIEST_DATE and view.end is None

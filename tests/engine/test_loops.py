@@ -9,6 +9,7 @@ import pytest
 
 from lib.engine import loops, stats
 from lib.engine.loops import LoopsClosed, Reached
+from lib.engine.stats import Scope
 from lib.present import pitch, report
 from lib.records.contacts import add_contact
 from lib.records.events import log_event, log_step
@@ -94,17 +95,21 @@ def test_loops_closed_counts_referrals_reached_in_the_period(
     db: Database, ana: dict[str, int]
 ) -> None:
     # Reached: Sam 11-05 (Ana not told since), Lee 11-20 (not told), Cy 11-10 (Ben told 11-12).
-    assert loops.loops_closed(db, stats.make_period(as_of=TODAY)) == LoopsClosed(3, 1, 2.0)
+    assert loops.loops_closed(db, Scope(stats.make_period(as_of=TODAY))) == LoopsClosed(3, 1, 2.0)
     # A period from 11-15 sees only Lee.
     since_15th = stats.make_period(as_of=TODAY, start="2026-11-15")
-    assert loops.loops_closed(db, since_15th) == LoopsClosed(1, 0, None)
+    assert loops.loops_closed(db, Scope(since_15th)) == LoopsClosed(1, 0, None)
     log_step(db, "thank_you", ana["ana"], occurred_on=TODAY, today=TODAY)
     # Sam told after 20 days, Lee after 5, Cy after 2: the median is 5.
-    assert loops.loops_closed(db, stats.make_period(as_of=TODAY)) == LoopsClosed(3, 3, 5.0)
+    assert loops.loops_closed(db, Scope(stats.make_period(as_of=TODAY))) == LoopsClosed(3, 3, 5.0)
     # As of 11-11 Cy was reached but Ben not yet told; Lee not reached yet.
-    assert loops.loops_closed(db, stats.make_period(as_of="2026-11-11")) == LoopsClosed(2, 0, None)
+    assert loops.loops_closed(db, Scope(stats.make_period(as_of="2026-11-11"))) == LoopsClosed(
+        2, 0, None
+    )
     # The source filter applies to the referral.
-    referral_only = loops.loops_closed(db, stats.make_period(as_of=TODAY), sources=["chamber"])
+    referral_only = loops.loops_closed(
+        db, Scope(stats.make_period(as_of=TODAY), sources=["chamber"])
+    )
     assert referral_only == LoopsClosed(0, 0, None)
 
 

@@ -9,6 +9,7 @@ import pytest
 from review_fixtures import TODAY, build_tiny
 
 from lib.engine import network, stats
+from lib.engine.stats import Scope
 from lib.io.demo import load_demo
 from lib.store.db import Database
 
@@ -47,7 +48,7 @@ def test_multiplier_shows_three_generations_before_any_referral(db: Database) ->
 @pytest.mark.parametrize("start", [None, "2026-10-01", "2026-11-16"])
 def test_multiplier_equals_the_stats_generations(network_2000: Database, start: str | None) -> None:
     period = stats.make_period(as_of=TODAY, start=start)
-    expected = stats.referrals(network_2000, period)["generations"]
+    expected = stats.referrals(network_2000, Scope(period))["generations"]
     counts = network.multiplier(network_2000, period)["contacts"].tolist()
     assert counts[: len(expected)] == expected
     assert not any(counts[len(expected) :])
@@ -132,7 +133,7 @@ def test_redacted_top_referrers_are_numbered(tiny: dict[str, int], db: Database)
 
 def test_top_referrers_add_up_to_the_referrals_received(network_2000: Database) -> None:
     period = stats.make_period(as_of=TODAY, start="2026-09-01")
-    expected = stats.referrals(network_2000, period)
+    expected = stats.referrals(network_2000, Scope(period))
     frame = network.top_referrers(network_2000, period, limit=100_000)
     assert int(frame["referrals"].sum()) == expected["received"]
     assert int(frame["warm"].sum()) == expected["warm"]
@@ -178,7 +179,7 @@ def test_results_by_source_of_the_tiny_network(tiny: dict[str, int], db: Databas
 @pytest.mark.parametrize("start", [None, "2026-10-15"])
 def test_groups_add_up_to_the_funnel(network_2000: Database, start: str | None) -> None:
     period = stats.make_period(as_of=TODAY, start=start)
-    funnel = stats.funnel(network_2000, period)["contacts"].tolist()
+    funnel = stats.funnel(network_2000, Scope(period))["contacts"].tolist()
     sources = network.by_source(network_2000, period)
     groups = network.warm_vs_cold(network_2000, period)
     assert int(sources["targets"].sum()) == int(groups["targets"].sum()) == funnel[0]

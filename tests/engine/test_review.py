@@ -12,49 +12,59 @@ from review_fixtures import TODAY, build_tiny
 from lib import cli
 from lib.core.vocab import GOAL_KEYS
 from lib.engine import review, stats
-from lib.engine.review import View
+from lib.engine.review import ReviewLink
+from lib.engine.stats import Scope
+from lib.present import kpis
 from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database
 
 # ---------------------------------------------------------------- links and periods
 
 
+def test_a_links_scope_is_its_period_and_filters_none_picked_is_no_filter() -> None:
+    period = stats.make_period(as_of=TODAY)
+    assert ReviewLink().scope(period) == Scope(period)
+    picked = ReviewLink(sources=("linkedin",), channels=("phone",)).scope(period)
+    assert picked == Scope(period, sources=["linkedin"], channels=["phone"])
+    assert hash(picked) == hash(Scope(period, ("linkedin",), ("phone",)))  # a cache key
+
+
 @pytest.mark.parametrize(
     "view",
     [
-        View(),
-        View(period="week"),
-        View(period="4w", as_of=date(2026, 11, 25)),
-        View(period="quarter", sources=("chamber", "linkedin")),
-        View(period="custom", start=date(2026, 10, 1), end=date(2026, 10, 31)),
-        View(period="all", channels=("phone", "in_person"), sources=("referral",)),
+        ReviewLink(),
+        ReviewLink(period="week"),
+        ReviewLink(period="4w", as_of=date(2026, 11, 25)),
+        ReviewLink(period="quarter", sources=("chamber", "linkedin")),
+        ReviewLink(period="custom", start=date(2026, 10, 1), end=date(2026, 10, 31)),
+        ReviewLink(period="all", channels=("phone", "in_person"), sources=("referral",)),
     ],
 )
-def test_a_view_survives_the_round_trip_through_query_parameters(view: View) -> None:
-    params = review.view_params(view)
+def test_a_view_survives_the_round_trip_through_query_parameters(view: ReviewLink) -> None:
+    params = review.link_params(view)
     assert all(isinstance(value, str) for value in params.values())
-    assert review.parse_view(params) == (view, [])
+    assert review.parse_link(params) == (view, [])
 
 
 def test_the_default_view_has_an_empty_link() -> None:
-    assert review.view_params(View()) == {}
-    assert review.parse_view({}) == (View(), [])
+    assert review.link_params(ReviewLink()) == {}
+    assert review.parse_link({}) == (ReviewLink(), [])
 
 
 def test_link_parameters_are_spelled_for_people() -> None:
-    view = View(period="custom", start=date(2026, 10, 1), end=date(2026, 10, 31))
-    assert review.view_params(view) == {
+    view = ReviewLink(period="custom", start=date(2026, 10, 1), end=date(2026, 10, 31))
+    assert review.link_params(view) == {
         "period": "custom",
         "from": "2026-10-01",
         "to": "2026-10-31",
     }
-    assert review.view_params(View(sources=("linkedin", "chamber"))) == {
+    assert review.link_params(ReviewLink(sources=("linkedin", "chamber"))) == {
         "source": "linkedin,chamber"
     }
 
 
 def test_repeated_parameters_and_any_order_give_the_vocabulary_order() -> None:
-    view, problems = review.parse_view({"source": ["linkedin", "association"], "channel": "email"})
+    view, problems = review.parse_link({"source": ["linkedin", "association"], "channel": "email"})
     assert problems == []
     assert view.sources == ("association", "linkedin")
     assert view.channels == ("email",)
@@ -63,30 +73,34 @@ def test_repeated_parameters_and_any_order_give_the_vocabulary_order() -> None:
 @pytest.mark.parametrize(
     ("params", "expected_view", "problem"),
     [
-        ({"period": "fortnight"}, View(), "period: 'fortnight' is not one of week, 4w, quarter"),
-        ({"as_of": "yesterday"}, View(), "as_of: 'yesterday' is not a date (use YYYY-MM-DD)"),
+        (
+            {"period": "fortnight"},
+            ReviewLink(),
+            "period: 'fortnight' is not one of week, 4w, quarter",
+        ),
+        ({"as_of": "yesterday"}, ReviewLink(), "as_of: 'yesterday' is not a date (use YYYY-MM-DD)"),
         (
             {"period": "custom", "from": "2026-02-30"},
-            View(period="custom"),
+            ReviewLink(period="custom"),
             "from: 2026-02-30 is not a real date",
         ),
         (
             {"period": "custom", "from": "2026-11-01", "to": "2026-10-01"},
-            View(period="custom"),
+            ReviewLink(period="custom"),
             "from: 2026-11-01 is after to 2026-10-01",
         ),
         (
             {"source": "linkedin,twitter"},
-            View(),
+            ReviewLink(),
             "source: twitter is not one of association, chamber",
         ),
-        ({"channel": "fax"}, View(), "channel: fax is not one of phone, in_person"),
+        ({"channel": "fax"}, ReviewLink(), "channel: fax is not one of phone, in_person"),
     ],
 )
 def test_a_bad_link_parameter_is_dropped_with_a_message(
-    params: dict, expected_view: View, problem: str
+    params: dict, expected_view: ReviewLink, problem: str
 ) -> None:
-    view, problems = review.parse_view(params)
+    view, problems = review.parse_link(params)
     assert view == expected_view
     assert len(problems) == 1
     assert problems[0].startswith(problem)
@@ -104,12 +118,12 @@ def test_a_bad_link_parameter_is_dropped_with_a_message(
 def test_named_periods_end_on_the_as_of_day(
     period: str, start: date | None, end: date | None, day: date
 ) -> None:
-    resolved = review.resolve_period(View(period=period, as_of=TODAY))
+    resolved = review.resolve_period(ReviewLink(period=period, as_of=TODAY))
     assert (resolved.start, resolved.end, resolved.day, resolved.as_of) == (start, end, day, TODAY)
 
 
 def test_a_custom_period_ends_on_its_to_day() -> None:
-    view = View(period="custom", start=date(2026, 9, 1), end=date(2026, 9, 30), as_of=TODAY)
+    view = ReviewLink(period="custom", start=date(2026, 9, 1), end=date(2026, 9, 30), as_of=TODAY)
     resolved = review.resolve_period(view)
     assert (resolved.start, resolved.day, resolved.as_of) == (
         date(2026, 9, 1),
@@ -121,11 +135,11 @@ def test_a_custom_period_ends_on_its_to_day() -> None:
 @pytest.mark.parametrize(
     ("view", "start", "end", "words"),
     [
-        (View(period="week"), date(2026, 11, 16), date(2026, 11, 22), "vs last week"),
-        (View(period="4w"), date(2026, 10, 5), date(2026, 11, 1), "vs the 4 weeks before"),
-        (View(period="quarter"), date(2026, 7, 1), date(2026, 9, 30), "vs last quarter"),
+        (ReviewLink(period="week"), date(2026, 11, 16), date(2026, 11, 22), "vs last week"),
+        (ReviewLink(period="4w"), date(2026, 10, 5), date(2026, 11, 1), "vs the 4 weeks before"),
+        (ReviewLink(period="quarter"), date(2026, 7, 1), date(2026, 9, 30), "vs last quarter"),
         (
-            View(period="custom", start=date(2026, 11, 11), end=date(2026, 11, 20)),
+            ReviewLink(period="custom", start=date(2026, 11, 11), end=date(2026, 11, 20)),
             date(2026, 11, 1),
             date(2026, 11, 10),
             "vs the period before",
@@ -133,7 +147,7 @@ def test_a_custom_period_ends_on_its_to_day() -> None:
     ],
 )
 def test_bounded_periods_compare_with_the_one_before(
-    view: View, start: date, end: date, words: str
+    view: ReviewLink, start: date, end: date, words: str
 ) -> None:
     period = review.resolve_period(view, today=TODAY)
     previous, against, cumulative = review.comparison(view, period)
@@ -141,8 +155,8 @@ def test_bounded_periods_compare_with_the_one_before(
 
 
 def test_all_time_compares_with_this_week() -> None:
-    period = review.resolve_period(View(), today=TODAY)
-    this_week, against, cumulative = review.comparison(View(), period)
+    period = review.resolve_period(ReviewLink(), today=TODAY)
+    this_week, against, cumulative = review.comparison(ReviewLink(), period)
     assert (this_week.start, this_week.day, against, cumulative) == (
         date(2026, 11, 23),
         TODAY,
@@ -152,13 +166,13 @@ def test_all_time_compares_with_this_week() -> None:
 
 
 def test_periods_are_described_in_words() -> None:
-    week = View(period="week")
+    week = ReviewLink(period="week")
     assert (
         review.describe_period(week, review.resolve_period(week, today=TODAY))
         == "This week: Mon 23 Nov – Wed 25 Nov 2026"
     )
     assert (
-        review.describe_period(View(), review.resolve_period(View(), today=TODAY))
+        review.describe_period(ReviewLink(), review.resolve_period(ReviewLink(), today=TODAY))
         == "All time, up to Wed 25 Nov 2026"
     )
 
@@ -172,7 +186,7 @@ def tiny(db: Database) -> dict[str, int]:
 
 
 def test_kpis_of_the_tiny_network_all_time(tiny: dict[str, int], db: Database) -> None:
-    assert review.kpis(db, stats.make_period(as_of=TODAY)) == {
+    assert review.kpis(db, Scope(stats.make_period(as_of=TODAY))) == {
         "targets": 6,
         "referrals": 3,
         "warm": 2,
@@ -189,7 +203,7 @@ def test_kpis_of_the_tiny_network_all_time(tiny: dict[str, int], db: Database) -
 
 
 def test_kpis_of_the_tiny_network_this_week(tiny: dict[str, int], db: Database) -> None:
-    assert review.kpis(db, stats.make_period(as_of=TODAY, start="2026-11-23")) == {
+    assert review.kpis(db, Scope(stats.make_period(as_of=TODAY, start="2026-11-23"))) == {
         "targets": 2,
         "referrals": 1,
         "warm": 1,
@@ -213,15 +227,15 @@ def test_a_thank_you_on_the_third_day_is_on_time(tiny: dict[str, int], db: Datab
         {"contact_id": tiny["C"], "kind": "thank_you", "occurred_on": "2026-11-27"},
         today=date(2026, 11, 30),
     )
-    later = review.kpis(db, stats.make_period(as_of="2026-11-30"))
+    later = review.kpis(db, Scope(stats.make_period(as_of="2026-11-30")))
     assert (later["thanks_on_time"], later["thanks_judged"]) == (2, 3)
 
 
 def test_filtered_kpis_count_only_the_chosen_people(tiny: dict[str, int], db: Database) -> None:
     period = stats.make_period(as_of=TODAY)
-    linkedin = review.kpis(db, period, sources=["linkedin"])
+    linkedin = review.kpis(db, Scope(period, sources=["linkedin"]))
     assert (linkedin["targets"], linkedin["conversations"], linkedin["follow_ups"]) == (1, 1, 1)
-    by_phone = review.kpis(db, period, channels=["phone"])
+    by_phone = review.kpis(db, Scope(period, channels=["phone"]))
     assert (by_phone["targets"], by_phone["follow_ups_on_schedule"]) == (1, 1)
 
 
@@ -230,7 +244,7 @@ def test_filtered_kpis_count_only_the_chosen_people(tiny: dict[str, int], db: Da
 def test_kpis_equal_the_stats_command(
     demo_db: Database, period: str, sources: tuple | None, capsys: pytest.CaptureFixture
 ) -> None:
-    resolved = review.resolve_period(View(period=period, as_of=TODAY))
+    resolved = review.resolve_period(ReviewLink(period=period, as_of=TODAY))
     args = ["stats", "--json", "--db", str(demo_db.path), "--as-of", TODAY.isoformat()]
     if resolved.start:
         args += ["--from", resolved.start.isoformat()]
@@ -239,13 +253,16 @@ def test_kpis_equal_the_stats_command(
     expected = json.loads(capsys.readouterr().out)
     db = open_database(demo_db.path)
     try:
-        kpis = review.kpis(db, resolved, sources=sources)
+        kpis = review.kpis(db, Scope(resolved, sources=sources))
         if sources:  # the filtered numbers are the filtered stats engine's
             expected["funnel"] = [
-                {"contacts": n} for n in stats.funnel(db, resolved, sources=sources)["contacts"]
+                {"contacts": n}
+                for n in stats.funnel(db, Scope(resolved, sources=sources))["contacts"]
             ]
-            expected["referrals"] = stats.referrals(db, resolved, sources=sources)
-            expected["weekly"] = stats.weekly(db, resolved, sources=sources).to_dict("records")
+            expected["referrals"] = stats.referrals(db, Scope(resolved, sources=sources))
+            expected["weekly"] = stats.weekly(db, Scope(resolved, sources=sources)).to_dict(
+                "records"
+            )
     finally:
         db.close()
     weekly = pd.DataFrame(expected["weekly"], columns=["contacted", "opportunity", "follow_up"])
@@ -266,7 +283,7 @@ def test_kpi_cards_show_changes_against_the_previous_period() -> None:
         "opportunities": 1,
     }
     before = now | {"targets": 2, "conversations": 4}
-    cards = {card.label: card for card in review.kpi_cards(now, before, "vs last week")}
+    cards = {card.label: card for card in kpis.kpi_cards(now, before, "vs last week")}
     assert (cards["New targets"].value, cards["New targets"].delta) == ("5", "+3 vs last week")
     assert cards["Conversations"].delta == "-2 vs last week"
     assert (cards["Opportunities"].delta, cards["Opportunities"].delta_color) == (
@@ -289,13 +306,13 @@ def test_right_after_a_conversation_the_thank_you_card_says_what_is_open() -> No
         "thanks_open": 1,
         "thanks_open_due_in": 3,
     }
-    cards = {c.label: c for c in review.kpi_cards(now, None, "", as_of=date(2026, 11, 27))}
+    cards = {c.label: c for c in kpis.kpi_cards(now, None, "", as_of=date(2026, 11, 27))}
     assert (cards["Thank-you on time"].value, cards["Thank-you on time"].delta) == (
         "—",
         "1 open, due by Mon 30 Nov",
     )
     judged = now | {"thanks_on_time": 1, "thanks_judged": 2}
-    cards = {c.label: c for c in review.kpi_cards(judged, None, "", as_of=date(2026, 11, 27))}
+    cards = {c.label: c for c in kpis.kpi_cards(judged, None, "", as_of=date(2026, 11, 27))}
     assert cards["Thank-you on time"].delta == "1 of 2 on time · 1 open, due Mon 30 Nov"
 
 
@@ -313,7 +330,7 @@ def test_kpi_cards_on_all_time_show_this_weeks_part() -> None:
         "follow_ups_too_soon": 1,
     }
     week = dict.fromkeys(now, 0) | {"targets": 3}
-    cards = {c.label: c for c in review.kpi_cards(now, week, "this week", cumulative=True)}
+    cards = {c.label: c for c in kpis.kpi_cards(now, week, "this week", cumulative=True)}
     assert cards["New targets"].delta == "+3 this week"
     assert cards["Conversations"].delta == "none this week"
     assert cards["Referrals received"].delta == "none yet: ask in every conversation"
@@ -392,7 +409,7 @@ def test_conversation_trend_averages_the_last_four_weeks() -> None:
 
 
 def test_weekly_rows_are_the_stats_engines(demo_db: Database) -> None:
-    expected = stats.weekly(demo_db, stats.make_period(as_of=TODAY))
+    expected = stats.weekly(demo_db, Scope(stats.make_period(as_of=TODAY)))
     assert review.weekly_rows(demo_db, TODAY).equals(expected)
 
 

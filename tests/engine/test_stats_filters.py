@@ -7,6 +7,7 @@ from review_fixtures import TODAY, build_tiny
 
 from lib.core.vocab import SOURCES
 from lib.engine import stats
+from lib.engine.stats import Scope
 from lib.io.demo import load_demo
 from lib.store.db import Database
 
@@ -19,16 +20,20 @@ def tiny(db: Database) -> dict[str, int]:
 
 
 def funnel_counts(db: Database, **filters: object) -> list[int]:
-    return [int(n) for n in stats.funnel(db, ALL_TIME, **filters)["contacts"]]
+    return [int(n) for n in stats.funnel(db, Scope(ALL_TIME, **filters))["contacts"]]
 
 
 def test_no_filter_gives_the_unfiltered_numbers(demo_db: Database) -> None:
     for period in (ALL_TIME, stats.make_period(as_of=TODAY, start="2026-11-01")):
-        assert stats.funnel(demo_db, period, sources=None, channels=None).equals(
-            stats.funnel(demo_db, period)
+        assert stats.funnel(demo_db, Scope(period, sources=None, channels=None)).equals(
+            stats.funnel(demo_db, Scope(period))
         )
-        assert stats.referrals(demo_db, period, sources=None) == stats.referrals(demo_db, period)
-        assert stats.weekly(demo_db, period, channels=None).equals(stats.weekly(demo_db, period))
+        assert stats.referrals(demo_db, Scope(period, sources=None)) == stats.referrals(
+            demo_db, Scope(period)
+        )
+        assert stats.weekly(demo_db, Scope(period, channels=None)).equals(
+            stats.weekly(demo_db, Scope(period))
+        )
 
 
 def test_unfiltered_funnel_of_the_tiny_network(tiny: dict[str, int], db: Database) -> None:
@@ -69,19 +74,19 @@ def test_a_contact_without_a_source_counts_as_other(tiny: dict[str, int], db: Da
 
 
 def test_filtered_referrals(tiny: dict[str, int], db: Database) -> None:
-    assert stats.referrals(db, ALL_TIME, sources=["referral"]) == {
+    assert stats.referrals(db, Scope(ALL_TIME, sources=["referral"])) == {
         "received": 3,
         "warm": 2,
         "givers": 2,
         "generations": [0, 2, 1],
     }
-    assert stats.referrals(db, ALL_TIME, sources=["association"])["generations"] == [1]
+    assert stats.referrals(db, Scope(ALL_TIME, sources=["association"]))["generations"] == [1]
 
 
 def test_filtered_weekly_rows_count_the_chosen_peoples_records(
     tiny: dict[str, int], db: Database
 ) -> None:
-    weeks = stats.weekly(db, ALL_TIME, sources=["linkedin"]).set_index("week")
+    weeks = stats.weekly(db, Scope(ALL_TIME, sources=["linkedin"])).set_index("week")
     assert int(weeks["targets"].sum()) == 1
     assert int(weeks["contacted"].sum()) == 1
     assert int(weeks.loc["2026-W48", "opportunity"]) == 1

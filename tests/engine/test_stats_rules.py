@@ -9,6 +9,7 @@ import pytest
 from lib.core.errors import ValidationError
 from lib.engine.stats import (
     Period,
+    Scope,
     due_frame,
     due_lists,
     funnel,
@@ -48,11 +49,11 @@ def on(day: str, **bounds: str) -> Period:
 
 
 def bars(db: Database, period: Period) -> list[int]:
-    return list(funnel(db, period)["contacts"])
+    return list(funnel(db, Scope(period))["contacts"])
 
 
 def weeks(db: Database, period: Period) -> list[tuple]:
-    frame = weekly(db, period)
+    frame = weekly(db, Scope(period))
     return [(r["week"], str(r["week_start"].date()), r["targets"]) for _, r in frame.iterrows()]
 
 
@@ -173,21 +174,21 @@ def test_generations_are_indexed_by_generation_with_no_trailing_zeros(db: Databa
         (4, "2026-11-03", 3, False, True),
         (5, "2026-11-04"),
     )
-    assert referrals(db, on("2026-11-25")) == {
+    assert referrals(db, Scope(on("2026-11-25"))) == {
         "received": 3,
         "warm": 2,
         "givers": 3,
         "generations": [2, 1, 1, 1],
     }
     # Only the cohort counts: generation 3 (identified 11-03) is outside, so the list stops at 2.
-    assert referrals(db, on("2026-11-25", start="2026-10-01", end="2026-10-31")) == {
+    assert referrals(db, Scope(on("2026-11-25", start="2026-10-01", end="2026-10-31"))) == {
         "received": 2,
         "warm": 1,
         "givers": 2,
         "generations": [1, 1, 1],
     }
     # Generations 1 and 2 are outside: zeros inside the list stay.
-    assert referrals(db, on("2026-11-25", start="2026-11-01"))["generations"] == [1, 0, 0, 1]
+    assert referrals(db, Scope(on("2026-11-25", start="2026-11-01")))["generations"] == [1, 0, 0, 1]
 
 
 def test_another_tools_broken_references_do_not_crash_the_engine(db: Database) -> None:
@@ -263,7 +264,7 @@ def test_with_from_and_no_records_counted_there_are_no_rows(db: Database) -> Non
 def test_records_after_t_are_not_counted(db: Database) -> None:
     people(db, (1, "2026-11-02"), (2, "2026-11-19"))
     events(db, (1, "contacted", "2026-11-19"))
-    frame = weekly(db, on("2026-11-18"))
+    frame = weekly(db, Scope(on("2026-11-18")))
     assert list(frame["targets"]) == [1, 0, 0] and int(frame["contacted"].sum()) == 0
 
 

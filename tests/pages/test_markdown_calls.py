@@ -107,7 +107,7 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/work/call.py", "group.label"): "a call group's label",
     (
         "pages/work/call.py",
-        "' · '.join((counted(n, CALL_GROUP.label(key).lower()) for key, n in groups.items() if n))",
+        "' · '.join((counted(n, WARMTH.label(key).lower()) for key, n in groups.items() if n))",
     ): "counts of call groups",
     ("pages/work/call.py", "summary_words(done)"): "counts and outcome labels",
     ("pages/work/call.py", "links"): "links_line(): markdown_link() for each part",

@@ -36,7 +36,7 @@ def pitch_box(at):
 
 def test_the_saved_pitch_is_timed(app_env: Path) -> None:
     database = open_database(app_env)
-    from lib.present.pitch import save_pitch
+    from lib.records.settings import save_pitch
 
     save_pitch(database, PITCH)
     database.close()

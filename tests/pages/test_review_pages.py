@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from lib import cli
 from lib.core.vocab import GOAL_KEYS
 from lib.engine import network, review, stats
+from lib.engine.stats import Scope
 from lib.io.demo import load_demo
 from lib.records import settings
 from lib.records.contacts import add_contact
@@ -422,7 +423,7 @@ def test_pages_on_100k_contacts(
         assert len(at.get("plotly_chart")) >= 1
         db = open_database(large_file, read_only=True)
         if page == DASHBOARD:
-            expected = stats.funnel(db, stats.make_period(as_of=TODAY))["contacts"].tolist()
+            expected = stats.funnel(db, Scope(stats.make_period(as_of=TODAY)))["contacts"].tolist()
             (funnel,) = charts(at)
             assert chart_values(funnel["data"][0]["x"]) == expected
             assert metrics(at)["New targets"][0] == "100,000"

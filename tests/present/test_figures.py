@@ -11,6 +11,7 @@ from review_fixtures import TODAY, build_tiny
 from lib import cli
 from lib.core.vocab import GOAL_KEYS, STAGE_COLORS, STAGE_LABELS, STAGES
 from lib.engine import network, review, stats
+from lib.engine.stats import Scope
 from lib.present.figures.funnel import funnel_figure
 from lib.present.figures.network import (
     by_source_figure,
@@ -46,7 +47,7 @@ def test_the_funnel_figure_equals_the_stats_command(
     assert cli.main(args) == 0
     expected = json.loads(capsys.readouterr().out)["funnel"]
     db = open_database(demo_db.path)
-    figure = funnel_figure(stats.funnel(db, stats.make_period(as_of=TODAY, start=start)))
+    figure = funnel_figure(stats.funnel(db, Scope(stats.make_period(as_of=TODAY, start=start))))
     db.close()
     (trace,) = figure.data
     assert trace.type == "funnel"
@@ -87,7 +88,7 @@ def test_the_conversation_trend_marks_the_unfinished_week(demo_db: Database) -> 
 
 
 def test_the_weekly_trend_draws_one_line_per_step(demo_db: Database) -> None:
-    weekly = stats.weekly(demo_db, ALL_TIME)
+    weekly = stats.weekly(demo_db, Scope(ALL_TIME))
     figure = weekly_trend_figure(weekly)
     assert [trace.name for trace in figure.data] == [
         "New targets", "Conversations", "Referral asks", "Thank-yous", "Follow-ups"

@@ -6,15 +6,8 @@ import pytest
 
 from lib.core.errors import ValidationError
 from lib.io.demo import PITCH
-from lib.present.pitch import (
-    check_pitch,
-    count_words,
-    get_pitch,
-    get_your_name,
-    mailto_link,
-    save_pitch,
-    templates,
-)
+from lib.present.pitch import check_pitch, count_words, mailto_link, templates
+from lib.records.settings import get_pitch, get_your_name, save_pitch
 from lib.store.db import Database
 
 

@@ -14,6 +14,7 @@ from writer_process import Writer
 
 from lib import cli
 from lib.engine import network, stats
+from lib.engine.stats import Scope
 from lib.present import report
 from lib.present.figures.network import multiplier_figure
 from lib.records.contacts import add_contact
@@ -120,7 +121,7 @@ def test_the_redacted_report_names_nobody(db: Database) -> None:
 
 def test_the_report_draws_the_apps_multiplier(demo_db: Database) -> None:
     page = make_report(demo_db)
-    generations = stats.referrals(demo_db, stats.make_period(today=TODAY))["generations"]
+    generations = stats.referrals(demo_db, Scope(stats.make_period(today=TODAY)))["generations"]
     app = multiplier_figure(network.multiplier_frame(generations))
     # The app's bars and ideal curve, as plotly writes them into the page (JSON, \u-escaped).
     assert json.dumps("Ideal: everyone refers 3 (×3)") in page

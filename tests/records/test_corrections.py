@@ -11,8 +11,8 @@ import pytest
 
 from lib.cli import main
 from lib.core.errors import NotFoundError, ValidationError
-from lib.engine import changes
 from lib.engine.stats import make_period, stats
+from lib.records import changes
 from lib.records.contacts import add_contact
 from lib.records.events import (
     Conversation,
@@ -84,6 +84,23 @@ def test_the_preview_of_deleting_a_thank_you_says_dana_goes_back(tmp_path: Path)
         "the thank-you pending list will show Dana."
     )
     assert db.scalar("SELECT count(*) FROM events") == 3  # the preview wrote nothing
+
+
+def test_the_edit_and_delete_previews_run_the_action_and_keep_nothing(tmp_path: Path) -> None:
+    db = network(tmp_path / "n.duckdb", STEPS)
+    rows, version = db.execute(EVENTS).fetchall(), db.data_version
+    assert changes.delete_preview(db, 3, TODAY, whole_conversation=False, referrals="keep") == (
+        "Dana goes back from Thanked to Asked for referrals; "
+        "the thank-you pending list will show Dana."
+    )
+    assert changes.edit_preview(db, 3, {"kind": "note"}, TODAY) == (
+        "Dana goes back from Thanked to Asked for referrals; "
+        "the thank-you pending list will show Dana."
+    )
+    with pytest.raises(ValidationError) as caught:
+        changes.edit_preview(db, 3, {"occurred_on": "2026-12-01"}, TODAY)
+    assert str(caught.value) == "occurred_on: 2026-12-01 is in the future (today is 2026-11-25)"
+    assert (db.execute(EVENTS).fetchall(), db.data_version) == (rows, version)
 
 
 def test_deleting_a_thank_you_moves_stage_due_lists_and_stats_exactly(

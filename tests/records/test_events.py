@@ -89,6 +89,27 @@ def test_a_conversation_writes_its_steps_in_order_and_its_referrals(db: Database
     ]
 
 
+def test_a_conversation_and_its_referrals_commit_once(db: Database, ana: int) -> None:
+    seen: list[int] = []
+    db.on_commit(lambda d: seen.append(d.data_version))
+    before = db.data_version
+    referrals = [{"full_name": "Ben Okafor"}, {"full_name": "Cara Martin", "company": "Atlas"}]
+    result = log_conversation(db, Conversation(contact_id=ana, referrals=referrals), today=TODAY)
+    assert result.message.endswith(
+        "2 new referrals added as targets: Ben Okafor (cold); Cara Martin (Atlas, cold)."
+    )
+    assert (db.data_version, seen) == (before + 1, [before + 1])
+
+
+def test_actions_called_inside_another_transaction_join_it(db: Database, ana: int) -> None:
+    with pytest.raises(RuntimeError), db.transaction():
+        add_contact(db, {"full_name": "Ben Okafor"}, today=TODAY)
+        log_event(db, {"contact_id": ana, "kind": "contacted"}, today=TODAY)
+        raise RuntimeError("the outer change fails after both")
+    assert db.scalar("SELECT count(*) FROM contacts") == 1  # Ana only
+    assert db.scalar("SELECT count(*) FROM events") == 0
+
+
 def test_a_conversation_with_only_the_pitch_writes_one_event(db: Database, ana: int) -> None:
     result = log_conversation(db, Conversation(contact_id=ana), today=TODAY)
     assert result.event_ids == [1] and result.referral_ids == []

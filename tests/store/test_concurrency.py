@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from lib.engine import stats
+from lib.engine.stats import Scope
 from lib.records import settings
 from lib.records.contacts import add_contact, count_contacts, get_contact, update_contact
 from lib.records.events import Conversation, log_conversation, log_event
@@ -65,7 +66,7 @@ def test_sessions_adding_and_logging_at_once_all_land(db: Database) -> None:
                 ),
                 today=TODAY,
             )
-            stats.funnel(cur, period)  # reads interleave with the writes
+            stats.funnel(cur, Scope(period))  # reads interleave with the writes
 
     errors = run_threads(session)
 
@@ -116,14 +117,14 @@ def test_script_runs_through_lib_ui_write_and_read_at_once(app_env: Path) -> Non
         for i in range(ROUNDS):
             db = ui.get_db()  # what every page does at the top of a run
             add_contact(db, {"full_name": f"T{n}-{i}"}, today=TODAY)
-            funnel = ui.query(stats.funnel, period)
+            funnel = ui.query(stats.funnel, Scope(period))
             seen.append(int(funnel["contacts"].iloc[0]))
 
     errors = run_threads(script_run, threads=2)
 
     assert errors == []
     assert count_contacts(ui.get_db()) == 2 * ROUNDS
-    assert int(ui.query(stats.funnel, period)["contacts"].iloc[0]) == 2 * ROUNDS
+    assert int(ui.query(stats.funnel, Scope(period))["contacts"].iloc[0]) == 2 * ROUNDS
     assert max(seen) == 2 * ROUNDS  # the last read after the last write saw every row
     assert all(1 <= count <= 2 * ROUNDS for count in seen)
 

@@ -265,6 +265,113 @@ def test_each_commit_bumps_the_data_version_shared_by_cursors_and_runs_hooks(db:
     assert cursor.scalar("SELECT count(*) FROM contacts") == 2
 
 
+def test_a_transaction_inside_another_joins_it_and_commits_once(db: Database) -> None:
+    seen: list[int] = []
+    db.on_commit(lambda d: seen.append(d.data_version))
+    with db.transaction():
+        add_person(db, "Ana Ruiz")
+        with db.transaction():
+            add_person(db, "Ben Okafor")
+        assert seen == [] and db.data_version == 0  # the inner block did not commit
+    assert db.scalar("SELECT count(*) FROM contacts") == 2
+    assert (db.data_version, seen) == (1, [1])
+
+
+def test_a_failure_inside_an_inner_transaction_rolls_back_the_outer_one(db: Database) -> None:
+    seen: list[int] = []
+    db.on_commit(lambda d: seen.append(d.data_version))
+    with pytest.raises(RuntimeError), db.transaction():
+        add_person(db, "Ana Ruiz")
+        with db.transaction():
+            add_person(db, "Ben Okafor")
+            raise RuntimeError("boom")
+    assert db.scalar("SELECT count(*) FROM contacts") == 0
+    assert (db.data_version, seen) == (0, [])
+    with db.transaction():  # nothing is left open
+        add_person(db, "Cleo Martin")
+    assert db.scalar("SELECT count(*) FROM contacts") == 1
+
+
+def test_an_outer_transaction_that_swallows_an_inner_failure_saves_nothing(
+    db: Database,
+) -> None:
+    with pytest.raises(DatabaseError) as caught, db.transaction():
+        add_person(db, "Ana Ruiz")
+        with pytest.raises(RuntimeError), db.transaction():
+            add_person(db, "Ben Okafor")
+            raise RuntimeError("boom")
+    assert str(caught.value) == "a step inside this change failed, so nothing of it was saved"
+    assert db.scalar("SELECT count(*) FROM contacts") == 0
+    assert db.data_version == 0
+
+
+def test_a_failed_commit_leaves_no_transaction_open(db: Database) -> None:
+    seen: list[int] = []
+    db.on_commit(lambda d: seen.append(d.data_version))
+    real = db.con
+
+    class CommitFails:
+        """The connection, except that COMMIT fails and leaves the transaction open."""
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql == "COMMIT":
+                raise duckdb.TransactionException("Failed to commit: disk full")
+            return real.execute(sql, *args)
+
+    db.con = CommitFails()  # type: ignore[assignment]
+    with pytest.raises(duckdb.TransactionException), db.transaction():
+        add_person(db, "Ana Ruiz")
+    db.con = real
+    real.execute("BEGIN TRANSACTION")  # fails while a transaction is still open
+    real.execute("ROLLBACK")
+    assert db.scalar("SELECT count(*) FROM contacts") == 0
+    assert (db.data_version, seen) == (0, [])
+
+
+def test_a_commit_refused_by_duckdb_writes_nothing_and_the_next_one_works(db: Database) -> None:
+    other = db.con.cursor()  # a writer outside this process's lock, as another tool would be
+    insert = "INSERT INTO contacts (id, full_name, identified_on) VALUES (7, ?, DATE '2026-11-02')"
+    with pytest.raises(duckdb.TransactionException), db.transaction():
+        db.execute(insert, ["Ana"])
+        other.execute(insert, ["Ben"])  # autocommits first: ours now collides on the id
+    assert db.df("SELECT id, full_name FROM contacts").to_dict("records") == [
+        {"id": 7, "full_name": "Ben"}
+    ]
+    assert db.data_version == 0
+    with db.transaction():
+        add_person(db, "Cleo Martin")
+    assert db.scalar("SELECT count(*) FROM contacts") == 2
+
+
+def test_rolled_back_returns_what_it_saw_and_keeps_nothing(db: Database) -> None:
+    seen: list[int] = []
+    db.on_commit(lambda d: seen.append(d.data_version))
+
+    def change(d: Database) -> int:
+        with d.transaction():  # an action called inside joins the rolled-back transaction
+            add_person(d, "Ana Ruiz")
+        return int(d.scalar("SELECT count(*) FROM contacts"))
+
+    assert db.rolled_back(change) == 1
+    assert db.scalar("SELECT count(*) FROM contacts") == 0
+    assert (db.data_version, seen) == (0, [])
+    with pytest.raises(RuntimeError), db.transaction():
+        db.rolled_back(change)  # would roll back the outer transaction's writes too
+
+
+def test_rolled_back_rolls_back_when_its_function_fails(db: Database) -> None:
+    def change(d: Database) -> None:
+        add_person(d, "Ana Ruiz")
+        raise ValueError("bad")
+
+    with pytest.raises(ValueError):
+        db.rolled_back(change)
+    assert db.scalar("SELECT count(*) FROM contacts") == 0
+    with db.transaction():
+        add_person(db, "Ben Okafor")
+    assert db.data_version == 1
+
+
 def test_a_read_only_database_refuses_to_write(db_path: Path) -> None:
     open_database(db_path).close()
     db = open_database(db_path, read_only=True)

@@ -59,8 +59,8 @@ def test_snapshot_copies_every_table_and_records_when_it_was_taken(
     for table in ("contacts", "events", "settings", "schema_migrations"):
         expected = demo_db.scalar(f"SELECT count(*) FROM {table}")
         assert view.scalar(f"SELECT count(*) FROM {table}") == expected, table
-    assert view.view.from_snapshot
-    assert view.view.as_of.tzinfo is not None
+    assert view.snapshot.from_snapshot
+    assert view.snapshot.as_of.tzinfo is not None
     view.close()
 
 
@@ -158,7 +158,7 @@ def test_a_view_reads_the_current_snapshot_and_never_the_data_file(
     demo_db.close()
     before = digest(db_path)
     view = open_view(db_path)
-    assert view.view.source == snapshot.snapshot_path(db_path)
+    assert view.snapshot.source == snapshot.snapshot_path(db_path)
     assert view.scalar("SELECT count(*) FROM contacts") == 50
     assert digest(db_path) == before
     # Holding the view does not stop the main app from opening the file for writing.
@@ -206,9 +206,9 @@ def test_without_a_snapshot_a_view_copies_the_file_and_releases_it(
     snapshot.snapshot_path(db_path).unlink()
     before = digest(db_path)
     view = open_view(db_path)
-    assert not view.view.from_snapshot
+    assert not view.snapshot.from_snapshot
     assert view.scalar("SELECT count(*) FROM contacts") == 50
-    assert not view.view.source.parent.exists()  # the private copy's folder is gone
+    assert not view.snapshot.source.parent.exists()  # the private copy's folder is gone
     assert digest(db_path) == before
     # The copy holds no lock: the main app can start while the view stays open.
     Writer(db_path).stop()
@@ -220,7 +220,7 @@ def test_a_stale_snapshot_is_passed_over_for_the_file(demo_db: Database, db_path
     snap = snapshot.snapshot_path(db_path)
     os.utime(snap, ns=(0, 0))  # the file changed after the snapshot (e.g. another tool wrote)
     view = open_view(db_path)
-    assert not view.view.from_snapshot
+    assert not view.snapshot.from_snapshot
     view.close()
 
 
@@ -231,7 +231,7 @@ def test_while_the_app_writes_a_view_reads_its_snapshot(demo_db: Database, db_pa
         writer.add("Zoe Written-Elsewhere")
         writer.send("wait")
         view = open_view(db_path)
-        assert view.view.from_snapshot
+        assert view.snapshot.from_snapshot
         assert view.scalar("SELECT count(*) FROM contacts") == 51
         view.close()
     finally:
@@ -257,7 +257,7 @@ def test_a_damaged_snapshot_falls_back_to_the_file(demo_db: Database, db_path: P
     demo_db.close()
     snapshot.snapshot_path(db_path).write_bytes(b"not a database at all" * 100)
     view = open_view(db_path)
-    assert not view.view.from_snapshot
+    assert not view.snapshot.from_snapshot
     assert view.scalar("SELECT count(*) FROM contacts") == 50
     view.close()
 

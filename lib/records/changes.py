@@ -48,24 +48,17 @@ def standing(db: Database, contact_id: int, day: date) -> Standing:
     return Standing(str(row[0][0]), int(row[0][1]), frozenset(lists))
 
 
-class _Rollback(Exception):
-    def __init__(self, result: Any) -> None:
-        super().__init__("rolled back")
-        self.result = result
-
-
 def preview(
     db: Database, contact_id: int, day: date, change: Callable[[Database], Any]
 ) -> tuple[Standing, Standing]:
     """Run `change(db)` in a transaction that is rolled back; return (before, after)."""
-    try:
-        with db.transaction():
-            before = standing(db, contact_id, day)
-            change(db)
-            raise _Rollback((before, standing(db, contact_id, day)))
-    except _Rollback as done:
-        return done.result
-    raise AssertionError("unreachable: a preview always rolls back")
+
+    def measure(d: Database) -> tuple[Standing, Standing]:
+        before = standing(d, contact_id, day)
+        change(d)
+        return before, standing(d, contact_id, day)
+
+    return db.rolled_back(measure)
 
 
 def _stage(number: int) -> str:
@@ -94,9 +87,8 @@ def describe(before: Standing, after: Standing) -> str:
 def edit_preview(db: Database, event_id: int, changes: dict[str, Any], day: date) -> str:
     """What editing this step does to its contact (validation errors raise, nothing written)."""
     event = events.get_event(db, event_id)
-    clean = events.clean_event_edit(event, changes, today=day)
     before, after = preview(
-        db, event["contact_id"], day, lambda d: events.write_edit(d, event_id, clean)
+        db, event["contact_id"], day, lambda d: events.edit_event(d, event_id, changes, today=day)
     )
     return describe(before, after)
 
@@ -108,6 +100,6 @@ def delete_preview(
     event = events.get_event(db, event_id)
 
     def change(d: Database) -> None:
-        events.write_delete(d, event_id, whole_conversation=whole_conversation, referrals=referrals)
+        events.delete_event(d, event_id, whole_conversation=whole_conversation, referrals=referrals)
 
     return describe(*preview(db, event["contact_id"], day, change))
