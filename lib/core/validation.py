@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from lib.core.columns import CONTACTS, EVENTS
 from lib.core.errors import ValidationError
 from lib.core.vocab import ATTEMPT_OUTCOMES, CHANNELS, EVENT_KINDS, SOURCES
 
@@ -45,22 +46,12 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 # Characters that show nothing on their own: controls, format marks, separators.
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
-CONTACT_FIELDS = (
-    "full_name",
-    "company",
-    "title",
-    "email",
-    "phone",
-    "linkedin_url",
-    "notes",
-    "source",
-    "referred_by",
-    "may_use_name",
-    "identified_on",
-    "archived",
-    "connected_on",
+# The fields a person gives, from the one description of the columns (lib/core/columns.py).
+CONTACT_FIELDS: tuple[str, ...] = CONTACTS.names(entered=True)
+# A step logged by hand (a call attempt adds its outcome and call-back day: ATTEMPT_FIELDS).
+EVENT_FIELDS: tuple[str, ...] = tuple(
+    n for n in EVENTS.names(entered=True) if n not in ("outcome", "call_back_on")
 )
-EVENT_FIELDS = ("contact_id", "kind", "occurred_on", "channel", "notes")
 
 
 def clean_text(field: str, value: Any, *, limit: int = MAX_SHORT) -> str | None:
@@ -376,7 +367,7 @@ def clean_event(data: Mapping[str, Any], *, today: date) -> dict[str, Any]:
     }
 
 
-ATTEMPT_FIELDS = ("contact_id", "occurred_on", "outcome", "call_back_on", "channel", "notes")
+ATTEMPT_FIELDS: tuple[str, ...] = tuple(n for n in EVENTS.names(entered=True) if n != "kind")
 
 
 def clean_attempt(data: Mapping[str, Any], *, today: date) -> dict[str, Any]:

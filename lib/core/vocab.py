@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from lib.core.columns import CONTACT_LABELS, CONTACTS
+
 
 @dataclass(frozen=True)
 class Term:
@@ -357,17 +359,5 @@ WEEKLY_KINDS: tuple[str, ...] = tuple(kind for kind in EVENT_KINDS if kind != "n
 
 # A contact's fields as the forms name them (the edit form, and an edit conflict's table).
 CONTACT_FIELD_LABELS: dict[str, str] = {
-    "full_name": "Name",
-    "company": "Company",
-    "title": "Title",
-    "email": "Email",
-    "phone": "Phone",
-    "linkedin_url": "LinkedIn URL",
-    "source": "Source",
-    "identified_on": "Identified on",
-    "connected_on": "Connected on",
-    "referred_by": "Referred by",
-    "may_use_name": "May use their name",
-    "notes": "Notes",
-    "archived": "Archived",
-}
+    name: CONTACT_LABELS[name] for name in CONTACTS.names(entered=True)
+}  # the user's word for each field they give (lib/core/columns.py holds them)

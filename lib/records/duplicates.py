@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from lib.core.columns import CONTACTS
 from lib.core.errors import NotFoundError, ValidationError
 from lib.core.keys import company_key_sql, email_key_sql, name_words_sql, url_key_sql
 from lib.records.contacts import check_referrer, contact_exists, get_contact, require_contact
@@ -23,14 +24,7 @@ from lib.store.db import Database
 
 # Jaro–Winkler similarity of normalised names at or above which two names are "very similar".
 NAME_SIMILARITY = 0.9
-FILL_FIELDS: tuple[str, ...] = (
-    "company",
-    "title",
-    "email",
-    "phone",
-    "linkedin_url",
-    "connected_on",
-)
+FILL_FIELDS: tuple[str, ...] = CONTACTS.names(merged=True)  # filled on the kept contact
 _DUPLICATES_SQL = f"""
     WITH c AS (
         SELECT id, full_name, company, email, linkedin_url,

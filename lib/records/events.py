@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from lib.core.columns import EVENTS
 from lib.core.errors import NotFoundError, ValidationError
 from lib.core.validation import (
     MAX_NOTES,
@@ -75,18 +76,11 @@ class Conversation:
 
 def _insert_event(db: Database, clean: Mapping[str, Any]) -> int:
     """The events row of a step each action has validated (its own way); return its id."""
+    fields = EVENTS.names(entered=True)
     row = db.execute(
-        "INSERT INTO events (id, contact_id, kind, occurred_on, channel, notes, outcome, "
-        "call_back_on) VALUES (nextval('events_id_seq'), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [
-            clean["contact_id"],
-            clean["kind"],
-            clean["occurred_on"],
-            clean["channel"],
-            clean["notes"],
-            clean.get("outcome"),
-            clean.get("call_back_on"),
-        ],
+        f"INSERT INTO events (id, {', '.join(fields)}) "
+        f"VALUES (nextval('events_id_seq'), {', '.join('?' * len(fields))}) RETURNING id",
+        [clean.get(name) for name in fields],
     ).fetchone()
     return int(row[0])
 

@@ -16,31 +16,31 @@ from lib.ui.forms import FieldErrors, flash, form_round
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import contact_picker
 
+# The text boxes, three to a row, each with its widget-key suffix (the tests know them).
+_TEXT_ROWS = (
+    (("full_name", "n"), ("company", "c"), ("title", "t")),
+    (("email", "e"), ("phone", "p"), ("linkedin_url", "l")),
+)
+
+
+def _label(field: str) -> str:
+    """A field's label from the one description of the columns; a required one ends in *."""
+    return CONTACT_FIELD_LABELS[field] + (" *" if field == "full_name" else "")
+
 
 def contact_form(key: str, errors: FieldErrors, values: dict, day: date) -> dict:
     """The fields of a contact, filled with `values`; returns what they hold."""
-    name, company, title = st.columns(3)
-    data = {"full_name": name.text_input("Name *", values.get("full_name") or "", key=f"{key}_n")}
-    with name:
-        errors.slot("full_name")
-    data["company"] = company.text_input("Company", values.get("company") or "", key=f"{key}_c")
-    data["title"] = title.text_input("Title", values.get("title") or "", key=f"{key}_t")
-    email, phone, linkedin = st.columns(3)
-    data["email"] = email.text_input("Email", values.get("email") or "", key=f"{key}_e")
-    with email:
-        errors.slot("email")
-    data["phone"] = phone.text_input("Phone", values.get("phone") or "", key=f"{key}_p")
-    with phone:
-        errors.slot("phone")
-    data["linkedin_url"] = linkedin.text_input(
-        "LinkedIn URL", values.get("linkedin_url") or "", key=f"{key}_l"
-    )
-    with linkedin:
-        errors.slot("linkedin_url")
+    data: dict = {}
+    for row in _TEXT_ROWS:
+        for column, (field, suffix) in zip(st.columns(len(row)), row, strict=True):
+            label = _label(field)
+            data[field] = column.text_input(label, values.get(field) or "", key=f"{key}_{suffix}")
+            with column:
+                errors.slot(field)
     source, found = st.columns(2)
     current = values.get("source") or "other"
     data["source"] = source.selectbox(
-        "Source",
+        _label("source"),
         SOURCES,
         index=SOURCES.index(current),
         format_func=SOURCE_LABELS.get,
@@ -48,7 +48,7 @@ def contact_form(key: str, errors: FieldErrors, values: dict, day: date) -> dict
         help="How you identified them. Picking a referrer below makes it a referral.",
     )
     data["identified_on"] = found.date_input(
-        "Identified on",
+        _label("identified_on"),
         values.get("identified_on") or day,
         min_value=EARLIEST_DATE,
         max_value=day,
@@ -57,7 +57,7 @@ def contact_form(key: str, errors: FieldErrors, values: dict, day: date) -> dict
     with found:
         errors.slot("identified_on")
     data["referred_by"] = contact_picker(
-        "Referred by", f"{key}_ref", selected=values.get("referred_by"), nobody="Nobody"
+        _label("referred_by"), f"{key}_ref", selected=values.get("referred_by"), nobody="Nobody"
     )
     errors.slot("referred_by")
     data["may_use_name"] = None
@@ -67,7 +67,9 @@ def contact_form(key: str, errors: FieldErrors, values: dict, day: date) -> dict
             value=bool(values.get("may_use_name")),
             key=f"{key}_w",
         )
-    data["notes"] = st.text_area("Notes", values.get("notes") or "", key=f"{key}_o", height=90)
+    data["notes"] = st.text_area(
+        _label("notes"), values.get("notes") or "", key=f"{key}_o", height=90
+    )
     errors.slot("notes")
     errors.slot("*")
     return data

@@ -43,7 +43,6 @@ from lib.io.importing.text import (
 )
 from lib.io.importing.vcard import parse_vcard, parse_vcard_bytes, parse_vcard_stream
 from lib.io.importing.write import ImportResult, apply_import, import_in_batches
-from lib.io.importing.write import dry_run as dry_run_result
 from lib.store.db import Database
 
 __all__ = [
@@ -185,14 +184,11 @@ def import_file(
     say = progress or (lambda _message: None)
     say(f"reading {path}")
 
-    def run() -> ImportResult:
-        return import_in_batches(
-            db,
-            lambda flush: read_import_file(path, format=format, today=today, on_batch=flush),
-            strict=strict,
-            dry_run=dry_run,
-            progress=progress,
-            file_name=Path(path).name,
-        )
-
-    return dry_run_result(run) if dry_run else run()
+    return import_in_batches(
+        db,
+        lambda flush: read_import_file(path, format=format, today=today, on_batch=flush),
+        strict=strict,
+        dry_run=dry_run,
+        progress=progress,
+        file_name=Path(path).name,
+    )

@@ -17,14 +17,21 @@ import pyarrow.compute as pc
 
 from lib.core.columns import BACKUP_TABLES, CONTACTS, EVENTS, SETTINGS, Table
 from lib.core.errors import ValidationError
-from lib.core.validation import clean_bool, clean_choice, clean_event, clean_id, parse_date
+from lib.core.validation import (
+    EVENT_FIELDS,
+    clean_bool,
+    clean_choice,
+    clean_event,
+    clean_id,
+    parse_date,
+)
 from lib.core.vocab import ATTEMPT_OUTCOMES
 from lib.io.exporters import restore
 from lib.io.importing.model import ParsedImport
 from lib.io.importing.text import Text, find_table, is_native_header
 
 _CONTACT_FIELDS = tuple(n for n in CONTACTS.names(entered=True) if n != "referred_by")
-_EVENT_FIELDS = ("contact_id", "kind", "occurred_on", "channel", "notes")
+_EVENT_FIELDS = EVENT_FIELDS  # a step as clean_event checks it
 # The rows of the tables other than contacts and events, by their `record` word.
 _OTHER_RECORDS: dict[str, Table] = {
     t.record: t for t in BACKUP_TABLES if t not in (CONTACTS, EVENTS)

@@ -134,7 +134,8 @@ def apply_import(
     )
     if strict:
         _reject_if_any(list(parsed.problems) + list(parsed.warnings))
-    with db.transaction():
+
+    def body(db: Database) -> ImportResult:
         people = len(parsed.contacts)
         say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
         plan = plan_import(db, parsed, chosen=chosen)
@@ -142,11 +143,13 @@ def apply_import(
             None if plan.restore else start_batch(db, file_name or "(unnamed file)", parsed.format)
         )
         result.batch_id = batch
-        say(f"writing {len(plan.new_rows):,} new contacts")
+        say(f"{_writing(dry_run)} {len(plan.new_rows):,} new contacts")
         write_plan(db, plan, result, batch=batch)
         result.skipped = sorted([*parsed.problems, *plan.duplicates], key=lambda p: p.where)
-        _finish(db, result, strict=strict, dry_run=dry_run)
-    return result
+        _finish(db, result, strict=strict)
+        return result
+
+    return _one_transaction(db, body, dry_run=dry_run)
 
 
 def import_in_batches(
@@ -186,7 +189,7 @@ def import_in_batches(
         plan = plan_import(db, parsed, seen)
         result = started(parsed, restore=plan.restore)
         if not state["done"]:
-            say(f"writing {len(plan.new_rows):,} new contacts")
+            say(f"{_writing(dry_run)} {len(plan.new_rows):,} new contacts")
         write_plan(db, plan, result, batch=result.batch_id, seen=seen)
         state["repeats"].extend(plan.duplicates)
         state["done"] += len(parsed.contacts)
@@ -199,7 +202,7 @@ def import_in_batches(
             if state["done"] >= BATCH_PEOPLE:
                 say(f"{state['done']:,} people matched and written")
 
-    with db.transaction():
+    def body(db: Database) -> ImportResult:
         state["seen"] = SeenRows(db)
         parsed = read(flush)
         if parsed.format == "csv":  # read whole: ids, referrals and events reach across it
@@ -211,19 +214,36 @@ def import_in_batches(
         result.notes = [*parsed.notes, *result.notes]
         result.skipped = sorted([*parsed.problems, *state["repeats"]], key=lambda p: p.where)
         state["seen"].drop()
-        _finish(db, result, strict=strict, dry_run=dry_run)
+        _finish(db, result, strict=strict)
+        return result
+
+    return _one_transaction(db, body, dry_run=dry_run)
+
+
+def _one_transaction(
+    db: Database, body: Callable[[Database], ImportResult], *, dry_run: bool
+) -> ImportResult:
+    """Run an import in one transaction; a dry run's is rolled back, and its counts kept."""
+    if not dry_run:
+        with db.transaction():
+            return body(db)
+    result = db.rolled_back(body)
+    result.dry_run = True
     return result
 
 
-def _finish(db: Database, result: ImportResult, *, strict: bool, dry_run: bool) -> None:
+def _writing(dry_run: bool) -> str:
+    """The progress line's verb: a dry run writes nothing, it counts what it would add."""
+    return "counting" if dry_run else "writing"
+
+
+def _finish(db: Database, result: ImportResult, *, strict: bool) -> None:
     """Inside the import's transaction: count its batch, then refuse a strict import that
-    left anything out, or roll a dry run back."""
+    left anything out."""
     if result.batch_id is not None:
         _count_batch(db, result.batch_id, result)
     if strict:
         _reject_if_any(result.skipped + result.warnings)
-    if dry_run:
-        raise _DryRun(result)
 
 
 def write_plan(
@@ -276,29 +296,6 @@ def write_plan(
         result.notes.append(LEFT_OUT_HISTORY)
     if seen is not None:
         seen.add([(i, row) for row, i in (*ids.items(), *plan.matches.items())])
-
-
-class _DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back."""
-
-    def __init__(self, result: ImportResult) -> None:
-        super().__init__("dry run")
-        self.result = result
-
-
-def dry_run_import(db: Database, parsed: ParsedImport, **options: Any) -> ImportResult:
-    """Everything `apply_import` would do, counted, then rolled back."""
-    return dry_run(lambda: apply_import(db, parsed, dry_run=True, **options))
-
-
-def dry_run(action: Callable[[], ImportResult]) -> ImportResult:
-    """Run an import started with dry_run=True; return what it counted before rolling back."""
-    try:
-        action()
-    except _DryRun as done:
-        done.result.dry_run = True
-        return done.result
-    raise AssertionError("unreachable: a dry run always rolls back")
 
 
 def _reject_if_any(problems: list[Problem]) -> None:
