@@ -403,7 +403,6 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
 # Rows the importer does not meet yet (each is removed with the fix that makes it pass).
 NOT_YET: dict[str, str] = {
     "outlook/roundcube_outlook_email-only.csv": "Outlook's e-mail columns without name columns",
-    "thunderbird/roundcube_tb_plain.csv": "Thunderbird's CSV is read as Outlook's",
 }
 
 

@@ -290,6 +290,7 @@ IMPORT_FORMAT = Terms(
     Term("linkedin", "LinkedIn connections"),
     Term("google", "Google Contacts"),
     Term("outlook", "Outlook CSV"),
+    Term("thunderbird", "Thunderbird address book"),
     Term("vcard", "vCard"),
     Term("csv", "Warm Leads CSV"),
 )

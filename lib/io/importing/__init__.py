@@ -1,5 +1,5 @@
 """Importing people you already know: LinkedIn connections, Google Contacts, Outlook CSV,
-vCards, our CSV.
+Thunderbird's address book, vCards, our CSV.
 
 The steps, each callable on its own (the Data page previews between them):
 
@@ -41,6 +41,7 @@ from lib.io.importing.text import (
     sniff_file_encoding,
     utf16_without_bom,
 )
+from lib.io.importing.thunderbird import parse_thunderbird
 from lib.io.importing.vcard import parse_vcard, parse_vcard_bytes, parse_vcard_stream
 from lib.io.importing.write import ImportResult, apply_import, import_in_batches
 from lib.io.importing.write import dry_run as dry_run_result
@@ -69,6 +70,7 @@ _PARSERS: dict[str, Callable[..., ParsedImport]] = {
     "linkedin": parse_linkedin,
     "google": parse_google,
     "outlook": parse_outlook,
+    "thunderbird": parse_thunderbird,
     "vcard": parse_vcard,
     "csv": parse_native,
 }

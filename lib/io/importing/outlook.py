@@ -53,8 +53,8 @@ def parse_outlook(
             # Outlook fills the display name as "Ana Ruiz (ana@x.com)": the address is not a name.
             if "@" in name:
                 name = ""
-        emails = _read_all(parsed, row, cells, columns, EMAIL_COLUMNS, read_email, "email")
-        phones = _read_all(parsed, row, cells, columns, PHONE_COLUMNS, read_phone, "phone")
+        emails = read_all(parsed, row, cells, columns, EMAIL_COLUMNS, read_email, "email")
+        phones = read_all(parsed, row, cells, columns, PHONE_COLUMNS, read_phone, "phone")
         notes = cell(cells, columns, "notes").replace("\r\n", "\n").replace("\r", "\n")
         extra = []
         if len(emails) > 1:
@@ -79,15 +79,16 @@ def parse_outlook(
     return parsed
 
 
-def _read_all(
+def read_all(
     parsed: ParsedImport,
     row: int,
     cells: list[str],
     columns: dict[str, int],
     names: tuple[str, ...],
-    reader,  # noqa: ANN001 - read_email or read_phone
+    reader: Callable[[str], str],
     label: str,
 ) -> list[str]:
+    """Every readable value of the named columns, each once; an unreadable one is reported."""
     values: list[str] = []
     for name in names:
         text = cell(cells, columns, name)

@@ -378,6 +378,20 @@ def is_outlook_header(header: Sequence[str]) -> bool:
     )
 
 
+# Thunderbird's own column names (English, German, French) that no other export writes.
+_THUNDERBIRD_NAMES = (
+    ("display name", "primary email"),
+    ("anzeigename", "primäre e-mail-adresse"),
+    ("nom à afficher", "adresse électronique principale"),
+)
+
+
+def is_thunderbird_header(header: Sequence[str]) -> bool:
+    """Thunderbird's address-book CSV: Display Name and Primary Email (in any of its languages)."""
+    names = set(header)
+    return any(set(pair) <= names for pair in _THUNDERBIRD_NAMES)
+
+
 def is_native_header(header: Sequence[str]) -> bool:
     """What `export --format csv` writes: a `record` column and the contact columns."""
     return len(header) > 2 and header[0] == "record" and "full_name" in header
@@ -396,6 +410,7 @@ def detect_format(text: Text) -> str:
         ("csv", is_native_header),
         ("linkedin", is_linkedin_header),
         ("google", is_google_header),
+        ("thunderbird", is_thunderbird_header),
         ("outlook", is_outlook_header),
     ):
         if find_table(text, test) is not None:
@@ -405,5 +420,6 @@ def detect_format(text: Text) -> str:
     raise ValidationError(
         "file",
         "is not a format Warm Leads knows: expected LinkedIn's Connections.csv, a Google "
-        "Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm Leads CSV export",
+        "Contacts CSV, an Outlook CSV, a Thunderbird address book CSV, a vCard (.vcf) or a "
+        "Warm Leads CSV export",
     )
