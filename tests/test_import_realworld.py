@@ -400,21 +400,6 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
 }
 
 
-# Rows the importer does not meet yet (each is removed with the fix that makes it pass).
-NOT_YET: dict[str, str] = {
-    "outlook/roundcube_outlook_email-only.csv": "Outlook's e-mail columns without name columns",
-}
-
-
-def each_file(not_yet: dict[str, str]) -> list:
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(reason=not_yet[n], strict=True))
-        if n in not_yet
-        else n
-        for n in sorted(EXPECTED)
-    ]
-
-
 def corpus() -> Path:
     assert CORPUS is not None, (
         "shared/realworld-contacts is missing: set WARMLEADS_REALWORLD to its folder"
@@ -432,7 +417,7 @@ def test_the_corpus_is_walked_whole():
     assert len(EXPECTED) == 87
 
 
-@pytest.mark.parametrize("name", each_file(NOT_YET))
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_file_imports_every_person_with_the_name_an_address_book_shows(name: str):
     fmt, count, names, left_out = EXPECTED[name]
 
@@ -450,9 +435,7 @@ def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("realworld") / "network.duckdb"
 
 
-@pytest.mark.parametrize(
-    "name", each_file({k: v for k, v in NOT_YET.items() if k.startswith("outlook/")})
-)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_the_command_line_exits_0_for_a_file_with_people_and_1_for_one_with_none(
     name: str, cli_db: Path, capsys: pytest.CaptureFixture[str]
 ):

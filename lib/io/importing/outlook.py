@@ -1,8 +1,11 @@
-"""Outlook CSV: Outlook's own export (English headers) and Google Contacts' "Outlook CSV".
+"""Outlook CSV: Outlook's own export (in its users' languages) and Google's "Outlook CSV".
 
 Both share Outlook's header: First Name, Middle Name, Last Name, Title (Mr., Dr.), Suffix,
-Company, Job Title, E-mail Address, … Business Phone, Mobile Phone, … Notes, Web Page.
-Columns are found by name, never by position.
+Company, Job Title, E-mail Address, … Business Phone, Mobile Phone, … Notes, Web Page;
+Outlook writes it in the user's language (`outlook_columns.py` lists the languages read),
+usually in that language's Windows code page, with `0.0.00` in empty date columns (no date
+is read from it). A file of Outlook's e-mail columns alone is read too: a nameless record
+is named after its e-mail. Columns are found by name, never by position.
 """
 
 from __future__ import annotations
@@ -11,28 +14,15 @@ from collections.abc import Callable
 from datetime import date
 
 from lib.core.errors import ValidationError
+from lib.io.importing import outlook_columns as col
 from lib.io.importing.fields import read_email, read_phone
 from lib.io.importing.model import ParsedImport
 from lib.io.importing.text import Text, cell, find_table, is_outlook_header
 from lib.io.importing.urls import linkedin_profile
 
-EMAIL_COLUMNS = ("e-mail address", "e-mail 2 address", "e-mail 3 address")
-# The number a person is most likely reached on first; fax, pager and telex are not kept.
-PHONE_COLUMNS = (
-    "mobile phone",
-    "business phone",
-    "primary phone",
-    "home phone",
-    "business phone 2",
-    "home phone 2",
-    "company main phone",
-    "other phone",
-    "car phone",
-    "assistant's phone",
-    "callback",
-    "radio phone",
-)
-NAME_COLUMNS = ("first name", "middle name", "last name", "suffix")
+EMAIL_COLUMNS: tuple[str, ...] = tuple(name for slot in col.EMAILS for name in slot)
+PHONE_COLUMNS: tuple[str, ...] = tuple(name for slot in col.PHONES for name in slot)
+NAME_PARTS = (col.FIRST_NAME, col.MIDDLE_NAME, col.LAST_NAME, col.SUFFIX)
 
 
 def parse_outlook(
@@ -47,27 +37,27 @@ def parse_outlook(
         )
     columns = table.columns()
     for row, cells in table.data_rows():
-        name = " ".join(v for v in (cell(cells, columns, n) for n in NAME_COLUMNS) if v)
+        name = " ".join(v for v in (cell(cells, columns, *n) for n in NAME_PARTS) if v)
         if not name:
-            name = cell(cells, columns, "e-mail display name", "nickname")
+            name = cell(cells, columns, *col.EMAIL_DISPLAY_NAME, *col.NICKNAME)
             # Outlook fills the display name as "Ana Ruiz (ana@x.com)": the address is not a name.
             if "@" in name:
                 name = ""
         emails = read_all(parsed, row, cells, columns, EMAIL_COLUMNS, read_email, "email")
         phones = read_all(parsed, row, cells, columns, PHONE_COLUMNS, read_phone, "phone")
-        notes = cell(cells, columns, "notes").replace("\r\n", "\n").replace("\r", "\n")
+        notes = cell(cells, columns, *col.NOTES).replace("\r\n", "\n").replace("\r", "\n")
         extra = []
         if len(emails) > 1:
             extra.append("Other email: " + ", ".join(emails[1:]))
         if len(phones) > 1:
             extra.append("Other phone: " + ", ".join(phones[1:]))
-        web = cell(cells, columns, "web page", "personal web page")
+        web = cell(cells, columns, *col.WEB_PAGE)
         parsed.add_contact(
             row,
             {
                 "full_name": name,
-                "company": cell(cells, columns, "company"),
-                "title": cell(cells, columns, "job title"),
+                "company": cell(cells, columns, *col.COMPANY),
+                "title": cell(cells, columns, *col.JOB_TITLE),
                 "email": emails[0] if emails else None,
                 "phone": phones[0] if phones else None,
                 "linkedin_url": web if linkedin_profile(web) else None,

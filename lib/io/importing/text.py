@@ -14,6 +14,7 @@ from typing import IO
 
 from lib.core.errors import ValidationError
 from lib.core.vocab import IMPORT_FORMAT
+from lib.io.importing import outlook_columns
 
 # The largest file `import` reads. Every export Warm Leads writes must come back in: the CSV of
 # 100,000 contacts with 1,000,000 events is about 105 MB, so 1 GB leaves ten times that. The
@@ -371,11 +372,8 @@ def is_google_header(header: Sequence[str]) -> bool:
 
 
 def is_outlook_header(header: Sequence[str]) -> bool:
-    """Outlook's CSV (and Google's "Outlook CSV"): First/Last Name with E-mail Address…."""
-    names = set(header)
-    return {"first name", "last name"} <= names and bool(
-        names & {"e-mail address", "job title", "business phone", "mobile phone"}
-    )
+    """Outlook's CSV (and Google's "Outlook CSV") in any language Outlook is read in."""
+    return outlook_columns.is_outlook_header(set(header))
 
 
 # Thunderbird's own column names (English, German, French) that no other export writes.
