@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,10 @@ LEGACY_ENCODINGS: tuple[str, ...] = (
 )  # fmt: skip
 # Latin code pages that read the usual Western letters alike: Windows-1252 wins among them.
 _LATIN_FAMILY = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "mac_roman"})
+# When the detector answers with a Latin code page, these are compared (a detector cannot
+# tell them apart on a few names): the reading that leaves the fewest symbols inside words
+# wins ("Spó³dzielnia" is Windows-1252 misreading Polish), Windows-1252 on a tie.
+_LATIN_CANDIDATES: tuple[str, ...] = ("cp1252", "cp1250", "iso8859_2")
 _SAMPLE_BYTES = 64 * 1024
 _PIECE = 1 << 20  # bytes checked at a time
 NOT_UTF16 = "is not readable UTF-16 text"
@@ -43,6 +48,7 @@ ENCODING_NAMES: dict[str, str] = {
     "utf_16_le": "UTF-16 (little-endian, no byte-order mark)",
     "utf_16_be": "UTF-16 (big-endian, no byte-order mark)",
     "cp1250": "Windows-1250 (Central European)",
+    "iso8859_2": "ISO-8859-2 (Central European)",
     "cp1251": "Windows-1251 (Cyrillic)",
     "cp1252": "Windows-1252",
     "cp1253": "Windows-1253 (Greek)",
@@ -115,20 +121,36 @@ def _valid_utf8(pieces: Iterable[bytes | memoryview]) -> bool:
 def guess_legacy(sample: bytes) -> str:
     """The most likely legacy code page for text that is not UTF-8 (charset-normalizer).
 
-    Western Latin guesses settle on Windows-1252 when it reads the bytes, since Excel and
-    Outlook on Windows write it; with no usable guess Windows-1252 is the answer too.
+    A Western or Central European guess is settled among `_LATIN_CANDIDATES` by which
+    reading puts letters, not symbols, inside words; Excel and Outlook on Windows write
+    Windows-1252, so it wins a tie. With no usable guess Windows-1252 is the answer too.
     """
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample[:_SAMPLE_BYTES], cp_isolation=list(LEGACY_ENCODINGS)).best()
     codec = codecs.lookup(best.encoding).name.replace("-", "_") if best else "cp1252"
     if codec in _LATIN_FAMILY or codec == "iso8859_1":
-        try:
-            sample.decode("cp1252")
-            return "cp1252"
-        except UnicodeDecodeError:
-            return codec
+        readings = []
+        candidates = dict.fromkeys((*_LATIN_CANDIDATES, codec))
+        for order, candidate in enumerate(candidates):
+            try:
+                readings.append((_symbols_in_words(sample.decode(candidate)), order, candidate))
+            except UnicodeDecodeError:
+                continue
+        return min(readings)[2] if readings else codec
     return codec
+
+
+def _symbols_in_words(text: str) -> int:
+    """Non-ASCII characters that are not letters yet touch a letter, and C1 controls."""
+    count = 0
+    for index, char in enumerate(text):
+        if char.isascii() or unicodedata.category(char).startswith(("L", "M")):
+            continue
+        near = text[max(index - 1, 0) : index] + text[index + 1 : index + 2]
+        if unicodedata.category(char) == "Cc" or any(c.isalpha() for c in near):
+            count += 1
+    return count
 
 
 def non_ascii_lines(data: bytes, limit: int = _SAMPLE_BYTES) -> bytes:
