@@ -291,6 +291,7 @@ IMPORT_FORMAT = Terms(
     Term("google", "Google Contacts"),
     Term("outlook", "Outlook CSV"),
     Term("thunderbird", "Thunderbird address book"),
+    Term("yahoo", "Yahoo Mail contacts"),
     Term("vcard", "vCard"),
     Term("csv", "Warm Leads CSV"),
 )

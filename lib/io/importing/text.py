@@ -251,14 +251,24 @@ def normalise_header(cell: str) -> str:
 
 
 def iter_lines(text: str) -> Iterator[str]:
-    """The text's lines with their endings, one at a time (no list of a large file's lines)."""
+    """The text's lines with their endings, one at a time (no list of a large file's lines).
+
+    A line ends at LF, CRLF or a lone CR (classic Mac: Outlook for Mac and Excel's
+    "CSV (Macintosh)"), as a file opened with newline="" reads.
+    """
     start = 0
     size = len(text)
+    end = -1  # the next LF at or after start (-1: none left); found once per LF
     while start < size:
-        end = text.find("\n", start)
-        if end < 0:
-            yield text[start:]
-            return
+        if end < start:
+            end = text.find("\n", start)
+            if end < 0:
+                end = size
+        cr = text.find("\r", start, end)
+        if 0 <= cr < end - 1 or (cr >= 0 and end == size):
+            yield text[start : cr + 1]
+            start = cr + 1
+            continue
         yield text[start : end + 1]
         start = end + 1
 
@@ -412,6 +422,14 @@ def is_thunderbird_header(header: Sequence[str]) -> bool:
     return any(set(pair) <= names for pair in _THUNDERBIRD_NAMES)
 
 
+def is_yahoo_header(header: Sequence[str]) -> bool:
+    """Yahoo Mail's contacts CSV: First, Last, Email and columns only Yahoo writes."""
+    names = set(header)
+    return {"first", "last", "email"} <= names and bool(
+        names & {"yahoo phone", "alternate email 1", "messenger id", "distribution lists"}
+    )
+
+
 def is_native_header(header: Sequence[str]) -> bool:
     """What `export --format csv` writes: a `record` column and the contact columns."""
     return len(header) > 2 and header[0] == "record" and "full_name" in header
@@ -431,6 +449,7 @@ def detect_format(text: Text) -> str:
         ("linkedin", is_linkedin_header),
         ("google", is_google_header),
         ("thunderbird", is_thunderbird_header),
+        ("yahoo", is_yahoo_header),
         ("outlook", is_outlook_header),
     ):
         if find_table(text, test) is not None:
@@ -440,6 +459,6 @@ def detect_format(text: Text) -> str:
     raise ValidationError(
         "file",
         "is not a format Warm Leads knows: expected LinkedIn's Connections.csv, a Google "
-        "Contacts CSV, an Outlook CSV, a Thunderbird address book CSV, a vCard (.vcf) or a "
-        "Warm Leads CSV export",
+        "Contacts CSV, an Outlook CSV, a Thunderbird address book CSV, a Yahoo Mail CSV, a "
+        "vCard (.vcf) or a Warm Leads CSV export",
     )
