@@ -170,3 +170,19 @@ def test_a_german_export_saved_by_excel_with_semicolons_is_read():
 def test_a_single_email_column_is_not_taken_for_outlook():
     with pytest.raises(ValidationError, match="is not a format Warm Leads knows"):
         read_import(b"E-mail Address\r\na@x.com\r\n", today=TODAY)
+
+
+def test_an_address_in_a_column_not_read_as_email_is_kept_in_the_notes_not_lost():
+    data = (
+        b"First Name,Last Name,E-mail Address,E-mail Display Name,Private Email,Notes\r\n"
+        b"Ana,Ruiz,ana@kestrel.com,Ana Ruiz (ana@kestrel.com),ana.ruiz@gmail.com,"
+        b"Intro via sam@example.com\r\n"
+    )
+
+    parsed = read_import(data, today=TODAY)
+
+    [ana] = [c.fields for c in parsed.contacts]
+    assert ana["email"] == "ana@kestrel.com"
+    # The display name repeats the address and the notes keep their own: neither is added.
+    assert ana["notes"] == "Intro via sam@example.com\nOther email: ana.ruiz@gmail.com"
+    assert parsed.warnings == []

@@ -107,3 +107,12 @@ def test_format_thunderbird_is_accepted_on_the_command_line(
     out, _ = capsys.readouterr()
     assert code == 0
     assert out == (f"Imported {source} (Thunderbird address book): 3 new, 0 updated, 0 skipped\n")
+
+
+def test_an_address_in_a_custom_column_is_kept_as_another_email():
+    header = "First Name,Last Name,Display Name,Primary Email,Custom 1,Notes,\r\n"
+    row = "Ana,Ruiz,,ana@kestrel.com,ana.ruiz@gmail.com,,\r\n"
+
+    parsed = read_import((header + row).encode(), today=TODAY)
+
+    assert parsed.contacts[0].fields["notes"] == "Other email: ana.ruiz@gmail.com"

@@ -10,7 +10,8 @@ is named after its e-mail. Columns are found by name, never by position.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 
 from lib.core.errors import ValidationError
@@ -23,6 +24,7 @@ from lib.io.importing.urls import linkedin_profile
 EMAIL_COLUMNS: tuple[str, ...] = tuple(name for slot in col.EMAILS for name in slot)
 PHONE_COLUMNS: tuple[str, ...] = tuple(name for slot in col.PHONES for name in slot)
 NAME_PARTS = (col.FIRST_NAME, col.MIDDLE_NAME, col.LAST_NAME, col.SUFFIX)
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"']+@[^@\s<>()\[\],;:\"']+\.[^@\s<>()\[\],;:\"']+")
 
 
 def parse_outlook(
@@ -36,6 +38,7 @@ def parse_outlook(
             "file", "has no Outlook header row (First Name, Last Name, E-mail Address…)"
         )
     columns = table.columns()
+    header = table.header
     for row, cells in table.data_rows():
         name = " ".join(v for v in (cell(cells, columns, *n) for n in NAME_PARTS) if v)
         if not name:
@@ -47,8 +50,9 @@ def parse_outlook(
         phones = read_all(parsed, row, cells, columns, PHONE_COLUMNS, read_phone, "phone")
         notes = cell(cells, columns, *col.NOTES).replace("\r\n", "\n").replace("\r", "\n")
         extra = []
-        if len(emails) > 1:
-            extra.append("Other email: " + ", ".join(emails[1:]))
+        others = emails[1:] + stray_emails(cells, header, col.NOTES, emails)
+        if others:
+            extra.append("Other email: " + ", ".join(others))
         if len(phones) > 1:
             extra.append("Other phone: " + ", ".join(phones[1:]))
         web = cell(cells, columns, *col.WEB_PAGE)
@@ -92,3 +96,25 @@ def read_all(
         if value.lower() not in (v.lower() for v in values):
             values.append(value)
     return values
+
+
+def stray_emails(
+    cells: Sequence[str], header: Sequence[str], notes: Collection[str], kept: Sequence[str]
+) -> list[str]:
+    """Addresses in columns not read as e-mails (an export's own column name, a display
+    name), each once and not already kept: the readers keep them as "Other email" rather
+    than lose them. The notes columns are left alone: an address there is in the notes."""
+    seen = {value.lower() for value in kept}
+    found: list[str] = []
+    for index, name in enumerate(header):
+        if name in notes or index >= len(cells) or "@" not in cells[index]:
+            continue
+        for text in _ADDRESS.findall(cells[index]):
+            try:
+                value = read_email(text)
+            except ValidationError:
+                continue
+            if value.lower() not in seen:
+                seen.add(value.lower())
+                found.append(value)
+    return found

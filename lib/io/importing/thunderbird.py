@@ -17,7 +17,7 @@ from datetime import date
 from lib.core.errors import ValidationError
 from lib.io.importing.fields import read_email, read_phone
 from lib.io.importing.model import ParsedImport
-from lib.io.importing.outlook import read_all
+from lib.io.importing.outlook import read_all, stray_emails
 from lib.io.importing.text import Text, cell, find_table, is_thunderbird_header
 from lib.io.importing.urls import linkedin_profile
 
@@ -53,6 +53,7 @@ def parse_thunderbird(
             "file", "has no Thunderbird header row (First Name, Last Name, Display Name…)"
         )
     columns = table.columns()
+    header = table.header
     for row, cells in table.data_rows():
         name = cell(cells, columns, *DISPLAY_NAME)
         if not name:
@@ -62,8 +63,9 @@ def parse_thunderbird(
         phones = read_all(parsed, row, cells, columns, PHONES, read_phone, "phone")
         notes = cell(cells, columns, *NOTES).replace("\r\n", "\n").replace("\r", "\n")
         extra = []
-        if len(emails) > 1:
-            extra.append("Other email: " + ", ".join(emails[1:]))
+        others = emails[1:] + stray_emails(cells, header, NOTES, emails)
+        if others:
+            extra.append("Other email: " + ", ".join(others))
         if len(phones) > 1:
             extra.append("Other phone: " + ", ".join(phones[1:]))
         pages = [cell(cells, columns, page) for page in WEB_PAGES]

@@ -14,7 +14,7 @@ from datetime import date
 from lib.core.errors import ValidationError
 from lib.io.importing.fields import read_email, read_phone
 from lib.io.importing.model import ParsedImport
-from lib.io.importing.outlook import read_all
+from lib.io.importing.outlook import read_all, stray_emails
 from lib.io.importing.text import Text, cell, find_table, is_yahoo_header
 from lib.io.importing.urls import linkedin_profile
 
@@ -33,6 +33,7 @@ def parse_yahoo(
     if table is None:
         raise ValidationError("file", "has no Yahoo header row (First, Last, Email, … Comments)")
     columns = table.columns()
+    header = table.header
     for row, cells in table.data_rows():
         parts = (cell(cells, columns, part) for part in ("first", "middle", "last"))
         name = " ".join(p for p in parts if p) or cell(cells, columns, "nickname")
@@ -40,8 +41,9 @@ def parse_yahoo(
         phones = read_all(parsed, row, cells, columns, PHONES, read_phone, "phone")
         notes = cell(cells, columns, "comments").replace("\r\n", "\n").replace("\r", "\n")
         extra = []
-        if len(emails) > 1:
-            extra.append("Other email: " + ", ".join(emails[1:]))
+        others = emails[1:] + stray_emails(cells, header, ("comments",), emails)
+        if others:
+            extra.append("Other email: " + ", ".join(others))
         if len(phones) > 1:
             extra.append("Other phone: " + ", ".join(phones[1:]))
         sites = [cell(cells, columns, site) for site in WEBSITES]
