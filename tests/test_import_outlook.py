@@ -186,3 +186,21 @@ def test_an_address_in_a_column_not_read_as_email_is_kept_in_the_notes_not_lost(
     # The display name repeats the address and the notes keep their own: neither is added.
     assert ana["notes"] == "Intro via sam@example.com\nOther email: ana.ruiz@gmail.com"
     assert parsed.warnings == []
+
+
+def test_names_desktop_outlook_writes_where_exchanges_list_differs_are_read_too():
+    data = (
+        "Nombre;Apellidos;Compañía;Puesto;Dirección de correo electrónico;Móvil;Notas\r\n"
+        "José;Muñoz;Compañía Ibérica;Jefe;jose@example.es;+34 612 345 678;Feria\r\n"
+    ).encode("cp1252")
+
+    parsed = read_import(data, format="outlook", today=TODAY)
+
+    [jose] = [c.fields for c in parsed.contacts]
+    assert (jose["full_name"], jose["company"], jose["email"], jose["phone"], jose["notes"]) == (
+        "José Muñoz",
+        "Compañía Ibérica",
+        "jose@example.es",
+        "+34 612 34 56 78",
+        "Feria",
+    )

@@ -6,6 +6,8 @@ German, French, Spanish, Italian, Dutch and Portuguese (Brazil and Portugal), lo
 `text.normalise_header` leaves them. Some localised exports keep an English name for a
 column ("E-mail Address" in Spanish and Brazilian Portuguese, "Notes" in French and
 Italian), so each field lists every name it goes by; a header uses one language's set.
+A few names desktop Outlook writes where Exchange's list differs ("Compañía", "Móvil",
+"Note", "Endereço de email") are listed too.
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ LAST_NAME = (
 SUFFIX = (
     "suffix", "namenszusatz", "suffixe", "sufijo", "titolo straniero", "achtervoegsel", "sufixo",
 )  # fmt: skip
-COMPANY = ("company", "firma", "société", "organización", "società", "bedrijf", "empresa")
+COMPANY = (
+    "company", "firma", "société", "organización", "compañía", "società", "bedrijf", "empresa",
+)  # fmt: skip
 JOB_TITLE = ("job title", "position", "titre", "puesto", "posizione", "functie", "cargo")
-NOTES = ("notes", "notizen", "notas", "notities", "anotações")
+NOTES = ("notes", "notizen", "notas", "note", "notities", "anotações")
 WEB_PAGE = (
     "web page", "personal web page", "webseite", "page web", "página web", "pagina web",
     "webpagina", "página da web", "página na web",
@@ -57,7 +61,7 @@ EMAILS: tuple[tuple[str, ...], ...] = (
     (
         "e-mail address", "e-mail-adresse", "adresse de messagerie",
         "dirección de correo electrónico", "indirizzo posta elettronica", "e-mailadres",
-        "endereço de correio electrónico",
+        "endereço de email", "endereço de correio electrónico",
     ),
     (
         "e-mail 2 address", "e-mail 2: adresse", "adresse de messagerie 2",
@@ -74,8 +78,8 @@ EMAILS: tuple[tuple[str, ...], ...] = (
 # The number a person is most likely reached on first; fax, pager and telex are not kept.
 PHONES: tuple[tuple[str, ...], ...] = (
     (
-        "mobile phone", "mobiltelefon", "tél. mobile", "cellulare", "mobiele telefoon",
-        "telefone celular", "telemóvel",
+        "mobile phone", "mobiltelefon", "tél. mobile", "teléfono móvil", "móvil", "cellulare",
+        "mobiele telefoon", "telefone celular", "celular", "telemóvel",
     ),
     (
         "business phone", "telefon geschäftlich", "téléphone (bureau)", "teléfono del trabajo",
