@@ -138,7 +138,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a LinkedIn, Google Contacts, vCard or Warm Leads CSV file."""
+    """Import a LinkedIn, Google, Outlook, Thunderbird, Yahoo, vCard or Warm Leads CSV file."""
     from lib.io import importing
 
     _require_input(args.path)  # before the database is opened (or created)
@@ -449,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_p = sub.add_parser(
         "import",
         parents=[common],
-        help="import LinkedIn, Google Contacts, Outlook CSV, vCard or our CSV",
+        help="import LinkedIn, Google, Outlook, Thunderbird or Yahoo CSV, vCard or our CSV",
     )
     import_p.add_argument("path", metavar="PATH", help="the exported file")
     import_p.add_argument(

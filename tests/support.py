@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,27 @@ from lib.io.demo import load_demo
 from lib.store.db import open_database
 
 # The schema's core tables only, as another tool would write them (no Warm Leads additions).
+ROOT = Path(__file__).resolve().parent.parent
+# The real files other programs wrote (../shared/realworld-contacts beside the repository;
+# never copied into it). WARMLEADS_REALWORLD names another place.
+_CORPUS_PLACES = (
+    os.environ.get("WARMLEADS_REALWORLD", ""),
+    str(ROOT.parent / "shared" / "realworld-contacts"),
+    str(ROOT.parent.parent / "shared" / "realworld-contacts"),
+    "/work/shared/realworld-contacts",
+)
+REALWORLD: Path | None = next(
+    (Path(p) for p in _CORPUS_PLACES if p and (Path(p) / "SOURCES.md").is_file()), None
+)
+
+
+def realworld_file(name: str) -> Path:
+    """A file of the real-world corpus; a missing corpus fails the test, never skips it."""
+    if REALWORLD is None:
+        pytest.fail("shared/realworld-contacts is missing: set WARMLEADS_REALWORLD to its folder")
+    return REALWORLD / name
+
+
 CORE_DDL = """
 CREATE TABLE contacts (
     id INTEGER PRIMARY KEY,

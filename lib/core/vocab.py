@@ -315,6 +315,8 @@ IMPORT_FORMAT = Terms(
     Term("linkedin", "LinkedIn connections"),
     Term("google", "Google Contacts"),
     Term("outlook", "Outlook CSV"),
+    Term("thunderbird", "Thunderbird address book"),
+    Term("yahoo", "Yahoo Mail contacts"),
     Term("vcard", "vCard"),
     Term("csv", "Warm Leads CSV"),
 )

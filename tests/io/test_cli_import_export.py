@@ -104,8 +104,8 @@ def test_import_strict_exits_1_with_one_line_and_writes_nothing(db_path: Path, c
         (
             [str(FIXTURES / "README.md")],
             "error: file: is not a format Warm Leads knows: expected LinkedIn's "
-            "Connections.csv, a Google Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm "
-            "Leads CSV export",
+            "Connections.csv, a Google Contacts CSV, an Outlook CSV, a Thunderbird address book "
+            "CSV, a Yahoo Mail CSV, a vCard (.vcf) or a Warm Leads CSV export",
         ),
         (
             [str(FIXTURES / "contacts.vcf"), "--format", "google"],

@@ -93,7 +93,8 @@ def test_the_format_is_detected_from_the_content(name: str, expected: str):
         (
             b"name,phone\nAna,123\n",
             "file: is not a format Warm Leads knows: expected LinkedIn's Connections.csv, a "
-            "Google Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm Leads CSV export",
+            "Google Contacts CSV, an Outlook CSV, a Thunderbird address book CSV, a Yahoo Mail "
+            "CSV, a vCard (.vcf) or a Warm Leads CSV export",
         ),
         (b"PK\x03\x04\x00\x00binary", "file: is binary, not a text export"),
     ],
@@ -110,7 +111,10 @@ def test_a_file_of_no_known_format_is_refused_with_a_reason(data: bytes, message
         ("linkedin", "file: has no LinkedIn header row (First Name, Last Name, … Connected On)"),
         ("google", "file: has no Google Contacts header row (First Name… or Name, Given Name…)"),
         ("csv", "file: has no Warm Leads header row (record, id, full_name, …)"),
-        ("pdf", "format: 'pdf' is not one of linkedin, google, outlook, vcard, csv"),
+        (
+            "pdf",
+            "format: 'pdf' is not one of linkedin, google, outlook, thunderbird, yahoo, vcard, csv",
+        ),
     ],
 )
 def test_a_format_that_does_not_fit_the_file_is_refused(fmt: str, message: str):

@@ -1,6 +1,6 @@
 """Every file in shared/realworld-contacts imports every person it holds, auto-detected.
 
-The 66 files were written by other projects (SOURCES.md there says where each came from);
+The 87 files were written by other projects (SOURCES.md there says where each came from);
 they are read from that folder, never copied here. The names below were checked by hand
 against each file: the name an address book shows (FN as written, commas kept, the right
 script), not a mangled or cut one.
@@ -8,24 +8,18 @@ script), not a mangled or cut one.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from lib.cli import main
 from lib.io.importing import apply_import, read_import, read_import_file
 from lib.store.db import Database
+from tests.support import REALWORLD
 
 TODAY = date(2026, 11, 27)
-_ROOT = Path(__file__).resolve().parents[2]
-_PLACES = (
-    os.environ.get("WARMLEADS_REALWORLD", ""),
-    str(_ROOT.parent / "shared" / "realworld-contacts"),
-    str(_ROOT.parent.parent / "shared" / "realworld-contacts"),
-    "/work/shared/realworld-contacts",
-)
-CORPUS = next((Path(p) for p in _PLACES if p and (Path(p) / "SOURCES.md").is_file()), None)
+CORPUS = REALWORLD
 
 MORE = "…"  # between the first and last names of a long file
 
@@ -56,6 +50,13 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
         ["John Doe", "Jane Smith", "Bob Wilson", "Alice Brown"],
         [],
     ),
+    # Gmail's legacy "Google CSV": the Name column already holds prefix and suffix.
+    "google/roundcube_gmail.csv": (
+        "google",
+        1,
+        ["Prefix Firstname Middle Lastname Suffix"],
+        [],
+    ),
     "google/smart-contact-importer_google-contacts.csv": (
         "google",
         8,
@@ -75,6 +76,12 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
         "linkedin",
         150,
         ["Alex Chen", "Priya Sharma", "James Wilson", MORE, "Sunita Rao", "Alex Rivera"],
+        [],
+    ),
+    "linkedin/beetagged_linkedin_old-header.csv": (
+        "linkedin",
+        3,
+        ["John Doe", "Jane Smith", "Bob Johnson"],
         [],
     ),
     "linkedin/constellation_linkedin_connections.csv": (
@@ -108,6 +115,12 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
         "linkedin",
         4,
         ["Neha Mittal", "Alexandre Berkovic", "Bodine Stubbé", "Restricted Profile"],
+        [],
+    ),
+    "linkedin/lexnetwork_linkedin_Connections.csv": (
+        "linkedin",
+        4,
+        ["Ana Silva", "Marc Dubois", "Noah Okonkwo", "Kenji Watanabe"],
         [],
     ),
     "linkedin/linkedin-connections-toolkit_sample_connections.csv": (
@@ -201,12 +214,31 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
         ["John Doe", "Jane Doe", "mail@mail.com", "Norway Doe", "John Cruickshank"],
         [],
     ),
+    # Only Outlook's three e-mail columns: the nameless record is named after its first e-mail.
+    "outlook/roundcube_outlook_email-only.csv": ("outlook", 1, ["test1@domain.tld"], []),
+    # Thunderbird shows the Display Name, not First + Last ("Firstname Lastname").
+    "thunderbird/roundcube_tb_plain.csv": ("thunderbird", 1, ["Displayname"], []),
     "vcard/aosp_v21_complicated.vcf": ("vcard", 1, ["Joe Due"], []),
     "vcard/aosp_v21_invalid_comment_line.vcf": ("vcard", 1, ["Conference Call"], []),
     "vcard/aosp_v21_japanese_2.vcf": ("vcard", 1, ["安藤 ロイド 1"], []),
+    # N only, family name only (Shift_JIS): the SOUND readings are not names.
+    "vcard/aosp_v21_multiple_entry_sjis.vcf": (
+        "vcard",
+        3,
+        ["安藤ロイド3", "安藤ロイド4", "安藤ロイド5"],
+        [],
+    ),
     "vcard/aosp_v30_ios_613_multiline.vcf": ("vcard", 1, ["Bob Smith"], []),
     "vcard/aosp_v30_japanese.vcf": ("vcard", 1, ["伊能 圭一 伊予"], []),
     "vcard/aosp_v40_sort_as.vcf": ("vcard", 1, ["安藤 ロイド"], []),
+    "vcard/ccs_apple_company_photo.vcf": (
+        "vcard",
+        0,
+        [],
+        ["card 1: a company card (Test Inc.), not a person"],
+    ),
+    "vcard/ccs_apple_japanese.vcf": ("vcard", 1, ["ダブル バイト"], []),
+    "vcard/eds_12_nokia21_qp.vcf": ("vcard", 1, ["Michael Brüning"], []),
     "vcard/ezvcard_John_Doe_ANDROID.vcf": (
         "vcard",
         6,
@@ -238,7 +270,14 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
         ["Prefix FirstName MiddleName LastName Suffix"],
         [],
     ),
+    "vcard/ezvcard_gmail-list.vcf": (
+        "vcard",
+        3,
+        ["Arnold Smith", "Chris Beatle", "Doug White"],
+        [],
+    ),
     "vcard/ezvcard_gmail-single2.vcf": ("vcard", 1, ["VCard Test"], []),
+    "vcard/ezvcard_issue114_v4.vcf": ("vcard", 1, ["Dummy, Dummy"], []),
     "vcard/ezvcard_outlook-2003.vcf": ("vcard", 1, ["John Doe III"], []),
     "vcard/ezvcard_outlook-2007.vcf": ("vcard", 1, ["Mr. Michael Angstadt Jr."], []),
     "vcard/ezvcard_rfc2426-example.vcf": ("vcard", 2, ["Frank Dawson", "Tim Howes"], []),
@@ -252,6 +291,7 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
     "vcard/folkerkinzel_AnsiIssue.vcf": ("vcard", 1, ["Ralf Rastral"], []),
     "vcard/folkerkinzel_German_cp1252.vcf": ("vcard", 1, ["Sören Täve Nüßlebaum"], []),
     "vcard/folkerkinzel_Greek_cp1253.vcf": ("vcard", 1, ["Βαγγέλης"], []),
+    "vcard/folkerkinzel_LabelIssue_outlook21.vcf": ("vcard", 1, ["Rudi Wimmel"], []),
     "vcard/folkerkinzel_LargeFile.vcf": (
         "vcard",
         1000,
@@ -267,6 +307,13 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
     ),  # fmt: skip
     "vcard/folkerkinzel_Outlook_v2.vcf": ("vcard", 1, ["Herr Max Anderer Mustermann sen."], []),
     "vcard/folkerkinzel_Ukrainian_cp1251.vcf": ("vcard", 1, ["Віталій Володимирович Кличко"], []),
+    # Combining acute accents (U+0301) kept as written: there is no precomposed letter.
+    "vcard/folkerkinzel_Ukrainian_utf8_combining.vcf": (
+        "vcard",
+        1,
+        ["Віталій Володи\u0301мирович Кличко\u0301"],
+        [],
+    ),
     "vcard/folkerkinzel_v3Ansi.vcf": ("vcard", 2, ["Folker Kinzel", "KMS Außenstelle"], []),
     "vcard/folkerkinzel_v3Utf16Bom.vcf": ("vcard", 2, ["Folker Kinzel", "KMS Außenstelle"], []),
     "vcard/folkerkinzel_v4_cardbook.vcf": (
@@ -275,6 +322,7 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
         ["Möhrke Gerda", "Dr. Max Horst Mustermann jr. Maxl SED"],
         [],
     ),
+    "vcard/icaljs_escape_semicolon_nextcloud.vcf": ("vcard", 1, ["First Last NextCloud"], []),
     "vcard/kcontacts_vcard10.vcf": (
         "vcard",
         4,
@@ -286,6 +334,7 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
         ],
         ["card 1: an organisation card (Bike Shop) with no person's name"],
     ),  # fmt: skip
+    "vcard/kcontacts_vcard12_evolution-photos.vcf": ("vcard", 1, ["Good Looking"], []),
     "vcard/kcontacts_vcard3.vcf": ("vcard", 1, ["ian geiser"], []),
     "vcard/kcontacts_vcard4.vcf": (
         "vcard",
@@ -294,6 +343,8 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
         ["card 1: an organisation card (Ximian, Inc.) with no person's name"],
     ),
     "vcard/kcontacts_vcard9.vcf": ("vcard", 1, ["βγδεαβγδ1" * 11], []),
+    "vcard/khard_korean-c_v4.vcf": ("vcard", 1, ["최유림"], []),
+    "vcard/nodevcf_xing.vcf": ("vcard", 1, ["Hans-Peter Mustermann"], []),
     "vcard/pyvobject_vcard40_full.vcf": ("vcard", 1, ["Dr. John Q. Public, III"], []),
     "vcard/pyvobject_vcard40_group.vcf": (
         "vcard",
@@ -302,12 +353,19 @@ EXPECTED: dict[str, tuple[str, int, list[str], list[str]]] = {
         ["card 1: a group card (The Doe Family), not a person (KIND:group)"],
     ),
     "vcard/pyvobject_vcard40_multilang.vcf": ("vcard", 1, ["Yamada Taro"], []),
+    "vcard/roundcube_utf-16be_nobom_apple.vcf": ("vcard", 1, ["Ǽgean ĽdaMonté"], []),
+    # Two people who share one phone number: different names and e-mails.
+    "vcard/saveoursecrets_apple_contacts.vcf": ("vcard", 2, ["Jane", "John"], []),
     "vcard/thunderbird_export.vcf": (
         "vcard",
         2,
         ["contact number one", "contact number two"],
         [],
     ),
+    # FN as written, in "Last, First" form (the file is Windows-1252 without a CHARSET).
+    "vcard/tine20_HerrFalkMuenchen_broken-label.vcf": ("vcard", 1, ["München, Falk"], []),
+    # macOS named the auto-created card after an e-mail address: FN is kept as written.
+    "vcard/tine20_rcube_contacts-3.vcf": ("vcard", 2, ["Some.One@telekom.de", "der"], []),
     "vcard/vcard4android_allfields-vcard3.vcf": ("vcard", 1, ["Ämi Display"], []),
     "vcard/vcard4rs_photo.vcf": ("vcard", 1, ["Jane"], []),
     "vcard/virginity_apple.vcf": (
@@ -349,7 +407,7 @@ def shown(names: list[str]) -> list[str]:
 def test_the_corpus_is_walked_whole():
     found = sorted(str(p.relative_to(corpus())) for p in corpus().rglob("*") if p.is_file())
     assert [f for f in found if f != "SOURCES.md"] == sorted(EXPECTED)
-    assert len(EXPECTED) == 66
+    assert len(EXPECTED) == 87
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -363,6 +421,27 @@ def test_every_file_imports_every_person_with_the_name_an_address_book_shows(nam
     assert len(people) == count
     assert shown(people) == names
     assert [str(p) for p in parsed.problems] == left_out
+
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("realworld") / "network.duckdb"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_command_line_exits_0_for_a_file_with_people_and_1_for_one_with_none(
+    name: str, cli_db: Path, capsys: pytest.CaptureFixture[str]
+):
+    count = EXPECTED[name][1]
+
+    code = main(["--db", str(cli_db), "import", "--dry-run", str(corpus() / name)])
+
+    out, err = capsys.readouterr()
+    assert code == (0 if count else 1)
+    if count:
+        assert out.startswith("Would import ")
+    else:
+        assert "error: nobody was imported from" in err
 
 
 def fields(name: str, index: int = 0) -> dict:

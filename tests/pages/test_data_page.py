@@ -127,8 +127,8 @@ def test_a_file_that_is_not_an_export_shows_why_and_writes_nothing(app_env: Path
 
     assert [unescape(e.value) for e in at.error] == [
         "notes.csv: file: is not a format Warm Leads knows: expected LinkedIn's "
-        "Connections.csv, a Google Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm "
-        "Leads CSV export"
+        "Connections.csv, a Google Contacts CSV, an Outlook CSV, a Thunderbird address book "
+        "CSV, a Yahoo Mail CSV, a vCard (.vcf) or a Warm Leads CSV export"
     ]
     assert not [b for b in at.button if b.label.startswith("Add")]
     assert stored(app_env) == []

@@ -1,5 +1,5 @@
 """Importing people you already know: LinkedIn connections, Google Contacts, Outlook CSV,
-vCards, our CSV.
+Thunderbird's address book, Yahoo Mail, vCards, our CSV.
 
 The steps, each callable on its own (the Data page previews between them):
 
@@ -41,8 +41,10 @@ from lib.io.importing.text import (
     sniff_file_encoding,
     utf16_without_bom,
 )
+from lib.io.importing.thunderbird import parse_thunderbird
 from lib.io.importing.vcard import parse_vcard, parse_vcard_bytes, parse_vcard_stream
 from lib.io.importing.write import ImportResult, apply_import, import_in_batches
+from lib.io.importing.yahoo import parse_yahoo
 from lib.store.db import Database
 
 __all__ = [
@@ -68,6 +70,8 @@ _PARSERS: dict[str, Callable[..., ParsedImport]] = {
     "linkedin": parse_linkedin,
     "google": parse_google,
     "outlook": parse_outlook,
+    "thunderbird": parse_thunderbird,
+    "yahoo": parse_yahoo,
     "vcard": parse_vcard,
     "csv": parse_native,
 }

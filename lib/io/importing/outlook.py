@@ -1,37 +1,29 @@
-"""Outlook CSV: Outlook's own export (English headers) and Google Contacts' "Outlook CSV".
+"""Outlook CSV: Outlook's own export (in its users' languages) and Google's "Outlook CSV".
 
 Both share Outlook's header: First Name, Middle Name, Last Name, Title (Mr., Dr.), Suffix,
-Company, Job Title, E-mail Address, … Business Phone, Mobile Phone, … Notes, Web Page.
-Columns are found by name, never by position.
+Company, Job Title, E-mail Address, … Business Phone, Mobile Phone, … Notes, Web Page;
+Outlook writes it in the user's language (`outlook_columns.py` lists the languages read),
+usually in that language's Windows code page, with `0.0.00` in empty date columns (no date
+is read from it). A file of Outlook's e-mail columns alone is read too: a nameless record
+is named after its e-mail. Columns are found by name, never by position.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 
 from lib.core.errors import ValidationError
+from lib.io.importing import outlook_columns as col
 from lib.io.importing.fields import linkedin_profile, read_email, read_phone
 from lib.io.importing.model import ParsedImport
 from lib.io.importing.text import Text, cell, find_table, is_outlook_header
 
-EMAIL_COLUMNS = ("e-mail address", "e-mail 2 address", "e-mail 3 address")
-# The number a person is most likely reached on first; fax, pager and telex are not kept.
-PHONE_COLUMNS = (
-    "mobile phone",
-    "business phone",
-    "primary phone",
-    "home phone",
-    "business phone 2",
-    "home phone 2",
-    "company main phone",
-    "other phone",
-    "car phone",
-    "assistant's phone",
-    "callback",
-    "radio phone",
-)
-NAME_COLUMNS = ("first name", "middle name", "last name", "suffix")
+EMAIL_COLUMNS: tuple[str, ...] = tuple(name for slot in col.EMAILS for name in slot)
+PHONE_COLUMNS: tuple[str, ...] = tuple(name for slot in col.PHONES for name in slot)
+NAME_PARTS = (col.FIRST_NAME, col.MIDDLE_NAME, col.LAST_NAME, col.SUFFIX)
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"']+@[^@\s<>()\[\],;:\"']+\.[^@\s<>()\[\],;:\"']+")
 
 
 def parse_outlook(
@@ -45,28 +37,30 @@ def parse_outlook(
             "file", "has no Outlook header row (First Name, Last Name, E-mail Address…)"
         )
     columns = table.columns()
+    header = table.header
     for row, cells in table.data_rows():
-        name = " ".join(v for v in (cell(cells, columns, n) for n in NAME_COLUMNS) if v)
+        name = " ".join(v for v in (cell(cells, columns, *n) for n in NAME_PARTS) if v)
         if not name:
-            name = cell(cells, columns, "e-mail display name", "nickname")
+            name = cell(cells, columns, *col.EMAIL_DISPLAY_NAME, *col.NICKNAME)
             # Outlook fills the display name as "Ana Ruiz (ana@x.com)": the address is not a name.
             if "@" in name:
                 name = ""
-        emails = _read_all(parsed, row, cells, columns, EMAIL_COLUMNS, read_email, "email")
-        phones = _read_all(parsed, row, cells, columns, PHONE_COLUMNS, read_phone, "phone")
-        notes = cell(cells, columns, "notes").replace("\r\n", "\n").replace("\r", "\n")
+        emails = read_all(parsed, row, cells, columns, EMAIL_COLUMNS, read_email, "email")
+        phones = read_all(parsed, row, cells, columns, PHONE_COLUMNS, read_phone, "phone")
+        notes = cell(cells, columns, *col.NOTES).replace("\r\n", "\n").replace("\r", "\n")
         extra = []
-        if len(emails) > 1:
-            extra.append("Other email: " + ", ".join(emails[1:]))
+        others = emails[1:] + stray_emails(cells, header, col.NOTES, emails)
+        if others:
+            extra.append("Other email: " + ", ".join(others))
         if len(phones) > 1:
             extra.append("Other phone: " + ", ".join(phones[1:]))
-        web = cell(cells, columns, "web page", "personal web page")
+        web = cell(cells, columns, *col.WEB_PAGE)
         parsed.add_contact(
             row,
             {
                 "full_name": name,
-                "company": cell(cells, columns, "company"),
-                "title": cell(cells, columns, "job title"),
+                "company": cell(cells, columns, *col.COMPANY),
+                "title": cell(cells, columns, *col.JOB_TITLE),
                 "email": emails[0] if emails else None,
                 "phone": phones[0] if phones else None,
                 "linkedin_url": web if linkedin_profile(web) else None,
@@ -78,15 +72,16 @@ def parse_outlook(
     return parsed
 
 
-def _read_all(
+def read_all(
     parsed: ParsedImport,
     row: int,
     cells: list[str],
     columns: dict[str, int],
     names: tuple[str, ...],
-    reader,  # noqa: ANN001 - read_email or read_phone
+    reader: Callable[[str], str],
     label: str,
 ) -> list[str]:
+    """Every readable value of the named columns, each once; an unreadable one is reported."""
     values: list[str] = []
     for name in names:
         text = cell(cells, columns, name)
@@ -100,3 +95,25 @@ def _read_all(
         if value.lower() not in (v.lower() for v in values):
             values.append(value)
     return values
+
+
+def stray_emails(
+    cells: Sequence[str], header: Sequence[str], notes: Collection[str], kept: Sequence[str]
+) -> list[str]:
+    """Addresses in columns not read as e-mails (an export's own column name, a display
+    name), each once and not already kept: the readers keep them as "Other email" rather
+    than lose them. The notes columns are left alone: an address there is in the notes."""
+    seen = {value.lower() for value in kept}
+    found: list[str] = []
+    for index, name in enumerate(header):
+        if name in notes or index >= len(cells) or "@" not in cells[index]:
+            continue
+        for text in _ADDRESS.findall(cells[index]):
+            try:
+                value = read_email(text)
+            except ValidationError:
+                continue
+            if value.lower() not in seen:
+                seen.add(value.lower())
+                found.append(value)
+    return found

@@ -138,8 +138,11 @@ def _match_rows(db: Database, contacts: list[Candidate]) -> pd.DataFrame:
                 SELECT inc.row, min(ex.id) AS id FROM inc JOIN ex ON ex.k_email = inc.k_email
                 GROUP BY 1
             ),
+            -- Namesakes: a different LinkedIn URL or e-mail tells two people apart.
             by_name AS (
                 SELECT inc.row, min(ex.id) AS id FROM inc JOIN ex ON ex.k_name = inc.k_name
+                WHERE coalesce(ex.k_url = inc.k_url, true)
+                  AND coalesce(ex.k_email = inc.k_email, true)
                 GROUP BY 1
             ),
             same_id AS (
@@ -197,6 +200,7 @@ def plan_import(
     duplicate_of: dict[int, int] = {}
     first_by_key: dict[str, int] = {}
     claimed: dict[int, int] = {}
+    keys: dict[int, tuple[Any, Any]] = {}  # row → (URL key, e-mail key)
     for candidate, match in zip(contacts, matched.itertuples(index=False), strict=True):
         row = candidate.row
         plan.fields[row] = candidate.fields  # copied only when a duplicate fills it
@@ -214,7 +218,10 @@ def plan_import(
         if not native:  # a Warm Leads CSV tells its people apart by id
             file_keys = [k for k in (match.k_url, match.k_email) if isinstance(k, str)]
             file_keys.append("name:" + match.k_name)
+        keys[row] = (match.k_url, match.k_email)
         earlier = claimed.get(contact_id) if contact_id is not None else None
+        if earlier is not None and how == "name and company" and _apart(keys[earlier], keys[row]):
+            earlier, contact_id = None, None  # a namesake of the row that claimed it
         if earlier is None and earlier_rows and contact_id in earlier_rows:
             actions[row] = "duplicate"
             duplicate_of[row] = earlier_rows[contact_id]
@@ -223,7 +230,8 @@ def plan_import(
             plan.repeats.add(row)
             continue
         if earlier is None:
-            earlier = next((first_by_key[k] for k in file_keys if k in first_by_key), None)
+            found = (first_by_key[k] for k in file_keys if k in first_by_key)
+            earlier = next((r for r in found if not _apart(keys[r], keys[row])), None)
         if earlier is not None:
             actions[row] = "duplicate"
             duplicate_of[row] = earlier
@@ -289,6 +297,12 @@ def plan_import(
     plan.rows = frame.sort_values("row", kind="stable").reset_index(drop=True)
     _decide_writes(db, plan, chosen, fills)
     return plan
+
+
+def _apart(first: tuple[Any, Any], second: tuple[Any, Any]) -> bool:
+    """Two rows are told apart by a LinkedIn URL or an e-mail both have and that differ."""
+    pairs = zip(first, second, strict=True)
+    return any(isinstance(a, str) and isinstance(b, str) and a != b for a, b in pairs)
 
 
 def skipped_problems(plan: ImportPlan) -> list[Problem]:

@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import IO
 
 from lib.core.errors import ValidationError
 from lib.core.vocab import IMPORT_FORMAT
+from lib.io.importing import outlook_columns
 
 # The largest file `import` reads. Every export Warm Leads writes must come back in: the CSV of
 # 100,000 contacts with 1,000,000 events is about 105 MB, so 1 GB leaves ten times that. The
@@ -34,6 +36,10 @@ LEGACY_ENCODINGS: tuple[str, ...] = (
 )  # fmt: skip
 # Latin code pages that read the usual Western letters alike: Windows-1252 wins among them.
 _LATIN_FAMILY = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "mac_roman"})
+# When the detector answers with a Latin code page, these are compared (a detector cannot
+# tell them apart on a few names): the reading that leaves the fewest symbols inside words
+# wins ("Spó³dzielnia" is Windows-1252 misreading Polish), Windows-1252 on a tie.
+_LATIN_CANDIDATES: tuple[str, ...] = ("cp1252", "cp1250", "iso8859_2")
 _SAMPLE_BYTES = 64 * 1024
 _PIECE = 1 << 20  # bytes checked at a time
 NOT_UTF16 = "is not readable UTF-16 text"
@@ -42,6 +48,7 @@ ENCODING_NAMES: dict[str, str] = {
     "utf_16_le": "UTF-16 (little-endian, no byte-order mark)",
     "utf_16_be": "UTF-16 (big-endian, no byte-order mark)",
     "cp1250": "Windows-1250 (Central European)",
+    "iso8859_2": "ISO-8859-2 (Central European)",
     "cp1251": "Windows-1251 (Cyrillic)",
     "cp1252": "Windows-1252",
     "cp1253": "Windows-1253 (Greek)",
@@ -114,20 +121,36 @@ def _valid_utf8(pieces: Iterable[bytes | memoryview]) -> bool:
 def guess_legacy(sample: bytes) -> str:
     """The most likely legacy code page for text that is not UTF-8 (charset-normalizer).
 
-    Western Latin guesses settle on Windows-1252 when it reads the bytes, since Excel and
-    Outlook on Windows write it; with no usable guess Windows-1252 is the answer too.
+    A Western or Central European guess is settled among `_LATIN_CANDIDATES` by which
+    reading puts letters, not symbols, inside words; Excel and Outlook on Windows write
+    Windows-1252, so it wins a tie. With no usable guess Windows-1252 is the answer too.
     """
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample[:_SAMPLE_BYTES], cp_isolation=list(LEGACY_ENCODINGS)).best()
     codec = codecs.lookup(best.encoding).name.replace("-", "_") if best else "cp1252"
     if codec in _LATIN_FAMILY or codec == "iso8859_1":
-        try:
-            sample.decode("cp1252")
-            return "cp1252"
-        except UnicodeDecodeError:
-            return codec
+        readings = []
+        candidates = dict.fromkeys((*_LATIN_CANDIDATES, codec))
+        for order, candidate in enumerate(candidates):
+            try:
+                readings.append((_symbols_in_words(sample.decode(candidate)), order, candidate))
+            except UnicodeDecodeError:
+                continue
+        return min(readings)[2] if readings else codec
     return codec
+
+
+def _symbols_in_words(text: str) -> int:
+    """Non-ASCII characters that are not letters yet touch a letter, and C1 controls."""
+    count = 0
+    for index, char in enumerate(text):
+        if char.isascii() or unicodedata.category(char).startswith(("L", "M")):
+            continue
+        near = text[max(index - 1, 0) : index] + text[index + 1 : index + 2]
+        if unicodedata.category(char) == "Cc" or any(c.isalpha() for c in near):
+            count += 1
+    return count
 
 
 def non_ascii_lines(data: bytes, limit: int = _SAMPLE_BYTES) -> bytes:
@@ -228,14 +251,24 @@ def normalise_header(cell: str) -> str:
 
 
 def iter_lines(text: str) -> Iterator[str]:
-    """The text's lines with their endings, one at a time (no list of a large file's lines)."""
+    """The text's lines with their endings, one at a time (no list of a large file's lines).
+
+    A line ends at LF, CRLF or a lone CR (classic Mac: Outlook for Mac and Excel's
+    "CSV (Macintosh)"), as a file opened with newline="" reads.
+    """
     start = 0
     size = len(text)
+    end = -1  # the next LF at or after start (-1: none left); found once per LF
     while start < size:
-        end = text.find("\n", start)
-        if end < 0:
-            yield text[start:]
-            return
+        if end < start:
+            end = text.find("\n", start)
+            if end < 0:
+                end = size
+        cr = text.find("\r", start, end)
+        if 0 <= cr < end - 1 or (cr >= 0 and end == size):
+            yield text[start : cr + 1]
+            start = cr + 1
+            continue
         yield text[start : end + 1]
         start = end + 1
 
@@ -371,10 +404,29 @@ def is_google_header(header: Sequence[str]) -> bool:
 
 
 def is_outlook_header(header: Sequence[str]) -> bool:
-    """Outlook's CSV (and Google's "Outlook CSV"): First/Last Name with E-mail Address…."""
+    """Outlook's CSV (and Google's "Outlook CSV") in any language Outlook is read in."""
+    return outlook_columns.is_outlook_header(set(header))
+
+
+# Thunderbird's own column names (English, German, French) that no other export writes.
+_THUNDERBIRD_NAMES = (
+    ("display name", "primary email"),
+    ("anzeigename", "primäre e-mail-adresse"),
+    ("nom à afficher", "adresse électronique principale"),
+)
+
+
+def is_thunderbird_header(header: Sequence[str]) -> bool:
+    """Thunderbird's address-book CSV: Display Name and Primary Email (in any of its languages)."""
     names = set(header)
-    return {"first name", "last name"} <= names and bool(
-        names & {"e-mail address", "job title", "business phone", "mobile phone"}
+    return any(set(pair) <= names for pair in _THUNDERBIRD_NAMES)
+
+
+def is_yahoo_header(header: Sequence[str]) -> bool:
+    """Yahoo Mail's contacts CSV: First, Last, Email and columns only Yahoo writes."""
+    names = set(header)
+    return {"first", "last", "email"} <= names and bool(
+        names & {"yahoo phone", "alternate email 1", "messenger id", "distribution lists"}
     )
 
 
@@ -396,6 +448,8 @@ def detect_format(text: Text) -> str:
         ("csv", is_native_header),
         ("linkedin", is_linkedin_header),
         ("google", is_google_header),
+        ("thunderbird", is_thunderbird_header),
+        ("yahoo", is_yahoo_header),
         ("outlook", is_outlook_header),
     ):
         if find_table(text, test) is not None:
@@ -405,5 +459,6 @@ def detect_format(text: Text) -> str:
     raise ValidationError(
         "file",
         "is not a format Warm Leads knows: expected LinkedIn's Connections.csv, a Google "
-        "Contacts CSV, an Outlook CSV, a vCard (.vcf) or a Warm Leads CSV export",
+        "Contacts CSV, an Outlook CSV, a Thunderbird address book CSV, a Yahoo Mail CSV, a "
+        "vCard (.vcf) or a Warm Leads CSV export",
     )

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import IO, Any
 
 from lib.core.errors import ValidationError
@@ -31,6 +32,7 @@ from lib.io.importing.vcard_syntax import (
     Card,
     Decoder,
     Property,
+    eight_bit_values,
     file_codec,
     iter_cards,
     logical_lines,
@@ -40,6 +42,8 @@ from lib.io.importing.vcard_syntax import (
 )
 
 _FAX_OR_PAGER = frozenset({"fax", "pager"})
+# The warning for a card with bytes that no character set reads.
+UNREADABLE = "some text has bytes no character set reads; each is shown as \ufffd"
 _CJK = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
 
 
@@ -176,10 +180,11 @@ def parse_vcard_stream(
     `codec` is set when the bytes were already re-encoded from UTF-16 to UTF-8.
     """
     parsed = ParsedImport("vcard", unit="card", on_batch=on_batch)
+    context = partial(eight_bit_values, opener)
     if codec is None:
-        decoder = Decoder(file_codec(opener))
+        decoder = Decoder(file_codec(opener), context=context)
     else:
-        decoder = Decoder("utf-8", honour_charset=False)
+        decoder = Decoder("utf-8", honour_charset=False, context=context)
     seen = 0
     with opener() as stream:
         cards = iter_cards(logical_lines(physical_lines(stream)), parsed.problem)
@@ -189,12 +194,15 @@ def parse_vcard_stream(
             def warn(label: str, value: str, reason: str, number: int = card.number) -> None:
                 parsed._left_out(number, label, value, reason)
 
+            damaged = decoder.damaged
             name = card_name(card, decoder)
             why_not = not_a_person(card, decoder, name)
             if why_not:
                 parsed.problem(card.number, why_not)
                 continue
-            parsed.add_contact(card.number, card_fields(card, decoder, warn), today=today)
+            kept = parsed.add_contact(card.number, card_fields(card, decoder, warn), today=today)
+            if kept is not None and decoder.damaged > damaged:
+                parsed.warn(card.number, UNREADABLE)
     if not seen and not parsed.problems:
         raise ValidationError("file", "has no vCard in it (BEGIN:VCARD … END:VCARD)")
     parsed.problems.sort(key=lambda p: p.where)
@@ -207,6 +215,12 @@ def parse_vcard_stream(
             parsed.notes.append(
                 f"the file is not UTF-8; it was read as {names} (check that names look right)"
             )
+    if decoder.qp_codecs:
+        names = ", ".join(sorted({encoding_label(c) for c in decoder.qp_codecs}))
+        parsed.notes.append(
+            "quoted-printable text with no charset is not UTF-8; it was read as "
+            f"{names} (check that names look right)"
+        )
     return parsed
 
 

@@ -175,39 +175,67 @@ def _text_codec(name: str) -> list[str]:
 
 @dataclass
 class Decoder:
-    """Turns raw value bytes into text: declared CHARSET first, then the file's encoding."""
+    """Turns raw value bytes into text: declared CHARSET first, then the file's encoding.
+
+    Quoted-printable bytes that name no CHARSET (vCard 2.1 from The Bat!, Nokia…) are read
+    as UTF-8 when they are; else their encoding is detected on the value with the file's
+    other 8-bit values as context (`context`, read once and only when needed), and
+    `qp_codecs` says which it was. A byte no codec reads becomes U+FFFD, never nothing, and
+    `damaged` counts those values so the import can say so.
+    """
 
     file_codec: str = "utf-8"
     honour_charset: bool = True
+    context: Callable[[], bytes] | None = None
     used_codecs: set[str] = field(default_factory=set)
+    qp_codecs: set[str] = field(default_factory=set)
+    damaged: int = 0
+    _context: bytes | None = field(default=None, repr=False)
+    _guesses: dict[bytes, str] = field(default_factory=dict, repr=False)
 
     def text(self, prop: Property) -> str | None:
-        """The value as text (None for base64 data); a byte no codec reads is dropped."""
+        """The value as text (None for base64 data)."""
         raw = prop.value
         encoding = (prop.param("ENCODING") or "").upper()
         if encoding in ("B", "BASE64") or "base64" in prop.types():
             return None
-        if prop.quoted_printable():
+        qp = prop.quoted_printable()
+        if qp:
             raw = quopri.decodestring(raw)
         tries: list[str] = []
         declared = prop.param("CHARSET") if self.honour_charset else None
         if declared:
             tries += _text_codec(declared)
-        tries += ["utf-8", self.file_codec]
+        tries.append("utf-8")
+        guessing = qp and not declared and not raw.isascii() and not is_utf8(raw)
+        if guessing:
+            tries.append(self._guess(raw))
+        tries.append(self.file_codec)
         for codec in dict.fromkeys(tries):
             try:
                 text = raw.decode(codec)
             except (UnicodeError, LookupError):  # idna and the like refuse some bytes
                 continue
-            if not raw.isascii():
+            if guessing:
+                self.qp_codecs.add(codec)
+            elif not raw.isascii():
                 self.used_codecs.add(codec)
             return text.replace("\x00", "")
-        # A damaged byte (a bad `=80` in quoted-printable) is dropped, not the value.
+        # A damaged byte (a bad `=80` in quoted-printable) is shown as U+FFFD, and counted.
+        self.damaged += 1
         try:
-            text = raw.decode(tries[0], errors="ignore")
+            text = raw.decode(tries[0], errors="replace")
         except (UnicodeError, LookupError):
-            text = raw.decode("utf-8", errors="ignore")
+            text = raw.decode("utf-8", errors="replace")
         return text.replace("\x00", "")
+
+    def _guess(self, raw: bytes) -> str:
+        """charset-normalizer's codec for one value, the file's other 8-bit values as context."""
+        if raw not in self._guesses:
+            if self._context is None:
+                self._context = self.context() if self.context is not None else b""
+            self._guesses[raw] = guess_legacy(raw + b"\n" + self._context)
+        return self._guesses[raw]
 
 
 @dataclass
@@ -290,3 +318,23 @@ def file_codec(opener: Callable[[], IO[bytes]]) -> str:
     if not joined or is_utf8(joined):
         return "utf-8"  # only the values that name their charset are not UTF-8
     return guess_legacy(joined)
+
+
+def eight_bit_values(opener: Callable[[], IO[bytes]], limit: int = 64 * 1024) -> bytes:
+    """The values that name no CHARSET and are not UTF-8 (quoted-printable decoded), up to
+    `limit` bytes: what an encoding detector should look at."""
+    found: list[bytes] = []
+    size = 0
+    with opener() as stream:
+        for _name, line in logical_lines(physical_lines(stream)):
+            prop = parse_property(line)
+            if prop is None or prop.param("CHARSET"):
+                continue
+            raw = quopri.decodestring(prop.value) if prop.quoted_printable() else prop.value
+            if raw.isascii() or is_utf8(raw):
+                continue
+            found.append(raw)
+            size += len(raw) + 1
+            if size >= limit:
+                break
+    return b"\n".join(found)
