@@ -139,6 +139,7 @@ def test_the_phone_command_line() -> None:
         "--server.port", "8503",
         "--server.sslCertFile", "c.pem",
         "--server.sslKeyFile", "k.pem",
+        "--server.disconnectedSessionTTL", "43200",
         "--", "--phone",
     ]  # fmt: skip
 

@@ -30,6 +30,7 @@ APP_FLAGS = ("--read-only", "--redact", "--no-passphrase", "--phone")
 DEFAULT_SHARE_PORT = 8502
 DEFAULT_SHARE_ADDRESS = "127.0.0.1"
 DEFAULT_PHONE_PORT = 8503
+PHONE_SESSION_SECONDS = 12 * 3600
 PHONE_ADDRESS = "0.0.0.0"
 
 # The server and client settings of the shared view (`streamlit run` flags): no tracebacks,
@@ -196,7 +197,11 @@ def phone_command(
 ) -> list[str]:
     """The `python run.py …` command line of the writable app behind the phone passphrase."""
     command = [python, launcher]
-    for key, value in server_settings(address, port, cert_file, key_file).items():
+    settings = server_settings(address, port, cert_file, key_file)
+    # A phone that leaves the browser for a call (or a locked screen) drops its connection;
+    # coming back within this time it finds its session, still in, instead of the form.
+    settings["server.disconnectedSessionTTL"] = str(PHONE_SESSION_SECONDS)
+    for key, value in settings.items():
         command += [f"--{key}", value]
     return [*command, "--", "--phone"]
 
