@@ -221,3 +221,13 @@ def test_phone_mode_does_not_mix_with_the_shared_view(args: list[str], message: 
     assert parse_mode(["--phone"], {}) == Mode(phone=True)
     assert Mode(phone=True).passphrase_kind == "phone"
     assert Mode(read_only=True).passphrase_kind == "share"
+
+
+def test_clients_with_nothing_recent_are_forgotten() -> None:
+    clock = Clock()
+    limiter = AttemptLimiter(clock=clock, total=10_000)
+    for n in range(1500):
+        limiter.admit(f"10.1.{n // 256}.{n % 256}")
+    clock.now += 61
+    limiter.admit("10.9.9.9")
+    assert len(limiter._tries) == 1

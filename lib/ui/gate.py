@@ -45,6 +45,7 @@ _AFTER_UNLOCK = "warmleads_after_unlock"  # session state: the bookmarked page a
 # Where a client's address cannot be read (no socket peer, a header nobody vouches for): all
 # such clients share one count, so none can pose as many.
 UNVERIFIED_CLIENT = "unverified forwarded address"
+_SWEEP_AT = 1000  # clients remembered before those with nothing recent are forgotten
 
 
 class AttemptLimiter:
@@ -93,6 +94,8 @@ class AttemptLimiter:
             wait = self._wait(client, now)
             if wait > 0:
                 return wait
+            if len(self._tries) > _SWEEP_AT:  # clients seen once and never again
+                self._tries = {k: v for k, v in self._tries.items() if self._prune(v, now)}
             self._tries.setdefault(client, deque()).append(now)
             self._everyone.append(now)
             return 0.0

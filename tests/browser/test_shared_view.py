@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -364,6 +365,9 @@ def test_a_new_forwarded_address_per_connection_gets_no_new_tries(
     assert page.get_by_text("Read-only view — data as of").count() == 0
     for word in SECRETS:
         assert word not in page.content()
+    # A bare `streamlit run` keeps its metrics route; after the first visit it reports nothing.
+    with urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=10) as response:
+        assert response.read() == b"# EOF\n"
     guard.assert_clean()
 
 
