@@ -136,7 +136,6 @@ def check_door(args: list[str], address: str) -> None:
     Also decides, once, whether the door asks for a passphrase (lib.ui.gate), and tells the
     web server to believe no forwarded address but the named proxy's.
     """
-    from lib.core.errors import WarmLeadsError
     from lib.core.sharing import (
         ModeError,
         forwarded_allow_ips,
@@ -154,15 +153,16 @@ def check_door(args: list[str], address: str) -> None:
         if not is_loopback(address):
             raise SystemExit(f"error: {exc}") from None
         return  # on this computer the app shows nothing but the refusal, on every page
+    os.environ["FORWARDED_ALLOW_IPS"] = forwarded_allow_ips(os.environ)  # checked by parse_mode
+    if not decide_at_start(mode, address):
+        return
     try:
-        os.environ["FORWARDED_ALLOW_IPS"] = forwarded_allow_ips(os.environ)
         stored = load_passphrase(resolve_db_path(), mode.passphrase_kind)
-    except (PassphraseFileError, WarmLeadsError) as exc:
+    except PassphraseFileError as exc:
         raise SystemExit(f"error: {exc}") from None
-    required = decide_at_start(mode, address)
-    if required and stored is None and not mode.read_only:
+    if stored is None and not mode.read_only:
         raise SystemExit(f"error: {network_refusal(address)}")
-    if required and stored is None:
+    if stored is None:
         raise SystemExit(
             f"error: the shared view does not start on {address} (reachable from the network) "
             "without a passphrase; set one (python -m lib.cli share --set-passphrase) or add "

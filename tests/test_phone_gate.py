@@ -107,3 +107,20 @@ def test_a_phone_passphrase_does_not_lock_the_app_on_this_computer(app_env: Path
     at = opened()
     assert [t.value for t in at.title][:1] == ["Today"]
     assert "Passphrase" not in [field.label for field in at.text_input]
+
+
+def test_a_damaged_phone_passphrase_file_does_not_stop_the_app_on_this_computer(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lib.core.sharing import Mode
+    from lib.store.passphrase import passphrase_path
+
+    monkeypatch.setattr(gate, "_decided_at_start", {})
+    passphrase_path(app_env, PHONE).write_text("{}")
+    assert gate.decide_at_start(Mode(phone=True), "127.0.0.1") is True
+    assert gate.decide_at_start(Mode(), "127.0.0.1") is False  # not even read
+    config.set_option("server.address", "127.0.0.1")
+    db = open_database(app_env)
+    add_contact(db, {"full_name": SECRET})
+    db.close()
+    assert [t.value for t in opened().title][:1] == ["Today"]

@@ -196,9 +196,10 @@ def test_phone_prints_the_address_and_its_qr_code_and_serves_the_app(tmp_path: P
         )
     try:
         deadline = time.monotonic() + 90
-        while not healthy(url):
+        while "Warm Leads is running at" not in out.read_text():  # after its health check
             assert process.poll() is None and time.monotonic() < deadline, err.read_text()
             time.sleep(0.25)
+        assert healthy(url)
         # No metrics route: the path gets the page shell any unknown path gets, no figures.
         assert fetch(f"{url}/_stcore/metrics") == fetch(f"{url}/no-such-page")
         assert fetch(f"{url}/_stcore/metrics")[0].startswith("text/html")

@@ -223,6 +223,9 @@ _decided_at_start: dict[str, tuple[bool, bool]] = {}
 def decide_at_start(mode: Mode, address: str | None) -> bool:
     """Decide, before the server starts, whether this process's door needs a passphrase."""
     kind = mode.passphrase_kind
+    if not passphrase_required(mode, address, passphrase_set=False) and not mode.read_only:
+        _decided_at_start[kind] = (False, False)  # the laptop's own app: the phone's is not read
+        return False
     try:
         stored = load_passphrase(resolve_db_path(), kind)
     except PassphraseFileError:  # damaged: required; the first visit says why it stays locked
@@ -286,6 +289,8 @@ def _decide(door: _Door, mode: Mode, stored: StoredPassphrase | None) -> bool:
 def door_open(mode: Mode) -> bool:
     """True when this session may see the app's data; stops on a setting that is unsafe."""
     door = _door(mode.passphrase_kind)
+    if not mode.read_only and not _decide(door, mode, None):
+        return True  # the laptop's own app: the phone passphrase is not even read
     stored = _stored(mode)
     if not _decide(door, mode, stored):
         return True
@@ -320,6 +325,8 @@ def door_open(mode: Mode) -> bool:
 def still_open(mode: Mode) -> bool:
     """True while this session may still see the data (no page is drawn; for a live check)."""
     door = _door(mode.passphrase_kind)
+    if not mode.read_only and not _decide(door, mode, None):
+        return True
     try:
         stored = load_passphrase(resolve_db_path(), mode.passphrase_kind)
     except PassphraseFileError:
