@@ -3,13 +3,15 @@
 import streamlit as st
 
 from lib.ui.data import read_only_banner
-from lib.ui.gate import ask_passphrase, shared_view_unlocked
+from lib.ui.exposure import close_while_running
+from lib.ui.gate import door_open, forget_requested_page, passphrase_page, return_to_requested_page
 from lib.ui.mode import Mode, ModeError, app_mode, protect_shared_view, refuse_to_start
 from lib.ui.preload import preload_chart_code
 from lib.ui.problems import show_unexpected_error
 from lib.ui.widgets import page_style
 
 st.set_page_config(page_title="Warm Leads", page_icon="🤝", layout="wide")
+close_while_running()  # run.py closed these before the server started; a bare `streamlit run` not
 try:
     mode, refusal = app_mode(), None
 except ModeError as exc:  # an unknown flag or WARMLEADS_* value: show nothing but the refusal
@@ -48,13 +50,19 @@ if refusal is not None:
     refuse_to_start(refusal)
 if mode.read_only:
     protect_shared_view()
-    # The passphrase comes before any data is read; until then the pages stay unlisted.
-    unlocked = shared_view_unlocked(mode)
-    navigation = st.navigation({"Review": review}, position="sidebar" if unlocked else "hidden")
-    if not unlocked:
-        ask_passphrase()  # stops the run
+# The passphrase (where one is required) comes before any data is read. Until it is given the
+# browser gets one page, the form, whatever page was asked for: no page list, no "Page not found".
+if not door_open(mode):
+    forget_requested_page()
+    gate = st.Page(passphrase_page, title="Warm Leads", icon=":material/lock:", default=True)
+    st.navigation([gate], position="hidden").run()
+    st.stop()
+if mode.read_only:
+    navigation = st.navigation({"Review": review})
+    return_to_requested_page(review)
 else:
     navigation = st.navigation({"Work": working, "Review": review})
+    return_to_requested_page(working + review)
 page_style()
 preload_chart_code()  # while this page sits idle, so the first chart elsewhere opens fast
 try:

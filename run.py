@@ -14,12 +14,26 @@ Streamlit decides that when the first script run starts: with a `pages/` folder 
 first assumes an old-style multipage app, so the first visit to a bookmarked `/contacts` on a
 fresh server showed a "Page not found" pop-up over the right page (streamlit/streamlit#9992).
 `st.navigation` sets the same flag to False on its first call; this only sets it sooner.
+
+And it decides, before the server binds, what a bare `streamlit run` can only decide at the
+first visit (its first visitor is the first moment our code runs):
+
+* the writable app on any address but this computer's own needs the phone passphrase, and the
+  shared view on one needs its passphrase (or --no-passphrase): without it this exits 1 with a
+  one-line reason, whether the address came from an option, STREAMLIT_SERVER_ADDRESS or a
+  config.toml; with none given anywhere it listens on 127.0.0.1 (Streamlit would take all);
+* whether the door asks for a passphrase, once, never relaxed while it runs;
+* no X-Forwarded-For is believed (FORWARDED_ALLOW_IPS, read by Streamlit's web server, uvicorn),
+  except from the proxy named in WARMLEADS_TRUSTED_PROXY;
+* no `/_stcore/metrics`, and no installation id or script path in the first message.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -58,9 +72,12 @@ def free_port(address: str) -> int:
 
 
 def healthy(url: str) -> bool:
-    """True once the server answers `/_stcore/health` with ok."""
+    """True once the server answers `/_stcore/health` with ok (https: any certificate)."""
+    context = ssl._create_unverified_context() if url.startswith("https:") else None  # noqa: S323 - our own server, on this machine, with the user's own certificate
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+        with urllib.request.urlopen(
+            f"{url}/_stcore/health", timeout=2, context=context
+        ) as response:
             return response.read().decode().strip() == "ok"
     except (urllib.error.URLError, OSError):
         return False
@@ -99,20 +116,92 @@ def announce(probe: str, shown: str) -> None:
     print(f"Warm Leads is running at {shown}", flush=True)
 
 
+def app_args(args: list[str]) -> list[str]:
+    """The app's own arguments: whatever follows `--`."""
+    return args[args.index("--") + 1 :] if "--" in args else []
+
+
+def configured_address(args: list[str]) -> str | None:
+    """The address Streamlit will listen on: option, STREAMLIT_SERVER_ADDRESS or config.toml."""
+    given = option(args, "--server.address") or os.environ.get("STREAMLIT_SERVER_ADDRESS")
+    if given:
+        return given
+    from streamlit import config
+
+    config.get_config_options(force_reparse=True)  # ~/.streamlit and ./.streamlit config.toml
+    return config.get_option("server.address") or None
+
+
+def check_door(args: list[str], address: str) -> None:
+    """Exit 1 with a one-line reason when the app would be reachable without its passphrase.
+
+    Also decides, once, whether the door asks for a passphrase (lib.ui.gate), and tells the
+    web server to believe no forwarded address but the named proxy's.
+    """
+    from lib.core.sharing import (
+        ModeError,
+        forwarded_allow_ips,
+        is_loopback,
+        network_refusal,
+        parse_mode,
+    )
+    from lib.store.db import resolve_db_path
+    from lib.store.passphrase import PassphraseFileError, load_passphrase
+    from lib.ui.gate import decide_at_start
+
+    try:
+        mode = parse_mode(app_args(args), os.environ)
+    except ModeError as exc:
+        if not is_loopback(address):
+            raise SystemExit(f"error: {exc}") from None
+        return  # on this computer the app shows nothing but the refusal, on every page
+    os.environ["FORWARDED_ALLOW_IPS"] = forwarded_allow_ips(os.environ)  # checked by parse_mode
+    if not decide_at_start(mode, address):
+        return
+    try:
+        stored = load_passphrase(resolve_db_path(), mode.passphrase_kind)
+    except PassphraseFileError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    if stored is None and not mode.read_only:
+        raise SystemExit(f"error: {network_refusal(address)}")
+    if stored is None:
+        raise SystemExit(
+            f"error: the shared view does not start on {address} (reachable from the network) "
+            "without a passphrase; set one (python -m lib.cli share --set-passphrase) or add "
+            "-- --no-passphrase"
+        )
+
+
+def shown_url(address: str, port: int, scheme: str) -> str:
+    """The address to tell the user: localhost, or this machine's network address."""
+    if address in LOCAL_ADDRESSES:
+        return f"{scheme}://localhost:{port}"
+    if address in ("0.0.0.0", "::"):
+        from lib.core.sharing import lan_address
+
+        address = lan_address() or address
+    host = f"[{address}]" if ":" in address else address
+    return f"{scheme}://{host}:{port}"
+
+
 def main(args: list[str]) -> None:
-    address = option(args, "--server.address") or "127.0.0.1"
-    port_text = option(args, "--server.port")
+    address = configured_address(args)
     extra: list[str] = []
+    if address is None:  # Streamlit would listen on every address
+        address = "127.0.0.1"
+        extra += ["--server.address", address]
+    check_door(args, address)
+    port_text = option(args, "--server.port")
     if port_text is None:
         port = free_port("127.0.0.1" if address in LOCAL_ADDRESSES else address)
-        extra = ["--server.port", str(port)]
+        extra += ["--server.port", str(port)]
     else:
         port = int(port_text)
+    scheme = "https" if option(args, "--server.sslCertFile") else "http"
     probe_host = "127.0.0.1" if address in LOCAL_ADDRESSES | {"0.0.0.0", "::"} else address
-    shown_host = "localhost" if address in LOCAL_ADDRESSES else address
     threading.Thread(
         target=announce,
-        args=(f"http://{probe_host}:{port}", f"http://{shown_host}:{port}"),
+        args=(f"{scheme}://{probe_host}:{port}", shown_url(address, port, scheme)),
         daemon=True,
     ).start()
 
@@ -121,7 +210,10 @@ def main(args: list[str]) -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
+    from lib.ui.exposure import close_before_start
+
     PagesManager.uses_pages_directory = False  # app.py routes with st.navigation (see above)
+    close_before_start()
     # Streamlit's own "You can now view…" block and start-up log lines give way to our line;
     # warnings and errors still show.
     sys.argv = ["streamlit", "run", str(ROOT / "app.py")]

@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
+# What a test script run keeps for the test to use after the run (AppTest.from_function).
+KEPT: list[Any] = []
 # The whole read-only view: every page app.py lists in read-only mode.
 REVIEW_PAGES = ["pages/review/dashboard.py", "pages/review/weekly.py", "pages/review/network.py"]
 

@@ -1,7 +1,10 @@
-"""The shared view's passphrase: a salted scrypt hash in a file beside the data, mode 0600.
+"""The passphrases of the shared view and of the phone link: salted scrypt hashes, mode 0600.
 
-`network.duckdb` → `network.share-passphrase`. The file holds the KDF's parameters, the salt
-and the hash (never the passphrase). Checking compares in constant time.
+Each lives in a file beside the data: `network.duckdb` → `network.share-passphrase` (the
+coach's read-only view) and `network.phone-passphrase` (the writable app on the network). The
+file holds the KDF's parameters, the salt and the hash (never the passphrase). Checking
+compares in constant time. Weak passphrases (blank, short, repetitive or among the most common
+passwords) are refused before anything is stored.
 """
 
 from __future__ import annotations
@@ -18,6 +21,25 @@ from lib.core.errors import ValidationError, WarmLeadsError
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
+SHARE = "share"  # the coach's read-only view
+PHONE = "phone"  # the writable app, on the local network
+KINDS = (SHARE, PHONE)
+# The most common passwords of the public breach lists (each at least MIN_LENGTH long: shorter
+# ones are refused anyway), compared without case and spaces. Anyone guessing tries them first.
+COMMON_PASSWORDS = frozenset(
+    {
+        "password", "password1", "password12", "password123", "password1234", "passw0rd",
+        "p@ssw0rd", "p@ssword", "12345678", "123456789", "1234567890", "0123456789",
+        "87654321", "11111111", "00000000", "88888888", "12341234", "11223344", "qwertyui",
+        "qwerty123", "qwertyuiop", "1q2w3e4r", "1qaz2wsx", "zaq12wsx", "asdfghjk", "asdfasdf",
+        "abcd1234", "abc12345", "abcdefgh", "iloveyou", "iloveyou1", "sunshine", "princess",
+        "football", "baseball", "welcome1", "welcome123", "letmein1", "trustno1", "superman",
+        "starwars", "whatever", "computer", "michelle", "jennifer", "corvette", "mercedes",
+        "passphrase", "changeme", "secret123", "admin123", "administrator", "monkey123",
+        "dragon123", "master123", "opensesame", "warmleads", "warmleads1", "letmein123",
+        "qwerty12345", "q1w2e3r4", "1234qwer", "123qweasd", "qweasdzxc", "11111111111",
+    }
+)  # fmt: skip
 # scrypt's interactive-login parameters (RFC 7914 §2): ~16 MB and ~50 ms per check.
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -45,9 +67,16 @@ class StoredPassphrase:
         return hmac.compare_digest(_derive(attempt, self.salt, self.n, self.r, self.p), self.digest)
 
 
-def passphrase_path(data_path: Path) -> Path:
-    """Where the passphrase of a data file lives: `network.duckdb` → `network.share-passphrase`."""
-    return data_path.with_name(f"{data_path.stem}.share-passphrase")
+def passphrase_path(data_path: Path, kind: str = SHARE) -> Path:
+    """Where a passphrase of a data file lives: `network.duckdb` → `network.share-passphrase`."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown passphrase kind {kind!r}")
+    return data_path.with_name(f"{data_path.stem}.{kind}-passphrase")
+
+
+def set_command(kind: str) -> str:
+    """The command that sets the passphrase of `kind` (for messages)."""
+    return f"python -m lib.cli {kind} --set-passphrase"
 
 
 def _derive(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -56,16 +85,53 @@ def _derive(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     )
 
 
+_WORDS_HINT = "three or four unrelated words are strong and easy to type, even on a phone"
+
+
 def check_passphrase(secret: str) -> str:
-    """The passphrase as given, or ValidationError when it is too short or too long."""
+    """The passphrase as given, or ValidationError when it is weak, too short or too long."""
+    if not secret.strip():
+        raise ValidationError("passphrase", f"it is blank or only spaces; {_WORDS_HINT}")
     if len(secret) < MIN_LENGTH:
         raise ValidationError("passphrase", f"use at least {MIN_LENGTH} characters")
     if len(secret) > MAX_LENGTH:
         raise ValidationError("passphrase", f"use at most {MAX_LENGTH} characters")
+    if "".join(secret.lower().split()) in COMMON_PASSWORDS:
+        raise ValidationError(
+            "passphrase", f"it is one of the most common passwords, tried first; {_WORDS_HINT}"
+        )
+    if len(set(secret.lower()) - {" "}) < 4:
+        raise ValidationError(
+            "passphrase", f"it repeats too few characters to be hard to guess; {_WORDS_HINT}"
+        )
     return secret
 
 
-def set_passphrase(data_path: Path, secret: str) -> Path:
+def strength_hint(secret: str) -> str:
+    """A hint when an accepted passphrase is still easy to guess ("" when it looks strong)."""
+    words = len(secret.split())
+    if len(secret) >= 16 or (words >= 3 and len(secret) >= 12):
+        return ""
+    return (
+        f"hint: {len(secret)} characters is short for a passphrase; {_WORDS_HINT} "
+        "(16 characters or more)"
+    )
+
+
+def _make_private_folders(folder: Path) -> None:
+    """Create `folder` and any missing parents, each readable by its owner only (0700)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700)
+        os.chmod(path, 0o700)  # whatever the umask left
+
+
+def set_passphrase(data_path: Path, secret: str, kind: str = SHARE) -> Path:
     """Store a salted hash of `secret` beside the data file (readable by its owner only)."""
     check_passphrase(secret)
     salt = secrets.token_bytes(16)
@@ -77,8 +143,8 @@ def set_passphrase(data_path: Path, secret: str) -> Path:
         "salt": salt.hex(),
         "hash": _derive(secret, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P).hex(),
     }
-    final = passphrase_path(data_path)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    final = passphrase_path(data_path, kind)
+    _make_private_folders(final.parent)
     tmp = final.with_name(final.name + ".tmp")
     tmp.unlink(missing_ok=True)
     # Created 0600 from the start (no moment when others could read it), then renamed in place.
@@ -90,17 +156,17 @@ def set_passphrase(data_path: Path, secret: str) -> Path:
     return final
 
 
-def clear_passphrase(data_path: Path) -> bool:
+def clear_passphrase(data_path: Path, kind: str = SHARE) -> bool:
     """Remove the passphrase file; True when there was one."""
-    path = passphrase_path(data_path)
+    path = passphrase_path(data_path, kind)
     existed = path.exists()
     path.unlink(missing_ok=True)
     return existed
 
 
-def load_passphrase(data_path: Path) -> StoredPassphrase | None:
+def load_passphrase(data_path: Path, kind: str = SHARE) -> StoredPassphrase | None:
     """The stored passphrase hash, None when none is set; PassphraseFileError when damaged."""
-    path = passphrase_path(data_path)
+    path = passphrase_path(data_path, kind)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -122,7 +188,6 @@ def load_passphrase(data_path: Path) -> StoredPassphrase | None:
             raise ValueError("short salt or hash")
     except (ValueError, KeyError, TypeError, AttributeError):
         raise PassphraseFileError(
-            "the passphrase file is damaged: set the passphrase again "
-            "(python -m lib.cli share --set-passphrase)"
+            f"the passphrase file is damaged: set the passphrase again ({set_command(kind)})"
         ) from None
     return stored

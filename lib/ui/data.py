@@ -15,6 +15,7 @@ from lib.engine.stats import Period
 from lib.present import report
 from lib.store import snapshot
 from lib.store.db import Database, open_database, open_view, resolve_db_path
+from lib.ui.gate import download_guard, still_open
 from lib.ui.mode import app_mode
 from lib.ui.problems import show_database_problem
 
@@ -116,7 +117,8 @@ def read_only_banner() -> None:
 
 @st.fragment(run_every=LIVE_SECONDS)
 def _follow_data(path: str, seen: tuple, updated: str) -> None:
-    if snapshot.freshness_key(Path(path)) != seen:
+    # A passphrase changed or removed since: the whole page reruns into the door.
+    if snapshot.freshness_key(Path(path)) != seen or not still_open(app_mode()):
         st.rerun(scope="app")
     st.caption(f"Updated {updated}. Newer data shows here by itself.")
 
@@ -124,11 +126,18 @@ def _follow_data(path: str, seen: tuple, updated: str) -> None:
 def report_download_button(period: Period) -> None:
     """A "Download report" button: the same self-contained HTML file as `lib.cli report`."""
     root = _root()
-    redact = app_mode().redact
+    mode = app_mode()
+    redact = mode.redact
+    still_allowed = download_guard(mode)  # a tab left open after a passphrase change gets nothing
+
+    def build() -> str:
+        still_allowed()
+        return report.build_report(root.cursor(), period, redact=redact)
+
     st.download_button(
         "Download report",
         # Built on click, in another thread: it takes its own cursor.
-        data=lambda: report.build_report(root.cursor(), period, redact=redact),
+        data=build,
         file_name=report.file_name(period),
         mime="text/html",
         on_click="ignore",

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -299,4 +300,165 @@ def test_a_write_in_the_app_shows_in_an_open_shared_view_with_no_interaction(
     expect(viewer.get_by_text("Updated ")).to_be_visible(timeout=WAIT)
     screenshot(viewer, "shared-view-live-after-write")
     print(f"the write showed in the open view after {took:.1f} s")
+    guard.assert_clean()
+
+
+# ----------------------------------------- the limit holds, whoever the headers claim (25.2)
+
+
+@pytest.fixture
+def bare_streamlit(tmp_path: Path) -> Iterator:
+    """Factory: `bare_streamlit(db_path, *app_args)`: a bare `streamlit run app.py` (no run.py).
+
+    Its web server believes X-Forwarded-For from 127.0.0.1 (uvicorn's default): only the gate's
+    own reading of the socket stands between a spoofed header and a fresh count.
+    """
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(db_path: Path, *app_args: str) -> str:
+        port = free_port()
+        log = tmp_path / f"bare-{port}.log"
+        start.logs[f"http://127.0.0.1:{port}"] = log
+        command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+        command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
+        command += ["--server.headless", "true", "--server.fileWatcherType", "none"]
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [*command, "--", *app_args],
+                cwd=ROOT,
+                env=python_env(WARMLEADS_DB=str(db_path)),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
+        start.processes[url] = process
+        deadline = time.monotonic() + HEALTH_TIMEOUT
+        while time.monotonic() < deadline and process.poll() is None:
+            if _healthy(url):
+                return url
+            time.sleep(0.25)
+        pytest.fail(f"streamlit did not start on {url}:\n{log.read_text()[-3000:]}")
+
+    start.processes = {}
+    start.logs = {}
+    yield start
+    for process in started:
+        stop_group(process)
+
+
+def test_a_new_forwarded_address_per_connection_gets_no_new_tries(
+    page: Page, guard: Guard, bare_streamlit, tmp_path: Path
+) -> None:
+    path = tmp_path / "network.duckdb"
+    demo_file(path)
+    set_passphrase(path, PASSPHRASE)
+    url = bare_streamlit(path, "--read-only")
+
+    for n in range(6):  # a new connection (and session) each time, claiming a new address
+        page.set_extra_http_headers({"X-Forwarded-For": f"203.0.113.{n + 1}"})
+        open_page(page, url)
+        enter(page, PASSPHRASE if n == 5 else f"guess number {n}")
+        told = "Too many wrong tries. Try again in" if n == 5 else "That is not the passphrase."
+        expect(page.get_by_text(told)).to_be_visible(timeout=WAIT)
+    assert page.get_by_text("Read-only view — data as of").count() == 0
+    for word in SECRETS:
+        assert word not in page.content()
+    # A bare `streamlit run` keeps its metrics route; after the first visit it reports nothing.
+    with urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=10) as response:
+        assert response.read() == b"# EOF\n"
+    guard.assert_clean()
+
+
+# ---------------------------------------------- nothing before the passphrase (22, 25.9)
+
+PAGE_NAMES = ("Calling session", "Pitch coach", "Import & export", "Weekly review")
+
+
+def identifiers() -> tuple[str, ...]:
+    """The absolute path of app.py and this installation's ids (as Streamlit computes them)."""
+    from streamlit.runtime.metrics_util import Installation
+
+    found = Installation.instance()
+    ids = (found.installation_id, found.installation_id_v3, found.installation_id_v4)
+    return (str(ROOT / "app.py"), *(i for i in ids if i))
+
+
+def test_the_phone_link_shows_nothing_before_its_passphrase_and_a_bookmark_gets_the_form(
+    page: Page, guard: Guard, streamlit_app: AppServers, tmp_path: Path
+) -> None:
+    path = tmp_path / "network.duckdb"
+    demo_file(path)
+    set_passphrase(path, "amber tram 4417 lantern", "phone")
+    set_passphrase(path, PASSPHRASE)  # the coach's: it must not open the writable app
+    frames = Frames(page)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    url = streamlit_app(path, "--phone")  # run.py on 127.0.0.1, guarded as on the network
+
+    open_page(page, f"{url}/contacts")  # a bookmark
+    expect(page.get_by_label("Passphrase")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("button", name="Open Warm Leads")).to_be_in_viewport()
+    page.wait_for_timeout(1000)  # a "Page not found" dialog would be up by now
+    assert page.get_by_text("Page not found").count() == 0
+    assert nav_links_count(page) == 0
+    screenshot(page, "phone-link-passphrase-390")
+    page.get_by_label("Passphrase").fill(PASSPHRASE)
+    page.get_by_role("button", name="Open Warm Leads").click()
+    settle(page)
+    expect(page.get_by_text("That is not the passphrase.")).to_be_visible(timeout=WAIT)
+    assert frames.received, "no websocket frame was recorded: the check would prove nothing"
+    assert frames.holding(SECRETS) == []
+    assert frames.holding(PAGE_NAMES) == []
+    assert frames.holding(identifiers()) == []
+
+    page.get_by_label("Passphrase").fill("amber tram 4417 lantern")
+    page.get_by_role("button", name="Open Warm Leads").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Contacts").first).to_be_visible(timeout=WAIT)
+    assert page.get_by_text("Page not found").count() == 0
+    open_page(page, f"{url}/today")  # a new connection: the same browser tab asks again
+    expect(page.get_by_label("Passphrase")).to_be_visible(timeout=WAIT)
+    assert frames.holding(SECRETS) != []  # once in, names did arrive: the check can see them
+    assert frames.holding(identifiers()) == []  # and never the path or the ids
+    guard.assert_clean()
+
+
+def test_a_bookmarked_shared_view_page_gets_the_form_then_the_page(
+    page: Page, guard: Guard, share_cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "network.duckdb"
+    demo_file(path)
+    set_passphrase(path, PASSPHRASE)
+    frames = Frames(page)
+    url = share_cli(path)
+
+    open_page(page, f"{url}/network")
+    expect(page.get_by_label("Passphrase")).to_be_visible(timeout=WAIT)
+    page.wait_for_timeout(1000)
+    assert page.get_by_text("Page not found").count() == 0
+    assert frames.holding(PAGE_NAMES) == []
+    assert frames.holding(identifiers()) == []
+    enter(page, PASSPHRASE)
+    expect(page.get_by_role("heading", name="Network")).to_be_visible(timeout=WAIT)
+    guard.assert_clean()
+
+
+def test_a_bare_streamlit_run_without_the_phone_passphrase_refuses_and_ends(
+    page: Page, guard: Guard, bare_streamlit, tmp_path: Path
+) -> None:
+    path = tmp_path / "network.duckdb"
+    demo_file(path)
+    set_passphrase(path, PASSPHRASE)  # the coach's does not count
+    url = bare_streamlit(path, "--phone")  # as on the network: no code of ours ran before
+
+    open_page(page, f"{url}/contacts")
+    expect(page.get_by_role("heading", name="Warm Leads did not start")).to_be_visible(timeout=WAIT)
+    for word in SECRETS:
+        assert word not in page.content()
+    assert bare_streamlit.processes[url].wait(timeout=30) == 1  # the server ends itself
+    assert (
+        "error: the phone link (--phone) does not start without the phone passphrase; set one "
+        "(python -m lib.cli phone --set-passphrase)\n"
+    ) in bare_streamlit.logs[url].read_text()
     guard.assert_clean()

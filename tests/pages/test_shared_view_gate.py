@@ -6,15 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from sharing_helpers import APP, banner, funnel_counts, sent_bytes
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from lib.core.sharing import Mode
 from lib.io.demo import load_demo
 from lib.records.contacts import add_contact
 from lib.store.db import open_database
 from lib.store.passphrase import clear_passphrase, set_passphrase
-from lib.ui import problems
+from lib.ui import gate, problems
 from lib.ui.mode import SHARED_VIEW_OPTIONS
 from tests.conftest import TODAY
 
@@ -131,6 +133,8 @@ def test_on_a_network_address_without_a_passphrase_the_view_does_not_start(
     assert banner(at) is None
     assert "the shared view listens on 0.0.0.0 without a passphrase" in capfd.readouterr().err
     config.set_option("server.address", "127.0.0.1")
+    assert banner(opened()) is None  # decided when it started: never relaxed while it runs
+    st.cache_resource.clear()  # a new process
     assert banner(opened()) is not None  # this computer only: no passphrase needed
 
 
@@ -197,3 +201,93 @@ def test_under_apptest_an_unforeseen_error_is_raised_so_tests_see_it() -> None:
     at = AppTest.from_function(failing_page)
     at.run()
     assert len(at.exception) == 1  # (its message is redacted: showErrorDetails is "none")
+
+
+# ------------------------------------------------- decided at start, never relaxed (25.5)
+
+
+@pytest.fixture
+def fresh_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No decision left over from another test: this test's process starts now."""
+    monkeypatch.setattr(gate, "_decided_at_start", {})
+
+
+def test_a_passphrase_removed_before_the_first_visit_keeps_the_view_locked(
+    shared: Path, fresh_start: None
+) -> None:
+    assert gate.decide_at_start(Mode(read_only=True), "127.0.0.1") is True  # run.py, at start
+    clear_passphrase(shared)  # before anyone visits
+    at = opened()
+    assert [t.value for t in at.title] == ["This shared view is locked"]
+    assert at.error[0].value == (
+        "Its passphrase was removed while it runs. The owner can restart it."
+    )
+    assert banner(at) is None
+    assert "Zephyrine" not in sent_bytes(at).decode("utf-8", "replace")
+
+
+def test_a_view_started_without_a_passphrase_on_this_computer_opens(
+    shared: Path, fresh_start: None
+) -> None:
+    clear_passphrase(shared)
+    assert gate.decide_at_start(Mode(read_only=True), "127.0.0.1") is False
+    assert banner(opened()) is not None
+
+
+def _unlocked_dashboard() -> AppTest:
+    at = attempt(opened(), PASSPHRASE)
+    assert banner(at) is not None
+    assert [b.label for b in at.get("download_button")] == ["Download report"]
+    return at
+
+
+@pytest.mark.parametrize("change", ["new passphrase", "removed"])
+def test_after_a_passphrase_change_an_open_tab_loses_download_report(
+    shared: Path, change: str
+) -> None:
+    at = _unlocked_dashboard()
+    if change == "removed":
+        clear_passphrase(shared)
+    else:
+        set_passphrase(shared, "a brand new passphrase")
+    at.run()  # the tab's next run (the live check reruns it within 3 s)
+    assert at.get("download_button") == []
+    assert banner(at) is None
+
+
+def guard_script() -> None:
+    """Unlock a session by hand, then keep its download check for the test to call later."""
+    import streamlit as st
+
+    from lib.core.sharing import Mode
+    from lib.store.db import resolve_db_path
+    from lib.store.passphrase import load_passphrase
+    from lib.ui import gate
+    from tests import sharing_helpers
+
+    assert gate.door_open(Mode(read_only=True)) is False
+    stored = load_passphrase(resolve_db_path())
+    st.session_state["warmleads_unlocked_share"] = stored.salt.hex()
+    assert gate.door_open(Mode(read_only=True)) is True
+    sharing_helpers.KEPT.append(gate.download_guard(Mode(read_only=True)))
+
+
+@pytest.mark.parametrize("change", ["new passphrase", "removed"])
+def test_a_report_built_after_a_passphrase_change_is_refused(shared: Path, change: str) -> None:
+    import sharing_helpers as helpers_as_imported
+
+    from tests import sharing_helpers
+
+    sharing_helpers.KEPT.clear()
+    at = AppTest.from_function(guard_script, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    (still_allowed,) = sharing_helpers.KEPT or helpers_as_imported.KEPT
+    still_allowed()  # the passphrase it gave still holds: the report is built
+    if change == "removed":
+        clear_passphrase(shared)
+    else:
+        set_passphrase(shared, "a brand new passphrase")
+    with pytest.raises(gate.LockedError) as caught:
+        still_allowed()  # a click in a tab left open: refused, nothing built
+    assert str(caught.value) == "this view is locked: reload the page and give the passphrase"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from lib.core.errors import ValidationError
 from lib.core.sharing import Mode, ModeError, is_loopback, parse_mode, share_command
 from lib.store.passphrase import (
     PassphraseFileError,
@@ -20,12 +21,15 @@ from lib.store.passphrase import (
     load_passphrase,
     passphrase_path,
     set_passphrase,
+    strength_hint,
 )
 from lib.ui.gate import AttemptLimiter
 from tests.conftest import ROOT
 from tests.processes import free_port, stop_group
 
-UNKNOWN_FLAG = "unknown option {flag!r} after `--` (known: --read-only, --redact, --no-passphrase)"
+UNKNOWN_FLAG = (
+    "unknown option {flag!r} after `--` (known: --read-only, --redact, --no-passphrase, --phone)"
+)
 
 
 @pytest.mark.parametrize(
@@ -93,11 +97,11 @@ def test_only_loopback_addresses_count_as_this_computer_only(
 
 def test_the_share_command_runs_streamlit_with_the_locked_down_settings() -> None:
     command = share_command(
-        "/py", "/repo/app.py", address="0.0.0.0", port=9000, redact=True, cert_file="c.pem",
+        "/py", "/repo/run.py", address="0.0.0.0", port=9000, redact=True, cert_file="c.pem",
         key_file="k.pem",
     )  # fmt: skip
     assert command == [
-        "/py", "-m", "streamlit", "run", "/repo/app.py",
+        "/py", "/repo/run.py",
         "--server.headless", "true",
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
@@ -111,7 +115,7 @@ def test_the_share_command_runs_streamlit_with_the_locked_down_settings() -> Non
         "--server.sslKeyFile", "k.pem",
         "--", "--read-only", "--redact",
     ]  # fmt: skip
-    plain = share_command("/py", "/repo/app.py", no_passphrase=True)
+    plain = share_command("/py", "/repo/run.py", no_passphrase=True)
     assert plain[-3:] == ["--", "--read-only", "--no-passphrase"]
     assert plain[plain.index("--server.address") + 1] == "127.0.0.1"
     assert plain[plain.index("--server.port") + 1] == "8502"
@@ -177,7 +181,7 @@ def test_five_wrong_tries_a_minute_then_the_client_waits() -> None:
     limiter = AttemptLimiter(limit=5, window=60, clock=lambda: now[0])
     for _ in range(5):
         assert limiter.wait_seconds("10.0.0.2") == 0
-        limiter.record_failure("10.0.0.2")
+        assert limiter.admit("10.0.0.2") == 0
         now[0] += 1
     assert limiter.wait_seconds("10.0.0.2") == 55  # the first wrong try expires at 1060
     assert limiter.wait_seconds("10.0.0.3") == 0  # another client is not affected
@@ -305,3 +309,94 @@ def healthy(url: str) -> bool:
             return response.read() == b"ok"
     except OSError:
         return False
+
+
+# ------------------------------------------------------------ weak passphrases (25.9)
+
+
+@pytest.mark.parametrize(
+    ("secret", "message"),
+    [
+        (" " * 8, "passphrase: it is blank or only spaces; three or four unrelated words"),
+        ("\t  \t   \t", "passphrase: it is blank or only spaces"),
+        ("", "passphrase: it is blank or only spaces"),
+        ("kettle7", "passphrase: use at least 8 characters"),
+        ("password", "passphrase: it is one of the most common passwords, tried first"),
+        ("Password123", "passphrase: it is one of the most common passwords, tried first"),
+        ("1234 5678", "passphrase: it is one of the most common passwords, tried first"),
+        ("qwertyuiop", "passphrase: it is one of the most common passwords, tried first"),
+        ("aaaaaaaaaaaa", "passphrase: it repeats too few characters to be hard to guess"),
+        ("abab abab abab", "passphrase: it repeats too few characters to be hard to guess"),
+    ],
+)
+def test_a_weak_passphrase_is_refused(tmp_path: Path, secret: str, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        set_passphrase(tmp_path / "network.duckdb", secret)
+    assert str(caught.value).startswith(message)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("secret", "hint"),
+    [
+        ("kettle-violet", True),
+        ("violet kettle 1987", False),
+        ("correct horse battery staple", False),
+        ("Zq8#kettleviolet", False),
+    ],
+)
+def test_a_short_passphrase_gets_a_strength_hint(secret: str, hint: bool) -> None:
+    text = strength_hint(secret)
+    assert bool(text) is hint
+    if hint:
+        assert text == (
+            "hint: 13 characters is short for a passphrase; three or four unrelated words are "
+            "strong and easy to type, even on a phone (16 characters or more)"
+        )
+
+
+def test_folders_made_for_a_passphrase_are_private(tmp_path: Path) -> None:
+    data = tmp_path / "new" / "deeper" / "network.duckdb"
+    done = share("--db", str(data), "--set-passphrase", stdin="open sesame 42\nopen sesame 42\n")
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "new" / "deeper").stat().st_mode) == 0o700
+    assert stat.S_IMODE(passphrase_path(data).stat().st_mode) == 0o600
+
+
+def test_a_short_passphrase_is_refused_before_it_is_asked_again(tmp_path: Path) -> None:
+    data = tmp_path / "network.duckdb"
+    done = share("--db", str(data), "--set-passphrase", stdin="short\n")  # typed once only
+    assert (done.returncode, done.stderr) == (
+        1,
+        "error: passphrase: use at least 8 characters\n",
+    )
+    assert not passphrase_path(data).exists()
+
+
+def test_setting_a_short_but_valid_passphrase_prints_the_hint(tmp_path: Path) -> None:
+    data = tmp_path / "network.duckdb"
+    done = share("--db", str(data), "--set-passphrase", stdin="kettle-violet\nkettle-violet\n")
+    assert done.returncode == 0
+    assert done.stderr.startswith("hint: 13 characters is short for a passphrase;")
+
+
+def test_the_prompt_at_a_terminal_refuses_a_short_one_before_the_second_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import getpass
+
+    from lib import cli
+
+    asked: list[str] = []
+
+    def typed(prompt: str) -> str:
+        asked.append(prompt)
+        return "short"
+
+    monkeypatch.setattr(getpass, "getpass", typed)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    code = cli.main(["share", "--db", str(tmp_path / "network.duckdb"), "--set-passphrase"])
+    assert code == 1
+    assert asked == ["New passphrase for the shared view: "]  # never asked a second time
+    assert capsys.readouterr().err == "error: passphrase: use at least 8 characters\n"
