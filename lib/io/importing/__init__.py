@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from lib.core.errors import ValidationError
+from lib.io.importing.apply import apply_import, import_in_batches
 from lib.io.importing.google import parse_google
 from lib.io.importing.linkedin import parse_linkedin
 from lib.io.importing.model import ImportRejected, ParsedImport, Problem
@@ -42,7 +43,7 @@ from lib.io.importing.text import (
     utf16_without_bom,
 )
 from lib.io.importing.vcard import parse_vcard, parse_vcard_bytes, parse_vcard_stream
-from lib.io.importing.write import ImportResult, apply_import, import_in_batches
+from lib.io.importing.write import ImportResult
 from lib.store.db import Database
 
 __all__ = [
