@@ -21,8 +21,8 @@ from lib.core.columns import CONTACT_ENTERED, EVENTS
 from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOMES
 from lib.core.words import counted
+from lib.io.importing.apply import start_batch
 from lib.io.importing.batches import DEMO_FORMAT, remove_batch
-from lib.io.importing.write import start_batch
 from lib.io.staged import Staged
 from lib.records.settings import put_setting
 from lib.store.db import Database

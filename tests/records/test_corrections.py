@@ -14,16 +14,8 @@ from lib.core.errors import NotFoundError, ValidationError
 from lib.engine.stats import make_period, stats
 from lib.records import changes
 from lib.records.contacts import add_contact
-from lib.records.events import (
-    Conversation,
-    conversation_of,
-    delete_event,
-    edit_event,
-    log_attempt,
-    log_conversation,
-    log_event,
-    undo_logged,
-)
+from lib.records.corrections import conversation_of, delete_event, edit_event, undo_logged
+from lib.records.events import Conversation, log_attempt, log_conversation, log_event
 from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
