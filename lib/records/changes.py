@@ -93,7 +93,8 @@ def edit_preview(db: Database, event_id: int, changes: dict[str, Any], day: date
         day,
         lambda d: corrections.edit_event(d, event_id, changes, today=day),
     )
-    return describe(before, after)
+    moved = corrections.moves_with(db, event_id, changes, today=day)
+    return describe(before, after) + moved.sentence(done=False)
 
 
 def delete_preview(

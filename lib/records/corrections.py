@@ -7,6 +7,7 @@ Each correction runs in one transaction and says exactly what it changed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -122,11 +123,17 @@ def clean_event_edit(
 def edit_event(
     db: Database, event_id: Any, changes: Mapping[str, Any], *, today: date | None = None
 ) -> Logged:
-    """Change a step's kind, date, channel or notes in one transaction; confirm it."""
+    """Change a step's kind, date, channel or notes in one transaction; confirm it.
+
+    A new date moves the whole submit with it: the other steps of its conversation and the
+    referrals it added that day (their identified day), so nothing is left on the old day.
+    """
     today = today or date.today()
     with db.transaction():
         event = get_event(db, event_id)
         clean = clean_event_edit(event, changes, today=today)
+        moves = clean["occurred_on"] != event["occurred_on"]
+        together = conversation_of(db, event["id"]) if moves else ([], [])
         db.execute(
             "UPDATE events SET kind = ?, occurred_on = ?, channel = ?, notes = ?, outcome = ?, "
             "call_back_on = CASE WHEN ? = 'call_back' THEN call_back_on END WHERE id = ?",
@@ -140,12 +147,86 @@ def edit_event(
                 event["id"],
             ],
         )
+        moved = _move_together(db, event, clean["occurred_on"], *together)
     what = EVENT_LABELS.get(clean["kind"], clean["kind"])
     message = (
         f"Saved “{what}” for {event['full_name']} on {human_date(clean['occurred_on'])}"
-        f"{channel_words(clean['channel'])}."
+        f"{channel_words(clean['channel'])}.{moved.sentence()}"
     )
-    return Logged(message, [event["id"]])
+    return Logged(message, [event["id"], *moved.steps])
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What moved with a step to its new day: the submit's other steps and its referrals."""
+
+    old_day: date
+    new_day: date
+    steps: list[int]
+    referrals: list[int]
+
+    def sentence(self, *, done: bool = True) -> str:
+        """' Its 2 other steps and 1 referral moved with it from Tue 24 Nov.' (or ''); before
+        the change: ' Its 2 other steps … move with it from Tue 24 Nov to Wed 25 Nov.'"""
+        parts = []
+        if self.steps:
+            parts.append(f"its {counted(len(self.steps), 'other step')}")
+        if self.referrals:
+            parts.append(counted(len(self.referrals), "referral"))
+        if not parts:
+            return ""
+        what = " and ".join(parts)
+        what = what[0].upper() + what[1:]
+        if done:
+            return f" {what} moved with it from {human_date(self.old_day)}."
+        return (
+            f" {what} move with it from {human_date(self.old_day)} to {human_date(self.new_day)}."
+        )
+
+
+def moves_with(db: Database, event_id: Any, changes: Mapping[str, Any], *, today: date) -> Moved:
+    """What would move with this step if `changes` were saved (reads only)."""
+    event = get_event(db, event_id)
+    new_day = clean_event_edit(event, changes, today=today)["occurred_on"]
+    if new_day == event["occurred_on"]:
+        return Moved(new_day, new_day, [], [])
+    steps, people = conversation_of(db, event["id"])
+    others = [i for i in steps if i != event["id"]]
+    return Moved(event["occurred_on"], new_day, others, [int(p["id"]) for p in people])
+
+
+def _move_together(
+    db: Database,
+    event: Mapping[str, Any],
+    new_day: date,
+    steps: list[int],
+    people: list[dict[str, Any]],
+) -> Moved:
+    """Inside an edit: move the rest of the step's submit (`conversation_of`, read before the
+    step itself moved) to its new day (see edit_event)."""
+    old_day = event["occurred_on"]
+    others = [i for i in steps if i != event["id"]]
+    if others:
+        db.execute(
+            "UPDATE events SET occurred_on = ? WHERE list_contains(?, id)", [new_day, others]
+        )
+    referrals = [int(p["id"]) for p in people]
+    if referrals:
+        # Their own later steps keep their days; a referral cannot be found after them.
+        first = db.scalar(
+            "SELECT min(occurred_on) FROM events WHERE list_contains(?, contact_id)", [referrals]
+        )
+        if first is not None and new_day > first:
+            raise ValidationError(
+                "occurred_on",
+                f"{new_day.isoformat()} is after a step logged with a referral this "
+                f"conversation added ({first.isoformat()})",
+            )
+        db.execute(
+            "UPDATE contacts SET identified_on = ? WHERE list_contains(?, id)",
+            [new_day, referrals],
+        )
+    return Moved(old_day, new_day, others, referrals)
 
 
 def conversation_of(db: Database, event_id: Any) -> tuple[list[int], list[dict[str, Any]]]:
