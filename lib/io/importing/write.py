@@ -11,14 +11,10 @@ import pyarrow as pa
 
 from lib.core.columns import BACKUP_TABLES, CONTACT_ENTERED, CONTACTS, EVENTS, SETTINGS, Table
 from lib.core.words import counted
+from lib.io.importing.decisions import RESTORED_WITH_IDS
+from lib.io.importing.matching import plan_import
 from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
-from lib.io.importing.plan import (
-    OTHER_FILLS,
-    RESTORED_WITH_IDS,
-    TEXT_FILLS,
-    ImportPlan,
-    plan_import,
-)
+from lib.io.importing.plan import OTHER_FILLS, TEXT_FILLS, ImportPlan
 from lib.io.staged import SeenRows, Staged
 from lib.store.db import Database
 
