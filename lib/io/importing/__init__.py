@@ -23,10 +23,11 @@ from lib.core.errors import ValidationError
 from lib.io.importing.apply import apply_import, import_in_batches
 from lib.io.importing.google import parse_google
 from lib.io.importing.linkedin import parse_linkedin
+from lib.io.importing.matching import plan_import
 from lib.io.importing.model import ImportRejected, ParsedImport, Problem
 from lib.io.importing.native import parse_native
 from lib.io.importing.outlook import parse_outlook
-from lib.io.importing.plan import ImportPlan, choose_targets, plan_import, skipped_problems
+from lib.io.importing.plan import ImportPlan, choose_targets, skipped_problems
 from lib.io.importing.text import (
     FORMAT_LABELS,
     FORMATS,

@@ -13,13 +13,9 @@ import pyarrow as pa
 
 from lib.core.columns import BACKUP_TABLES, CONTACT_ENTERED, CONTACTS, EVENTS, SETTINGS, Table
 from lib.core.words import counted
+from lib.io.importing.decisions import RESTORED_WITH_IDS
 from lib.io.importing.model import Problem
-from lib.io.importing.plan import (
-    OTHER_FILLS,
-    RESTORED_WITH_IDS,
-    TEXT_FILLS,
-    ImportPlan,
-)
+from lib.io.importing.plan import OTHER_FILLS, TEXT_FILLS, ImportPlan
 from lib.io.staged import SeenRows, Staged
 from lib.store.db import Database
 
