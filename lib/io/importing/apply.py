@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
 from lib.io.importing.matching import plan_import
+from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
 from lib.io.importing.write import ImportResult, write_plan
 from lib.io.staged import SeenRows
 from lib.store.db import Database
