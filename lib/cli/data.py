@@ -26,11 +26,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the deterministic sample network into an empty database (or remove it)."""
-    from lib.io import demo
+    from lib.io import demo, demo_removal
 
     if args.remove:
         with open_existing(args) as db:
-            print(demo.remove_demo(db, confirmed=args.yes))
+            print(demo_removal.remove_demo(db, confirmed=args.yes))
         return 0
     demo.check_size(args.contacts, args.events)  # before the file is created
     with open_db(args, write=True) as db:
