@@ -11,13 +11,20 @@ import lib.io.importing.text as text_module
 import lib.io.importing.vcard as vcard_module
 from lib.io.importing import read_import, read_import_file
 from lib.io.importing.text import LONG_LINE, RecodedStream
-from lib.io.importing.vcard_syntax import MAX_VALUE_BYTES, MAX_VALUES, logical_lines
+from lib.io.importing.vcard_syntax import (
+    MAX_CARD_BYTES,
+    MAX_VALUE_BYTES,
+    MAX_VALUES,
+    logical_lines,
+)
 from tests.conftest import TODAY
 
 TOO_LONG = (
     "card 1: note {shown!r} left out (is too long (more than 240,000 bytes in the file; "
     "no field holds more than 20,000 characters))"
 )
+
+READ_UP_TO = "(a card is read up to its first 100 of each, 2 MB in all)"
 
 
 def fold(line: str) -> str:
@@ -29,7 +36,7 @@ def card(*lines: str) -> bytes:
 
 
 def test_the_value_limit_is_the_longest_field_in_quoted_printable_utf8():
-    assert (MAX_VALUE_BYTES, MAX_VALUES) == (240_000, 100)
+    assert (MAX_VALUE_BYTES, MAX_VALUES, MAX_CARD_BYTES) == (240_000, 100, 2_000_000)
 
 
 def test_a_folded_value_longer_than_any_field_is_left_out_and_the_card_survives():
@@ -73,7 +80,8 @@ def test_a_value_on_one_physical_line_is_cut_before_it_is_held():
 
     found = [(item.name, len(item.line), item.cut) for item in logical_lines(lines)]
 
-    assert found == [("BEGIN", 11, False), ("NOTE", MAX_VALUE_BYTES, True), ("FN", 5, False)] + [
+    # Only the start of a cut value is kept: enough to show it.
+    assert found == [("BEGIN", 11, False), ("NOTE", 1024, True), ("FN", 5, False)] + [
         ("END", 9, False)
     ]
 
@@ -88,7 +96,7 @@ def test_a_card_with_60000_emails_keeps_the_first_100_and_says_how_many_were_lef
     others = ", ".join(f"person{i}@example.com" for i in range(1, 100))
     assert contact.fields["notes"] == f"Other email: {others}"
     assert [str(w) for w in parsed.warnings] == [
-        "card 1: 59,900 more e-mail addresses left out (a card is read up to its first 100 of each)"
+        f"card 1: 59,900 more e-mail addresses left out {READ_UP_TO}"
     ]
 
 
@@ -99,8 +107,8 @@ def test_phones_and_emails_past_the_limit_are_counted_together_in_one_notice():
     parsed = read_import(card("FN:Eve Tan", *phones, *emails), today=TODAY)
 
     assert [str(w) for w in parsed.warnings] == [
-        "card 1: 2 more phone numbers left out (a card is read up to its first 100 of each); "
-        "5 more e-mail addresses left out (a card is read up to its first 100 of each)"
+        f"card 1: 2 more phone numbers left out {READ_UP_TO}; "
+        f"5 more e-mail addresses left out {READ_UP_TO}"
     ]
 
 
@@ -125,6 +133,21 @@ def test_duplicate_emails_and_phones_are_removed_keeping_the_first_in_order():
         "Other email: A@example.com, c@example.com\nOther phone: +1 801-555-0199"
     )
     assert parsed.warnings == []
+
+
+def test_a_card_reads_at_most_2_mb_of_values_and_counts_the_rest():
+    notes = [f"NOTE:{i} " + "n" * 199_990 for i in range(12)]  # 200,000 bytes each
+
+    parsed = read_import(card("FN:Gil Amsel", *notes, "EMAIL:gil@example.org"), today=TODAY)
+
+    (contact,) = parsed.contacts
+    assert contact.fields["email"] == "gil@example.org"
+    assert contact.fields["notes"] is None  # 10 notes of 200,000 characters: too long
+    assert [str(w) for w in parsed.warnings] == [
+        "card 1: notes '0 nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn…' left out "
+        "(is too long (1,999,929 characters; at most 20,000))",
+        f"card 1: 2 more notes left out {READ_UP_TO}",
+    ]
 
 
 class CountingStream(RecodedStream):
@@ -212,3 +235,25 @@ def test_shortening_keeps_the_csv_shape_quotes_delimiters_and_all():
 
     # Each run keeps 20,001 characters; the quotes keep their odd count.
     assert short == 'a,"' + "x" * 20_001 + '",' + '"' * 20_001 + ";" + "," * 20_001 + "z\r\n"
+
+
+def test_a_cell_over_many_lines_is_held_only_up_to_a_long_line(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(text_module, "LONG_LINE", 1_000)
+    note = "\r\n".join(f"line {i} of a long note" for i in range(2_000))
+    data = (
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+        f'Ana,Ruiz,,ana@example.org,"{note}",CTO,01 Jan 2024\r\n'
+        'Ben,Okafor,,ben@example.org,"Acme ""Labs""\r\nWest",COO,02 Jan 2024\r\n'
+    ).encode()
+
+    parsed = read_import(data, today=TODAY)
+
+    assert [(c.row, c.fields["company"], c.fields["title"]) for c in parsed.contacts] == [
+        (2, None, "CTO"),
+        (3, 'Acme "Labs"\r\nWest', "COO"),
+    ]
+    # The cell kept its lines until they passed 1,000 characters, then its last one (which
+    # closes it): the notice counts those.
+    assert [str(w) for w in parsed.warnings] == [
+        f"row 2: company {note[:57] + '…'!r} left out (is too long (998 characters; at most 300))"
+    ]

@@ -455,10 +455,26 @@ class Table:
         return found
 
     def data_rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(spreadsheet row number, cells) for every non-blank record after the header."""
-        reader = csv.reader(_lines(self.text), delimiter=self.delimiter, strict=False)
+        """(spreadsheet row number, cells) for every non-blank record after the header.
+
+        A record that runs on over many lines is held only up to LONG_LINE characters:
+        past that, a line with no quote in it is inside a quoted cell already longer than
+        any field (only a quoted cell spans lines), and is left out of the cell unread.
+        """
+        fed = 0  # characters given to the reader since its last record
+
+        def lines() -> Iterator[str]:
+            nonlocal fed
+            for line in _lines(self.text):
+                if fed > LONG_LINE and '"' not in line:
+                    continue
+                fed += len(line)
+                yield line
+
+        reader = csv.reader(lines(), delimiter=self.delimiter, strict=False)
         try:
             for index, cells in enumerate(reader):
+                fed = 0  # the reader asks for no line past the end of a record
                 if index > self.header_index and any(cell.strip() for cell in cells):
                     yield index + 1, cells
         except csv.Error as exc:

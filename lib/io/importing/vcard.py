@@ -33,6 +33,7 @@ from lib.io.importing.text import (
     utf16_codec,
 )
 from lib.io.importing.vcard_syntax import (
+    MAX_CARD_BYTES,
     MAX_VALUE_BYTES,
     MAX_VALUES,
     Card,
@@ -201,7 +202,7 @@ def _preview(prop: Property, decode: Decoder) -> str:
 
 def left_out_of(card: Card, decode: Decoder, warn: Callable[[str, str, str], None]) -> str:
     """Take a card's cut values out, saying each was too long; "N more … left out" per kind
-    past MAX_VALUES. Returns the second kind of notice ('' when none)."""
+    past MAX_VALUES (or MAX_CARD_BYTES). Returns the second kind of notice ('' when none)."""
     for prop in card.props:
         if prop.cut:
             warn(_LABELS.get(prop.name, prop.name.lower()), _preview(prop, decode), TOO_LONG)
@@ -211,7 +212,8 @@ def left_out_of(card: Card, decode: Decoder, warn: Callable[[str, str, str], Non
         word = _PLURALS.get(name, f"{name} lines")
         counts[word] = counts.get(word, 0) + count
     return "; ".join(
-        f"{count:,} more {word} left out (a card is read up to its first {MAX_VALUES:,} of each)"
+        f"{count:,} more {word} left out (a card is read up to its first {MAX_VALUES:,} of "
+        f"each, {MAX_CARD_BYTES // 1_000_000:,} MB in all)"
         for word, count in counts.items()
     )
 

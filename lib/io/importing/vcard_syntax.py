@@ -47,8 +47,12 @@ _PROPERTY = re.compile(rb"^\s*(?:[A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)\s*[;:]")
 # UTF-8, 12 once quoted-printable. A property line longer than this cannot fit any field: it
 # is cut here, and the rest of it streams past unread.
 MAX_VALUE_BYTES = MAX_NOTES * 12
-# How many of one property (EMAIL, TEL, NOTE…) a card reads; the rest are counted, not held.
+# How many of one property (EMAIL, TEL, NOTE…) a card reads, and how many bytes of them all;
+# the rest are counted, not held.
 MAX_VALUES = 100
+MAX_CARD_BYTES = 2_000_000
+# What is kept of a cut value: enough to show its start.
+_PREVIEW = 1024
 # What is kept of a physical line longer than MAX_VALUE_BYTES besides its start: its end, so
 # that a quoted-printable soft break (`=` before CR CR LF) still counts.
 _LINE_END = 8
@@ -112,6 +116,9 @@ def _split_header(header: bytes) -> tuple[str, list[tuple[str, str]]]:
 
 def _colon(line: bytes) -> int:
     """Where the value starts: the first colon outside double quotes (-1 when none)."""
+    colon = line.find(b":")
+    if b'"' not in line[: colon if colon >= 0 else len(line)]:
+        return colon  # no quoted parameter before it (nearly always)
     quoted = False
     for index, byte in enumerate(line):
         if byte == 0x22:
@@ -162,7 +169,8 @@ class Logical:
 
 def logical_lines(lines: Iterable[bytes], limit: int = MAX_VALUE_BYTES) -> Iterator[Logical]:
     """Each property line, unfolded; skipped properties are never held, and a kept one is
-    collected up to `limit` bytes (then `cut`: the rest of it streams past)."""
+    collected up to `limit` bytes (past that it is `cut`: only its start is kept, and the
+    rest of it streams past)."""
     name: str | None = None
     kept = False
     value = bytearray()
@@ -176,7 +184,7 @@ def logical_lines(lines: Iterable[bytes], limit: int = MAX_VALUE_BYTES) -> Itera
             return
         value.extend(piece)
         if len(value) > limit:
-            del value[limit:]
+            del value[_PREVIEW:]
             cut = True
 
     for line in lines:
@@ -314,6 +322,7 @@ class Card:
     # Property name → how many more the card had beyond MAX_VALUES (read no further).
     unread: dict[str, int] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict, repr=False)
+    _held: int = field(default=0, repr=False)
 
     def all(self, name: str) -> list[Property]:
         """Every property called `name`, in file order."""
@@ -323,11 +332,15 @@ class Card:
         """The first property called `name`, or None."""
         return next((p for p in self.props if p.name == name), None)
 
-    def room_for(self, name: str) -> bool:
-        """Whether one more `name` is read; past MAX_VALUES it is only counted."""
+    def room_for(self, name: str, size: int) -> bool:
+        """Whether one more `name` of `size` bytes is read; past MAX_VALUES of it, or (a
+        value longer than a short line) MAX_CARD_BYTES in all, it is only counted: a card's
+        e-mails and phones are read however long its notes."""
         count = self._counts.get(name, 0)
         self._counts[name] = count + 1
-        if count < MAX_VALUES:
+        fits = size <= _PREVIEW or self._held + size <= MAX_CARD_BYTES
+        if count < MAX_VALUES and fits:
+            self._held += size
             return True
         self.unread[name] = self.unread.get(name, 0) + 1
         return False
@@ -362,7 +375,7 @@ def iter_cards(lines: Iterable[Logical], problem: Callable[[int, str], None]) ->
             last = name
             continue
         last = name
-        if card is None or nested or not card.room_for(name):
+        if card is None or nested or not card.room_for(name, len(logical.line)):
             continue
         prop = parse_property(logical.line, logical.cut)
         if prop is not None:
