@@ -1,10 +1,11 @@
 """Hostile import files, each in a process of its own: `python -m bench.bench_hostile_files`.
 
 Targets (issue 25, items 3 and 4): a 180 MB quoted-printable vCard, a 180 MB folded vCard, a
-200 MB CSV with one cell on one line and a 100 MB UTF-16 vCard each import with a peak memory
-of at most 500 MB, from the command line (`import_file`) and as the app's upload does
-(`read_import` on the file's bytes, `plan_import`, `apply_import`: the upload's bytes are held
-by the app, so they count); a card with 60,000 e-mail addresses imports in at most 2 s.
+200 MB CSV with one cell on one line (and one over many lines) and a 100 MB UTF-16 vCard
+each import with a peak memory of at most 500 MB, from the command line (`import_file`) and
+as the app's upload does (`read_import` on the file's bytes, `plan_import`, `apply_import`:
+the upload's bytes are held by the app, so they count); a card with 60,000 e-mail addresses
+imports in at most 2 s.
 Every file is generated in a temporary folder; peak memory is the child's ru_maxrss.
 """
 
@@ -69,6 +70,16 @@ def one_cell_csv(path: Path, size: int) -> Path:
         out.write("First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n")
         out.write('Ana,Ruiz,,ana@example.org,"')
         _repeat_to(out.write, SENTENCE, size)
+        out.write('",CTO,01 Jan 2024\r\nBen,Okafor,,ben@example.org,Acme,COO,02 Jan 2024\r\n')
+    return path
+
+
+def many_lines_cell_csv(path: Path, size: int) -> Path:
+    """The one-cell CSV, its cell spread over lines of one sentence each."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n")
+        out.write('Ana,Ruiz,,ana@example.org,"')
+        _repeat_to(out.write, SENTENCE + "\r\n", size)
         out.write('",CTO,01 Jan 2024\r\nBen,Okafor,,ben@example.org,Acme,COO,02 Jan 2024\r\n')
     return path
 
@@ -159,6 +170,7 @@ def main() -> None:
         ("quoted-printable vCard", quoted_printable_vcard, "qp.vcf", size(180), both),
         ("folded vCard", folded_vcard, "folded.vcf", size(180), both),
         ("one-line-cell CSV", one_cell_csv, "Connections.csv", size(200), both),
+        ("many-lines-cell CSV", many_lines_cell_csv, "lines.csv", size(200), both),
         ("UTF-16 vCard, folded", utf16_folded_vcard, "utf16.vcf", size(100), both),
         ("UTF-16 vCard, 19,000-ch notes", utf16_notes_vcard, "notes16.vcf", size(100), both),
         ("60,000 e-mails on one card", many_emails_card, "emails.vcf", 60_000, both),
