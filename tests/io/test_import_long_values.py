@@ -257,3 +257,12 @@ def test_a_cell_over_many_lines_is_held_only_up_to_a_long_line(monkeypatch: pyte
     assert [str(w) for w in parsed.warnings] == [
         f"row 2: company {note[:57] + '…'!r} left out (is too long (998 characters; at most 300))"
     ]
+
+
+def test_a_cut_value_is_shown_in_its_declared_charset():
+    note = "NOTE;CHARSET=ISO-8859-1:" + "\xe9t\xe9 " * 70_000
+    data = card("FN:Ana Ruiz").replace(b"END:VCARD", note.encode("latin-1") + b"\r\nEND:VCARD")
+
+    parsed = read_import(data, today=TODAY)
+
+    assert [str(w) for w in parsed.warnings] == [TOO_LONG.format(shown="été " * 14 + "é…")]

@@ -197,7 +197,13 @@ def _preview(prop: Property, decode: Decoder) -> str:
     raw = prop.value[:1024]
     if prop.quoted_printable():
         raw = quopri.decodestring(raw)
-    return _clean(unescape(raw.decode(decode.file_codec, errors="replace")))
+    declared = prop.param("CHARSET") if decode.honour_charset else None
+    for codec in (declared, decode.file_codec, "utf-8"):
+        try:
+            return _clean(unescape(raw.decode(codec or "", errors="replace")))
+        except (LookupError, ValueError):  # no such codec, or one that is not for text
+            continue
+    return ""
 
 
 def left_out_of(card: Card, decode: Decoder, warn: Callable[[str, str, str], None]) -> str:
@@ -207,7 +213,7 @@ def left_out_of(card: Card, decode: Decoder, warn: Callable[[str, str, str], Non
         if prop.cut:
             warn(_LABELS.get(prop.name, prop.name.lower()), _preview(prop, decode), TOO_LONG)
     card.props = [p for p in card.props if not p.cut]
-    counts = {}
+    counts: dict[str, int] = {}
     for name, count in card.unread.items():
         word = _PLURALS.get(name, f"{name} lines")
         counts[word] = counts.get(word, 0) + count
