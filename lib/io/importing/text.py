@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from lib.core.errors import ValidationError
+from lib.core.validation import MAX_NOTES
 from lib.core.vocab import IMPORT_FORMAT
 from lib.io.importing import outlook_columns
 
@@ -66,6 +67,20 @@ ENCODING_NAMES: dict[str, str] = {
     "mac_roman": "Mac Roman",
 }
 
+# How a line is read: a piece of at most this many characters at a time; a longer line
+# has its overlong runs shortened as it is read (`shorten_long_line`), and past MAX_LINE
+# characters once shortened only its quotes are counted.
+LONG_LINE = 1 << 20
+MAX_LINE = 8 * LONG_LINE
+# The longest field holds MAX_NOTES characters; a run of plain characters (or of quotes, or of
+# one delimiter) longer than this cannot fit any field and is cut to this many.
+_KEEP_OF_RUN = MAX_NOTES + 1
+_PLAIN = '[^"\r\n,;\t]'
+_RUNS = re.compile(
+    f"(?<!{_PLAIN}){_PLAIN}{{{_KEEP_OF_RUN + 1},}}"
+    f'|(?<!")"{{{_KEEP_OF_RUN + 1},}}'
+    + "".join(f"|(?<!{d}){d}{{{_KEEP_OF_RUN + 1},}}" for d in (",", ";", "\t"))
+)
 # A multi-line note can outgrow the csv module's default 128 KB cell limit.
 csv.field_size_limit(2**31 - 1)
 
@@ -99,6 +114,52 @@ def utf16_without_bom(data: bytes, size: int | None = None) -> str | None:
     if even >= half * 0.4 and odd <= half * 0.05:
         return "utf-16-be"
     return None
+
+
+def utf16_codec(head: bytes, size: int | None = None) -> str | None:
+    """utf-16 (a BOM), utf-16-le or -be (none) when a file starting `head` is UTF-16, else None.
+
+    `size` is the whole file's size when `head` is only its start.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return utf16_without_bom(head, size)
+
+
+class RecodedStream(io.RawIOBase):
+    """A binary stream of UTF-16 (or any codec's) text read back as UTF-8, a piece at a time.
+
+    What a UTF-16 vCard is read through, so that it is never decoded or held whole.
+    """
+
+    def __init__(self, raw: IO[bytes], codec: str) -> None:
+        super().__init__()
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder(codec)()
+        self._started = False
+
+    def readable(self) -> bool:
+        """Always: it is a reading stream."""
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        """The next piece of the text as UTF-8 (empty at the end; about `size` bytes read)."""
+        while True:
+            data = self._raw.read(size if size and size > 0 else _PIECE)
+            try:
+                text = self._decoder.decode(data, final=not data)
+            except UnicodeDecodeError:
+                raise ValidationError("file", NOT_UTF16) from None
+            if text and not self._started:
+                self._started = True
+                text = text.lstrip("\ufeff")  # a second BOM, as Excel leaves one
+            if text or not data:
+                return text.encode("utf-8")
+
+    def close(self) -> None:
+        """Close the stream underneath too."""
+        self._raw.close()
+        super().close()
 
 
 def is_utf8(data: bytes) -> bool:
@@ -220,20 +281,6 @@ def check_size(size: int) -> None:
         )
 
 
-def decode(data: bytes) -> tuple[str, str | None]:
-    """The file's text and, when it was not UTF-8, a notice saying how it was read."""
-    check_size(len(data))
-    codec = sniff_encoding(data)
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
-        if codec.startswith("utf-16"):
-            raise ValidationError("file", NOT_UTF16) from None
-        text = data.decode(codec, errors="replace")
-    note = None if is_utf8_codec(codec) else not_utf8_note(codec)
-    return _clean_text(text), note
-
-
 def _clean_text(text: str) -> str:
     # Excel sometimes leaves a second BOM when it re-saves a file that had one.
     return _no_nul(text).lstrip("\ufeff")
@@ -274,15 +321,16 @@ def iter_lines(text: str) -> Iterator[str]:
 
 
 class StreamedText:
-    """A text file on the disk, decoded a line at a time as it is read (never held whole).
+    """A text file decoded a line at a time as it is read (never held whole).
 
+    `source` is a file on the disk, or what opens a binary stream (an upload's bytes).
     `head` is its first characters, for recognising the kind of export and its header row;
     `lines()` reads the whole file again from the start. A file held whole as a str can
     cost four times its size (one emoji makes every character four bytes wide).
     """
 
-    def __init__(self, path: Path, codec: str) -> None:
-        self.path = path
+    def __init__(self, source: Path | Callable[[], IO[bytes]], codec: str) -> None:
+        self.source = source
         self.codec = codec
         # A file that is not UTF-8 was read with replacement characters, as a whole one is.
         self.errors = "strict" if is_utf8_codec(codec) or codec.startswith("utf-16") else "replace"
@@ -290,25 +338,88 @@ class StreamedText:
             self.head = _clean_text(stream.read(HEAD_CHARS))
 
     def lines(self) -> Iterator[str]:
-        """The file's lines with their endings; a NUL anywhere stops it as binary."""
+        """The file's lines with their endings; a NUL anywhere stops it as binary.
+
+        A line longer than LONG_LINE characters is read a piece at a time and shortened
+        as it goes (`shorten_long_line`): a cell longer than any field is never held.
+        """
         with self._reading() as stream:
-            for number, line in enumerate(stream):
+            number = 0
+            while line := stream.readline(LONG_LINE):
+                if len(line) == LONG_LINE and not line.endswith(("\n", "\r")):
+                    line = shorten_long_line(line, stream)
                 yield _clean_text(line) if number == 0 else _no_nul(line)
+                number += 1
 
     @contextmanager
     def _reading(self) -> Iterator[IO[str]]:
         """The file open for decoding; a decoding or reading error said as the import's."""
         try:
-            with self.path.open(encoding=self.codec, errors=self.errors, newline="") as stream:
-                yield stream
+            if isinstance(self.source, Path):
+                raw: IO[bytes] = self.source.open("rb")
+            else:
+                raw = self.source()
+            with io.TextIOWrapper(raw, encoding=self.codec, errors=self.errors, newline="") as s:
+                yield s
         except UnicodeDecodeError:
             raise ValidationError("file", NOT_UTF16) from None
         except OSError as exc:
-            raise ValidationError("file", f"{self.path} cannot be read ({exc.strerror})") from None
+            raise ValidationError(
+                "file", f"{self.source} cannot be read ({exc.strerror})"
+            ) from None
 
     def strip(self) -> str:
         """The head without surrounding blanks (empty for an empty file)."""
         return self.head.strip()
+
+
+def _keep_of_run(match: re.Match[str]) -> str:
+    run = match.group()
+    if run[0] == '"':  # keep the count's parity: whether a quoted cell is open is unchanged
+        return run[: _KEEP_OF_RUN + (len(run) - _KEEP_OF_RUN) % 2]
+    return run[:_KEEP_OF_RUN]
+
+
+def shorten(text: str) -> str:
+    """`text` with each run of more than _KEEP_OF_RUN characters that are all plain (no
+    quote, delimiter or line break), all quotes, or all one delimiter, cut to that many.
+
+    The CSV's shape is unchanged (the same cells in the same places, a quoted cell open
+    where it was), but a cell longer than any field comes out at most a little longer than
+    the longest field: still "too long", and small.
+    """
+    return _RUNS.sub(_keep_of_run, text) if len(text) > _KEEP_OF_RUN else text
+
+
+def shorten_long_line(start: str, stream: IO[str]) -> str:
+    """The whole line that began with `start` (LONG_LINE characters), its rest read from
+    `stream` a piece at a time and shortened as it goes; what is held stays near LONG_LINE.
+
+    Past MAX_LINE characters even once shortened (millions of tiny cells, beyond any
+    column a reader uses), the rest of the line is only counted for its quotes, so that a
+    quoted cell still ends where it did.
+    """
+    kept = [shorten(start)]
+    size = len(kept[0])
+    counting = False  # past MAX_LINE: the rest is only counted for its quotes
+    dropped = False
+    quotes = 0
+    piece = start
+    while len(piece) == LONG_LINE and not piece.endswith(("\n", "\r")):
+        piece = stream.readline(LONG_LINE)
+        if counting:
+            quotes += piece.count('"')
+            dropped = True
+            continue
+        kept.append(shorten(piece))
+        size += len(kept[-1])
+        if size > LONG_LINE:
+            kept = [shorten("".join(kept))]
+            size = len(kept[0])
+            counting = size > MAX_LINE
+    if dropped:
+        kept.append('"' * (quotes % 2) + piece[len(piece.rstrip("\r\n")) :])
+    return shorten("".join(kept))
 
 
 Text = str | StreamedText
@@ -344,10 +455,26 @@ class Table:
         return found
 
     def data_rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(spreadsheet row number, cells) for every non-blank record after the header."""
-        reader = csv.reader(_lines(self.text), delimiter=self.delimiter, strict=False)
+        """(spreadsheet row number, cells) for every non-blank record after the header.
+
+        A record that runs on over many lines is held only up to LONG_LINE characters:
+        past that, a line with no quote in it is inside a quoted cell already longer than
+        any field (only a quoted cell spans lines), and is left out of the cell unread.
+        """
+        fed = 0  # characters given to the reader since its last record
+
+        def lines() -> Iterator[str]:
+            nonlocal fed
+            for line in _lines(self.text):
+                if fed > LONG_LINE and '"' not in line:
+                    continue
+                fed += len(line)
+                yield line
+
+        reader = csv.reader(lines(), delimiter=self.delimiter, strict=False)
         try:
             for index, cells in enumerate(reader):
+                fed = 0  # the reader asks for no line past the end of a record
                 if index > self.header_index and any(cell.strip() for cell in cells):
                     yield index + 1, cells
         except csv.Error as exc:
