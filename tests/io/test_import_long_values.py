@@ -10,7 +10,8 @@ import pytest
 import lib.io.importing.text as text_module
 import lib.io.importing.vcard as vcard_module
 from lib.io.importing import read_import, read_import_file
-from lib.io.importing.text import LONG_LINE, RecodedStream
+from lib.io.importing.encoding import RecodedStream
+from lib.io.importing.text import LONG_LINE
 from lib.io.importing.vcard_syntax import (
     MAX_CARD_BYTES,
     MAX_VALUE_BYTES,

@@ -22,6 +22,14 @@ from typing import IO
 
 from lib.core.errors import ValidationError
 from lib.io.importing.apply import apply_import, import_in_batches
+from lib.io.importing.encoding import (
+    is_utf8_codec,
+    not_utf8_note,
+    sniff_encoding,
+    sniff_file_encoding,
+    utf16_codec,
+    utf16_without_bom,
+)
 from lib.io.importing.google import parse_google
 from lib.io.importing.linkedin import parse_linkedin
 from lib.io.importing.matching import plan_import
@@ -37,13 +45,7 @@ from lib.io.importing.text import (
     Text,
     check_size,
     detect_format,
-    is_utf8_codec,
     looks_like_vcard,
-    not_utf8_note,
-    sniff_encoding,
-    sniff_file_encoding,
-    utf16_codec,
-    utf16_without_bom,
 )
 from lib.io.importing.thunderbird import parse_thunderbird
 from lib.io.importing.vcard import parse_vcard, parse_vcard_bytes, parse_vcard_stream

@@ -23,15 +23,15 @@ from typing import IO, Any
 
 from lib.core.errors import ValidationError
 from lib.core.validation import MAX_NOTES
-from lib.io.importing.fields import linkedin_profile, read_email, read_phone
-from lib.io.importing.model import ParsedImport
-from lib.io.importing.text import (
+from lib.io.importing.encoding import (
     RecodedStream,
     encoding_label,
     is_utf8_codec,
     not_utf8_note,
     utf16_codec,
 )
+from lib.io.importing.fields import linkedin_profile, read_email, read_phone
+from lib.io.importing.model import ParsedImport
 from lib.io.importing.vcard_syntax import (
     MAX_CARD_BYTES,
     MAX_VALUE_BYTES,

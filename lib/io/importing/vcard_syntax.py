@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from lib.core.validation import MAX_NOTES
-from lib.io.importing.text import guess_legacy, is_utf8
+from lib.io.importing.encoding import guess_legacy, is_utf8
 
 # The properties read; everything else streams past unread.
 KEPT = frozenset(
