@@ -12,6 +12,11 @@ from lib.cli.common import open_db, open_existing, open_for_reading
 from lib.core.errors import ValidationError
 
 
+def today() -> date:
+    """The day the commands take as today (one place, so a test can set it)."""
+    return date.today()
+
+
 def cmd_import_activity(args: argparse.Namespace) -> int:
     """Suggest steps from a call log, a mailbox or a calendar (written as one import batch)."""
     from lib.io.activity.apply import import_activity
@@ -26,6 +31,7 @@ def cmd_import_activity(args: argparse.Namespace) -> int:
             format=args.format,
             dry_run=args.dry_run,
             my_addresses=args.my_address or None,
+            today=today(),
         )
     if args.json:
         print(json.dumps(result.as_json()))
@@ -57,11 +63,11 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
         print("No suggestions to confirm.")
         return 0
     print(f"{len(rows):,} to confirm")
-    today = date.today()
+    now = today()
     heading = None
     for row in rows:
         day = row["occurred_on"]
-        title = "Coming up" if day > today else human_date(day)
+        title = "Coming up" if day > now else human_date(day)
         if title != heading:
             heading = title
             print(title)
@@ -79,7 +85,7 @@ def cmd_confirm_suggestions(args: argparse.Namespace) -> int:
     if not args.all_attempts:
         raise ValidationError("confirm-suggestions", "say what to confirm: --all-attempts")
     with open_existing(args) as db:
-        logged = confirm_attempts(db)
+        logged = confirm_attempts(db, today=today())
     for step in logged:
         print(step.message)
     print(f"Confirmed {len(logged):,} call attempt{'s' if len(logged) != 1 else ''}.")
