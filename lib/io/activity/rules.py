@@ -175,7 +175,9 @@ def read_records(
     return out
 
 
-def _read_call(call: Call, network: Network, out: Reading, seen: set[str], tz: tzinfo | None):
+def _read_call(
+    call: Call, network: Network, out: Reading, seen: set[str], tz: tzinfo | None
+) -> None:
     contact_id = network.by_phone(call.number)
     if contact_id is None:
         out.ignored.unmatched += 1
