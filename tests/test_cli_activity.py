@@ -129,3 +129,21 @@ def test_a_missing_file_creates_no_database(capsys, tmp_path: Path):
         f"error: file: {tmp_path / 'x.xml'} does not exist or is not a file\n",
     )
     assert not db.exists()
+
+
+def test_an_activity_import_is_listed_and_undone_like_any_import(capsys, network: str):
+    run_cli(capsys, "import-activity", CALLS, "--db", network)
+    code, out, _ = run_cli(capsys, "imports", "--json", "--db", network)
+    [batch] = json.loads(out)
+    assert (batch["file"], batch["format"], batch["undone_at"]) == (
+        "calls-20261208221431.xml",
+        "calls-xml",
+        None,
+    )
+    assert run_cli(capsys, "undo-import", "1", "--db", network) == (
+        0,
+        "Undid import #1 (calls-20261208221431.xml): removed 0 contacts, emptied 0 filled "
+        "fields, took back 15 open suggestions.\n",
+        "",
+    )
+    assert run_cli(capsys, "suggestions", "--db", network)[1] == "No suggestions to confirm.\n"

@@ -169,3 +169,10 @@ def test_an_activity_import_is_listed_and_undoing_it_takes_back_its_open_suggest
         (2, "dismissed"),
     ]
     assert len(events(queued)) == 1  # the confirmed attempt is the user's own step
+
+
+def test_a_meeting_still_to_come_cannot_be_confirmed_before_its_day(queued: Database):
+    change(queued, 20, occurred_on="2026-12-15")
+    with pytest.raises(ValidationError, match="is in the future"):
+        confirm(queued, 20, today=TODAY)
+    assert list_suggestions(queued)[-1]["occurred_on"] == date(2026, 12, 15)
