@@ -124,7 +124,7 @@ def test_the_coffee_is_a_conversation_in_person_and_the_declined_invitation_noth
     assert stored(day)[0][5] == 'meeting "Coffee with Hana", Tue 8 Dec 16:30'
 
 
-def test_a_future_video_meeting_naming_a_contact_is_suggested_on_its_day(
+def test_a_future_video_interview_naming_a_contact_is_suggested_on_its_day(
     day: Database, tmp_path: Path
 ):
     path = tmp_path / "next.ics"
@@ -133,7 +133,7 @@ def test_a_future_video_meeting_naming_a_contact_is_suggested_on_its_day(
         "DTSTART:20261215T170000Z\r\nSUMMARY:Informational interview: Dana Whitfield\r\n"
         "LOCATION:https://zoom.us/j/123\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    assert run(day, path)["suggestions"] == [step(16, "contacted", "video", "2026-12-15")]
+    assert run(day, path)["suggestions"] == [step(16, "info_interview", "video", "2026-12-15")]
 
 
 def test_a_missed_call_from_a_contact_is_a_they_called_back_note(day: Database, tmp_path: Path):

@@ -8,6 +8,7 @@ dropped at once (only the count survives).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ THANK_YOU_DAYS = 7
 # The kinds a conversation with them is (what a thank-you follows).
 TALK_KINDS = ("contacted", "info_interview")
 CALLED_BACK = "They called you back"
+# A meeting whose title says so is an informational interview, not only a conversation.
+_INTERVIEW = re.compile(r"\binfo(rmational)?\.?\s+interview", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ def _read_meeting(
     else:
         day = start
     channel = "video" if meeting.video else "in_person"
+    kind = "info_interview" if _INTERVIEW.search(meeting.summary) else "contacted"
     for contact_id in found:
         sid = source_id("meeting", meeting.uid, contact_id)
         if sid in seen:
@@ -227,9 +231,7 @@ def _read_meeting(
             continue
         seen.add(sid)
         seen_words = f'meeting "{meeting.summary}", {when_words(start, tz)}'
-        out.suggestions.append(
-            Suggestion(sid, contact_id, "contacted", day, channel, None, seen_words)
-        )
+        out.suggestions.append(Suggestion(sid, contact_id, kind, day, channel, None, seen_words))
 
 
 @dataclass
