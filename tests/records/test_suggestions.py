@@ -176,3 +176,15 @@ def test_a_meeting_still_to_come_cannot_be_confirmed_before_its_day(queued: Data
     with pytest.raises(ValidationError, match="is in the future"):
         confirm(queued, 20, today=TODAY)
     assert list_suggestions(queued)[-1]["occurred_on"] == date(2026, 12, 15)
+
+
+def test_a_they_called_back_note_is_logged_with_what_it_saw(db: Database, tmp_path):
+    load_day_network(db)
+    path = tmp_path / "calls.xml"
+    call = '<call number="8015550101" duration="0" date="1796733000000" type="3"/>'
+    path.write_text(f"<calls>{call}</calls>")
+    import_activity(db, path, today=TODAY, tz=TZ)
+    confirm(db, 1, today=TODAY)
+    assert events(db) == [
+        (1, "note", DAY, "phone", None, "They called you back (missed call, Tue 8 Dec 12:30)")
+    ]
