@@ -26,6 +26,7 @@ BENCHMARKS = (
     ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
     ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
     ("data safety at size: round trip, far dates, --out", ["-m", "bench.bench_safety"]),
+    ("suggested steps: a 50 MB call log, a 1 GB mbox", ["-m", "bench.bench_activity"]),
 )
 
 
