@@ -360,9 +360,10 @@ CALL_QUEUE_SIZE = 60
 
 
 def call_queue(db: Database, day: date, size: int = CALL_QUEUE_SIZE) -> list[dict[str, Any]]:
-    """The day's calls, in the calling session's order: warm referrals, then cold targets
-    (referrals not cleared to use the name first), then follow-ups due or overdue for people
-    with a phone number; within each, longest waiting first.
+    """The day's calls, in the calling session's order: everyone with a phone number before
+    anyone without one; then warm referrals, cold targets (referrals not cleared to use the
+    name first), and follow-ups due or overdue for people with a phone number; within each,
+    longest waiting first.
 
     Each row has what a call needs: who, how they were found, who referred them, how to
     reach them and the call attempts since the last touch (`tried_sql`).
@@ -377,14 +378,14 @@ def call_queue(db: Database, day: date, size: int = CALL_QUEUE_SIZE) -> list[dic
                         WHEN d.to_contact THEN 'cold'
                         ELSE 'follow_up' END AS call_group,
                    CASE WHEN d.to_contact THEN c.identified_on ELSE d.last_touch END AS since,
-                   c.referred_by IS NOT NULL AS referred
+                   c.referred_by IS NOT NULL AS referred, c.phone IS NULL AS no_number
             FROM due d JOIN contacts c ON c.id = d.id
             WHERE d.to_contact
                OR ((d.follow_up_due OR d.follow_up_overdue) AND c.phone IS NOT NULL)
         ),
         picked AS (
             SELECT * FROM queue
-            ORDER BY CASE call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
+            ORDER BY no_number, CASE call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
                      referred DESC, since, id
             LIMIT $size
         ),
@@ -398,7 +399,7 @@ def call_queue(db: Database, day: date, size: int = CALL_QUEUE_SIZE) -> list[dic
         JOIN due d ON d.id = p.id
         LEFT JOIN contacts ref ON ref.id = c.referred_by
         LEFT JOIN tried a ON a.id = p.id
-        ORDER BY CASE p.call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
+        ORDER BY p.no_number, CASE p.call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
                  p.referred DESC, p.since, p.id
         """,
         {"t": day, "from": None, "size": size},
