@@ -309,6 +309,9 @@ def why_due(row: Mapping[str, Any], day: date) -> str:
     return f"Last touch {days_phrase(days)} — {late} day{'s' if late != 1 else ''} past 4 weeks"
 
 
+CALL_BACK_STEP = "Call back — they asked you to"
+
+
 @dataclass(frozen=True)
 class NextStep:
     """One thing to do next with a contact, and by when."""
@@ -318,8 +321,30 @@ class NextStep:
     why: str
 
 
+def open_call_backs(db: Database, day: date, contact_id: int | None = None) -> list[dict[str, Any]]:
+    """The call-backs people asked for and nobody has made yet, as of `day`: a contact (not
+    archived) whose latest call attempt since their last touch was "asked to call back
+    later" (`tried_sql`). Each row: id, full_name, call_back_on, asked_on; by day, then name.
+    `contact_id` narrows it to one person."""
+    people = (
+        "SELECT id FROM contacts WHERE NOT coalesce(archived, false) AND ($id IS NULL OR id = $id)"
+    )
+    frame = db.df(
+        f"""
+        WITH tried AS ({tried_sql(people)})
+        SELECT t.id, c.full_name, t.call_back_on, t.last_attempt AS asked_on
+        FROM tried t JOIN contacts c ON c.id = t.id
+        WHERE t.last_outcome = 'call_back' AND t.call_back_on IS NOT NULL
+        ORDER BY t.call_back_on, c.full_name, t.id
+        """,
+        {"t": day, "id": contact_id},
+    )
+    return _records(frame)
+
+
 def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[NextStep]:
-    """What the method asks next of this contact (as of `day`), most pressing first."""
+    """What the method asks next of this contact (as of `day`), most pressing first; a
+    call-back they asked for is their next step, on its day."""
     if contact.get("archived"):
         return [NextStep("Nothing — archived", None, "archived contacts get no reminders")]
     frame = db.df(
@@ -328,8 +353,13 @@ def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[Next
     if frame.empty:  # identified after `day`
         return [NextStep("Make contact and deliver your pitch", contact["identified_on"], "")]
     due = frame.iloc[0]
-    steps = []
-    if due["to_contact"]:
+    steps = [
+        NextStep(
+            CALL_BACK_STEP, row["call_back_on"], f"asked on {human_date(row['asked_on'])}"
+        )
+        for row in open_call_backs(db, day, int(contact["id"]))
+    ]
+    if due["to_contact"] and not steps:
         steps.append(
             NextStep("Make contact and deliver your pitch", day, "targeted, not contacted yet")
         )
