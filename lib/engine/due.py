@@ -354,9 +354,7 @@ def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[Next
         return [NextStep("Make contact and deliver your pitch", contact["identified_on"], "")]
     due = frame.iloc[0]
     steps = [
-        NextStep(
-            CALL_BACK_STEP, row["call_back_on"], f"asked on {human_date(row['asked_on'])}"
-        )
+        NextStep(CALL_BACK_STEP, row["call_back_on"], f"asked on {human_date(row['asked_on'])}")
         for row in open_call_backs(db, day, int(contact["id"]))
     ]
     if due["to_contact"] and not steps:
