@@ -21,7 +21,7 @@ from lib.io.demo import remove_demo
 from lib.io.importing import import_file
 from lib.io.importing.batches import undo_import
 from lib.records import changes
-from lib.records.events import delete_event
+from lib.records.corrections import delete_event
 from lib.store.db import open_database
 
 

@@ -21,8 +21,8 @@ from lib.core.columns import CONTACT_ENTERED, EVENTS
 from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOMES
 from lib.core.words import counted
+from lib.io.importing.apply import start_batch
 from lib.io.importing.batches import DEMO_FORMAT, remove_batch
-from lib.io.importing.write import start_batch
 from lib.io.staged import Staged
 from lib.records.settings import put_setting
 from lib.store.db import Database
@@ -427,16 +427,39 @@ def remove_demo(db: Database, *, confirmed: bool = False) -> str:
             raise DemoNeedsConfirmation(
                 status.confirmation() + "; confirm to remove the demo network anyway"
             )
+        # The user's own people whose referrer is a demo person: they stay, without one.
+        orphaned = [
+            str(name)
+            for (name,) in db.execute(
+                """
+                SELECT c.full_name FROM contacts c JOIN contacts r ON r.id = c.referred_by
+                WHERE list_contains($b, r.import_batch)
+                  AND NOT coalesce(list_contains($b, c.import_batch), false)
+                ORDER BY c.id
+                """,
+                {"b": status.batch_ids},
+            ).fetchall()
+        ]
         removed = events = 0
         for batch in status.batch_ids:
             gone, steps, _ = remove_batch(db, batch, keep=[])
             removed, events = removed + gone, events + steps
         db.execute("DELETE FROM settings WHERE key = 'pitch' AND value = ?", [json.dumps(PITCH)])
-    return (
-        f"Removed the demo network: {counted(removed, 'person', 'people')} and "
-        f"{counted(events, 'step')}. Your own contacts and steps are untouched."
-        if not status.your_steps
-        else f"Removed the demo network: {counted(removed, 'person', 'people')} and "
-        f"{counted(events, 'step')} (including {counted(status.your_steps, 'step')} you logged "
-        "on demo people). Your own contacts are untouched."
-    )
+    removed_words = f"Removed the demo network: {counted(removed, 'person', 'people')} and "
+    if status.your_steps:
+        removed_words += (
+            f"{counted(events, 'step')} (including {counted(status.your_steps, 'step')} you "
+            "logged on demo people)."
+        )
+        kept = "Your own contacts are untouched"
+    else:
+        removed_words += f"{counted(events, 'step')}."
+        kept = "Your own contacts and steps are untouched"
+    if orphaned:
+        names = ", ".join(orphaned[:5]) + (f" and {len(orphaned) - 5} more" if orphaned[5:] else "")
+        kept += (
+            f", except that {counted(len(orphaned), 'of them', 'of them')} ({names}) "
+            f"{'was' if len(orphaned) == 1 else 'were'} referred by a demo person and now "
+            f"{'has' if len(orphaned) == 1 else 'have'} no referrer"
+        )
+    return f"{removed_words} {kept}."

@@ -13,7 +13,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.store.db import backup_path, open_database
+from lib.store.db import open_database
+from lib.store.files import backup_path
 from tests.pagekit import unescape
 from tests.processes import ROOT, hold_open, python_env
 from tests.support import digest, write_demo
