@@ -324,7 +324,8 @@ class NextStep:
 def open_call_backs(db: Database, day: date, contact_id: int | None = None) -> list[dict[str, Any]]:
     """The call-backs people asked for and nobody has made yet, as of `day`: a contact (not
     archived) whose latest call attempt since their last touch was "asked to call back
-    later" (`tried_sql`). Each row: id, full_name, call_back_on, asked_on; by day, then name.
+    later" (`tried_sql`). Each row: id, full_name, company, email, phone, call_back_on and
+    asked_on (the day of that attempt); by day, then name.
     `contact_id` narrows it to one person."""
     people = (
         "SELECT id FROM contacts WHERE NOT coalesce(archived, false) AND ($id IS NULL OR id = $id)"
@@ -332,7 +333,8 @@ def open_call_backs(db: Database, day: date, contact_id: int | None = None) -> l
     frame = db.df(
         f"""
         WITH tried AS ({tried_sql(people)})
-        SELECT t.id, c.full_name, t.call_back_on, t.last_attempt AS asked_on
+        SELECT t.id, c.full_name, c.company, c.email, c.phone, t.call_back_on,
+               t.last_attempt AS asked_on
         FROM tried t JOIN contacts c ON c.id = t.id
         WHERE t.last_outcome = 'call_back' AND t.call_back_on IS NOT NULL
         ORDER BY t.call_back_on, c.full_name, t.id

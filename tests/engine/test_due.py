@@ -217,7 +217,15 @@ def test_an_open_call_back_is_the_next_step_on_its_day(db: Database) -> None:
     set_archived(db, gone, True)
 
     assert open_call_backs(db, TODAY) == [
-        {"id": asked, "full_name": "Ana Ruiz", "call_back_on": wednesday, "asked_on": TODAY}
+        {
+            "id": asked,
+            "full_name": "Ana Ruiz",
+            "company": None,
+            "email": None,
+            "phone": None,
+            "call_back_on": wednesday,
+            "asked_on": TODAY,
+        }
     ]
     steps = next_steps(db, contact_card(db, asked, TODAY), TODAY)
     assert [(s.action, s.on, s.why) for s in steps] == [
