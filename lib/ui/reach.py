@@ -81,7 +81,7 @@ def tel_button(row: Mapping[str, Any], *, container: Any = None) -> bool:
     if href is None:
         return False
     (container or st).link_button(
-        row["phone"], href, icon=":material/call:", type="primary", width="stretch"
+        escape_markdown(row["phone"]), href, icon=":material/call:", type="primary", width="stretch"
     )
     return True
 

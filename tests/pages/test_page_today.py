@@ -14,7 +14,7 @@ from lib.engine.stats import due_lists
 from lib.records.contacts import add_contact
 from lib.records.events import log_attempt, log_event
 from lib.store.db import open_database
-from tests.pagekit import by_label, click, open_page, read_db, shown
+from tests.pagekit import by_label, click, open_page, read_db, shown, unescape
 from tests.support import write_demo
 
 TITLES = ["To contact", "To thank", "Follow-up due", "Overdue"]
@@ -197,7 +197,7 @@ def test_rows_to_call_have_the_phone_as_a_tel_button_and_link_email_and_linkedin
     reachable: int,
 ) -> None:
     at = open_page("pages/work/today.py")
-    tel = [(b.proto.label, b.proto.url) for b in at.get("link_button")]
+    tel = [(unescape(b.proto.label), b.proto.url) for b in at.get("link_button")]
     assert tel == [("+1 (555) 010-2030", "tel:+15550102030")]
     assert (
         ":material/mail: [cara@kestrel.example](mailto:cara@kestrel.example) · "
@@ -258,7 +258,7 @@ def test_wrong_number_asks_for_the_right_one_and_refuses_a_bad_one(
     assert rows == [(reachable, "attempt", "wrong_number", "The wrong number: +1 (555) 010-2030")]
     assert database.scalar("SELECT phone FROM contacts") == "+44 20 7946 0958"
     database.close()
-    assert [(b.proto.label, b.proto.url) for b in at.get("link_button")] == [
+    assert [(unescape(b.proto.label), b.proto.url) for b in at.get("link_button")] == [
         ("+44 20 7946 0958", "tel:+442079460958")
     ]
     at = click(at, "Undo")  # the wrong number goes back on the card with the attempt gone
@@ -313,7 +313,7 @@ def test_a_number_typed_on_a_card_makes_it_callable_in_one_rerun(
 
     at.text_input(key=box).set_value("+44 20 7946 0958")
     at = save_number(at, box)
-    assert [(b.proto.label, b.proto.url) for b in at.get("link_button")] == [
+    assert [(unescape(b.proto.label), b.proto.url) for b in at.get("link_button")] == [
         ("+44 20 7946 0958", "tel:+442079460958")
     ]
     assert len(at.text_input) == 1 and shown(at.error) == []  # Ana's box only
