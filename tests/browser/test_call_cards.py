@@ -175,6 +175,14 @@ def test_a_session_calls_numbers_first_and_a_wrong_number_asks_for_the_right_one
     expect(page.get_by_text("Call 1 of 10 · Cold target")).to_be_visible(timeout=WAIT)
     expect(page.get_by_text("Ola Berg")).to_be_visible(timeout=WAIT)
     expect(page.locator("a[href='tel:+442079460100']")).to_be_visible()
+    # Above the fold on the phone: who, the number to tap, and every outcome.
+    for control in (
+        page.get_by_text("Ola Berg"),
+        page.locator("a[href='tel:+442079460100']"),
+        page.get_by_text("Asked to call back later"),
+    ):
+        box = control.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
 
     page.get_by_role("button", name="Wrong number").click()
     right = page.get_by_role("textbox", name="Their right number")
