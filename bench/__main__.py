@@ -18,6 +18,7 @@ BENCHMARKS = (
     ("review pages", ["-m", "bench.bench_dashboard"]),
     ("import and export", ["-m", "bench.bench_import"]),
     ("big and awkward import files", ["-m", "bench.bench_import_files"]),
+    ("hostile import files: long values, 60,000 e-mails", ["-m", "bench.bench_hostile_files"]),
     (
         "fixing mistakes: edit, delete, undo an import, remove the demo",
         ["-m", "bench.bench_corrections"],

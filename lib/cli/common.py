@@ -7,10 +7,13 @@ import argparse
 import os
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
+from lib.core.errors import DatabaseLockedError
+from lib.core.words import human_date
 from lib.store import snapshot
-from lib.store.db import Database, open_database, resolve_db_path
+from lib.store.db import Database, open_database, open_view, resolve_db_path
 
 
 def progress(message: str) -> None:
@@ -24,6 +27,29 @@ def open_db(args: argparse.Namespace, *, write: bool) -> Database:
     db = open_database(args.db, read_only=not write, create=write)
     # Ours alone once opened (DuckDB's lock): if the command then fails, main() removes it.
     args.created = new
+    return db
+
+
+def open_for_reading(args: argparse.Namespace) -> Database:
+    """The file of `--db` for a command that only reads: the file itself, or, while another
+    process holds it (the app), the snapshot that process published, said on stderr."""
+    try:
+        return open_db(args, write=False)
+    except DatabaseLockedError:
+        if not snapshot.snapshot_path(resolve_db_path(args.db)).exists():
+            raise  # nothing published to read instead: the lock's own message says why
+    db = open_view(args.db)
+    copy = db.snapshot
+    if copy is not None:
+        when = copy.as_of.astimezone()
+        shown = f"{when:%H:%M}"
+        if when.date() != date.today():
+            shown = f"{human_date(when.date())} {shown}"
+        print(
+            f"note: {resolve_db_path(args.db)} is open in another Warm Leads process; "
+            f"reading the snapshot of {shown}",
+            file=sys.stderr,
+        )
     return db
 
 

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from lib.cli.common import open_db, open_existing, progress
+from lib.cli.common import open_db, open_existing, open_for_reading, progress
 from lib.core.errors import ValidationError
 from lib.engine import stats
 from lib.store import outputs
@@ -26,11 +26,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load the deterministic sample network into an empty database (or remove it)."""
-    from lib.io import demo
+    from lib.io import demo, demo_removal
 
     if args.remove:
         with open_existing(args) as db:
-            print(demo.remove_demo(db, confirmed=args.yes))
+            print(demo_removal.remove_demo(db, confirmed=args.yes))
         return 0
     demo.check_size(args.contacts, args.events)  # before the file is created
     with open_db(args, write=True) as db:
@@ -49,7 +49,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
     """List every recorded import, newest first."""
     from lib.io.importing.batches import list_imports
 
-    with open_db(args, write=False) as db:
+    with open_for_reading(args) as db:
         batches = list_imports(db)
     if args.json:
         print(json.dumps(batches))
@@ -121,7 +121,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     today = stats.make_period(as_of=args.as_of).as_of
     outputs.check_output(args.out, db_path=resolve_db_path(args.db), force=args.force)
-    with open_db(args, write=False) as db:
+    with open_for_reading(args) as db:
         result = exporters.write_export(
             db, args.format, args.out, today=today, progress=progress, force=args.force
         )

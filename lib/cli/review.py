@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from lib.cli.common import open_db, progress
+from lib.cli.common import open_for_reading, progress
 from lib.core.vocab import DUE_LIST, STAGE_LABELS, WEEKLY
 from lib.engine import stats
 from lib.store.db import open_view, resolve_db_path
@@ -14,7 +14,7 @@ from lib.store.db import open_view, resolve_db_path
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the funnel, referrals, weekly rows and due lists."""
     period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
-    with open_db(args, write=False) as db:
+    with open_for_reading(args) as db:
         result = stats.stats(db, period)
     if args.json:
         print(json.dumps(result))

@@ -216,17 +216,20 @@ def search_contacts(
 
 
 def contact_card(db: Database, contact_id: int, day: date) -> dict[str, Any]:
-    """One contact with its stage as of `day`, its referrer, and how many people it referred."""
+    """One contact with its stage as of `day`, its referrer, how many people it referred, and
+    the import that brought it (`imported_format`, `imported_file`; None when typed in)."""
     frame = db.df(
         f"""
         WITH {STAGED_SQL}
         SELECT c.*, coalesce(s.stage, 1) AS stage,
                r.full_name AS referrer_name, r.archived AS referrer_archived,
                (SELECT count(*) FROM contacts k WHERE k.referred_by = c.id) AS referred_count,
-               (SELECT count(*) FROM events e WHERE e.contact_id = c.id) AS event_count
+               (SELECT count(*) FROM events e WHERE e.contact_id = c.id) AS event_count,
+               b.format AS imported_format, b.file AS imported_file
         FROM contacts c
         LEFT JOIN staged s ON s.id = c.id
         LEFT JOIN contacts r ON r.id = c.referred_by
+        LEFT JOIN import_batches b ON b.id = c.import_batch
         WHERE c.id = $id
         """,
         {"t": day, "from": None, "id": contact_id},

@@ -295,6 +295,7 @@ def open_database(
     # A writer publishes a snapshot after every commit, for read-only views elsewhere, and
     # now when the one beside the file is missing or older (opening alone changes nothing).
     snapshot.remove_leftovers(db_path)  # a copy cut short by kill -9; we hold the lock now
+    files.remove_leftovers(db_path)  # backup copies and exports cut short by a crash
     publisher = snapshot.Publisher(con, db_path)
     database = Database(db_path, con, read_only=False, publisher=publisher)
     database.on_commit(publisher.request)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -127,3 +129,40 @@ def require_core_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     missing = [t for t in ("contacts", "events") if not migrations.table_exists(con, t)]
     if missing:
         raise DatabaseError(f"{path} has no {' or '.join(missing)} table: not a Warm Leads file")
+
+
+# A write_output temporary file: `.<target name>.<8 random characters>.tmp` (mkstemp).
+_OUTPUT_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+STALE_AFTER_SECONDS = 3600  # an export still being written is younger than this
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Remove what a crash left beside the data file under our own names; return them.
+
+    Backup copies cut short (`<stem>.backup-….duckdb.partial`, `<stem>.v3-backup-….partial`)
+    go at once: the writer that opens the file holds its lock, so no copy of it is under way.
+    An export's temporary file in the same folder (`.<name>.<random>.tmp`) goes once it is
+    an hour old, so an export another process is writing right now keeps its file.
+    """
+    folder = path.parent
+    removed: list[Path] = []
+    partials = [
+        *folder.glob(f"{path.stem}.backup-*{path.suffix}.partial"),
+        *folder.glob(f"{path.stem}.v*-backup-*{path.suffix}.partial"),
+    ]
+    now = time.time()
+    for candidate in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if _OUTPUT_TEMPORARY.match(candidate.name):
+            try:
+                if now - candidate.lstat().st_mtime >= STALE_AFTER_SECONDS:
+                    partials.append(candidate)
+            except OSError:
+                continue
+    for leftover in partials:
+        try:
+            if leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink()
+                removed.append(leftover)
+        except OSError:
+            pass  # not ours to insist on: the next open tries again
+    return removed

@@ -20,19 +20,9 @@ from lib.records.events import log_attempt, log_event
 from lib.records.settings import set_setting, set_weekly_goals
 from lib.store.db import Database, open_database
 from tests.conftest import TODAY
+from tests.support import schema
 
 LINKEDIN = Path(__file__).parents[1] / "fixtures" / "linkedin_connections.csv"
-
-
-def schema(db: Database) -> dict[str, list[tuple[str, str]]]:
-    """Every table of a freshly migrated file, with its columns and types, from DuckDB."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for table, column, kind in db.execute(
-        "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
-    ).fetchall():
-        found.setdefault(table, []).append((column, kind))
-    return found
 
 
 def test_every_column_of_every_table_of_user_data_is_in_the_csv_export(db: Database):

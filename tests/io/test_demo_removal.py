@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from lib.cli import main
-from lib.io.demo import DemoNeedsConfirmation, demo_status, load_demo, remove_demo
+from lib.io.demo import load_demo
+from lib.io.demo_removal import DemoNeedsConfirmation, demo_status, remove_demo
 from lib.records.contacts import add_contact
 from lib.records.events import log_event
 from lib.records.settings import get_setting, set_setting

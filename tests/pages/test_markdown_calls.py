@@ -77,6 +77,7 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("lib/ui/data_tabs/duplicates_tab.py", "other"): "an integer id",
     ("lib/ui/data_tabs/duplicates_tab.py", "keep"): "an integer id",
     ("lib/ui/data_tabs/import_tab.py", "label"): "counts in fixed words",
+    ("lib/ui/data_tabs/import_tab.py", "len(rows) - PROBLEMS_SHOWN"): "a count",
     ("lib/ui/reach.py", "term.label"): "a vocabulary label",
     ("lib/ui/step_editor.py", "yes"): "fixed words and a vocabulary label",
     ("pages/review/weekly.py", "words"): "the preset's fixed name",

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
 from lib.io.importing.matching import plan_import
+from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
 from lib.io.importing.write import ImportResult, write_plan
 from lib.io.staged import SeenRows
 from lib.store.db import Database
@@ -124,16 +124,39 @@ def import_in_batches(
     return _one_transaction(db, body, dry_run=dry_run)
 
 
+class _NobodyImported(Exception):
+    """Raised inside the import's transaction to roll back a file that brought nobody."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__("nobody was imported")
+        self.result = result
+
+
 def _one_transaction(
     db: Database, body: Callable[[Database], ImportResult], *, dry_run: bool
 ) -> ImportResult:
-    """Run an import in one transaction; a dry run's is rolled back, and its counts kept."""
-    if not dry_run:
+    """Run an import in one transaction; a dry run's is rolled back, and its counts kept.
+
+    A file of which not one person could be taken (`ImportResult.nobody`) is rolled back
+    too: no import batch is recorded for it and the file is not changed.
+    """
+    if dry_run:
+        result = db.rolled_back(body)
+        result.dry_run = True
+        return result
+
+    def taken(db: Database) -> ImportResult:
+        result = body(db)
+        if result.nobody:
+            raise _NobodyImported(result)
+        return result
+
+    try:
         with db.transaction():
-            return body(db)
-    result = db.rolled_back(body)
-    result.dry_run = True
-    return result
+            return taken(db)
+    except _NobodyImported as refused:
+        refused.result.batch_id = None
+        return refused.result
 
 
 def _writing(dry_run: bool) -> str:
