@@ -23,6 +23,7 @@ BENCHMARKS = (
         "fixing mistakes: edit, delete, undo an import, remove the demo",
         ["-m", "bench.bench_corrections"],
     ),
+    ("a 20-call session on a phone screen", ["-m", "bench.bench_calls"]),
     ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
     ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
     ("data safety at size: round trip, far dates, --out", ["-m", "bench.bench_safety"]),
