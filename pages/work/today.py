@@ -19,6 +19,7 @@ from lib.ui.close_loop import close_loop_count, close_loop_section
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash
 from lib.ui.mode import require_writable
+from lib.ui.phone_link import phone_qr
 from lib.ui.reach import (
     attempt_pills,
     intro_and_tries,
@@ -120,6 +121,7 @@ def header() -> None:
     start = st.container(horizontal=True)
     start.page_link("pages/work/call.py", label="Start a calling session", icon=":material/call:")
     add_target_link(start)
+    phone_qr()  # while the app serves the Wi-Fi: the address for the phone, as a QR code
 
 
 def due_lists(rows: list[dict], counts: dict[str, int]) -> None:

@@ -238,3 +238,38 @@ def test_a_persons_page_tells_their_calls_and_the_call_back_is_next(
     assert f"call back {short_date(back_on)}" in text
     screenshot(page, "call-cards-phone-6-person")
     guard.assert_clean()
+
+
+def test_through_the_phone_link_a_call_is_logged_in_place_and_undone(
+    page: Page, guard: Guard, streamlit_app: AppServers, tmp_path: Path
+) -> None:
+    from lib.store.passphrase import set_passphrase
+
+    path = tmp_path / "calls.duckdb"
+    ids = fifteen_to_call(path)
+    set_passphrase(path, "amber tram 4417 lantern", "phone")
+    url = streamlit_app(path, "--phone")  # guarded as the phone link is on the network
+
+    open_page(page, url)
+    page.get_by_label("Passphrase").fill("amber tram 4417 lantern")
+    page.get_by_role("button", name="Open Warm Leads").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Today").first).to_be_visible(timeout=WAIT)
+    first = page.locator("a[href='tel:+442079460000']")
+    expect(first).to_have_count(1)  # the phone dials it
+    no_answer = page.get_by_text("No answer", exact=True).first
+    no_answer.scroll_into_view_if_needed()
+    no_answer.click()
+    settle(page)
+    expect(page.get_by_text("Logged: no answer")).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name="Undo").click()  # before the card goes back (4 s)
+    settle(page)
+    expect(page.get_by_text("Logged: no answer")).to_have_count(0, timeout=WAIT)
+    # Logged again and kept: it is the person whose card was tapped, once.
+    page.get_by_text("No answer", exact=True).first.click()
+    settle(page)
+    expect(page.get_by_text("Logged: no answer")).to_be_visible(timeout=WAIT)
+    screenshot(page, "call-cards-phone-link-logged")
+    guard.assert_clean()
+    streamlit_app.stop(url)
+    assert attempts(path) == [(ids[0], "no_answer")]
