@@ -12,7 +12,7 @@ from lib.records import settings
 from lib.ui.data import get_db, query
 from lib.ui.mode import app_mode
 from lib.ui.text import escape_markdown, literal
-from lib.ui.widgets import wrapping
+from lib.ui.widgets import chart, wrapping
 
 st.title("Weekly review")
 day, problem = review.link_as_of(st.query_params.to_dict())
@@ -103,9 +103,9 @@ with wrapping("weeks_shown"):
     )
 recent = weeks.tail(shown)
 progress = review.goal_progress(recent, goals)
-st.plotly_chart(weekly_goals_figure(progress, weeks_shown=shown), width="stretch")
+chart(weekly_goals_figure(progress, weeks_shown=shown))
 trend = review.conversation_trend(recent)
-st.plotly_chart(conversation_trend_figure(trend, weeks_shown=shown), width="stretch")
+chart(conversation_trend_figure(trend, weeks_shown=shown))
 
 st.subheader(f"{WEEKLY.label('calls')} and {REACH_RATE.label.lower()}")
 st.caption(f"{WEEKLY['calls'].help.capitalize()}; {REACH_RATE.label.lower()} = {REACH_RATE.help}.")
