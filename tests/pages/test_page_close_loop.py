@@ -86,7 +86,7 @@ def test_the_referrer_is_listed_with_the_referrals_reached(referrer: dict[str, i
     (body,) = [c.value for c in at.code]
     assert body.startswith(
         "Hi Ana,\n\nThank you again for putting me in touch with Sam Ortiz and Lee Park. "
-        f"I spoke with Sam Ortiz on {sam_day}, which led to an informational interview."
+        f"I spoke with Sam on {sam_day}, which led to an informational interview."
     )
 
 
@@ -136,9 +136,7 @@ def test_pitch_coach_fills_the_referrers_messages_with_how_it_went(
     thanks, follow_up = (code.value for code in at.code[2:4])
     sam_day = short_date(date.today() - timedelta(3))
     assert "for suggesting I get in touch with Sam Ortiz and Lee Park." in thanks
-    assert f"I spoke with Sam Ortiz on {sam_day}, which led to an informational interview." in (
-        thanks
-    )
+    assert f"I spoke with Sam on {sam_day}, which led to an informational interview." in thanks
     assert follow_up.startswith(
         "Hi Ana,\n\nA quick update on my search, and on the people you suggested. "
         f"I spoke with Sam Ortiz on {sam_day}, which led to an informational interview."
