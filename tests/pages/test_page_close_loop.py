@@ -30,7 +30,13 @@ def referrer(app_env: Path) -> dict[str, int]:
 
     ana = add_contact(
         database,
-        {"full_name": "Ana Ruiz", "email": "ana@example.com", "identified_on": ago(20)},
+        {
+            "full_name": "Ana Ruiz",
+            "email": "ana@example.com",
+            "phone": "+1 555 0101",
+            "linkedin_url": "https://www.linkedin.com/in/ana-ruiz",
+            "identified_on": ago(20),
+        },
     )
     sam = add_contact(
         database, {"full_name": "Sam Ortiz", "referred_by": ana, "identified_on": ago(20)}
@@ -68,6 +74,18 @@ def open_update(contact_id: int) -> AppTest:
     at = open_page("pages/work/today.py")
     at.session_state[f"loop_{contact_id}"] = True
     return at.run()
+
+
+def test_the_referrers_row_carries_their_phone_email_and_linkedin(
+    referrer: dict[str, int],
+) -> None:
+    at = open_page("pages/work/today.py")
+    links = [m.value for m in at.markdown if ":material/call:" in m.value]
+    assert links == [
+        ":material/call: [\\+1 555 0101](tel:+15550101) · "
+        ":material/mail: [ana\\@example\\.com](mailto:ana@example.com) · "
+        "[LinkedIn](https://www.linkedin.com/in/ana-ruiz)"
+    ]
 
 
 def test_the_referrer_is_listed_with_the_referrals_reached(referrer: dict[str, int]) -> None:
