@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from lib.core.errors import ValidationError
@@ -110,6 +111,8 @@ chart(conversation_trend_figure(trend, weeks_shown=shown))
 st.subheader(f"{WEEKLY.label('calls')} and {REACH_RATE.label.lower()}")
 st.caption(f"{WEEKLY['calls'].help.capitalize()}; {REACH_RATE.label.lower()} = {REACH_RATE.help}.")
 calls = review.calls_by_week(recent).iloc[::-1]
+# A week with no calls has no reach rate: "—", as on the Dashboard (a blank cell read "None").
+calls["reach_rate"] = ["—" if pd.isna(rate) else f"{rate:.0%}" for rate in calls["reach_rate"]]
 st.dataframe(
     calls[["week", "calls", "phone_talks", "attempt", "reach_rate"]],
     hide_index=True,
@@ -118,7 +121,7 @@ st.dataframe(
         "calls": st.column_config.NumberColumn(WEEKLY.short("calls")),
         "phone_talks": st.column_config.NumberColumn(WEEKLY.short("phone_talks")),
         "attempt": st.column_config.NumberColumn(WEEKLY.short("attempt")),
-        "reach_rate": st.column_config.NumberColumn(REACH_RATE.label, format="percent"),
+        "reach_rate": st.column_config.TextColumn(REACH_RATE.label),
     },
     width="stretch",
 )
