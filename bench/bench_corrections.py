@@ -17,11 +17,11 @@ from pathlib import Path
 
 from bench.bench_import import connections_file
 from bench.common import demo_file, median_seconds, peak_rss_mb
-from lib.io.demo import remove_demo
+from lib.io.demo_removal import remove_demo
 from lib.io.importing import import_file
 from lib.io.importing.batches import undo_import
 from lib.records import changes
-from lib.records.events import delete_event
+from lib.records.corrections import delete_event
 from lib.store.db import open_database
 
 

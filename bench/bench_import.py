@@ -15,8 +15,9 @@ from datetime import date
 from pathlib import Path
 
 from bench.common import demo_file, peak_rss_mb
-from lib.io.exporters import export_csv, export_ics, export_vcard
+from lib.io.exporters import export_csv, export_vcard
 from lib.io.importing import import_file
+from lib.io.reminders import export_ics
 from lib.records.duplicates import find_duplicates
 from lib.store.db import open_database
 

@@ -40,18 +40,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/kill9.py` as well as `python -m bench.kill9`
     sys.path.insert(0, str(ROOT))
 
-from lib.core.validation import clean_contact  # noqa: E402
+from lib.core.validation import (  # noqa: E402
+    CONTACT_FIELDS,
+    EVENT_FIELDS,
+    clean_contact,
+)
 from lib.records.contacts import add_contact  # noqa: E402
 from lib.records.events import Conversation, log_conversation, log_event  # noqa: E402
 from lib.store.db import Database, open_database  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 ANCHOR_DAY = date(2001, 1, 1)  # the anchor contact's day: never an operation's day
-CONTACT_COLUMNS = (
-    "full_name, company, title, email, phone, linkedin_url, notes, source, referred_by, "
-    "may_use_name, identified_on, archived, connected_on"
-)
-EVENT_COLUMNS = "contact_id, kind, occurred_on, channel, notes"
+# What a person enters, from the one description of the columns (lib/core/columns.py).
+CONTACT_COLUMNS = ", ".join(CONTACT_FIELDS)
+EVENT_COLUMNS = ", ".join(EVENT_FIELDS)
 # Text a job-seeker's notes really hold, and text that breaks careless code.
 TEXTS = (
     "Met at the Chamber mixer; ask about the ops role",

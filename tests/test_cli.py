@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -15,6 +16,7 @@ import pytest
 from lib.engine.stats import DUE_LISTS, WEEKLY_KINDS
 from lib.store.db import open_database
 from tests.conftest import ROOT, TODAY
+from tests.processes import hold_open
 from tests.support import digest, run_cli
 
 
@@ -263,7 +265,7 @@ def test_a_damaged_file_exits_1_with_one_line_and_keeps_its_bytes(
     assert sorted(p.name for p in demo_file.parent.iterdir()) == before
 
 
-@pytest.mark.parametrize("command", ["init", "demo", "stats"])
+@pytest.mark.parametrize("command", ["init", "demo"])
 def test_a_file_locked_by_another_process_exits_1_with_a_clear_message(
     capsys: pytest.CaptureFixture[str], held_file: Path, command: str
 ) -> None:
@@ -275,6 +277,34 @@ def test_a_file_locked_by_another_process_exits_1_with_a_clear_message(
         "close it there and try again\n",
     )
     assert digest(held_file) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["stats", "--json"], ["imports", "--json"], ["export", "--format", "csv"]],
+    ids=" ".join,
+)
+def test_a_command_that_only_reads_reads_the_snapshot_while_the_app_holds_the_file(
+    capsys: pytest.CaptureFixture[str], demo_file: Path, tmp_path: Path, command: list[str]
+) -> None:
+    expected = run_cli(capsys, *command, "--db", str(demo_file), *_out(command, tmp_path, "a"))
+    with hold_open(demo_file):  # the app: a Warm Leads process writing the file
+        code, printed, err = run_cli(
+            capsys, *command, "--db", str(demo_file), *_out(command, tmp_path, "b")
+        )
+    assert (code, printed.replace("b.out", "a.out")) == expected[:2]
+    assert re.fullmatch(
+        f"note: {re.escape(str(demo_file))} is open in another Warm Leads process; "
+        r"reading the snapshot of \d\d:\d\d\n",
+        err,
+    )
+    if command[0] == "export":
+        assert (tmp_path / "b.out").read_bytes() == (tmp_path / "a.out").read_bytes()
+
+
+def _out(command: list[str], folder: Path, name: str) -> list[str]:
+    """An export's --out: a new file for each run."""
+    return ["--out", str(folder / f"{name}.out")] if command[0] == "export" else []
 
 
 @pytest.mark.parametrize("command", ["init", "demo", "stats"])

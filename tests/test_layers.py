@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LIB = ROOT / "lib"
 
-# Bottom to top. `lib/cli.py` sits above them all (it parses and prints; it may call anything).
+# Bottom to top. `lib/cli/` sits above them all (it parses and prints; it may call anything).
 LAYERS = ("core", "store", "engine", "records", "io", "present", "ui")
 TOP = "cli"
 # Third-party packages a layer may not import, whatever its place: the UI library stays in
@@ -34,7 +34,7 @@ def module_name(path: Path) -> str:
 
 
 def layer_of(module: str) -> str:
-    """The layer a `lib.*` module belongs to (`lib.cli` is the top)."""
+    """The layer a `lib.*` module belongs to (`lib.cli` and its modules are the top)."""
     parts = module.split(".")
     if len(parts) < 2 or parts[1] not in LAYERS:
         return TOP
@@ -159,7 +159,7 @@ def test_third_party_libraries_stay_in_their_layers(package: str) -> None:
 
 def test_every_lib_folder_is_a_known_layer() -> None:
     folders = sorted(p.name for p in LIB.iterdir() if p.is_dir() and p.name != "__pycache__")
-    assert folders == sorted(LAYERS)
+    assert folders == sorted((*LAYERS, TOP))
 
 
 def test_architecture_md_names_the_layers_in_their_order() -> None:

@@ -8,7 +8,6 @@ always has follow-ups due and overdue and thank-yous pending.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,11 +17,10 @@ import numpy as np
 import pandas as pd
 
 from lib.core.columns import CONTACT_ENTERED, EVENTS
-from lib.core.errors import NotFoundError, ValidationError, WarmLeadsError
+from lib.core.errors import ValidationError
 from lib.core.vocab import ATTEMPT_OUTCOMES
-from lib.core.words import counted
-from lib.io.importing.batches import DEMO_FORMAT, remove_batch
-from lib.io.importing.write import start_batch
+from lib.io.importing.apply import start_batch
+from lib.io.importing.batches import DEMO_FORMAT
 from lib.io.staged import Staged
 from lib.records.settings import put_setting
 from lib.store.db import Database
@@ -354,89 +352,3 @@ def load_demo(
         finally:
             db.execute("DROP TABLE IF EXISTS demo_ids")
     return len(contact_frame), len(event_frame)
-
-
-class DemoNeedsConfirmation(WarmLeadsError):
-    """Steps the user logged on demo people would go with them: ask first."""
-
-
-@dataclass
-class DemoStatus:
-    """The demo network in this file: its rows, and the user's own steps on demo people."""
-
-    batch_ids: list[int]
-    contacts: int
-    events: int
-    your_steps: int
-    your_steps_on: list[str]
-
-    def confirmation(self) -> str:
-        """What removing it takes with it that the user wrote (empty when nothing)."""
-        if not self.your_steps:
-            return ""
-        names = ", ".join(self.your_steps_on[:5]) + (
-            f" and {len(self.your_steps_on) - 5} more" if len(self.your_steps_on) > 5 else ""
-        )
-        return (
-            f"{counted(self.your_steps, 'step')} you logged yourself on demo people ({names}) "
-            "will be removed with them"
-        )
-
-
-def demo_status(db: Database) -> DemoStatus | None:
-    """The demo network still in this file (None when there is none)."""
-    batches = [
-        int(r[0])
-        for r in db.execute(
-            "SELECT id FROM import_batches WHERE format = ? AND undone_at IS NULL ORDER BY id",
-            [DEMO_FORMAT],
-        ).fetchall()
-    ]
-    if not batches:
-        return None
-    params = {"b": batches}
-    contacts = db.scalar(
-        "SELECT count(*) FROM contacts WHERE list_contains($b, import_batch)", params
-    )
-    events = db.scalar("SELECT count(*) FROM events WHERE list_contains($b, import_batch)", params)
-    mine = db.execute(
-        """
-        SELECT c.full_name, count(*) FROM events e JOIN contacts c ON c.id = e.contact_id
-        WHERE list_contains($b, c.import_batch)
-          AND NOT coalesce(list_contains($b, e.import_batch), false)
-        GROUP BY c.id, c.full_name ORDER BY c.id
-        """,
-        params,
-    ).fetchall()
-    return DemoStatus(
-        batches, int(contacts), int(events), sum(int(n) for _, n in mine), [n for n, _ in mine]
-    )
-
-
-def remove_demo(db: Database, *, confirmed: bool = False) -> str:
-    """Delete exactly the demo's contacts and events (and its pitch); never the user's own rows.
-
-    A step the user logged on a demo person goes with that person, only when `confirmed`.
-    People the user added who were referred by a demo person stay, without a referrer.
-    """
-    with db.transaction():
-        status = demo_status(db)
-        if status is None:
-            raise NotFoundError("there is no demo network in this file (nothing was removed)")
-        if status.your_steps and not confirmed:
-            raise DemoNeedsConfirmation(
-                status.confirmation() + "; confirm to remove the demo network anyway"
-            )
-        removed = events = 0
-        for batch in status.batch_ids:
-            gone, steps, _ = remove_batch(db, batch, keep=[])
-            removed, events = removed + gone, events + steps
-        db.execute("DELETE FROM settings WHERE key = 'pitch' AND value = ?", [json.dumps(PITCH)])
-    return (
-        f"Removed the demo network: {counted(removed, 'person', 'people')} and "
-        f"{counted(events, 'step')}. Your own contacts and steps are untouched."
-        if not status.your_steps
-        else f"Removed the demo network: {counted(removed, 'person', 'people')} and "
-        f"{counted(events, 'step')} (including {counted(status.your_steps, 'step')} you logged "
-        "on demo people). Your own contacts are untouched."
-    )

@@ -1,4 +1,4 @@
-"""The dashboard's KPI cards in words: the engine counts (`review.kpis`), this words them."""
+"""The dashboard's KPI cards in words: the engine counts (`scorecard.kpis`), this words them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from lib.core.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, WEEKLY
-from lib.engine.review import THANK_YOU_DAYS
+from lib.engine.scorecard import THANK_YOU_DAYS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from lib.core.errors import NotFoundError
 from lib.core.vocab import DUE_LIST, DUE_LISTS, STAGE_LABELS, STAGES
 from lib.core.words import first_name
 from lib.engine.stats import DUE_SQL, STAGED_SQL
-from lib.records import events
+from lib.records import corrections
 from lib.store.db import Database
 
 
@@ -86,20 +86,26 @@ def describe(before: Standing, after: Standing) -> str:
 
 def edit_preview(db: Database, event_id: int, changes: dict[str, Any], day: date) -> str:
     """What editing this step does to its contact (validation errors raise, nothing written)."""
-    event = events.get_event(db, event_id)
+    event = corrections.get_event(db, event_id)
     before, after = preview(
-        db, event["contact_id"], day, lambda d: events.edit_event(d, event_id, changes, today=day)
+        db,
+        event["contact_id"],
+        day,
+        lambda d: corrections.edit_event(d, event_id, changes, today=day),
     )
-    return describe(before, after)
+    moved = corrections.moves_with(db, event_id, changes, today=day)
+    return describe(before, after) + moved.sentence(done=False)
 
 
 def delete_preview(
     db: Database, event_id: int, day: date, *, whole_conversation: bool, referrals: str
 ) -> str:
     """What deleting this step (or its conversation) does to its contact."""
-    event = events.get_event(db, event_id)
+    event = corrections.get_event(db, event_id)
 
     def change(d: Database) -> None:
-        events.delete_event(d, event_id, whole_conversation=whole_conversation, referrals=referrals)
+        corrections.delete_event(
+            d, event_id, whole_conversation=whole_conversation, referrals=referrals
+        )
 
     return describe(*preview(db, event["contact_id"], day, change))

@@ -13,11 +13,10 @@ from datetime import date
 from typing import Any
 
 from lib.core.columns import EVENTS
-from lib.core.errors import NotFoundError, ValidationError
+from lib.core.errors import ValidationError
 from lib.core.validation import (
     MAX_NOTES,
     clean_attempt,
-    clean_choice,
     clean_event,
     clean_id,
     clean_text,
@@ -25,13 +24,12 @@ from lib.core.validation import (
 from lib.core.vocab import (
     ATTEMPT_OUTCOME,
     CHANNEL_LABELS,
-    EVENT_LABELS,
     FOLLOW_UP_MAX_DAYS,
     FOLLOW_UP_MIN_DAYS,
     PITCH_NOT_DELIVERED,
     TOUCH_KINDS,
 )
-from lib.core.words import counted, first_name, human_date
+from lib.core.words import first_name, human_date
 from lib.records.contacts import add_contact, require_contact
 from lib.store.db import Database
 
@@ -125,7 +123,8 @@ def _named_contact(db: Database, contact_id: int) -> str:
     return str(name)
 
 
-def _channel_words(channel: str | None) -> str:
+def channel_words(channel: str | None) -> str:
+    """' by email' for a known channel, else nothing: the tail of a confirmation."""
     return f" by {CHANNEL_LABELS[channel].lower()}" if channel in CHANNEL_LABELS else ""
 
 
@@ -201,7 +200,7 @@ def log_conversation(
         done.append("asked for referrals")
     if talk.thanked:
         done.append("thanked at the time")
-    message = f"Logged for {name} on {human_date(on)}{_channel_words(talk.channel)}: "
+    message = f"Logged for {name} on {human_date(on)}{channel_words(talk.channel)}: "
     message += ", ".join(done) + "."
     if people:
         given = "; ".join(_referral_words(*person, name) for person in added)
@@ -244,7 +243,7 @@ def log_step(
     verb = {"thank_you": "sent to", "follow_up": "sent to", "opportunity": "from"}.get(kind, "on")
     message = (
         f"Logged: {_SINGLE_KINDS[kind]} {verb} {name} on {human_date(on)}"
-        f"{_channel_words(clean['channel'])}."
+        f"{channel_words(clean['channel'])}."
     )
     return Logged(message, [event_id], warning=warning)
 
@@ -296,216 +295,4 @@ def log_attempt(
     return Logged(message + ".", [event_id])
 
 
-def undo_events(db: Database, event_ids: Sequence[int]) -> int:
-    """Remove events just logged by mistake (an Undo button); return how many."""
-    ids = [clean_id("event_id", event_id, required=True) for event_id in event_ids]
-    with db.transaction():
-        removed = db.execute(
-            "DELETE FROM events WHERE list_contains(?, id) RETURNING id", [ids]
-        ).fetchall()
-    return len(removed)
-
-
-def undo_logged(db: Database, event_ids: Sequence[int], referral_ids: Sequence[int] = ()) -> str:
-    """Take back one Log a step submit: its events and the referrals it added, as one unit.
-
-    A referral who has since gained steps or referrals of their own is kept (and named).
-    """
-    events = [clean_id("event_id", event_id, required=True) for event_id in event_ids]
-    people = [clean_id("contact_id", person, required=True) for person in referral_ids]
-    with db.transaction():
-        db.execute("DELETE FROM events WHERE list_contains(?, id)", [events])
-        kept = _busy_people(db, people)
-        gone = [person for person in people if person not in kept]
-        db.execute("DELETE FROM contacts WHERE list_contains(?, id)", [gone])
-    message = (
-        "Undone: the step was removed." if len(events) == 1 else "Undone: the steps were removed."
-    )
-    if gone:
-        message += f" {len(gone)} new referral{'s' if len(gone) != 1 else ''} removed."
-    if kept:
-        names = ", ".join(kept.values())
-        message += f" Kept {names}: they have steps or referrals of their own now."
-    return message
-
-
-def _busy_people(db: Database, ids: Sequence[int]) -> dict[int, str]:
-    """Of these contacts, those with steps or referrals of their own: id → name."""
-    rows = db.execute(
-        """
-        SELECT c.id, c.full_name FROM contacts c
-        WHERE list_contains(?, c.id)
-          AND (EXISTS (SELECT 1 FROM events e WHERE e.contact_id = c.id)
-               OR EXISTS (SELECT 1 FROM contacts k WHERE k.referred_by = c.id))
-        ORDER BY c.id
-        """,
-        [list(ids)],
-    ).fetchall()
-    return {int(i): str(name) for i, name in rows}
-
-
 # Correcting a step already logged: edit it, or delete it (with its conversation's referrals).
-
-EDITABLE_FIELDS = ("kind", "occurred_on", "channel", "notes", "outcome")
-# The events one Log a step conversation writes (a note or follow-up is logged on its own).
-_CONVERSATION_STEPS = ("contacted", "info_interview", "referral_asked", "thank_you")
-
-
-def get_event(db: Database, event_id: Any) -> dict[str, Any]:
-    """One event with its contact's name and identified day; NotFoundError when missing."""
-    number = clean_id("event_id", event_id, required=True)
-    cursor = db.execute(
-        """
-        SELECT e.id, e.contact_id, e.kind, e.occurred_on, e.channel, e.notes, e.outcome,
-               e.created_at, c.full_name, c.identified_on
-        FROM events e JOIN contacts c ON c.id = e.contact_id WHERE e.id = ?
-        """,
-        [number],
-    )
-    row = cursor.fetchall()
-    if not row:
-        raise NotFoundError(f"there is no step with id {number} (it may have been deleted)")
-    return dict(zip([d[0] for d in cursor.description], row[0], strict=True))
-
-
-def clean_event_edit(
-    event: Mapping[str, Any], changes: Mapping[str, Any], *, today: date
-) -> dict[str, Any]:
-    """The event's fields after `changes`, validated; a day before the contact was found fails."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "cannot be changed on a step")
-    merged = {field: event[field] for field in ("contact_id", *EDITABLE_FIELDS)}
-    merged.update(changes)
-    if "occurred_on" in changes and changes["occurred_on"] is None:
-        raise ValidationError("occurred_on", "is required (a date like 2026-11-25)")
-    outcome = merged.pop("outcome")
-    clean = clean_event(merged, today=today)
-    # Only a call attempt has an outcome; another kind of step drops it.
-    clean["outcome"] = (
-        clean_choice("outcome", outcome, ATTEMPT_OUTCOME.order, required=True)
-        if clean["kind"] == "attempt"
-        else None
-    )
-    identified = event["identified_on"]
-    if clean["occurred_on"] < identified:
-        raise ValidationError(
-            "occurred_on",
-            f"{clean['occurred_on'].isoformat()} is before {event['full_name']} was identified "
-            f"({identified.isoformat()})",
-        )
-    return clean
-
-
-def edit_event(
-    db: Database, event_id: Any, changes: Mapping[str, Any], *, today: date | None = None
-) -> Logged:
-    """Change a step's kind, date, channel or notes in one transaction; confirm it."""
-    today = today or date.today()
-    with db.transaction():
-        event = get_event(db, event_id)
-        clean = clean_event_edit(event, changes, today=today)
-        db.execute(
-            "UPDATE events SET kind = ?, occurred_on = ?, channel = ?, notes = ?, outcome = ?, "
-            "call_back_on = CASE WHEN ? = 'call_back' THEN call_back_on END WHERE id = ?",
-            [
-                clean["kind"],
-                clean["occurred_on"],
-                clean["channel"],
-                clean["notes"],
-                clean["outcome"],
-                clean["outcome"],
-                event["id"],
-            ],
-        )
-    what = EVENT_LABELS.get(clean["kind"], clean["kind"])
-    message = (
-        f"Saved “{what}” for {event['full_name']} on {human_date(clean['occurred_on'])}"
-        f"{_channel_words(clean['channel'])}."
-    )
-    return Logged(message, [event["id"]])
-
-
-def conversation_of(db: Database, event_id: Any) -> tuple[list[int], list[dict[str, Any]]]:
-    """The steps written with this one by the same Log a step submit, and its referrals.
-
-    One submit writes its steps and referrals in one transaction: they share `created_at`
-    (and the day). Referrals come with `steps` and `referred` counts of their own.
-    """
-    event = get_event(db, event_id)
-    if event["kind"] not in _CONVERSATION_STEPS:
-        return [event["id"]], []
-    steps = [
-        int(r[0])
-        for r in db.execute(
-            "SELECT id FROM events WHERE contact_id = ? AND created_at = ? AND occurred_on = ? "
-            "AND list_contains(?, kind) ORDER BY id",
-            [
-                event["contact_id"],
-                event["created_at"],
-                event["occurred_on"],
-                list(_CONVERSATION_STEPS),
-            ],
-        ).fetchall()
-    ]
-    cursor = db.execute(
-        """
-        SELECT c.id, c.full_name,
-               (SELECT count(*) FROM events e WHERE e.contact_id = c.id) AS steps,
-               (SELECT count(*) FROM contacts k WHERE k.referred_by = c.id) AS referred
-        FROM contacts c
-        WHERE c.referred_by = ? AND c.created_at = ? AND c.identified_on = ?
-        ORDER BY c.id
-        """,
-        [event["contact_id"], event["created_at"], event["occurred_on"]],
-    )
-    names = [d[0] for d in cursor.description]
-    people = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return steps, people
-
-
-def delete_event(
-    db: Database,
-    event_id: Any,
-    *,
-    whole_conversation: bool = False,
-    referrals: str = "keep",
-) -> Logged:
-    """Delete a step (or its whole conversation) in one transaction; confirm it.
-
-    `referrals`: "keep" leaves the people the conversation added as targets; "delete" removes
-    those with no steps or referrals of their own (the others are kept and named).
-    """
-    with db.transaction():
-        event = get_event(db, event_id)
-        if referrals not in ("keep", "delete"):
-            raise ValidationError("referrals", f"{referrals!r} is not keep or delete")
-        steps, people = conversation_of(db, event["id"])
-        doomed = steps if whole_conversation else [event["id"]]
-        db.execute("DELETE FROM events WHERE list_contains(?, id)", [doomed])
-        removed: list[dict[str, Any]] = []
-        kept = list(people)
-        if referrals == "delete" and people:
-            removed = [p for p in people if not p["steps"] and not p["referred"]]
-            kept = [p for p in people if p["steps"] or p["referred"]]
-            gone = [p["id"] for p in removed]
-            db.execute("DELETE FROM contacts WHERE list_contains(?, id)", [gone])
-    what = (
-        "the conversation"
-        if len(doomed) > 1
-        else f"“{EVENT_LABELS.get(event['kind'], event['kind'])}”"
-    )
-    message = f"Deleted {what} for {event['full_name']} on {human_date(event['occurred_on'])}"
-    message += f" ({counted(len(doomed), 'step')})." if len(doomed) > 1 else "."
-    if removed:
-        message += f" Removed {len(removed)} referral{'s' if len(removed) != 1 else ''}: "
-        message += ", ".join(p["full_name"] for p in removed) + "."
-    if kept and referrals == "delete":
-        message += " Kept " + ", ".join(p["full_name"] for p in kept)
-        message += ": they have steps or referrals of their own."
-    elif kept:
-        plural = len(kept) != 1
-        message += (
-            f" {len(kept)} referral{'s' if plural else ''} kept as target{'s' if plural else ''}."
-        )
-    return Logged(message, doomed, [p["id"] for p in removed])

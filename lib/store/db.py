@@ -1,4 +1,4 @@
-"""Opening the one DuckDB file, running migrations, and the one place writes go through."""
+"""Opening the one DuckDB file (writer or read-only view) and the one place writes go through."""
 
 from __future__ import annotations
 
@@ -19,15 +19,12 @@ if TYPE_CHECKING:  # `df()` returns pandas; the CLI's stats path never loads it
     import pandas as pd
 
 from lib.core.errors import DatabaseError, DatabaseLockedError, ReadOnlyError
-from lib.store import migrations, outputs, snapshot
+from lib.store import files, migrations, outputs, snapshot
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "network.duckdb"
 DB_ENV = "WARMLEADS_DB"
 
-# Never reach the network for an extension.
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-_DUCKDB_MAGIC = b"DUCK"
 T = TypeVar("T")
 
 
@@ -209,73 +206,6 @@ class Database:
             self._publisher.mark_current()
 
 
-def _check_file(path: Path) -> None:
-    """Refuse a file that is not a DuckDB database before DuckDB can touch it."""
-    if path.is_dir():
-        raise DatabaseError(f"{path} is a folder, not a database file")
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        header = handle.read(12)
-    if size == 0 or header[8:12] != _DUCKDB_MAGIC:
-        raise DatabaseError(
-            f"{path} is not a Warm Leads database (damaged or another kind of file); "
-            "it was left untouched — restore a backup or choose another file with --db"
-        )
-
-
-def _open_error(path: Path, exc: duckdb.Error, *, creating: bool = False) -> DatabaseError:
-    """Turn DuckDB's refusal to open a file into a message that says what to do."""
-    message = str(exc)
-    lowered = message.lower()
-    # Match DuckDB's lock wording exactly: a damaged file's "checksum ... in block" says "lock".
-    if "could not set lock" in lowered or "conflicting lock" in lowered:
-        return DatabaseLockedError(
-            f"{path} is open in another Warm Leads process (the app or a command); "
-            "close it there and try again"
-        )
-    if "different configuration" in lowered:
-        return DatabaseLockedError(
-            f"{path} is already open in this process in the other mode "
-            "(read-only vs writable); reuse that connection or close it first"
-        )
-    if creating:
-        return DatabaseError(f"{path} could not be created ({message.splitlines()[0]})")
-    return DatabaseError(
-        f"{path} could not be opened: it looks damaged ({message.splitlines()[0]}); "
-        "it was left untouched — restore a backup or choose another file with --db"
-    )
-
-
-def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-    creating = not path.exists()
-    try:
-        return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
-    except duckdb.Error as exc:
-        raise _open_error(path, exc, creating=creating) from None
-
-
-def backup_path(path: Path, version: int) -> Path:
-    """Where the copy taken before migrating a version-`version` file goes."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix}")
-
-
-def _write_backup(path: Path, target: Path) -> None:
-    """Copy the file to `target` so that a copy cut short never carries the backup's name."""
-    partial = target.with_name(target.name + ".partial")
-    shutil.copy2(path, partial)
-    os.chmod(partial, 0o600)  # copy2 copies the file's mode; a backup is owner-only
-    with partial.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
-
-
-def dated_backup_path(path: Path) -> Path:
-    """Where Start over keeps the old file: beside it, dated (`network.backup-20261125-0930`)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
-
-
 def start_over(path: str | os.PathLike[str]) -> Path:
     """Keep a dated copy of the (closed) file beside it, then remove it: the next open is empty.
 
@@ -284,14 +214,14 @@ def start_over(path: str | os.PathLike[str]) -> Path:
     data = resolve_db_path(path)
     if not data.exists():
         raise DatabaseError(f"no database at {data}: there is nothing to start over from")
-    _check_file(data)
-    con = _connect(data, read_only=False)  # fails clearly while another process holds it
+    files.check_file(data)
+    con = files.connect(data, read_only=False)  # fails clearly while another process holds it
     try:
         con.execute("CHECKPOINT")  # everything into the file, so the copy is whole
     finally:
         con.close()
-    target = dated_backup_path(data)
-    _write_backup(data, target)
+    target = files.dated_backup_path(data)
+    files.write_backup(data, target)
     data.unlink()
     data.with_name(data.name + ".wal").unlink(missing_ok=True)
     return target
@@ -307,7 +237,7 @@ def open_database(
     db_path = resolve_db_path(path)
     outputs.private_umask()  # the file, its log, snapshots and backups: owner-only
     if db_path.exists():
-        _check_file(db_path)
+        files.check_file(db_path)
     elif read_only or not create:
         raise DatabaseError(
             f"no database at {db_path}: create one with `python -m lib.cli init` "
@@ -325,7 +255,7 @@ def open_database(
                 f"{db_path} could not be created ({exc.strerror}: {exc.filename})"
             ) from None
 
-    con = _connect(db_path, read_only=read_only)
+    con = files.connect(db_path, read_only=read_only)
     try:
         version = migrations.current_version(con)
         if version > migrations.LATEST_VERSION:
@@ -334,15 +264,15 @@ def open_database(
                 f"this one knows {migrations.LATEST_VERSION}); update the app"
             )
         if read_only:
-            _require_core_tables(con, db_path)
+            files.require_core_tables(con, db_path)
         elif version < migrations.LATEST_VERSION:
             if migrations.has_user_tables(con):
                 if version == 0:  # made elsewhere: only another tool's Warm Leads file is ours
-                    _require_core_tables(con, db_path)
+                    files.require_core_tables(con, db_path)
                 con.execute("CHECKPOINT")
                 con.close()
-                _write_backup(db_path, backup_path(db_path, version))
-                con = _connect(db_path, read_only=False)
+                files.write_backup(db_path, files.backup_path(db_path, version))
+                con = files.connect(db_path, read_only=False)
             migrations.migrate(con)
             # The new schema goes into the file now, not only into the write-ahead log:
             # replaying a logged CREATE TABLE whose defaults call current_timestamp needs
@@ -350,7 +280,7 @@ def open_database(
             # created (or migrated) and then killed would not open offline.
             con.execute("CHECKPOINT")
         if not read_only:
-            repair_sequences(con)
+            files.repair_sequences(con)
     except duckdb.Error as exc:
         con.close()
         raise DatabaseError(
@@ -365,57 +295,13 @@ def open_database(
     # A writer publishes a snapshot after every commit, for read-only views elsewhere, and
     # now when the one beside the file is missing or older (opening alone changes nothing).
     snapshot.remove_leftovers(db_path)  # a copy cut short by kill -9; we hold the lock now
+    files.remove_leftovers(db_path)  # backup copies and exports cut short by a crash
     publisher = snapshot.Publisher(con, db_path)
     database = Database(db_path, con, read_only=False, publisher=publisher)
     database.on_commit(publisher.request)
     if not snapshot.is_current(db_path):
         publisher.request()
     return database
-
-
-def repair_sequences(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Move every id sequence past the ids its table already holds; return those moved.
-
-    Another tool (a restore with DuckDB's COPY, a script) may insert rows with ids of its
-    own; the next `nextval` would then collide with one and abort the transaction. Each
-    column whose default is `nextval('seq')` is checked; nothing is written when every
-    sequence is already ahead.
-    """
-    columns = con.execute(
-        "SELECT table_name, column_name, column_default FROM duckdb_columns() "
-        "WHERE schema_name = 'main' AND column_default LIKE 'nextval(%'"
-    ).fetchall()
-    sequences = {
-        name: (start, last)
-        for name, start, last in con.execute(
-            "SELECT sequence_name, start_value, last_value FROM duckdb_sequences() "
-            "WHERE schema_name = 'main'"
-        ).fetchall()
-    }
-    moved: list[str] = []
-    for table, column, default in columns:
-        name = default.split("'")[1] if default.count("'") >= 2 else None
-        if name not in sequences:
-            continue
-        start, last = sequences[name]
-        next_value = start if last is None else last + 1
-        # Names come from DuckDB's own catalog, quoted as identifiers.
-        top = con.execute(
-            f'SELECT max("{column.replace(chr(34), chr(34) * 2)}") '
-            f'FROM "{table.replace(chr(34), chr(34) * 2)}"'
-        ).fetchall()[0][0]  # fetchall: a half-read result keeps the connection busy
-        if top is not None and top >= next_value:
-            con.execute("SELECT setval(?, ?)", [name, int(top)]).fetchall()
-            moved.append(name)
-    if moved:
-        con.execute("CHECKPOINT")
-    return moved
-
-
-def _require_core_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    missing = [t for t in ("contacts", "events") if not migrations.table_exists(con, t)]
-    if missing:
-        raise DatabaseError(f"{path} has no {' or '.join(missing)} table: not a Warm Leads file")
 
 
 # The catalog a view attaches its copy under (a fixed name, never user input).
@@ -459,18 +345,18 @@ def open_view(path: str | os.PathLike[str] | None = None) -> Database:
 
 def _view_of_file(data_path: Path) -> Database:
     """A view of a private copy of the data file (no writer may hold it)."""
-    _check_file(data_path)
+    files.check_file(data_path)
     changed = snapshot.data_mtime_ns(data_path) or 0
     size = data_path.stat().st_size
     folder = Path(tempfile.mkdtemp(prefix="warmleads-view-"))
     try:
         copy = folder / data_path.name
-        con = duckdb.connect(config=_CONFIG)
+        con = duckdb.connect(config=files.CONFIG)
         try:
             try:
                 con.execute("ATTACH ? AS warmleads_source (READ_ONLY)", [str(data_path)])
             except duckdb.Error as exc:
-                raise _open_error(data_path, exc) from None
+                raise files.open_error(data_path, exc) from None
             con.execute("ATTACH ? AS warmleads_copy", [str(copy)])
             con.execute("COPY FROM DATABASE warmleads_source TO warmleads_copy")
         finally:
@@ -499,7 +385,7 @@ def _attach_view(
     if key is None:
         info = source.stat()
         key = hash((info.st_ino, info.st_size, info.st_mtime_ns))
-    con = duckdb.connect(config=_CONFIG)
+    con = duckdb.connect(config=files.CONFIG)
     try:
         con.execute(f"ATTACH ? AS {_VIEW_CATALOG} (READ_ONLY)", [str(source)])
         con.execute(f"USE {_VIEW_CATALOG}")
@@ -509,11 +395,11 @@ def _attach_view(
                 f"{data_path} was written by a newer Warm Leads (schema {version}, "
                 f"this one knows {migrations.LATEST_VERSION}); update the app"
             )
-        _require_core_tables(con, data_path)
+        files.require_core_tables(con, data_path)
         when = snapshot.taken_at(con, source) if from_snapshot else as_of
     except duckdb.Error as exc:
         con.close()
-        raise _open_error(source, exc) from None
+        raise files.open_error(source, exc) from None
     except BaseException:
         con.close()
         raise

@@ -86,7 +86,8 @@ def check_output(
 
     Refused: an empty name or `-`; a folder, device, pipe or socket; a broken link; a name
     in a folder that does not exist; any file of the database `db_path` (by name, link or
-    inode) or any other DuckDB file; an existing file unless `force`.
+    inode), any other DuckDB file or the write-ahead log beside one; a file another process
+    holds open for writing; an existing file unless `force` (none of the others, ever).
     """
     text = os.fspath(out)
     if not text.strip():
@@ -107,12 +108,51 @@ def check_output(
         raise OutputError(f"cannot write {given}: the folder {given.parent} does not exist")
     if db_path is not None:
         _refuse_data_file(given, path, Path(db_path).expanduser())
+    if path.name.endswith(".wal") and _is_duckdb_file(path.with_name(path.name[: -len(".wal")])):
+        # Another database's live log: replaced, it loses that database's latest changes.
+        raise OutputError(f"{given} is the write-ahead log of a database; it was left untouched")
     if path.exists():
         if _is_duckdb_file(path):
             raise OutputError(f"{given} is a database file; it was left untouched")
+        holder = _open_for_writing_by(path)
+        if holder is not None:
+            raise OutputError(
+                f"{given} is open for writing in another program (process {holder}); "
+                "it was left untouched"
+            )
         if not force:
             raise OutputError(f"{given} already exists; add --force to replace it")
     return path
+
+
+def _open_for_writing_by(path: Path) -> int | None:
+    """The id of another process holding `path` open for writing, if one can be seen.
+
+    Read from /proc (Linux): each process's open files and the flags they were opened with.
+    Elsewhere, or for processes we may not inspect, nothing is seen and None is returned.
+    """
+    target = _identity(path)
+    proc = Path("/proc")
+    if target is None or not proc.is_dir():
+        return None
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                info = fd.stat()
+                if (info.st_dev, info.st_ino) != target:
+                    continue
+                flags = (entry / "fdinfo" / fd.name).read_text().split("flags:")[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if int(flags, 8) & (os.O_WRONLY | os.O_RDWR):
+                return int(entry.name)
+    return None
 
 
 def _refuse_data_file(given: Path, path: Path, db_path: Path) -> None:

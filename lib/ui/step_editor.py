@@ -18,7 +18,7 @@ from lib.core.vocab import (
     TIMELINE,
 )
 from lib.core.words import counted, human_date
-from lib.records import changes, events
+from lib.records import changes, corrections
 from lib.store.db import Database
 from lib.ui.forms import FieldErrors, flash, form_round
 from lib.ui.text import escape_markdown
@@ -65,7 +65,7 @@ def _step_done(message: str) -> None:
 def _correct_step(db: Database, event_id: int, day: date) -> None:
     """Edit or delete one step, after a confirmation that says what moves."""
     try:
-        event = events.get_event(db, event_id)
+        event = corrections.get_event(db, event_id)
     except NotFoundError as exc:
         st.warning(escape_markdown(str(exc)))
         return
@@ -124,7 +124,7 @@ def _correct_step(db: Database, event_id: int, day: date) -> None:
         wanted = {"kind": kind, "occurred_on": on, "channel": channel, "notes": notes}
         wanted["outcome"] = outcome if kind == "attempt" else None
         try:
-            events.clean_event_edit(event, wanted, today=day)
+            corrections.clean_event_edit(event, wanted, today=day)
         except WarmLeadsError as exc:
             errors.show(exc)
             return
@@ -137,7 +137,7 @@ def _correct_step(db: Database, event_id: int, day: date) -> None:
 
 def _delete_choices(db: Database, event_id: int, label: str) -> tuple[bool, str]:
     """For a delete: the whole conversation or only this step, and its referrals' fate."""
-    steps, people = events.conversation_of(db, event_id)
+    steps, people = corrections.conversation_of(db, event_id)
     whole = False
     if len(steps) > 1:
         whole = st.radio(
@@ -195,9 +195,9 @@ def _confirm_step(db: Database, event: dict, pending: dict, day: date) -> None:
         if buttons.button(yes, type="primary", key=f"yes_{event_id}"):
             try:
                 if pending["action"] == "edit":
-                    done = events.edit_event(db, event_id, pending["changes"], today=day)
+                    done = corrections.edit_event(db, event_id, pending["changes"], today=day)
                 else:
-                    done = events.delete_event(
+                    done = corrections.delete_event(
                         db, event_id, whole_conversation=whole, referrals=referrals
                     )
             except WarmLeadsError as exc:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.io.demo import demo_status, load_demo, remove_demo
+from lib.io.demo import load_demo
+from lib.io.demo_removal import demo_status, remove_demo
 from lib.ui.data import get_db, query
 from lib.ui.forms import flash
 from lib.ui.text import escape_markdown

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.core.vocab import FIRST_CONTACT, REACH_RATE, WEEKLY
-from lib.engine import review, stats
+from lib.engine import review, scorecard, stats
 from lib.present import kpis
 from lib.present.figures.funnel import funnel_figure
 from lib.ui.close_loop import loops_closed_card
@@ -27,8 +27,8 @@ if not query(review.has_records):
 view, period = review_view(filters=True)
 compare_with, against, cumulative = review.comparison(view, period)
 scope = view.scope(period)
-now = query(review.kpis, scope)
-other = query(review.kpis, view.scope(compare_with))
+now = query(scorecard.kpis, scope)
+other = query(scorecard.kpis, view.scope(compare_with))
 funnel = query(stats.funnel, scope)
 
 filtered = " · filtered" if view.sources or view.channels else ""
@@ -47,8 +47,8 @@ for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
 with st.columns(3)[0]:
     loops_closed_card(scope)
 
-calls = query(review.calls_in_period, scope)
-firsts = query(review.first_contacts, period)
+calls = query(scorecard.calls_in_period, scope)
+firsts = query(scorecard.first_contacts, period)
 reached = sum(firsts.values())
 made, rate, voice, written = st.columns(2) + st.columns(2)
 made.metric(WEEKLY.label("calls"), f"{calls['calls']:,}", help=WEEKLY["calls"].help, border=True)

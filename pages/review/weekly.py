@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib.core.errors import ValidationError
 from lib.core.vocab import REACH_RATE, WEEKLY
-from lib.engine import review
+from lib.engine import review, scorecard
 from lib.present.figures.weekly import conversation_trend_figure, weekly_goals_figure
 from lib.records import settings
 from lib.ui.data import get_db, query
@@ -44,14 +44,18 @@ if not app_mode().read_only:
             strict=True,
         ):
             goals = settings.GOAL_PRESETS[preset]
-            if column.button(words, help=review.goals_summary(goals), width="stretch"):
+            if column.button(words, help=scorecard.goals_summary(goals), width="stretch"):
                 save_goals(goals)
         current = query(settings.weekly_goals)
         with st.form("weekly_goals", border=False):
             columns = st.columns(3)
             entered = {
                 key: columns[k % 3].number_input(
-                    review.STEP_LABELS[key], min_value=0, max_value=500, step=1, value=current[key]
+                    scorecard.STEP_LABELS[key],
+                    min_value=0,
+                    max_value=500,
+                    step=1,
+                    value=current[key],
                 )
                 for k, key in enumerate(settings.GOAL_KEYS)
             }
@@ -59,18 +63,18 @@ if not app_mode().read_only:
                 save_goals(entered)
 
 goals = query(settings.weekly_goals)
-weeks = query(review.weekly_rows, day)
+weeks = query(scorecard.weekly_rows, day)
 if weeks.empty:
     st.info(
         "**No weeks to review yet.** Once you add targets and log conversations, each week "
-        "appears here against your goals: " + review.goals_summary(goals) + "."
+        "appears here against your goals: " + scorecard.goals_summary(goals) + "."
     )
     st.stop()
 
 this_week = weeks.iloc[-1]["week"]
-current_streak, best_streak = review.streaks(weeks, goals)
+current_streak, best_streak = scorecard.streaks(weeks, goals)
 st.subheader(f"This week ({this_week}, so far) against your goals")
-comparison = review.week_comparison(weeks, goals)
+comparison = scorecard.week_comparison(weeks, goals)
 cells = [column for _ in range(0, len(comparison), 3) for column in st.columns(3)]
 for column, row in zip(cells, comparison.itertuples(), strict=False):
     column.metric(
@@ -103,14 +107,14 @@ with wrapping("weeks_shown"):
         key="weeks_shown",
     )
 recent = weeks.tail(shown)
-progress = review.goal_progress(recent, goals)
+progress = scorecard.goal_progress(recent, goals)
 chart(weekly_goals_figure(progress, weeks_shown=shown))
-trend = review.conversation_trend(recent)
+trend = scorecard.conversation_trend(recent)
 chart(conversation_trend_figure(trend, weeks_shown=shown))
 
 st.subheader(f"{WEEKLY.label('calls')} and {REACH_RATE.label.lower()}")
 st.caption(f"{WEEKLY['calls'].help.capitalize()}; {REACH_RATE.label.lower()} = {REACH_RATE.help}.")
-calls = review.calls_by_week(recent).iloc[::-1]
+calls = scorecard.calls_by_week(recent).iloc[::-1]
 # A week with no calls has no reach rate: "—", as on the Dashboard (a blank cell read "None").
 calls["reach_rate"] = ["—" if pd.isna(rate) else f"{rate:.0%}" for rate in calls["reach_rate"]]
 st.dataframe(

@@ -7,7 +7,8 @@ from lib.core.vocab import ATTEMPT_OUTCOME, EVENT_KIND, SOURCE, WARMTH
 from lib.core.words import counted, human_date
 from lib.engine.due import call_queue
 from lib.present.pitch import check_pitch, templates
-from lib.records.events import Conversation, log_conversation, undo_events
+from lib.records.corrections import undo_events
+from lib.records.events import Conversation, log_conversation
 from lib.records.settings import get_pitch, get_your_name
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, form_round, show_flash

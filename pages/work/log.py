@@ -7,14 +7,8 @@ from lib.core.validation import EARLIEST_DATE
 from lib.core.vocab import CHANNEL_LABELS, CHANNELS, LOG_FORM, STAGE_LABELS, STAGES
 from lib.engine import directory, due
 from lib.records.contacts import count_contacts
-from lib.records.events import (
-    Conversation,
-    Logged,
-    follow_up_warning,
-    log_conversation,
-    log_step,
-    undo_logged,
-)
+from lib.records.corrections import undo_logged
+from lib.records.events import Conversation, Logged, follow_up_warning, log_conversation, log_step
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, form_round, show_flash
 from lib.ui.mode import require_writable

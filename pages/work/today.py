@@ -13,7 +13,8 @@ from lib.engine.due import (
     why_due,
 )
 from lib.records.contacts import count_contacts
-from lib.records.events import log_step, undo_events
+from lib.records.corrections import undo_events
+from lib.records.events import log_step
 from lib.ui.close_loop import close_loop_count, close_loop_section
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash

@@ -11,7 +11,7 @@ from review_fixtures import TODAY, build_tiny
 
 from lib import cli
 from lib.core.vocab import GOAL_KEYS
-from lib.engine import review, stats
+from lib.engine import review, scorecard, stats
 from lib.engine.review import ReviewLink
 from lib.engine.stats import Scope
 from lib.present import kpis
@@ -186,7 +186,7 @@ def tiny(db: Database) -> dict[str, int]:
 
 
 def test_kpis_of_the_tiny_network_all_time(tiny: dict[str, int], db: Database) -> None:
-    assert review.kpis(db, Scope(stats.make_period(as_of=TODAY))) == {
+    assert scorecard.kpis(db, Scope(stats.make_period(as_of=TODAY))) == {
         "targets": 6,
         "referrals": 3,
         "warm": 2,
@@ -203,7 +203,7 @@ def test_kpis_of_the_tiny_network_all_time(tiny: dict[str, int], db: Database) -
 
 
 def test_kpis_of_the_tiny_network_this_week(tiny: dict[str, int], db: Database) -> None:
-    assert review.kpis(db, Scope(stats.make_period(as_of=TODAY, start="2026-11-23"))) == {
+    assert scorecard.kpis(db, Scope(stats.make_period(as_of=TODAY, start="2026-11-23"))) == {
         "targets": 2,
         "referrals": 1,
         "warm": 1,
@@ -227,15 +227,15 @@ def test_a_thank_you_on_the_third_day_is_on_time(tiny: dict[str, int], db: Datab
         {"contact_id": tiny["C"], "kind": "thank_you", "occurred_on": "2026-11-27"},
         today=date(2026, 11, 30),
     )
-    later = review.kpis(db, Scope(stats.make_period(as_of="2026-11-30")))
+    later = scorecard.kpis(db, Scope(stats.make_period(as_of="2026-11-30")))
     assert (later["thanks_on_time"], later["thanks_judged"]) == (2, 3)
 
 
 def test_filtered_kpis_count_only_the_chosen_people(tiny: dict[str, int], db: Database) -> None:
     period = stats.make_period(as_of=TODAY)
-    linkedin = review.kpis(db, Scope(period, sources=["linkedin"]))
+    linkedin = scorecard.kpis(db, Scope(period, sources=["linkedin"]))
     assert (linkedin["targets"], linkedin["conversations"], linkedin["follow_ups"]) == (1, 1, 1)
-    by_phone = review.kpis(db, Scope(period, channels=["phone"]))
+    by_phone = scorecard.kpis(db, Scope(period, channels=["phone"]))
     assert (by_phone["targets"], by_phone["follow_ups_on_schedule"]) == (1, 1)
 
 
@@ -253,7 +253,7 @@ def test_kpis_equal_the_stats_command(
     expected = json.loads(capsys.readouterr().out)
     db = open_database(demo_db.path)
     try:
-        kpis = review.kpis(db, Scope(resolved, sources=sources))
+        kpis = scorecard.kpis(db, Scope(resolved, sources=sources))
         if sources:  # the filtered numbers are the filtered stats engine's
             expected["funnel"] = [
                 {"contacts": n}
@@ -275,7 +275,7 @@ def test_kpis_equal_the_stats_command(
 
 
 def test_kpi_cards_show_changes_against_the_previous_period() -> None:
-    now = dict.fromkeys(review.KPI_NAMES, 0) | {
+    now = dict.fromkeys(scorecard.KPI_NAMES, 0) | {
         "targets": 5,
         "conversations": 2,
         "referrals": 4,
@@ -301,7 +301,7 @@ def test_kpi_cards_show_changes_against_the_previous_period() -> None:
 
 
 def test_right_after_a_conversation_the_thank_you_card_says_what_is_open() -> None:
-    now = dict.fromkeys(review.KPI_NAMES, 0) | {
+    now = dict.fromkeys(scorecard.KPI_NAMES, 0) | {
         "conversations": 1,
         "thanks_open": 1,
         "thanks_open_due_in": 3,
@@ -365,27 +365,27 @@ MET = dict(EMPLOYED)
 
 def test_streak_counts_back_from_last_week_while_this_week_is_unfinished() -> None:
     weeks = weeks_frame([{}, MET, MET, {"targets": 1}])
-    assert review.streaks(weeks, EMPLOYED) == (2, 2)
+    assert scorecard.streaks(weeks, EMPLOYED) == (2, 2)
 
 
 def test_a_met_current_week_extends_the_streak() -> None:
     weeks = weeks_frame([MET, {}, MET, MET, MET])
-    assert review.streaks(weeks, EMPLOYED) == (3, 3)
+    assert scorecard.streaks(weeks, EMPLOYED) == (3, 3)
 
 
 def test_a_missed_week_ends_the_streak_and_best_is_kept() -> None:
     weeks = weeks_frame([MET, MET, MET, {}, MET, {}])
-    assert review.streaks(weeks, EMPLOYED) == (1, 3)
+    assert scorecard.streaks(weeks, EMPLOYED) == (1, 3)
 
 
 def test_zero_goals_are_always_met() -> None:
     weeks = weeks_frame([{}, {}])
-    assert review.streaks(weeks, dict.fromkeys(GOAL_KEYS, 0)) == (2, 2)
+    assert scorecard.streaks(weeks, dict.fromkeys(GOAL_KEYS, 0)) == (2, 2)
 
 
 def test_goal_progress_has_one_row_per_week_and_step() -> None:
     weeks = weeks_frame([{"targets": 4, "contacted": 1}, {"targets": 2}])
-    progress = review.goal_progress(weeks, EMPLOYED)
+    progress = scorecard.goal_progress(weeks, EMPLOYED)
     assert len(progress) == 2 * len(GOAL_KEYS)
     first = progress[progress["week"] == "2026-W45"].set_index("step")
     assert list(first.index) == list(GOAL_KEYS)
@@ -396,25 +396,25 @@ def test_goal_progress_has_one_row_per_week_and_step() -> None:
 
 def test_week_comparison_puts_this_week_beside_last_week() -> None:
     weeks = weeks_frame([{"contacted": 9}, {"contacted": 3, "follow_up": 2}, {"contacted": 5}])
-    table = review.week_comparison(weeks, EMPLOYED).set_index("step")
+    table = scorecard.week_comparison(weeks, EMPLOYED).set_index("step")
     assert table.loc["contacted", ["this_week", "last_week", "goal"]].tolist() == [5, 3, 2]
     assert table.loc["follow_up", ["this_week", "last_week", "goal"]].tolist() == [0, 2, 1]
 
 
 def test_conversation_trend_averages_the_last_four_weeks() -> None:
     weeks = weeks_frame([{"contacted": n} for n in (4, 0, 2, 2, 8)])
-    trend = review.conversation_trend(weeks)
+    trend = scorecard.conversation_trend(weeks)
     assert trend["conversations"].tolist() == [4, 0, 2, 2, 8]
     assert trend["average"].tolist() == [4.0, 2.0, 2.0, 2.0, 3.0]
 
 
 def test_weekly_rows_are_the_stats_engines(demo_db: Database) -> None:
     expected = stats.weekly(demo_db, Scope(stats.make_period(as_of=TODAY)))
-    assert review.weekly_rows(demo_db, TODAY).equals(expected)
+    assert scorecard.weekly_rows(demo_db, TODAY).equals(expected)
 
 
 def test_goals_summary_in_words() -> None:
-    assert review.goals_summary(EMPLOYED) == (
+    assert scorecard.goals_summary(EMPLOYED) == (
         "New targets 3 · Conversations 2 · Informational interviews 1 · Referral asks 2 · "
         "Thank-yous 2 · Follow-ups 1 · Calls made 5"
     )

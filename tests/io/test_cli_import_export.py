@@ -8,7 +8,7 @@ import pytest
 
 from lib.cli import main
 from lib.store.db import open_database
-from tests.support import run_cli, write_demo
+from tests.support import digest, run_cli, write_demo
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -81,6 +81,26 @@ def test_import_of_a_file_whose_people_all_fail_exits_1_with_the_reason(
         "card (The Doe Family), not a person (KIND:group); and others, listed above)"
     )
     assert contacts(db_path) == 0
+
+
+def test_a_refused_import_into_an_existing_file_records_no_batch_and_changes_nothing(
+    demo_file: Path, tmp_path: Path, capsys
+):
+    source = tmp_path / "groups.vcf"
+    source.write_text("BEGIN:VCARD\nVERSION:4.0\nKIND:group\nFN:The Doe Family\nEND:VCARD\n")
+    assert run_cli(capsys, "import", str(FIXTURES / "linkedin_connections.csv"), "--db",
+                   str(demo_file))[0] == 0  # fmt: skip
+    code, listed, _ = run_cli(capsys, "imports", "--json", "--db", str(demo_file))
+    assert code == 0 and listed.count('"id"') == 1
+    before = (digest(demo_file), demo_file.stat().st_mtime_ns)
+
+    code, out, err = run_cli(capsys, "import", str(source), "--db", str(demo_file))
+
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1].startswith(f"error: nobody was imported from {source} (vCard)")
+    assert "undo it with" not in err
+    assert (digest(demo_file), demo_file.stat().st_mtime_ns) == before
+    assert run_cli(capsys, "imports", "--json", "--db", str(demo_file))[:2] == (0, listed)
 
 
 def test_import_strict_exits_1_with_one_line_and_writes_nothing(db_path: Path, capsys):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from lib.core.columns import CONTACTS
 from lib.core.errors import ValidationError
 from lib.core.validation import clean_contact, clean_event
 from lib.core.vocab import ATTEMPT_OUTCOMES
@@ -21,10 +22,8 @@ from lib.store.db import Database, open_database
 from tests.conftest import ROOT, TODAY
 from tests.support import digest, write_demo
 
-CONTACT_COLUMNS = (
-    "id, full_name, company, title, email, phone, linkedin_url, notes, source, referred_by, "
-    "may_use_name, identified_on, archived"
-)
+# Every column a person gives, and the id (the demo leaves connected_on empty).
+CONTACT_COLUMNS = ", ".join(("id", *CONTACTS.names(entered=True)))
 STEP_OF_KIND = {"contacted": 2, "referral_asked": 3, "thank_you": 4, "follow_up": 5}
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from lib.cli import main
-from lib.io.demo import DemoNeedsConfirmation, demo_status, load_demo, remove_demo
+from lib.io.demo import load_demo
+from lib.io.demo_removal import DemoNeedsConfirmation, demo_status, remove_demo
 from lib.records.contacts import add_contact
 from lib.records.events import log_event
 from lib.records.settings import get_setting, set_setting
@@ -46,7 +47,8 @@ def test_demo_then_own_contacts_then_remove_leaves_only_the_users_rows(
     assert main(["demo", "--remove", "--yes", "--db", str(path)]) == 0
     assert capsys.readouterr().out == (
         "Removed the demo network: 50 people and 200 steps (including 1 step you logged "
-        "on demo people). Your own contacts are untouched.\n"
+        "on demo people). Your own contacts are untouched, except that 1 of them (Rex Referred) "
+        "was referred by a demo person and now has no referrer.\n"
     )
     alone = tmp_path / "alone.duckdb"
     with open_database(alone) as db:

@@ -17,13 +17,12 @@ from lib.engine.stats import due_lists
 from lib.io.exporters import (
     NATIVE_COLUMNS,
     export_csv,
-    export_ics,
     export_vcard,
     neutralise,
-    reminders,
     restore,
     write_export,
 )
+from lib.io.reminders import export_ics, reminders
 from lib.records.contacts import add_contact
 from lib.records.events import log_event
 from lib.store.db import Database

@@ -9,8 +9,8 @@ import pytest
 
 import lib.io.importing as importing
 from lib.core.columns import BACKUP_TABLES
+from lib.io.importing import apply as apply_module
 from lib.io.importing import import_file, plan_import, read_import
-from lib.io.importing import write as write_module
 from lib.records.contacts import add_contact
 from lib.store.db import Database
 from tests.conftest import TODAY
@@ -45,7 +45,7 @@ def test_each_batch_is_planned_once_then_written_once(
 ):
     monkeypatch.setattr("lib.io.importing.model.BATCH_PEOPLE", 1)
     calls: list[str] = []
-    plan, write = write_module.plan_import, write_module.write_plan
+    plan, write = apply_module.plan_import, apply_module.write_plan
 
     def planned(*args, **kwargs):
         calls.append("plan")
@@ -55,8 +55,8 @@ def test_each_batch_is_planned_once_then_written_once(
         calls.append("write")
         return write(*args, **kwargs)
 
-    monkeypatch.setattr(write_module, "plan_import", planned)
-    monkeypatch.setattr(write_module, "write_plan", written)
+    monkeypatch.setattr(apply_module, "plan_import", planned)
+    monkeypatch.setattr(apply_module, "write_plan", written)
 
     result = import_file(db, LINKEDIN, today=TODAY)
 

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from lib import cli
+from lib.cli import serving
 from lib.core import sharing
+from lib.core.errors import WarmLeadsError
 from lib.core.sharing import phone_command
 from lib.store.passphrase import PHONE, load_passphrase, passphrase_path, set_passphrase
 from tests.processes import ROOT, free_port, python_env, stop_group
@@ -148,16 +149,16 @@ def test_the_address_shown_is_the_machines_network_address(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sharing, "lan_address", lambda: "192.168.1.20")
-    assert cli.phone_url("0.0.0.0", 8503, tls=False) == "http://192.168.1.20:8503"
-    assert cli.phone_url("0.0.0.0", 8503, tls=True) == "https://192.168.1.20:8503"
-    assert cli.phone_url("127.0.0.1", 9000, tls=False) == "http://127.0.0.1:9000"
+    assert serving.phone_url("0.0.0.0", 8503, tls=False) == "http://192.168.1.20:8503"
+    assert serving.phone_url("0.0.0.0", 8503, tls=True) == "https://192.168.1.20:8503"
+    assert serving.phone_url("127.0.0.1", 9000, tls=False) == "http://127.0.0.1:9000"
     monkeypatch.setattr(sharing, "lan_address", lambda: None)
-    with pytest.raises(cli.WarmLeadsError, match="this computer has no local-network address"):
-        cli.phone_url("0.0.0.0", 8503, tls=False)
+    with pytest.raises(WarmLeadsError, match="this computer has no local-network address"):
+        serving.phone_url("0.0.0.0", 8503, tls=False)
 
 
 def test_the_qr_code_is_drawn_for_the_terminal() -> None:
-    drawn = cli.qr_text("http://192.168.1.20:8503")
+    drawn = serving.qr_text("http://192.168.1.20:8503")
     lines = drawn.splitlines()
     assert len(lines) > 10
     assert len({len(line) for line in lines}) == 1  # a square of equal rows
@@ -212,7 +213,7 @@ def test_phone_prints_the_address_and_its_qr_code_and_serves_the_app(tmp_path: P
         f"Open Warm Leads on your phone (same Wi-Fi): {url}\n"
         "Point the phone's camera at this code, then give the phone passphrase:\n"
     )
-    assert printed.startswith(head + cli.qr_text(url))
+    assert printed.startswith(head + serving.qr_text(url))
     assert f"Warm Leads is running at http://localhost:{port}\n" in printed
     assert err.read_text().startswith(
         "Without --cert/--key the connection is not encrypted: anyone on this network can read "

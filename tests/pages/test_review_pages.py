@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import cli
 from lib.core.vocab import GOAL_KEYS
-from lib.engine import network, review, stats
+from lib.engine import network, scorecard, stats
 from lib.engine.stats import Scope
 from lib.io.demo import load_demo
 from lib.records import settings
@@ -233,7 +233,7 @@ def test_moving_between_the_review_pages_keeps_each_period_picker(demo_file: Pat
 
 def goal_inputs(at: AppTest) -> dict:
     by_label = {box.label: box for box in at.number_input}
-    return {key: by_label[review.STEP_LABELS[key]] for key in GOAL_KEYS}
+    return {key: by_label[scorecard.STEP_LABELS[key]] for key in GOAL_KEYS}
 
 
 def test_weekly_review_on_an_empty_database_explains_and_offers_goals(app_env: Path) -> None:

@@ -10,7 +10,7 @@ from review_fixtures import TODAY, build_tiny
 
 from lib import cli
 from lib.core.vocab import GOAL_KEYS, STAGE_COLORS, STAGE_LABELS, STAGES
-from lib.engine import network, review, stats
+from lib.engine import network, scorecard, stats
 from lib.engine.stats import Scope
 from lib.present.figures.funnel import funnel_figure
 from lib.present.figures.network import (
@@ -60,26 +60,28 @@ def test_the_funnel_figure_equals_the_stats_command(
 
 def test_the_weekly_goals_figure_has_a_panel_per_step(demo_db: Database) -> None:
     goals = GOAL_PRESETS["searching"]
-    weeks = review.weekly_rows(demo_db, TODAY).tail(8)
-    figure = weekly_goals_figure(review.goal_progress(weeks, goals))
+    weeks = scorecard.weekly_rows(demo_db, TODAY).tail(8)
+    figure = weekly_goals_figure(scorecard.goal_progress(weeks, goals))
     bars = [t for t in figure.data if t.type == "bar"]
     lines = [t for t in figure.data if t.type == "scatter"]
     assert len(bars) == len(lines) == len(GOAL_KEYS)
     for key, bar, line in zip(GOAL_KEYS, bars, lines, strict=True):
-        assert bar.name == review.STEP_LABELS[key]
+        assert bar.name == scorecard.STEP_LABELS[key]
         assert list(bar.y) == weeks[key].astype(int).tolist()
         assert list(line.y) == [goals[key]] * len(weeks)
-        assert bar.marker.color == STAGE_COLORS[review.STEP_STAGES[key]]
+        assert bar.marker.color == STAGE_COLORS[scorecard.STEP_STAGES[key]]
         assert list(bar.marker.opacity) == [
             1.0 if n >= goals[key] else BELOW_GOAL_OPACITY for n in weeks[key]
         ]
     assert bars[0].x[-1] == weeks["week"].iloc[-1][-3:]
-    assert [a.text for a in figure.layout.annotations] == [review.STEP_LABELS[k] for k in GOAL_KEYS]
+    assert [a.text for a in figure.layout.annotations] == [
+        scorecard.STEP_LABELS[k] for k in GOAL_KEYS
+    ]
 
 
 def test_the_conversation_trend_marks_the_unfinished_week(demo_db: Database) -> None:
-    weeks = review.weekly_rows(demo_db, TODAY).tail(6)
-    figure = conversation_trend_figure(review.conversation_trend(weeks))
+    weeks = scorecard.weekly_rows(demo_db, TODAY).tail(6)
+    figure = conversation_trend_figure(scorecard.conversation_trend(weeks))
     counts, average = figure.data
     assert (counts.type, average.type) == ("scatter", "scatter")
     assert list(counts.y) == weeks["contacted"].astype(int).tolist()
@@ -235,13 +237,13 @@ def test_a_first_week_draws_goals_as_marks_on_the_weeks_chosen(db: Database) -> 
         | {key: [1] for key in GOAL_KEYS}
     )
     figure = weekly_goals_figure(
-        review.goal_progress(weeks, GOAL_PRESETS["searching"]), weeks_shown=4
+        scorecard.goal_progress(weeks, GOAL_PRESETS["searching"]), weeks_shown=4
     )
     goal = next(t for t in figure.data if t.type == "scatter")
     assert goal.mode == "lines+markers" and goal.marker.symbol == "line-ew"
     assert list(figure.layout.xaxis.categoryarray) == ["W45", "W46", "W47", "W48"]
     assert list(figure.layout.xaxis.range) == [-0.5, 3.5]
-    trend = conversation_trend_figure(review.conversation_trend(weeks), weeks_shown=4)
+    trend = conversation_trend_figure(scorecard.conversation_trend(weeks), weeks_shown=4)
     assert trend.data[1].mode == "lines+markers"  # the 4-week average shows with one week
     assert len(trend.layout.xaxis.categoryarray) == 4
 

@@ -14,7 +14,8 @@ import pytest
 from lib.core.errors import ValidationError
 from lib.engine.stats import make_period, stats
 from lib.records.contacts import add_contact
-from lib.records.events import log_attempt, undo_events
+from lib.records.corrections import undo_events
+from lib.records.events import log_attempt
 from lib.store import migrations
 from lib.store.db import open_database, open_view
 from tests.conftest import ROOT, TODAY

@@ -14,16 +14,8 @@ from lib.core.errors import NotFoundError, ValidationError
 from lib.engine.stats import make_period, stats
 from lib.records import changes
 from lib.records.contacts import add_contact
-from lib.records.events import (
-    Conversation,
-    conversation_of,
-    delete_event,
-    edit_event,
-    log_attempt,
-    log_conversation,
-    log_event,
-    undo_logged,
-)
+from lib.records.corrections import conversation_of, delete_event, edit_event, undo_logged
+from lib.records.events import Conversation, log_attempt, log_conversation, log_event
 from lib.store.db import Database, open_database
 from tests.conftest import TODAY
 
@@ -263,3 +255,57 @@ def test_an_attempts_outcome_is_corrected_and_another_kind_has_none(db: Database
     assert db.execute(row, [tried]).fetchall() == [("attempt", "voicemail")]
     edit_event(db, tried, {"kind": "contacted", "outcome": None}, today=TODAY)
     assert db.execute(row, [tried]).fetchall() == [("contacted", None)]
+
+
+def test_a_conversation_moved_to_its_real_day_takes_its_steps_and_referrals_along(
+    talk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, event_ids, _ = talk
+    day = date(2026, 11, 1)
+    preview = changes.edit_preview(db, event_ids[0], {"occurred_on": day}, TODAY)
+    assert preview.endswith(
+        " Its 2 other steps and 2 referrals move with it from Mon 2 Nov 2026 to Sun 1 Nov 2026."
+    )
+
+    result = edit_event(db, event_ids[0], {"occurred_on": day}, today=TODAY)
+
+    assert result.message == (
+        "Saved “Conversation (pitch delivered)” for Dana Cole on Sun 1 Nov 2026 by phone. "
+        "Its 2 other steps and 2 referrals moved with it from Mon 2 Nov 2026."
+    )
+    assert result.event_ids == [1, 2, 3]
+    assert db.execute(EVENTS).fetchall() == [
+        (1, 1, "contacted", day, "phone", None),
+        (2, 1, "referral_asked", day, "phone", None),
+        (3, 1, "thank_you", day, "phone", None),
+        (4, 2, "contacted", date(2026, 11, 10), None, None),  # Eva's own step keeps its day
+    ]
+    assert db.execute(CONTACTS).fetchall() == [
+        (1, "Dana Cole", None, date(2026, 10, 20)),
+        (2, "Eva Lind", 1, day),
+        (3, "Finn Moe", 1, day),
+    ]
+    # The referrals and the thanks stay on one day: Dana owes no thank-you (Eva's own talk of
+    # 10 Nov still does).
+    assert stats(db, make_period(as_of=TODAY.isoformat()))["due"]["thank_you_pending"] == [2]
+
+
+def test_a_conversation_cannot_move_past_a_step_of_a_referral_it_added(talk) -> None:
+    db, event_ids, _ = talk
+    before = (db.execute(EVENTS).fetchall(), db.execute(CONTACTS).fetchall())
+    with pytest.raises(ValidationError) as raised:
+        edit_event(db, event_ids[0], {"occurred_on": "2026-11-12"}, today=TODAY)
+    assert str(raised.value) == (
+        "occurred_on: 2026-11-12 is after a step logged with a referral this conversation "
+        "added (2026-11-10)"
+    )
+    assert (db.execute(EVENTS).fetchall(), db.execute(CONTACTS).fetchall()) == before
+
+
+def test_one_step_moved_alone_says_nothing_of_others(talk) -> None:
+    db, _, _ = talk
+    result = edit_event(db, 4, {"occurred_on": "2026-11-11"}, today=TODAY)
+    assert (
+        result.message == "Saved “Conversation (pitch delivered)” for Eva Lind on Wed 11 Nov 2026."
+    )
+    assert result.event_ids == [4]

@@ -8,6 +8,7 @@ import pytest
 
 from lib.core.errors import ValidationError
 from lib.records.contacts import add_contact
+from lib.records.corrections import undo_events
 from lib.records.events import (
     PITCH_NOT_DELIVERED,
     Conversation,
@@ -15,7 +16,6 @@ from lib.records.events import (
     log_conversation,
     log_event,
     log_step,
-    undo_events,
 )
 from lib.store.db import Database
 from tests.conftest import TODAY

@@ -17,7 +17,8 @@ from lib.records.contacts import add_contact
 from lib.records.duplicates import merge_contacts
 from lib.records.events import log_event
 from lib.store import migrations
-from lib.store.db import open_database, repair_sequences
+from lib.store.db import open_database
+from lib.store.files import repair_sequences
 from lib.store.snapshot import snapshot_path
 from tests.conftest import ROOT, TODAY
 from tests.support import digest, run_cli

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -379,3 +381,24 @@ def test_a_read_only_database_refuses_to_write(db_path: Path) -> None:
         add_person(db, "Ana Ruiz")
     assert str(caught.value) == "this view is read-only: nothing can be changed here"
     db.close()
+
+
+def test_opening_removes_what_a_crash_left_under_our_own_names(db_path: Path) -> None:
+    open_database(db_path).close()
+    folder = db_path.parent
+    cut_backup = folder / "network.backup-20261201-101500.duckdb.partial"
+    cut_migration = folder / "network.v5-backup-20261201-101500.duckdb.partial"
+    old_export = folder / ".network.csv.k3j9x2ab.tmp"
+    fresh_export = folder / ".report.html.q8w7e6r5.tmp"  # another process writing it now
+    theirs = folder / "notes.partial"  # not our naming
+    for path in (cut_backup, cut_migration, old_export, fresh_export, theirs):
+        path.write_bytes(b"half a copy")
+    hour_ago = time.time() - 3700
+    os.utime(old_export, (hour_ago, hour_ago))
+
+    open_database(db_path).close()
+
+    assert sorted(p.name for p in folder.iterdir() if p.name.endswith((".partial", ".tmp"))) == [
+        ".report.html.q8w7e6r5.tmp",
+        "notes.partial",
+    ]

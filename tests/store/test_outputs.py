@@ -141,6 +141,58 @@ def test_odd_outputs_are_refused_with_one_line(
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
+@pytest.mark.parametrize("exists", [False, True], ids=["no log yet", "a live log"])
+def test_the_log_of_another_database_is_never_an_output_even_with_force(
+    demo_file: Path, capsys, exists: bool
+) -> None:
+    other = _other_database(demo_file)
+    log = other.with_name(other.name + ".wal")
+    if exists:
+        log.write_bytes(b"changes not yet in old-search.duckdb")
+    before = (digest(other), log.read_bytes() if exists else None)
+
+    code, printed, err = run_cli(capsys, "export", "--format", "csv", "--db", str(demo_file),
+                                 "--out", str(log), "--force")  # fmt: skip
+
+    assert (code, printed) == (1, "")
+    assert err == f"error: {log} is the write-ahead log of a database; it was left untouched\n"
+    assert (digest(other), log.read_bytes() if exists else None) == before
+    assert log.exists() == exists
+
+
+_WRITER = "import sys; f = open(sys.argv[1], 'a'); print('holding', flush=True); sys.stdin.read()"
+
+
+def test_a_file_another_program_holds_open_for_writing_is_never_replaced(
+    demo_file: Path, tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_bytes(b"being written by an editor")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(out)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "holding"
+        code, printed, err = run_cli(capsys, "export", "--format", "csv", "--db",
+                                     str(demo_file), "--out", str(out), "--force")  # fmt: skip
+    finally:
+        assert writer.stdin is not None
+        writer.stdin.close()
+        writer.wait(timeout=20)
+
+    assert (code, printed) == (1, "")
+    assert err == (
+        f"error: {out} is open for writing in another program (process {writer.pid}); "
+        "it was left untouched\n"
+    )
+    assert out.read_bytes() == b"being written by an editor"
+    # Once the other program closed it, --force replaces it as usual.
+    code, printed, err = run_cli(capsys, "export", "--format", "csv", "--db", str(demo_file),
+                                 "--out", str(out), "--force")  # fmt: skip
+    assert code == 0, err
+
+
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_an_existing_file_is_replaced_only_with_force(
     demo_file: Path, tmp_path: Path, capsys, command: str

@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import IO
 
 from lib.core.errors import ValidationError
+from lib.io.importing.apply import apply_import, import_in_batches
 from lib.io.importing.google import parse_google
 from lib.io.importing.linkedin import parse_linkedin
+from lib.io.importing.matching import plan_import
 from lib.io.importing.model import ImportRejected, ParsedImport, Problem
 from lib.io.importing.native import parse_native
 from lib.io.importing.outlook import parse_outlook
-from lib.io.importing.plan import ImportPlan, choose_targets, plan_import, skipped_problems
+from lib.io.importing.plan import ImportPlan, choose_targets, skipped_problems
 from lib.io.importing.text import (
     FORMAT_LABELS,
     FORMATS,
@@ -43,7 +45,7 @@ from lib.io.importing.text import (
 )
 from lib.io.importing.thunderbird import parse_thunderbird
 from lib.io.importing.vcard import parse_vcard, parse_vcard_bytes, parse_vcard_stream
-from lib.io.importing.write import ImportResult, apply_import, import_in_batches
+from lib.io.importing.write import ImportResult
 from lib.io.importing.yahoo import parse_yahoo
 from lib.store.db import Database
 

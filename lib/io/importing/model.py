@@ -13,7 +13,7 @@ from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.validation import clean_contact
 from lib.io.importing.fields import name_from_email, name_from_linkedin, read_email, read_phone
 
-# How many people a streamed import (write.import_in_batches) matches and writes at a time.
+# How many people a streamed import (apply.import_in_batches) matches and writes at a time.
 BATCH_PEOPLE = 20_000
 # How a left-out value is named in the summary.
 FIELD_WORDS: dict[str, str] = {

@@ -109,7 +109,7 @@ def weekly_goals_figure(
 ) -> go.Figure:
     """One panel of weekly bars per step, each against its goal (a dash per week, joined).
 
-    `progress` is `lib.engine.review.goal_progress`: week, week_start, step, label, stage,
+    `progress` is `lib.engine.scorecard.goal_progress`: week, week_start, step, label, stage,
     done, goal, met. Bars below the goal are faded. With `weeks_shown`, the axis holds that
     many weeks even when there are fewer (a first week stays one bar wide, on the right).
     """

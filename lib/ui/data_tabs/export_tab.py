@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib.io import exporters
+from lib.io import exporters, reminders
 from lib.store.db import Database
 from lib.ui.data import query
 
@@ -63,6 +63,6 @@ def show(db: Database, day: date) -> None:
         "Each is dated the day it fell due; overdue ones are dated today. A reminder keeps "
         "its ID in later exports, so calendars update it rather than add a copy.",
         "ics",
-        lambda: exporters.export_ics(db.cursor(), today=day),
+        lambda: reminders.export_ics(db.cursor(), today=day),
         f"warm-leads-reminders-{stamp}.ics",
     )
