@@ -265,9 +265,9 @@ def test_the_weekly_axes_always_label_the_current_week(db: Database, shown: int)
         | {key: [1] for key in GOAL_KEYS}
     )
     goals = weekly_goals_figure(
-        review.goal_progress(weeks, GOAL_PRESETS["searching"]), weeks_shown=shown
+        scorecard.goal_progress(weeks, GOAL_PRESETS["searching"]), weeks_shown=shown
     )
-    trend = conversation_trend_figure(review.conversation_trend(weeks), weeks_shown=shown)
+    trend = conversation_trend_figure(scorecard.conversation_trend(weeks), weeks_shown=shown)
     for axis, most in ((goals.layout.xaxis, 6), (trend.layout.xaxis, 4)):
         assert axis.tickvals[-1] == axis.categoryarray[-1]  # this week
         assert len(axis.tickvals) <= most
