@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lib.core.words import human_date
 from lib.records.contacts import add_contact
 from lib.store.db import open_database
 from tests.pagekit import click, open_page, read_db, shown
@@ -65,3 +66,20 @@ def test_undo_takes_the_attempt_back_and_returns_to_that_person(
     assert shown(at.info) == ["Undone: the call attempt was removed."]
     assert shown(at.caption)[0] == "Call 1 of 2 · Cold target"
     assert read_db(app_env).scalar("SELECT count(*) FROM events") == 0
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [("linkedin", "Found via LinkedIn"), ("event", "Found via event"), (None, "Found via other")],
+)
+def test_the_source_reads_as_its_label(app_env: Path, source: str | None, words: str) -> None:
+    database = open_database(app_env)
+    day = date.today() - timedelta(3)
+    add_contact(
+        database,
+        {"full_name": "Ana Ruiz", "phone": "555 0101", "identified_on": day}
+        | ({"source": source} if source else {}),
+    )
+    database.close()
+    at = click(open_page("pages/work/call.py"), "Start calling")
+    assert f"{words} on {human_date(day)}" in shown(at.caption)[1]
