@@ -178,7 +178,7 @@ def _reject_if_any(problems: list[Problem]) -> None:
     if problems:
         first = sorted(problems, key=lambda p: p.where)[0]
         more = len(problems) - 1
-        tail = f" (and {more:,} more problem{'s' if more != 1 else ''})" if more else ""
+        tail = f" (and {counted(more, 'more problem')})" if more else ""
         raise ImportRejected(f"{first}{tail}; with --strict nothing was imported")
 
 
