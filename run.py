@@ -1,8 +1,10 @@
 """Start Warm Leads and say where it is: `python run.py [streamlit options] [-- app options]`.
 
 The README's one set-up command ends here. It is `streamlit run app.py` in this process, on the
-first free port from 8501 unless `--server.port` is given; once the server answers its health
-check it prints one line:
+port chosen the ways Streamlit reads one, in its order (`--server.port`, then
+STREAMLIT_SERVER_PORT, then `server.port` in a config.toml), or, when none is given, on the first
+free port from 8501. A chosen port that is in use stops it with one line naming the port. Once
+the server answers its health check it prints one line:
 
     Warm Leads is running at http://localhost:8501
 
@@ -69,6 +71,42 @@ def free_port(address: str) -> int:
                 continue
             return port
     raise SystemExit(f"No free port between {FIRST_PORT} and {LAST_PORT}: stop another app.")
+
+
+def configured_port(args: list[str]) -> tuple[int, str] | None:
+    """The port given, and where, in Streamlit's order: option, environment, config.toml."""
+    given = option(args, "--server.port")
+    where = "--server.port"
+    if given is None and os.environ.get("STREAMLIT_SERVER_PORT"):
+        given, where = os.environ["STREAMLIT_SERVER_PORT"], "STREAMLIT_SERVER_PORT"
+    if given is None:
+        from streamlit import config
+
+        config.get_config_options(force_reparse=True)  # ~/.streamlit and ./.streamlit config.toml
+        if not config.is_manually_set("server.port"):
+            return None
+        given, where = str(config.get_option("server.port")), "server.port in config.toml"
+    try:
+        port = int(given)
+    except ValueError:
+        raise SystemExit(f"error: the port {given!r} ({where}) is not a number") from None
+    if not 0 < port < 65536:
+        raise SystemExit(f"error: the port {port} ({where}) is not between 1 and 65535")
+    return port, where
+
+
+def check_port_free(address: str, port: int, where: str) -> None:
+    """Exit 1 with one line naming the port when something already listens on it."""
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
+        # As the server binds: a port left in TIME_WAIT by a closed server is free to use.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((address, port))
+        except OSError:
+            raise SystemExit(
+                f"error: port {port} ({where}) is already in use on {address}: stop what uses "
+                "it, or choose another port"
+            ) from None
 
 
 def healthy(url: str) -> bool:
@@ -191,12 +229,14 @@ def main(args: list[str]) -> None:
         address = "127.0.0.1"
         extra += ["--server.address", address]
     check_door(args, address)
-    port_text = option(args, "--server.port")
-    if port_text is None:
-        port = free_port("127.0.0.1" if address in LOCAL_ADDRESSES else address)
+    bind_address = "127.0.0.1" if address in LOCAL_ADDRESSES else address
+    chosen = configured_port(args)
+    if chosen is None:
+        port = free_port(bind_address)
         extra += ["--server.port", str(port)]
-    else:
-        port = int(port_text)
+    else:  # Streamlit reads it from the same place; only say clearly when it is taken
+        port, where = chosen
+        check_port_free(bind_address, port, where)
     scheme = "https" if option(args, "--server.sslCertFile") else "http"
     probe_host = "127.0.0.1" if address in LOCAL_ADDRESSES | {"0.0.0.0", "::"} else address
     threading.Thread(

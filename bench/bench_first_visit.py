@@ -2,8 +2,9 @@
 
 `python -m bench.bench_first_visit [--runs N] [--pages "Dashboard,Network"]` builds the demo
 network, starts the app the README's way (`run.py`), and for every page opens Today in a fresh
-browser (empty cache), then clicks the page in the sidebar. *first*: from the click
-until the script has finished and every chart is drawn. *again*: the same page after going to
+browser (empty cache), then clicks the page in the sidebar, while a second process keeps one
+core busy (as a laptop doing other things would; `--no-busy` leaves it out). *first*: from the
+click until the script has finished and every chart is drawn. *again*: the same page after going to
 Today and back. *long tasks*: main-thread tasks over 50 ms during the first visit (script
 parsing, chart drawing). *JS fetched*: JavaScript downloaded for the first visit — the page
 that shows the browser's first chart fetches Streamlit's plotly.js chunk (4.6 MB), unless the
@@ -16,6 +17,7 @@ two-line Streamlit app on the same machine, the floor any Streamlit page starts 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -58,7 +60,7 @@ def start_app(db_path: Path, log: Path, script: Path | None = None) -> tuple[sub
     port = free_port()
     command = [sys.executable, "run.py"] if script is None else [
         sys.executable, "-m", "streamlit", "run", str(script),
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1",
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -79,6 +81,11 @@ def start_app(db_path: Path, log: Path, script: Path | None = None) -> tuple[sub
             time.sleep(0.25)
     stop_group(process)
     raise SystemExit(f"the app did not start:\n{log.read_text()}")
+
+
+def busy_core() -> subprocess.Popen:
+    """A second process that keeps one core busy until stopped (stop_group)."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
 
 
 def drawn(page: Page) -> None:
@@ -166,6 +173,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", help="comma-separated labels (default: every page)")
+    parser.add_argument(
+        "--no-busy", action="store_true", help="measure without the process keeping a core busy"
+    )
     args = parser.parse_args()
     if args.pages:
         PAGES[:] = [label.strip() for label in args.pages.split(",")]
@@ -174,13 +184,20 @@ def main() -> None:
         db = open_database(db_path)
         load_demo(db)
         db.close()
-        process, url = start_app(db_path, Path(folder) / "app.log")
+        busy = None if args.no_busy else busy_core()
         try:
-            results = measure(url, args.runs)
+            process, url = start_app(db_path, Path(folder) / "app.log")
+            try:
+                results = measure(url, args.runs)
+            finally:
+                stop_group(process)
+            floor = hello_world(Path(folder), max(args.runs, 3))
         finally:
-            stop_group(process)
-        floor = hello_world(Path(folder), max(args.runs, 3))
+            if busy is not None:
+                stop_group(busy)
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"first visits on the 50-person demo, median of {args.runs} (Chromium, fresh cache)")
+    print(f"load average at the end: {load}{'' if args.no_busy else '; one core kept busy'}")
     print(f"{'page':<16} {'first':>7} {'again':>7} {'long tasks':>11} {'JS fetched':>11}")
     for label, row in results.items():
         print(

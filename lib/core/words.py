@@ -34,3 +34,9 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
 def first_name(full_name: str) -> str:
     """The name to greet someone by: the first word of their full name."""
     return (full_name or "").split()[0] if (full_name or "").strip() else ""
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: lower case ('Event' → 'event'), unless it is a
+    name with capitals of its own ('LinkedIn')."""
+    return label if any(char.isupper() for char in label[1:]) else label.lower()

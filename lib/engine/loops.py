@@ -59,6 +59,7 @@ class OpenLoop:
     company: str | None
     email: str | None
     phone: str | None
+    linkedin_url: str | None
     last_update: date | None
     referrals: tuple[Reached, ...]
 
@@ -98,7 +99,8 @@ def open_loops(
                       END AS skip
             FROM ranked
         )
-        SELECT p.referrer_id, g.full_name, g.company, g.email, g.phone, p.last_update, p.id,
+        SELECT p.referrer_id, g.full_name, g.company, g.email, g.phone, g.linkedin_url,
+               p.last_update, p.id,
                p.full_name, p.reached_on, p.info_interview, p.opportunity, p.total
         FROM paged p JOIN contacts g ON g.id = p.referrer_id
         WHERE $page::INTEGER IS NULL OR (p.position > p.skip AND p.position <= p.skip + $size)
@@ -107,10 +109,10 @@ def open_loops(
         {"t": day, "from": None, "page": None if page is None else max(1, page), "size": page_size},
     ).fetchall()
     loops: dict[int, OpenLoop] = {}
-    for referrer, name, company, email, phone, last_update, *referral, _total in rows:
+    for referrer, name, company, email, phone, linkedin, last_update, *referral, _total in rows:
         reached = Reached(int(referral[0]), referral[1], referral[2], *map(bool, referral[3:]))
         loop = loops.get(referrer) or OpenLoop(
-            int(referrer), name, company, email, phone, last_update, ()
+            int(referrer), name, company, email, phone, linkedin, last_update, ()
         )
         loops[referrer] = replace(loop, referrals=(*loop.referrals, reached))
     total = int(rows[0][-1]) if rows else 0

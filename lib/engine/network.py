@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from lib.core.vocab import SOURCE, SOURCE_LABELS, SOURCES, STAGES, WARMTH
+from lib.core.words import counted
 from lib.engine import stats
 from lib.engine.loops import CLOSED_SQL
 from lib.engine.stats import STAGED_SQL, Period, Scope
@@ -297,6 +298,5 @@ def best_source(sources: pd.DataFrame, *, min_targets: int = 3) -> str | None:
     targets = int(best["targets"])
     return (
         f"Targets from {where} gave you the most referrals: "
-        f"{best['referrals_per_target']:.1f} per target ({targets:,} "
-        f"target{'' if targets == 1 else 's'})."
+        f"{best['referrals_per_target']:.1f} per target ({counted(targets, 'target')})."
     )

@@ -26,13 +26,37 @@ _HIRING = re.compile(
     r"|\bhiring right now\b",
     re.IGNORECASE,
 )
-# A closing sentence that asks for something: a question, or a polite request.
+# A closing sentence that asks for something: a polite request, a question put as a wish
+# ("…who you think I should talk to next"), or an offer of time ("would you have ten minutes…").
+# A wish about yourself ("I'd love to move into fintech") is not one.
 _REQUEST = re.compile(
-    r"\b(would you|could you|can you|will you|may i|could i|can i|would it be|"
-    r"i'?d (value|appreciate|love|welcome)|i would (value|appreciate|love|welcome)|"
-    r"please|who (do|else do) you know|let'?s|are you open to|happy to meet)\b",
+    r"\b(would|could|can|will|might) (you|we)\b|\bwould it be\b|\b(may|could|can) i\b"
+    r"|\bif you (would|could|can|know|have|had|are|were|think|might)\b|\byou (might|could)\b"
+    r"|\bwho (do |else do |else )?you (think|know|would|'d|might|suggest|recommend)\b"
+    r"|\bwho else\b|\b(who|anyone|someone|people|whom) (i|to) (should )?"
+    r"(talk|speak|meet|reach|contact|get in touch|call)\b"
+    r"|\b(point|introduce|connect|refer) me\b|\bput me in touch\b"
+    r"|\bi(?:'d| would) (really |so |very much |greatly |truly )?(value|appreciate|welcome|"
+    r"be (very |so |really |most )?grateful|"
+    r"love to (hear|get your|learn from you|talk|chat|meet))\b"
+    r"|\bi(?:'m| am| was) (hoping|wondering)\b|\bit would (mean a lot|be great|help)\b"
+    r"|\bplease\b|\blet's\b|\bare you open to\b|\bhappy to meet\b|\bdo you have\b",
     re.IGNORECASE,
 )
+# A last line that only thanks ("Thanks!", "Thank you for listening."): the request, if any,
+# is the sentence before it.
+_COURTESY = re.compile(r"^(many )?(thanks|thank you|cheers)\b[^.!?]{0,30}[.!?]*$", re.IGNORECASE)
+
+
+def ends_with_request(text: str) -> bool:
+    """True when the pitch's closing sentence asks for something (not whether they are hiring)."""
+    sentences = _sentences(text.replace("’", "'"))
+    closing = sentences[-2:] if len(sentences) > 1 and _COURTESY.match(sentences[-1]) else []
+    for sentence in closing or sentences[-1:]:
+        asks = sentence.endswith("?") or bool(_REQUEST.search(sentence))
+        if asks and not _HIRING.search(sentence):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -52,9 +76,13 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text or ""))
 
 
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", (text or "").strip()) if s.strip()]
+
+
 def last_sentence(text: str) -> str:
     """The final sentence of a text (what the listener hears last)."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", (text or "").strip()) if s.strip()]
+    sentences = _sentences(text)
     return sentences[-1] if sentences else ""
 
 
@@ -64,10 +92,7 @@ def check_pitch(text: str) -> PitchCheck:
     seconds = words * 60 / WORDS_PER_MINUTE
     in_range = MIN_SECONDS <= seconds <= MAX_SECONDS
     hiring = bool(_HIRING.search(text or ""))
-    closing = last_sentence(text)
-    request = (closing.endswith("?") or bool(_REQUEST.search(closing))) and not _HIRING.search(
-        closing
-    )
+    request = ends_with_request(text or "")
     advice = []
     if words and seconds < MIN_SECONDS:
         short = round(MIN_SECONDS * WORDS_PER_MINUTE / 60) - words
@@ -141,6 +166,7 @@ def templates(
         f"and for suggesting I get in touch with {names}" if names else "and for your advice"
     )
     news = update_sentences(reached)
+    thanks_news = update_sentences(reached, mentioned=list(referred)[:3])
     return [
         Template(
             "referral_question",
@@ -158,7 +184,7 @@ def templates(
             f"By email a few days after talking with {contact_name}.",
             f"Hi {first},\n\n"
             f"Thank you again for taking the time to talk with me {thanks_for}. "
-            + (f"{news}\n\n" if news else "")
+            + (f"{thanks_news}\n\n" if thanks_news else "")
             + "Your perspective gave me a clearer picture of where I can be useful, "
             "and I'll keep you posted on how things go.\n\n"
             f"With thanks,\n{me}",
@@ -220,14 +246,24 @@ def _join(names: list[str]) -> str:
     return join_names(names) if names else ""
 
 
-def update_sentences(reached: Sequence[Reached]) -> str:
+def update_sentences(reached: Sequence[Reached], *, mentioned: Sequence[str] = ()) -> str:
     """How it went with each referral: 'I spoke with Sam Ortiz on Tue 24 Nov, which led to
-    an informational interview.' ('' when none was reached)."""
+    an informational interview.' ('' when none was reached).
+
+    A referral already named in the message (`mentioned`) is called by first name, unless
+    another referral in it shares that first name.
+    """
+    people = [*mentioned, *(r.full_name for r in reached)]
+    firsts = [first_name(name) or name for name in dict.fromkeys(people)]
     sentences = []
     for referral in reached:
+        name = referral.full_name
+        first = first_name(name) or name
+        if name in mentioned and firsts.count(first) == 1:
+            name = first
         what = what_happened(referral)
         sentences.append(
-            f"I spoke with {referral.full_name} on {short_date(referral.reached_on)}"
+            f"I spoke with {name} on {short_date(referral.reached_on)}"
             + (f", which led to {what}." if what else ".")
         )
     return " ".join(sentences)
@@ -241,8 +277,8 @@ def update_message(
     first = first_name(referrer_name) or referrer_name
     me = your_name.strip() or YOUR_NAME_PLACEHOLDER
     names = _join([r.full_name for r in reached])
-    news = update_sentences(reached)
     if kind == "thank_you":
+        news = update_sentences(reached, mentioned=[r.full_name for r in reached])
         return Template(
             "thank_you",
             LOG_FORM.label("thank_you"),
@@ -253,6 +289,7 @@ def update_message(
             f"things go.\n\nWith thanks,\n{me}",
             subject=f"Thank you, {first} — an update",
         )
+    news = update_sentences(reached)
     return Template(
         "follow_up",
         "Follow-up update",

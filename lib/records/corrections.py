@@ -45,7 +45,7 @@ def undo_logged(db: Database, event_ids: Sequence[int], referral_ids: Sequence[i
         "Undone: the step was removed." if len(events) == 1 else "Undone: the steps were removed."
     )
     if gone:
-        message += f" {len(gone)} new referral{'s' if len(gone) != 1 else ''} removed."
+        message += f" {counted(len(gone), 'new referral')} removed."
     if kept:
         names = ", ".join(kept.values())
         message += f" Kept {names}: they have steps or referrals of their own now."
@@ -301,14 +301,12 @@ def delete_event(
     message = f"Deleted {what} for {event['full_name']} on {human_date(event['occurred_on'])}"
     message += f" ({counted(len(doomed), 'step')})." if len(doomed) > 1 else "."
     if removed:
-        message += f" Removed {len(removed)} referral{'s' if len(removed) != 1 else ''}: "
+        message += f" Removed {counted(len(removed), 'referral')}: "
         message += ", ".join(p["full_name"] for p in removed) + "."
     if kept and referrals == "delete":
         message += " Kept " + ", ".join(p["full_name"] for p in kept)
         message += ": they have steps or referrals of their own."
     elif kept:
-        plural = len(kept) != 1
-        message += (
-            f" {len(kept)} referral{'s' if plural else ''} kept as target{'s' if plural else ''}."
-        )
+        target = "target" if len(kept) == 1 else "targets"
+        message += f" {counted(len(kept), 'referral')} kept as {target}."
     return Logged(message, doomed, [p["id"] for p in removed])

@@ -19,6 +19,7 @@ import pandas as pd
 from lib.core.columns import CONTACTS
 from lib.core.errors import NotFoundError, ValidationError
 from lib.core.keys import company_key_sql, email_key_sql, name_words_sql, url_key_sql
+from lib.core.words import counted
 from lib.records.contacts import check_referrer, contact_exists, get_contact, require_contact
 from lib.store.db import Database
 
@@ -134,8 +135,8 @@ class MergeResult:
         filled = f"; filled {', '.join(self.filled)}" if self.filled else ""
         return (
             f"Merged {removed_name} into contact {self.kept_id}: moved "
-            f"{self.moved_events} event{'s' if self.moved_events != 1 else ''} and "
-            f"{self.moved_referrals} referral{'s' if self.moved_referrals != 1 else ''}{filled}"
+            f"{counted(self.moved_events, 'event')} and "
+            f"{counted(self.moved_referrals, 'referral')}{filled}"
         )
 
 

@@ -245,7 +245,7 @@ def open_database(
         )
     else:
         try:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
+            outputs.data_folder(db_path.parent)
         except FileExistsError as exc:
             raise DatabaseError(
                 f"{db_path} could not be created ({exc.filename} is a file, not a folder)"
@@ -283,8 +283,11 @@ def open_database(
             files.repair_sequences(con)
     except duckdb.Error as exc:
         con.close()
+        damage = files.damage_words(str(exc))
         raise DatabaseError(
-            f"{db_path} could not be read: it looks damaged ({str(exc).splitlines()[0]}); "
+            f"{db_path} is damaged: {damage}, so it could not be read; it was left untouched"
+            if damage
+            else f"{db_path} could not be read: it looks damaged ({str(exc).splitlines()[0]}); "
             "it was left untouched"
         ) from None
     except BaseException:

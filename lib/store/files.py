@@ -51,9 +51,21 @@ def open_error(path: Path, exc: duckdb.Error, *, creating: bool = False) -> Data
     if creating:
         return DatabaseError(f"{path} could not be created ({message.splitlines()[0]})")
     return DatabaseError(
-        f"{path} could not be opened: it looks damaged ({message.splitlines()[0]}); "
+        f"{path} is damaged: {damage_words(message) or 'its contents cannot be read'}, so it "
+        "could not be opened; "
         "it was left untouched — restore a backup or choose another file with --db"
     )
+
+
+def damage_words(message: str) -> str | None:
+    """What DuckDB found wrong with a damaged file, in words (None when it is not damage it
+    names: a file cut short or a failed checksum)."""
+    lowered = message.lower()
+    if "could not read enough bytes" in lowered or "truncat" in lowered:
+        return "the file is cut short"
+    if "checksum" in lowered or "corrupt" in lowered:
+        return "part of it is corrupted"
+    return None
 
 
 def connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -14,6 +14,7 @@ leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -40,6 +41,19 @@ def private_umask() -> None:
     """
     current = os.umask(0o077)
     os.umask(current | 0o077)
+
+
+def data_folder(folder: Path) -> None:
+    """Create the folder a new database goes into, owner-only (0700).
+
+    A folder that is there already but holds nothing, or only a `.gitkeep` (the repository's
+    `data/`, which git creates with the ordinary umask), is the data's own and is made
+    owner-only too; a folder with other files in it is the user's, and is left as it is.
+    """
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    if {entry.name for entry in folder.iterdir()} <= {".gitkeep"}:
+        with contextlib.suppress(PermissionError):  # someone else's folder: not ours to change
+            os.chmod(folder, PRIVATE_FOLDER)
 
 
 def protected_paths(db_path: str | os.PathLike[str]) -> list[Path]:

@@ -21,6 +21,7 @@ from lib.records import settings
 from lib.records.events import follow_up_warning, log_step
 from lib.ui.data import get_db, query
 from lib.ui.forms import flash
+from lib.ui.reach import links_line
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import contact_link, current_page, pager
 
@@ -50,6 +51,11 @@ def _loop_row(loop: loops.OpenLoop, day: date, your_name: str) -> None:
             contact_link(loop.id, loop.full_name, bold=True)
             if loop.company:
                 st.caption(escape_markdown(loop.company))
+            links = links_line(
+                {"phone": loop.phone, "email": loop.email, "linkedin_url": loop.linkedin_url}
+            )
+            if links:
+                st.markdown(links)
         with what:
             spoke = loops.spoke_with(loop.referrals)
             st.markdown(escape_markdown(spoke[0].upper() + spoke[1:] + "."))

@@ -12,7 +12,6 @@ import streamlit as st
 
 from lib.core.errors import DatabaseError, DatabaseLockedError
 from lib.engine.stats import Period
-from lib.present import report
 from lib.store import snapshot
 from lib.store.db import Database, open_database, open_view, resolve_db_path
 from lib.ui.gate import download_guard, still_open
@@ -107,9 +106,13 @@ def read_only_banner() -> None:
     copy = _root().snapshot
     if copy is None:
         return
+    from lib.present.report import (
+        format_moment,
+    )  # the report module loads plotly: not on Today's path
+
     note = " Names and details are hidden." if app_mode().redact else ""
     st.info(
-        f"Read-only view — data as of {report.format_moment(copy.as_of)}.{note}",
+        f"Read-only view — data as of {format_moment(copy.as_of)}.{note}",
         icon=":material/visibility:",
     )
     _follow_data(str(path), seen, copy.as_of.astimezone().strftime("%H:%M"))
@@ -125,6 +128,8 @@ def _follow_data(path: str, seen: tuple, updated: str) -> None:
 
 def report_download_button(period: Period) -> None:
     """A "Download report" button: the same self-contained HTML file as `lib.cli report`."""
+    from lib.present import report  # plotly and the whole engine: only pages offering a report
+
     root = _root()
     mode = app_mode()
     redact = mode.redact

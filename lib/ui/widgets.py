@@ -146,3 +146,13 @@ def page_style() -> None:
 def wrapping(name: str) -> Any:
     """A container whose pills or segmented control wrap onto more lines on a narrow screen."""
     return st.container(key=f"wraps_{name}")
+
+
+# No plotly toolbar: on a phone it lands on the chart's title, and a tap shows it; zooming by
+# dragging and double-click to reset still work, and Streamlit's own toolbar offers full screen.
+CHART_CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def chart(figure: Any) -> None:
+    """A plotly figure the width of its column, without plotly's toolbar."""
+    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG)

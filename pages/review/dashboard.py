@@ -10,6 +10,7 @@ from lib.ui.close_loop import loops_closed_card
 from lib.ui.data import query, report_download_button
 from lib.ui.mode import app_mode
 from lib.ui.review_view import review_view
+from lib.ui.widgets import chart
 
 st.title("Dashboard")
 if not query(review.has_records):
@@ -78,7 +79,7 @@ if int(funnel["contacts"].iloc[0]) == 0:
         "Pick a longer period (or All time), or clear the filters."
     )
 else:
-    st.plotly_chart(funnel_figure(funnel), width="stretch")
+    chart(funnel_figure(funnel))
     st.caption(
         "The funnel follows the people identified in the period, at the furthest step "
         "they reached by the end of it. Each bar: the people, and their share of the "

@@ -13,6 +13,7 @@ from lib.present.figures.network import (
 from lib.ui.data import query
 from lib.ui.mode import app_mode
 from lib.ui.review_view import review_view
+from lib.ui.widgets import chart
 
 st.title("Network")
 redact = app_mode().redact
@@ -34,7 +35,7 @@ if int(generations["contacts"].sum()) == 0:
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(multiplier_figure(generations), width="stretch")
+    chart(multiplier_figure(generations))
     if int(generations["contacts"].iloc[1:].sum()) == 0:
         st.info(
             "No referrals yet. End every conversation with: *“Who do you know that might be "
@@ -46,7 +47,7 @@ with left:
             "referred on average). Dashed: the ideal, where everyone refers three."
         )
 with right:
-    st.plotly_chart(warm_cold_figure(query(network.warm_vs_cold, period)), width="stretch")
+    chart(warm_cold_figure(query(network.warm_vs_cold, period)))
     st.caption(
         "Of the period's targets: how many you contacted, and how many then referred someone. "
         "Warm referrals may use the referrer's name."
@@ -59,7 +60,7 @@ if summary.trees == 0:
         "starts here: you in the centre, their referrals around them."
     )
 else:
-    st.plotly_chart(referral_tree_figure(tree), width="stretch")
+    chart(referral_tree_figure(tree))
     shown = (
         f"All {summary.people_in_trees:,} people in referral chains are drawn"
         if summary.people_shown == summary.people_in_trees
@@ -79,9 +80,9 @@ with left:
     if referrers.empty:
         st.info("No one has referred a target in this period yet.")
     else:
-        st.plotly_chart(top_referrers_figure(referrers), width="stretch")
+        chart(top_referrers_figure(referrers))
 with right:
     sources = query(network.by_source, period)
-    st.plotly_chart(by_source_figure(sources), width="stretch")
+    chart(by_source_figure(sources))
     advice = network.best_source(sources)
     st.caption(advice or "Where your targets came from, and what each source led to.")

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from lib.core.errors import ValidationError
@@ -12,7 +13,7 @@ from lib.records import settings
 from lib.ui.data import get_db, query
 from lib.ui.mode import app_mode
 from lib.ui.text import escape_markdown, literal
-from lib.ui.widgets import wrapping
+from lib.ui.widgets import chart, wrapping
 
 st.title("Weekly review")
 day, problem = review.link_as_of(st.query_params.to_dict())
@@ -107,13 +108,15 @@ with wrapping("weeks_shown"):
     )
 recent = weeks.tail(shown)
 progress = scorecard.goal_progress(recent, goals)
-st.plotly_chart(weekly_goals_figure(progress, weeks_shown=shown), width="stretch")
+chart(weekly_goals_figure(progress, weeks_shown=shown))
 trend = scorecard.conversation_trend(recent)
-st.plotly_chart(conversation_trend_figure(trend, weeks_shown=shown), width="stretch")
+chart(conversation_trend_figure(trend, weeks_shown=shown))
 
 st.subheader(f"{WEEKLY.label('calls')} and {REACH_RATE.label.lower()}")
 st.caption(f"{WEEKLY['calls'].help.capitalize()}; {REACH_RATE.label.lower()} = {REACH_RATE.help}.")
 calls = scorecard.calls_by_week(recent).iloc[::-1]
+# A week with no calls has no reach rate: "—", as on the Dashboard (a blank cell read "None").
+calls["reach_rate"] = ["—" if pd.isna(rate) else f"{rate:.0%}" for rate in calls["reach_rate"]]
 st.dataframe(
     calls[["week", "calls", "phone_talks", "attempt", "reach_rate"]],
     hide_index=True,
@@ -122,7 +125,7 @@ st.dataframe(
         "calls": st.column_config.NumberColumn(WEEKLY.short("calls")),
         "phone_talks": st.column_config.NumberColumn(WEEKLY.short("phone_talks")),
         "attempt": st.column_config.NumberColumn(WEEKLY.short("attempt")),
-        "reach_rate": st.column_config.NumberColumn(REACH_RATE.label, format="percent"),
+        "reach_rate": st.column_config.TextColumn(REACH_RATE.label),
     },
     width="stretch",
 )

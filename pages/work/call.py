@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.core.errors import WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOME, EVENT_KIND, SOURCE, WARMTH
-from lib.core.words import counted, human_date
+from lib.core.words import counted, human_date, in_sentence
 from lib.engine.due import call_queue
 from lib.present.pitch import check_pitch, templates
 from lib.records.events import Conversation, log_conversation
@@ -147,7 +147,7 @@ def call_card(person: dict, position: int, total: int) -> None:
     st.caption(f"Call {position + 1} of {total} · {group.label}")
     contact_link(person["id"], person["full_name"], bold=True)
     place = " · ".join(p for p in (person["title"], person["company"]) if p)
-    found = f"Found via {SOURCE.short(person['source'] or 'other').lower()}"
+    found = f"Found via {in_sentence(SOURCE.short(person['source'] or 'other'))}"
     found += f" on {human_date(person['identified_on'])}"
     st.caption(escape_markdown(" — ".join(p for p in (place, found) if p)))
     intro_and_tries(person, intro=st.markdown)

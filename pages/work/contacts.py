@@ -6,6 +6,7 @@ import streamlit as st
 from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.validation import clean_contact
 from lib.core.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
+from lib.core.words import counted
 from lib.engine import directory
 from lib.records import contacts
 from lib.ui.contact_form import contact_form
@@ -98,7 +99,7 @@ def show_directory() -> None:
         return
     first = int(frame["position"].iloc[0])
     st.caption(
-        f"{total:,} contact{'s' if total != 1 else ''} — showing {first:,}–"
+        f"{counted(total, 'contact')} — showing {first:,}–"
         f"{first + len(frame) - 1:,}. Click a row to open it; on a narrow screen, scroll the "
         "table sideways for Company, Title and Referred by."
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from lib.core import vocab
+from lib.core.words import in_sentence
 
 ROOT = Path(__file__).resolve().parents[2]
 VOCAB_FILE = ROOT / "lib" / "core" / "vocab.py"
@@ -105,3 +106,11 @@ def test_sql_words_quotes_vocabulary_keys_and_refuses_anything_else() -> None:
     for bad in (["phone", "x' OR 1=1 --"], ["Phone"], []):
         with pytest.raises(ValueError):
             vocab.sql_words(bad)
+
+
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [("LinkedIn", "LinkedIn"), ("Event", "event"), ("Association", "association"), ("", "")],
+)
+def test_a_label_inside_a_sentence_keeps_a_names_capitals(label: str, words: str) -> None:
+    assert in_sentence(label) == words

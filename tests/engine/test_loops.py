@@ -135,7 +135,7 @@ def test_the_update_is_written_with_the_names_days_and_what_happened(
     assert thanks.body == (
         "Hi Ana,\n\n"
         "Thank you again for putting me in touch with Sam Ortiz and Lee Park. "
-        "I spoke with Sam Ortiz on Thu 5 Nov. I spoke with Lee Park on Fri 20 Nov, which led to "
+        "I spoke with Sam on Thu 5 Nov. I spoke with Lee on Fri 20 Nov, which led to "
         "an informational interview and an opportunity.\n\n"
         "Your introduction made all the difference, and I'll keep you posted on how things go."
         "\n\nWith thanks,\nJo Lane"
@@ -156,7 +156,7 @@ def test_pitch_coach_templates_carry_the_updates(db: Database, ana: dict[str, in
     found = {t.key: t for t in pitch.templates("Ana Ruiz", referred=given, reached=reached)}
     thanks, follow = found["thank_you"].body, found["follow_up"].body
     assert "for suggesting I get in touch with Sam Ortiz, Lee Park and Kit Moss" in thanks
-    assert "I spoke with Lee Park on Fri 20 Nov, which led to an informational" in thanks
+    assert "I spoke with Lee on Fri 20 Nov, which led to an informational" in thanks
     assert "[one or two lines of news" not in follow
     assert "on the people you suggested. I spoke with Sam Ortiz on Thu 5 Nov." in follow
     # Nobody reached yet: the follow-up keeps its blanks to fill in.
@@ -205,3 +205,16 @@ def test_open_loops_are_the_close_loop_list_on_the_demo(demo_db: Database) -> No
         assert all(
             loop.last_update is None or r.reached_on > loop.last_update for r in loop.referrals
         )
+
+
+def test_an_update_names_a_referral_by_first_name_after_the_first_mention(
+    db: Database, ana: dict[str, int]
+) -> None:
+    reached = loops.referral_updates(db, ana["ana"], TODAY)
+    assert pitch.update_sentences(reached, mentioned=["Sam Ortiz"]).startswith(
+        "I spoke with Sam on Thu 5 Nov. I spoke with Lee Park on Fri 20 Nov"
+    )
+    # Two people called Sam in one message keep their full names.
+    assert pitch.update_sentences(reached, mentioned=["Sam Ortiz", "Sam Lee"]).startswith(
+        "I spoke with Sam Ortiz on Thu 5 Nov."
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from lib.cli import main
+from lib.io.importing.apply import _adding
 from lib.store.db import open_database
 from tests.support import digest, run_cli, write_demo
 
@@ -150,10 +151,11 @@ def test_import_with_an_unknown_format_is_a_usage_error(db_path: Path, capsys):
 def test_import_dry_run_says_what_would_happen(db_path: Path, capsys):
     source = FIXTURES / "google_contacts.csv"
 
-    code, out, _ = run_cli(capsys, "--db", str(db_path), "import", str(source), "--dry-run")
+    code, out, err = run_cli(capsys, "--db", str(db_path), "import", str(source), "--dry-run")
 
     assert code == 0
     assert out == f"Would import {source} (Google Contacts): 2 new, 0 updated, 0 skipped\n"
+    assert "… would add 2 new contacts\n" in err and "writing" not in err and "counting" not in err
     assert contacts(db_path) == 0
 
 
@@ -228,3 +230,18 @@ def test_export_needs_format_and_out(demo_path: Path, capsys):
         main(["--db", str(demo_path), "export", "--format", "csv"])
     assert exit_.value.code == 2
     assert "the following arguments are required: --out" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("count", "dry_run", "line"),
+    [
+        (0, True, "would add 0 new contacts"),
+        (1, True, "would add 1 new contact"),
+        (2, True, "would add 2 new contacts"),
+        (1, False, "writing 1 new contact"),
+    ],
+)
+def test_the_progress_line_counts_new_contacts_in_english(
+    count: int, dry_run: bool, line: str
+) -> None:
+    assert _adding(count, dry_run=dry_run) == line

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lib.core.words import human_date
 from lib.records.contacts import add_contact
 from lib.store.db import open_database
 from tests.pagekit import by_label, click, open_page, read_db, shown, unescape
@@ -168,3 +169,20 @@ def test_a_referral_given_during_the_session_is_the_next_call(
     assert [link.value for link in at.get("page_link")][0] == "**Cleo Vance**"
     warm = "“Ana Ruiz suggested I get in touch” — you may use their name"
     assert f":material/local_fire_department: {warm}" in shown(at.markdown)
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [("linkedin", "Found via LinkedIn"), ("event", "Found via event"), (None, "Found via other")],
+)
+def test_the_source_reads_as_its_label(app_env: Path, source: str | None, words: str) -> None:
+    database = open_database(app_env)
+    day = date.today() - timedelta(3)
+    add_contact(
+        database,
+        {"full_name": "Ana Ruiz", "phone": "555 0101", "identified_on": day}
+        | ({"source": source} if source else {}),
+    )
+    database.close()
+    at = click(open_page("pages/work/call.py"), "Start calling")
+    assert f"{words} on {human_date(day)}" in shown(at.caption)[1]

@@ -30,7 +30,13 @@ def referrer(app_env: Path) -> dict[str, int]:
 
     ana = add_contact(
         database,
-        {"full_name": "Ana Ruiz", "email": "ana@example.com", "identified_on": ago(20)},
+        {
+            "full_name": "Ana Ruiz",
+            "email": "ana@example.com",
+            "phone": "+1 555 0101",
+            "linkedin_url": "https://www.linkedin.com/in/ana-ruiz",
+            "identified_on": ago(20),
+        },
     )
     sam = add_contact(
         database, {"full_name": "Sam Ortiz", "referred_by": ana, "identified_on": ago(20)}
@@ -70,6 +76,18 @@ def open_update(contact_id: int) -> AppTest:
     return at.run()
 
 
+def test_the_referrers_row_carries_their_phone_email_and_linkedin(
+    referrer: dict[str, int],
+) -> None:
+    at = open_page("pages/work/today.py")
+    links = [m.value for m in at.markdown if ":material/call:" in m.value]
+    assert links == [
+        ":material/call: [\\+1 555 0101](tel:+15550101) · "
+        ":material/mail: [ana\\@example\\.com](mailto:ana@example.com) · "
+        "[LinkedIn](https://www.linkedin.com/in/ana-ruiz)"
+    ]
+
+
 def test_the_referrer_is_listed_with_the_referrals_reached(referrer: dict[str, int]) -> None:
     at = open_page("pages/work/today.py")
     assert len(at.code) == 0  # "Write the update" is closed: its message is not built yet
@@ -86,7 +104,7 @@ def test_the_referrer_is_listed_with_the_referrals_reached(referrer: dict[str, i
     (body,) = [c.value for c in at.code]
     assert body.startswith(
         "Hi Ana,\n\nThank you again for putting me in touch with Sam Ortiz and Lee Park. "
-        f"I spoke with Sam Ortiz on {sam_day}, which led to an informational interview."
+        f"I spoke with Sam on {sam_day}, which led to an informational interview."
     )
 
 
@@ -136,9 +154,7 @@ def test_pitch_coach_fills_the_referrers_messages_with_how_it_went(
     thanks, follow_up = (code.value for code in at.code[2:4])
     sam_day = short_date(date.today() - timedelta(3))
     assert "for suggesting I get in touch with Sam Ortiz and Lee Park." in thanks
-    assert f"I spoke with Sam Ortiz on {sam_day}, which led to an informational interview." in (
-        thanks
-    )
+    assert f"I spoke with Sam on {sam_day}, which led to an informational interview." in thanks
     assert follow_up.startswith(
         "Hi Ana,\n\nA quick update on my search, and on the people you suggested. "
         f"I spoke with Sam Ortiz on {sam_day}, which led to an informational interview."

@@ -435,3 +435,15 @@ def test_pages_on_100k_contacts(
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+def test_weekly_reach_rate_of_a_week_without_calls_is_a_dash(demo_file: Path) -> None:
+    at = run(WEEKLY, as_of=AS_OF)
+    (calls,) = at.dataframe
+    table = calls.value
+    no_calls = table[table["calls"] == 0]
+    assert len(no_calls) > 0  # the demo has quiet weeks
+    assert set(no_calls["reach_rate"]) == {"—"}
+    called = table[table["calls"] > 0]
+    assert all(rate.endswith("%") for rate in called["reach_rate"])
+    assert "None" not in table.to_string() and "nan" not in table.to_string()

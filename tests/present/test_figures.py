@@ -119,20 +119,27 @@ def test_the_multiplier_figure_plots_generations_and_the_ideal(
     bars, ideal = figure.data
     assert (bars.type, ideal.type) == ("bar", "scatter")
     assert list(bars.y) == [3, 2, 1]
-    assert list(ideal.y) == [3, 9, 27]
     assert list(bars.text) == ["3", "2 (×0.7)", "1 (×0.5)"]
-    assert figure.layout.yaxis.type == "linear"
+    # The ideal 3 → 9 → 27, written out; on an axis of your own numbers (up to 3), the 9 and
+    # the 27 sit at its top as triangles.
+    assert list(ideal.text) == ["3", "9", "27"]
+    assert list(ideal.y) == [3, 3.75, 3.75]
+    assert list(ideal.marker.symbol) == ["circle", "triangle-up", "triangle-up"]
+    assert figure.layout.yaxis.type in (None, "linear")
+    assert list(figure.layout.yaxis.range) == [0, 3 * 1.45]
 
 
-def test_the_multiplier_switches_to_a_log_scale_when_the_ideal_dwarfs_the_bars() -> None:
+def test_the_multiplier_keeps_small_generations_readable_beside_a_huge_ideal() -> None:
     frame = pd.DataFrame(
         {"generation": [0, 1, 2, 3], "contacts": [20, 2, 0, 0], "ideal": [20, 60, 180, 540]}
     )
     frame["ratio"] = [None, 0.1, 0.0, None]
     figure = multiplier_figure(frame)
-    assert figure.layout.yaxis.type == "log"
-    assert figure.layout.yaxis.title.text == "people (log scale)"
-    assert figure.layout.yaxis.dtick == "D2"  # 1, 2, 5, 10…, not every digit of a decade
+    bars, ideal = figure.data
+    assert list(figure.layout.yaxis.range) == [0, 29.0]  # the bars' range, not the ideal's
+    assert list(ideal.text) == ["20", "60", "180", "540"]
+    assert list(ideal.y) == [20, 25.0, 25.0, 25.0]
+    assert list(figure.layout.xaxis.ticktext)[1] == "Gen 1<br>referred"
 
 
 def test_the_referral_tree_is_a_sunburst_around_you(tiny: dict[str, int], db: Database) -> None:
@@ -197,7 +204,7 @@ def test_the_warm_cold_figure_shows_shares(tiny: dict[str, int], db: Database) -
     assert list(contacted.x) == list(network.WARM_COLD_LABELS.values())
     assert list(contacted.y) == [0.5, 0.0, 0.667]
     assert list(referred.y) == [0.5, 0.0, 0.333]
-    assert list(contacted.text) == ["50%", "0%", "67%"]
+    assert list(contacted.text) == ["50%<br>1 of 2", "0%<br>0 of 1", "67%<br>2 of 3"]
     assert contacted.marker.color == STAGE_COLORS["contacted"]
     assert referred.marker.color == STAGE_COLORS["asked"]
 
@@ -249,3 +256,19 @@ def test_count_axes_tick_whole_numbers_and_legends_differ(
     referrers = top_referrers_figure(network.top_referrers(db, ALL_TIME))
     warm, other = referrers.data[:2]  # the third trace is the text at each bar's end
     assert warm.marker.color != other.marker.color and other.marker.opacity is None
+
+
+@pytest.mark.parametrize("shown", [4, 8, 12, 26, 52])
+def test_the_weekly_axes_always_label_the_current_week(db: Database, shown: int) -> None:
+    weeks = pd.DataFrame(
+        {"week": ["2026-W48"], "week_start": [pd.Timestamp("2026-11-23")]}
+        | {key: [1] for key in GOAL_KEYS}
+    )
+    goals = weekly_goals_figure(
+        scorecard.goal_progress(weeks, GOAL_PRESETS["searching"]), weeks_shown=shown
+    )
+    trend = conversation_trend_figure(scorecard.conversation_trend(weeks), weeks_shown=shown)
+    for axis, most in ((goals.layout.xaxis, 6), (trend.layout.xaxis, 4)):
+        assert axis.tickvals[-1] == axis.categoryarray[-1]  # this week
+        assert len(axis.tickvals) <= most
+    assert goals.layout.xaxis.tickvals[-1] == "W48"

@@ -119,3 +119,40 @@ def test_mailto_link_encodes_subject_and_body() -> None:
 @pytest.mark.parametrize("email", [None, "", "not an address", "x@y"])
 def test_no_mailto_link_without_a_valid_address(email: str | None) -> None:
     assert mailto_link(email, "Hi", "Body") is None
+
+
+# Real endings of pitches: ten that ask for something (as a question, a wish or an offer of
+# time), ten that do not.
+REQUESTS = [
+    "I'd really value hearing who you think I should talk to next.",
+    "Would you have ten minutes next week to tell me how you got into the field…",
+    "I was wondering who you think I should talk to next.",
+    "If you know anyone working on payments, I'd be grateful for an introduction.",
+    "I'm hoping you could point me to one or two people I should meet.",
+    "It would mean a lot to hear who else you think I should speak with.",
+    "Who do you know that might be helpful for me to get in touch with?",
+    "Could we find twenty minutes for a coffee in the next couple of weeks.",
+    "I’d love to hear your perspective on where the industry is heading.",
+    "I'd appreciate any names of people I should be talking to. Thanks!",
+]
+NOT_REQUESTS = [
+    "That's a bit about me.",
+    "I'm excited to bring that experience to a product team.",
+    "I'd love to move into product management in fintech.",
+    "Thanks for listening.",
+    "I want to work somewhere that ships every week.",
+    "My goal is a data role at a mission-driven company.",
+    "I'm looking forward to the next chapter.",
+    "I think I'd be a great fit for a team like yours.",
+    "Are you hiring right now?",
+    "In short, I turn messy data into decisions people trust. Thank you!",
+]
+
+
+@pytest.mark.parametrize(
+    ("closing", "asks"),
+    [(text, True) for text in REQUESTS] + [(text, False) for text in NOT_REQUESTS],
+)
+def test_a_request_is_recognised_however_it_is_phrased(closing: str, asks: bool) -> None:
+    check = check_pitch(f"I'm a supply-chain analyst with eight years in freight. {closing}")
+    assert check.ends_with_request is asks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -158,8 +159,8 @@ def test_a_damaged_file_is_refused_with_a_clear_message_and_left_untouched(
         open_database(path, read_only=read_only)
     message = str(caught.value)
     if kind == "truncated":
-        assert message.startswith(f"{path} could not be opened: it looks damaged (IO Error: ")
-        assert message.endswith(
+        assert message == (
+            f"{path} is damaged: the file is cut short, so it could not be opened; "
             "it was left untouched — restore a backup or choose another file with --db"
         )
     else:
@@ -179,9 +180,11 @@ def test_a_corrupted_block_is_reported_as_damage_not_as_a_lock(
     with pytest.raises(DatabaseError) as caught:
         open_database(path, read_only=read_only)
     assert not isinstance(caught.value, DatabaseLockedError)
-    assert str(caught.value).startswith(
-        f"{path} could not be opened: it looks damaged (Corrupt database file: "
+    assert str(caught.value) == (
+        f"{path} is damaged: part of it is corrupted, so it could not be opened; "
+        "it was left untouched — restore a backup or choose another file with --db"
     )
+    assert "Error" not in str(caught.value) and "IOException" not in str(caught.value)
     assert path.read_bytes() == content
 
 
@@ -402,3 +405,33 @@ def test_opening_removes_what_a_crash_left_under_our_own_names(db_path: Path) ->
         ".report.html.q8w7e6r5.tmp",
         "notes.partial",
     ]
+
+
+# ---------------------------------------------------------------- the data folder
+
+
+def test_a_new_data_folder_is_owner_only(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        open_database(tmp_path / "data" / "network.duckdb").close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+
+
+def test_the_data_folder_from_git_with_its_gitkeep_is_made_owner_only(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    os.chmod(data, 0o755)  # as git checks it out
+    (data / ".gitkeep").touch()
+    open_database(data / "network.duckdb").close()
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+def test_a_folder_with_the_users_own_files_keeps_its_mode(tmp_path: Path) -> None:
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    os.chmod(documents, 0o755)
+    (documents / "letter.txt").write_text("not ours")
+    open_database(documents / "network.duckdb").close()
+    assert stat.S_IMODE(documents.stat().st_mode) == 0o755

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from lib.core.words import counted
 from lib.io.importing.matching import plan_import
 from lib.io.importing.model import BATCH_PEOPLE, ImportRejected, ParsedImport, Problem
 from lib.io.importing.write import ImportResult, write_plan
@@ -41,13 +42,13 @@ def apply_import(
 
     def body(db: Database) -> ImportResult:
         people = len(parsed.contacts)
-        say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
+        say(f"matching {counted(people, 'person', 'people')} against your network")
         plan = plan_import(db, parsed, chosen=chosen)
         batch = (
             None if plan.restore else start_batch(db, file_name or "(unnamed file)", parsed.format)
         )
         result.batch_id = batch
-        say(f"{_writing(dry_run)} {len(plan.new_rows):,} new contacts")
+        say(_adding(len(plan.new_rows), dry_run=dry_run))
         write_plan(db, plan, result, batch=batch)
         result.skipped = sorted([*parsed.problems, *plan.duplicates], key=lambda p: p.where)
         _finish(db, result, strict=strict)
@@ -89,11 +90,11 @@ def import_in_batches(
         """One batch: plan it (reads only), then write it (writes only)."""
         if not state["done"]:
             people = len(parsed.contacts)
-            say(f"matching {people:,} {'person' if people == 1 else 'people'} against your network")
+            say(f"matching {counted(people, 'person', 'people')} against your network")
         plan = plan_import(db, parsed, seen)
         result = started(parsed, restore=plan.restore)
         if not state["done"]:
-            say(f"{_writing(dry_run)} {len(plan.new_rows):,} new contacts")
+            say(_adding(len(plan.new_rows), dry_run=dry_run))
         write_plan(db, plan, result, batch=result.batch_id, seen=seen)
         state["repeats"].extend(plan.duplicates)
         state["done"] += len(parsed.contacts)
@@ -159,9 +160,9 @@ def _one_transaction(
         return refused.result
 
 
-def _writing(dry_run: bool) -> str:
-    """The progress line's verb: a dry run writes nothing, it counts what it would add."""
-    return "counting" if dry_run else "writing"
+def _adding(count: int, *, dry_run: bool) -> str:
+    """The progress line about new contacts: a dry run writes nothing, it says what it would."""
+    return f"{'would add' if dry_run else 'writing'} {counted(count, 'new contact')}"
 
 
 def _finish(db: Database, result: ImportResult, *, strict: bool) -> None:
@@ -177,7 +178,7 @@ def _reject_if_any(problems: list[Problem]) -> None:
     if problems:
         first = sorted(problems, key=lambda p: p.where)[0]
         more = len(problems) - 1
-        tail = f" (and {more:,} more problem{'s' if more != 1 else ''})" if more else ""
+        tail = f" (and {counted(more, 'more problem')})" if more else ""
         raise ImportRejected(f"{first}{tail}; with --strict nothing was imported")
 
 

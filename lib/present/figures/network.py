@@ -17,44 +17,60 @@ def _percent(part: float, whole: float) -> str:
 
 
 def multiplier_figure(generations: pd.DataFrame) -> go.Figure:
-    """People per referral generation (bars) against the ideal ×3 curve (dashed)."""
+    """People per referral generation (bars) beside the ideal ×3 (grey marks, values written).
+
+    The axis spans your own numbers, so a generation of 2 stays readable next to an ideal of
+    486: an ideal above the axis sits at its top as a triangle, its value written beside it.
+    """
     names = [
         f"Gen {g}<br>{'found by you' if g == 0 else 'referred'}" for g in generations["generation"]
     ]
+    places = list(range(len(names)))
     contacts = [int(n) for n in generations["contacts"]]
     ideal = [None if pd.isna(v) else int(v) for v in generations["ideal"]]
     ratios = ["" if pd.isna(r) else f" (×{r:.1f})" for r in generations["ratio"]]
     top = max(contacts + [1])
-    log = max((v for v in ideal if v), default=0) > 10 * top
+    cap = top * 1.25  # an ideal above this is drawn here, as ▲
     figure = go.Figure(
         [
             go.Bar(
-                x=names,
+                x=places,
                 y=contacts,
+                width=0.55,
                 name="Your network",
                 marker={"color": STAGE_COLORS["asked"]},
                 text=[f"{n:,}{r}" for n, r in zip(contacts, ratios, strict=True)],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{x}: %{y:,} people<extra></extra>",
+                customdata=names,
+                hovertemplate="%{customdata}: %{y:,} people<extra></extra>",
             ),
             go.Scatter(
-                x=names,
-                y=ideal,
-                name="Ideal: everyone refers 3 (×3)",
-                mode="lines+markers",
-                line={"color": NEUTRAL, "dash": "dash", "width": 2},
-                hovertemplate="ideal %{y:,}<extra></extra>",
+                x=[p + 0.38 for p in places],  # beside the bar: its own number stays clear
+                y=[None if v is None else min(v, cap) for v in ideal],
+                name="Ideal: everyone refers 3 (×3; ▲ above the chart)",
+                mode="markers+text",
+                marker={
+                    "color": NEUTRAL,
+                    "size": 10,
+                    "symbol": [
+                        "triangle-up" if v is not None and v > cap else "circle" for v in ideal
+                    ],
+                },
+                text=["" if v is None else f"{v:,}" for v in ideal],
+                textposition="top center",
+                textfont={"color": NEUTRAL},
+                cliponaxis=False,
+                customdata=[
+                    [n, "" if v is None else f"{v:,}"] for n, v in zip(names, ideal, strict=True)
+                ],
+                hovertemplate="%{customdata[0]}: ideal %{customdata[1]}<extra></extra>",
             ),
         ]
     )
-    if log:
-        # 1, 2, 5, 10, 20, 50…: whole numbers that never crowd into each other.
-        figure.update_yaxes(title="people (log scale)", type="log", tickformat=",d", dtick="D2")
-    else:
-        top = max([top, *(v or 0 for v in ideal)])
-        figure.update_yaxes(title="people", type="linear", **whole_numbers(top))
-    return styled(figure, "The multiplier: people per referral generation", 380)
+    figure.update_xaxes(tickmode="array", tickvals=places, ticktext=names, range=[-0.5, len(names)])
+    figure.update_yaxes(title="people", range=[0, top * 1.45], **whole_numbers(top))
+    return styled(figure, "The multiplier: people per generation", 380)
 
 
 def _wedge_sizes(tree: pd.DataFrame) -> dict[str, int]:
@@ -233,7 +249,10 @@ def warm_cold_figure(groups: pd.DataFrame) -> go.Figure:
                 y=shares,
                 name=name,
                 marker={"color": STAGE_COLORS[stage]},
-                text=[f"{s:.0%}" for s in shares],
+                text=[
+                    f"{share:.0%}<br>{n:,} of {total:,}"
+                    for share, (n, total) in zip(shares, custom, strict=True)
+                ],
                 textposition="outside",
                 cliponaxis=False,
                 customdata=custom,

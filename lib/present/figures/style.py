@@ -16,12 +16,32 @@ NEUTRAL = "#8C8C8C"  # ideal curves, "+N more" branches: readable on light and d
 
 
 def styled(figure: go.Figure, title: str, height: int, **extra: object) -> go.Figure:
-    """The figure with its title on the left, its legend above on the right, and `height`."""
+    """The figure with its title at the top left, its legend below the chart, and `height`.
+
+    On a phone (390 px) a legend beside the title ran over it; below the axis, in the
+    figure's own space, it wraps onto as many rows as it needs and pushes nothing.
+    """
     figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 10},
+            "automargin": True,
+        },
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "xanchor": "left",
+            "x": 0,
+        },
         hoverlabel={"align": "left"},
         **extra,
     )

@@ -41,13 +41,21 @@ def _padded_weeks(weeks: pd.DataFrame, shown: int | None, *, date: bool = True) 
     return before + labels
 
 
-def _week_axis(categories: list[str]) -> dict[str, object]:
-    """A category axis that keeps every week in `categories`, with data or not."""
+def _week_axis(categories: list[str], *, labels: int = 6) -> dict[str, object]:
+    """A category axis that keeps every week in `categories`, with data or not.
+
+    At most `labels` weeks are labelled, counted back from the last, so the current week
+    always has its label (left to plotly, a narrow chart labelled every other week from the
+    first and could skip this one).
+    """
+    step = max(1, math.ceil(len(categories) / labels))
     return {
         "type": "category",
         "categoryorder": "array",
         "categoryarray": categories,
         "range": [-0.5, len(categories) - 0.5],
+        "tickmode": "array",
+        "tickvals": categories[::-1][::step][::-1],
     }
 
 
@@ -145,7 +153,7 @@ def weekly_goals_figure(
                 y=list(part["goal"].astype(int)),
                 xaxis=f"x{axis}",
                 yaxis=f"y{axis}",
-                name="Weekly goal",
+                name="Weekly goal (a faded bar missed it)",
                 mode="lines+markers",
                 line={"color": NEUTRAL, "dash": "dash", "width": 2},
                 marker=_goal_marker(),
@@ -162,12 +170,9 @@ def weekly_goals_figure(
     for index in range(len(steps)):
         layout[f"xaxis{index + 1 if index else ''}"].update(axis)
     figure = go.Figure(data=traces, layout=layout)
-    return styled(
-        figure,
-        "Each week against your goals (faded: goal missed)",
-        230 * rows + 90,
-        bargap=0.25,
-    )
+    styled(figure, "Each week against your goals", 230 * rows + 120, bargap=0.25)
+    # The first row's step names sit above its axes, in the top margin: room below the title.
+    return figure.update_layout(margin={"t": 80})
 
 
 def conversation_trend_figure(trend: pd.DataFrame, *, weeks_shown: int | None = None) -> go.Figure:
@@ -200,5 +205,5 @@ def conversation_trend_figure(trend: pd.DataFrame, *, weeks_shown: int | None = 
     )
     top = max([*trend["conversations"].astype(int), 1])
     figure.update_yaxes(title="conversations", **whole_numbers(top))
-    figure.update_xaxes(**_week_axis(_padded_weeks(trend, weeks_shown)))
+    figure.update_xaxes(**_week_axis(_padded_weeks(trend, weeks_shown), labels=4))
     return styled(figure, "Conversations per week", 320)
