@@ -91,6 +91,8 @@ CONTACTS = Table(
         Column("connected_on", "DATE", "Connected on", entered=True, importable=True, merged=True),
         Column("created_at", "TIMESTAMP", "Written at"),
         Column("import_batch", "INTEGER", "Import"),
+        # The target company this person works at (linked by `company_key`; the text stays).
+        Column("company_id", "INTEGER", "Target company", merged=True),
     ),
     "id",
 )
@@ -181,6 +183,41 @@ NOT_DUPLICATES = Table(
     "low_id, high_id, marked_at",
 )
 
+COMPANIES = Table(
+    "companies",
+    "company",
+    (
+        Column("id", "INTEGER", "Id", required=True),
+        _text("name", "Company", entered=True, required=True),
+        _text("key", "Matching key", required=True),  # lib.core.keys.company_key(name)
+        _text("website", "Website", entered=True),
+        Column("motivation", "INTEGER", "Motivation", entered=True),  # 1..5
+        Column("posting", "INTEGER", "Posting", entered=True),  # 1..3
+        _text("notes", "Notes", entered=True),
+        Column("archived", "BOOLEAN", "Archived", entered=True, required=True),
+        Column("created_at", "TIMESTAMP", "Written at"),
+        Column("import_batch", "INTEGER", "Import"),
+    ),
+    "id",
+)
+
+COMPANY_MERGES = Table(
+    "company_merges",
+    "company_merge",
+    (
+        Column("id", "INTEGER", "Id", required=True),
+        Column("kept_id", "INTEGER", "Kept", required=True),
+        Column("removed_id", "INTEGER", "Merged away", required=True),
+        _text("kept_before", "Kept, before", required=True),  # JSON
+        _text("kept_after", "Kept, after", required=True),  # JSON
+        _text("removed", "Merged away, whole", required=True),  # JSON
+        Column("moved_contacts", "INTEGER[]", "People moved", required=True),
+        Column("merged_at", "TIMESTAMP", "Merged at", required=True),
+        Column("undone_at", "TIMESTAMP", "Undone at"),
+    ),
+    "id",
+)
+
 # Every table that holds the user's data, in the order the Warm Leads CSV writes them.
 BACKUP_TABLES: tuple[Table, ...] = (
     CONTACTS,
@@ -190,6 +227,8 @@ BACKUP_TABLES: tuple[Table, ...] = (
     IMPORT_FILLS,
     CONTACT_MERGES,
     NOT_DUPLICATES,
+    COMPANIES,
+    COMPANY_MERGES,
 )
 # Tables of pure bookkeeping, not in a backup: `schema_migrations` records which
 # migrations ran on this file (and when); the file a backup is restored into runs its own.
@@ -212,6 +251,8 @@ def column_types() -> dict[str, str]:
     return {c.header: c.sql_type for table in BACKUP_TABLES for c in table.columns}
 
 
+COMPANY_ENTERED: tuple[str, ...] = COMPANIES.names(entered=True)
+COMPANY_LABELS: dict[str, str] = {c.name: c.label for c in COMPANIES.columns}
 # The contact's columns a person gives (forms and imports), in table order
 # (`lib.core.validation.CONTACT_FIELDS` spells the same list for the validation layer).
 CONTACT_ENTERED: tuple[str, ...] = CONTACTS.names(entered=True)
