@@ -98,7 +98,7 @@ def test_stats_json_is_one_object_with_the_specs_keys_and_types(demo_file: Path)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.count("\n") == 1
     result = json.loads(done.stdout)
-    assert list(result) == ["as_of", "period", "funnel", "referrals", "weekly", "due"]
+    assert list(result) == ["as_of", "period", "funnel", "referrals", "weekly", "due", "companies"]
     assert result["as_of"] == "2026-11-25"
     assert result["period"] == {"from": None, "to": None}
     assert [row["stage"] for row in result["funnel"]] == [
