@@ -41,7 +41,8 @@ def test_csv_to_database_to_csv_gives_back_the_same_bytes(demo_db: Database, tmp
 
     events = demo_db.scalar("SELECT count(*) FROM events")
     assert result.summary() == (
-        f"50 new, 0 updated, 0 skipped, {events} events added, restored 1 import, 1 setting"
+        f"50 new, 0 updated, 0 skipped, {events} events added, restored 1 import, 1 setting, "
+        "5 target companies"
     )
     assert export_csv(copy) == exported
     assert table(copy, "contacts") == table(demo_db, "contacts")
