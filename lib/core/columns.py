@@ -92,7 +92,8 @@ CONTACTS = Table(
         Column("created_at", "TIMESTAMP", "Written at"),
         Column("import_batch", "INTEGER", "Import"),
         # The target company this person works at (linked by `company_key`; the text stays).
-        Column("company_id", "INTEGER", "Target company", merged=True),
+        # A merge moves it with the company text (lib.records.duplicates), never alone.
+        Column("company_id", "INTEGER", "Target company"),
     ),
     "id",
 )

@@ -185,3 +185,20 @@ def test_importing_a_list_merges_duplicates_by_key_with_a_message(db: Database):
     )
     assert [c[1] for c in companies(db)] == ["Globex", "Acme", "Initech"]
     assert links(db) == [("Ana Ruiz", "Initech", 3)]
+
+
+def test_a_contact_merge_moves_the_company_link_with_the_company_text(db: Database):
+    from lib.records.duplicates import merge_contacts, undo_merge
+
+    add_company(db, {"name": "Acme"})
+    kept = person(db, "Ana Ruiz", None)
+    other = person(db, "Ana Ruiz", "Acme Inc")
+
+    merged = merge_contacts(db, kept, other)
+
+    assert merged.summary("Ana Ruiz") == (
+        "Merged Ana Ruiz into contact 1: moved 0 events and 0 referrals; filled company"
+    )
+    assert links(db) == [("Ana Ruiz", "Acme Inc", 1)]
+    undo_merge(db, merged.merge_id)
+    assert links(db) == [("Ana Ruiz", None, None), ("Ana Ruiz", "Acme Inc", 1)]
