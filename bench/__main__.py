@@ -23,6 +23,7 @@ BENCHMARKS = (
         ["-m", "bench.bench_corrections"],
     ),
     ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
+    ("target companies: a 10,000-name list, the target list", ["-m", "bench.bench_companies"]),
     ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
     ("data safety at size: round trip, far dates, --out", ["-m", "bench.bench_safety"]),
 )
