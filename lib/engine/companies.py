@@ -179,3 +179,66 @@ def summarize(companies: list[TargetCompany]) -> CompaniesSummary:
         with_way_in=len(way),
         no_way_in=len(companies) - len(way),
     )
+
+
+# The people of one company's row, as of T: binds $t, $from (NULL) and $company.
+_PEOPLE_SQL = f"""
+    WITH {STAGED_SQL}
+    SELECT id, full_name, title, stage, last_touch, first_reached IS NOT NULL AS advocate
+    FROM staged WHERE company_id = $company AND NOT archived
+    ORDER BY stage DESC, last_touch DESC NULLS LAST, id
+"""
+_WAYS_SQL = f"""
+    WITH {STAGED_SQL},
+    live AS (SELECT * FROM staged WHERE NOT archived),
+    known AS (SELECT * FROM live WHERE company_id = $company)
+    SELECT o.id, o.full_name, o.company, k.id AS there_id, k.full_name AS there_name,
+           o.id = k.referred_by AS referred_them
+    FROM known k JOIN live o ON o.id = k.referred_by OR (o.referred_by = k.id AND o.stage >= 2)
+    WHERE o.company_id IS DISTINCT FROM $company
+    ORDER BY o.id, k.id
+"""
+
+
+@dataclass(frozen=True)
+class PersonThere:
+    """Someone known at a target company, with their stage as of T."""
+
+    id: int
+    name: str
+    title: str | None
+    stage: str  # a key of STAGES
+    last_touch: date | None
+    advocate: bool
+
+
+@dataclass(frozen=True)
+class WayIn:
+    """A way into a company: someone outside it, and the person there they connect to."""
+
+    id: int
+    name: str
+    company: str | None  # their own company text
+    there_id: int
+    there_name: str
+    referred_them: bool  # True: they referred the person there; False: referred by them
+
+
+def company_people(db: Database, company_id: int, day: date) -> list[PersonThere]:
+    """The people known at one company as of `day`, furthest along first."""
+    rows = db.execute(_PEOPLE_SQL, {"t": day, "from": None, "company": company_id}).fetchall()
+    return [PersonThere(row[0], row[1], row[2], STAGES[row[3] - 1], row[4], row[5]) for row in rows]
+
+
+def ways_in(db: Database, company_id: int, day: date) -> list[WayIn]:
+    """One company's ways in as of `day`: one row per (way in, person there) they connect."""
+    rows = db.execute(_WAYS_SQL, {"t": day, "from": None, "company": company_id}).fetchall()
+    return [WayIn(*row) for row in rows]
+
+
+def referral_question(names: list[str]) -> str:
+    """The referral question aimed at targets: "Who do you know at Acme, Globex or Initech?"."""
+    if not names:
+        return "Who do you know that might be helpful for me to get in touch with?"
+    shown = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"Who do you know at {shown}?"

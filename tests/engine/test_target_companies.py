@@ -240,3 +240,31 @@ def test_stats_json_and_companies_json_give_the_same_numbers(db_path: Path):
             },
         ]
     }
+
+
+def test_the_people_and_ways_in_behind_one_companys_counts(network: Database):
+    from lib.engine.companies import company_people, referral_question, ways_in
+
+    people = [(p.name, p.stage, p.advocate) for p in company_people(network, 1, TODAY)]
+    assert people == [
+        ("Cai", "asked", True),
+        ("Ana", "asked", True),
+        ("Ben", "targeted", False),
+        ("Ola", "targeted", False),
+    ]
+    # Acme's two ways in: Kim referred Cai; Cai referred Eli, reached.
+    assert [
+        (w.name, w.company, w.there_name, w.referred_them) for w in ways_in(network, 1, TODAY)
+    ] == [
+        ("Eli", "Globex", "Cai", False),
+        ("Kim", "Globex", "Cai", True),
+    ]
+    # Hooli: Ivy referred both people there: one way in, two rows.
+    assert [(w.name, w.there_name) for w in ways_in(network, 5, TODAY)] == [
+        ("Ivy", "Jon"),
+        ("Ivy", "Lea"),
+    ]
+    assert referral_question(["Acme", "Globex", "Initech"]) == (
+        "Who do you know at Acme, Globex or Initech?"
+    )
+    assert referral_question(["Acme"]) == "Who do you know at Acme?"
