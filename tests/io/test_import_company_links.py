@@ -41,3 +41,27 @@ def test_without_target_companies_an_import_links_nobody(db: Database):
     import_file(db, LINKEDIN, today=TODAY)
     assert db.scalar("SELECT count(*) FROM contacts WHERE company_id IS NOT NULL") == 0
     assert db.scalar("SELECT count(*) FROM companies") == 0
+
+
+def test_undoing_an_import_that_filled_a_company_unlinks_it_again(db: Database):
+    from lib.records.contacts import add_contact
+
+    add_company(db, {"name": "Blue Harbor Logistics"})
+    amara = add_contact(
+        db,
+        {
+            "full_name": "Amara Nwosu",
+            "linkedin_url": "https://www.linkedin.com/in/amara-nwosu-12ab34",
+        },
+        today=TODAY,
+    )
+    result = import_file(db, LINKEDIN, today=TODAY)
+    assert db.execute(
+        "SELECT company, company_id FROM contacts WHERE id = ?", [amara]
+    ).fetchall() == [("Blue Harbor Logistics, Ltd.", 1)]
+
+    undo_import(db, result.batch_id)
+
+    assert db.execute(
+        "SELECT company, company_id FROM contacts WHERE id = ?", [amara]
+    ).fetchall() == [(None, None)]
