@@ -25,6 +25,7 @@ BENCHMARKS = (
     ),
     ("a 20-call session on a phone screen", ["-m", "bench.bench_calls"]),
     ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
+    ("target companies: a 10,000-name list, the target list", ["-m", "bench.bench_companies"]),
     ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
     ("data safety at size: round trip, far dates, --out", ["-m", "bench.bench_safety"]),
     ("suggested steps: a 50 MB call log, a 1 GB mbox", ["-m", "bench.bench_activity"]),

@@ -98,7 +98,7 @@ def test_stats_json_is_one_object_with_the_specs_keys_and_types(demo_file: Path)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.count("\n") == 1
     result = json.loads(done.stdout)
-    assert list(result) == ["as_of", "period", "funnel", "referrals", "weekly", "due"]
+    assert list(result) == ["as_of", "period", "funnel", "referrals", "weekly", "due", "companies"]
     assert result["as_of"] == "2026-11-25"
     assert result["period"] == {"from": None, "to": None}
     assert [row["stage"] for row in result["funnel"]] == [
@@ -407,3 +407,48 @@ def test_stats_json_imports_no_heavy_library(demo_db, db_path: Path) -> None:
     assert "lib" in imported and "duckdb" in imported  # the lines are what we think they are
     heavy = {"pandas", "plotly", "streamlit", "vobject", "icalendar", "numpy", "pyarrow"}
     assert imported & heavy == set()
+
+
+# ---------------------------------------------------------------- target companies
+
+
+def test_import_companies_then_companies_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "network.duckdb"
+    names = tmp_path / "targets.csv"
+    names.write_text("City,Company\nOslo,Acme\nRome,ACME Inc.\nLima,Globex\n", encoding="utf-8")
+    assert run_cli(capsys, "init", "--db", str(path))[0] == 0
+
+    assert run_cli(capsys, "import-companies", str(names), "--db", str(path)) == (
+        0,
+        "Imported targets.csv: 2 companies added, 1 merged as the same company "
+        "(ACME Inc. into Acme), 0 skipped\n",
+        "",
+    )
+    code, out, err = run_cli(capsys, "companies", "--json", "--db", str(path))
+    assert (code, err, out.count("\n")) == (0, "", 1)
+    assert json.loads(out) == {
+        "companies": [
+            {"id": 1, "name": "Acme", "motivation": None, "posting": None, "people": 0,
+             "advocates": 0, "ways_in": 0},
+            {"id": 2, "name": "Globex", "motivation": None, "posting": None, "people": 0,
+             "advocates": 0, "ways_in": 0},
+        ]
+    }  # fmt: skip
+
+
+def test_import_companies_of_a_missing_file_exits_1_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "network.duckdb"
+    assert run_cli(capsys, "init", "--db", str(path))[0] == 0
+    missing = tmp_path / "nope.txt"
+    assert run_cli(capsys, "import-companies", str(missing), "--db", str(path)) == (
+        1,
+        "",
+        f"error: FILE: there is no file {missing}\n",
+    )
+    assert run_cli(capsys, "companies", "--db", str(path))[1] == (
+        "No target companies yet: add them with `import-companies FILE` or in the app.\n"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from lib.cli.activity import cmd_confirm_suggestions, cmd_import_activity, cmd_suggestions
+from lib.cli.companies import cmd_companies, cmd_import_companies
 from lib.cli.data import cmd_demo, cmd_export, cmd_import, cmd_imports, cmd_init, cmd_undo_import
 from lib.cli.review import cmd_report, cmd_stats
 from lib.cli.serving import cmd_phone, cmd_share
@@ -123,6 +124,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the JSON object (docs/METHOD.md)"
     )
     stats_p.set_defaults(handler=cmd_stats)
+
+    companies_p = sub.add_parser(
+        "companies", parents=[common], help="the target companies, in LAMP order"
+    )
+    companies_p.add_argument("--json", action="store_true", help="print one JSON object")
+    companies_p.set_defaults(handler=cmd_companies)
+
+    import_companies_p = sub.add_parser(
+        "import-companies",
+        parents=[common],
+        help="add target companies from a list of names (one a line, or a CSV)",
+    )
+    import_companies_p.add_argument(
+        "file", metavar="FILE", help="one name a line, or a CSV with a Name or Company column"
+    )
+    import_companies_p.set_defaults(handler=cmd_import_companies)
 
     report_p = sub.add_parser(
         "report",

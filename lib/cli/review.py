@@ -8,6 +8,7 @@ import json
 from lib.cli.common import open_for_reading, progress
 from lib.core.vocab import DUE_LIST, STAGE_LABELS, WEEKLY
 from lib.engine import stats
+from lib.engine.companies import company_counts
 from lib.store.db import open_view, resolve_db_path
 
 
@@ -16,6 +17,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     period = stats.make_period(as_of=args.as_of, start=args.from_, end=args.to)
     with open_for_reading(args) as db:
         result = stats.stats(db, period)
+        result["companies"] = company_counts(db, period.day)
     if args.json:
         print(json.dumps(result))
     else:

@@ -91,6 +91,9 @@ CONTACTS = Table(
         Column("connected_on", "DATE", "Connected on", entered=True, importable=True, merged=True),
         Column("created_at", "TIMESTAMP", "Written at"),
         Column("import_batch", "INTEGER", "Import"),
+        # The target company this person works at (linked by `company_key`; the text stays).
+        # A merge moves it with the company text (lib.records.duplicates), never alone.
+        Column("company_id", "INTEGER", "Target company"),
     ),
     "id",
 )
@@ -181,6 +184,41 @@ NOT_DUPLICATES = Table(
     "low_id, high_id, marked_at",
 )
 
+COMPANIES = Table(
+    "companies",
+    "company",
+    (
+        Column("id", "INTEGER", "Id", required=True),
+        _text("name", "Company", entered=True, required=True),
+        _text("key", "Matching key", required=True),  # lib.core.keys.company_key(name)
+        _text("website", "Website", entered=True),
+        Column("motivation", "INTEGER", "Motivation", entered=True),  # 1..5
+        Column("posting", "INTEGER", "Posting", entered=True),  # 1..3
+        _text("notes", "Notes", entered=True),
+        Column("archived", "BOOLEAN", "Archived", entered=True, required=True),
+        Column("created_at", "TIMESTAMP", "Written at"),
+        Column("import_batch", "INTEGER", "Import"),
+    ),
+    "id",
+)
+
+COMPANY_MERGES = Table(
+    "company_merges",
+    "company_merge",
+    (
+        Column("id", "INTEGER", "Id", required=True),
+        Column("kept_id", "INTEGER", "Kept", required=True),
+        Column("removed_id", "INTEGER", "Merged away", required=True),
+        _text("kept_before", "Kept, before", required=True),  # JSON
+        _text("kept_after", "Kept, after", required=True),  # JSON
+        _text("removed", "Merged away, whole", required=True),  # JSON
+        Column("moved_contacts", "INTEGER[]", "People moved", required=True),
+        Column("merged_at", "TIMESTAMP", "Merged at", required=True),
+        Column("undone_at", "TIMESTAMP", "Undone at"),
+    ),
+    "id",
+)
+
 SUGGESTIONS = Table(
     "suggestions",
     "suggestion",
@@ -209,6 +247,8 @@ BACKUP_TABLES: tuple[Table, ...] = (
     IMPORT_FILLS,
     CONTACT_MERGES,
     NOT_DUPLICATES,
+    COMPANIES,
+    COMPANY_MERGES,
     SUGGESTIONS,
 )
 # Tables of pure bookkeeping, not in a backup: `schema_migrations` records which
@@ -239,3 +279,5 @@ CONTACT_ENTERED: tuple[str, ...] = CONTACTS.names(entered=True)
 CONTACT_IMPORT_FILLS: tuple[str, ...] = CONTACTS.names(importable=True)
 CONTACT_LABELS: dict[str, str] = {c.name: c.label for c in CONTACTS.columns}
 EVENT_LABELS: dict[str, str] = {c.name: c.label for c in EVENTS.columns}
+COMPANY_ENTERED: tuple[str, ...] = COMPANIES.names(entered=True)
+COMPANY_LABELS: dict[str, str] = {c.name: c.label for c in COMPANIES.columns}

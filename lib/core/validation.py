@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from lib.core.columns import CONTACTS, EVENTS
+from lib.core.columns import COMPANY_ENTERED, CONTACTS, EVENTS
 from lib.core.errors import ValidationError
 from lib.core.vocab import ATTEMPT_OUTCOMES, CHANNELS, EVENT_KINDS, SOURCES
 
@@ -399,3 +399,52 @@ def clean_attempt(data: Mapping[str, Any], *, today: date) -> dict[str, Any]:
             "pick today or a later day",
         )
     return {**event, "outcome": outcome, "call_back_on": call_back}
+
+
+# A company's Motivation (1–5) and Posting (1 none, 2 any posting, 3 one for my target role).
+MOTIVATION_RANGE = (1, 5)
+POSTING_RANGE = (1, 3)
+
+
+def clean_level(field: str, value: Any, bounds: tuple[int, int]) -> int | None:
+    """A whole number within `bounds` (Motivation, Posting); blank is None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    number = int(text) if not isinstance(value, bool) and text.isdecimal() and len(text) < 4 else 0
+    if not bounds[0] <= number <= bounds[1]:
+        raise ValidationError(
+            field, f"{value!r} is not a whole number from {bounds[0]} to {bounds[1]}"
+        )
+    return number
+
+
+def clean_company(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Check a target company's fields; return the clean values, ready to store.
+
+    With `partial`, only the given fields are checked (for an edit).
+    """
+    unknown = set(data) - set(COMPANY_ENTERED)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a company field")
+    out: dict[str, Any] = {}
+
+    def wanted(name: str) -> bool:
+        return not partial or name in data
+
+    if wanted("name"):  # the key (lib.core.keys.company_key) is the caller's
+        name = clean_text("name", data.get("name"), limit=MAX_NAME)
+        if name is None:
+            raise ValidationError("name", "is required (the company's name)")
+        out["name"] = name
+    if wanted("website"):
+        out["website"] = clean_url("website", data.get("website"))
+    if wanted("motivation"):
+        out["motivation"] = clean_level("motivation", data.get("motivation"), MOTIVATION_RANGE)
+    if wanted("posting"):
+        out["posting"] = clean_level("posting", data.get("posting"), POSTING_RANGE)
+    if wanted("notes"):
+        out["notes"] = clean_text("notes", data.get("notes"), limit=MAX_NOTES)
+    if wanted("archived"):
+        out["archived"] = bool(clean_bool("archived", data.get("archived")))
+    return out

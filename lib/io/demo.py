@@ -18,10 +18,12 @@ import pandas as pd
 
 from lib.core.columns import CONTACT_ENTERED, EVENTS
 from lib.core.errors import ValidationError
+from lib.core.keys import company_key
 from lib.core.vocab import ATTEMPT_OUTCOMES
 from lib.io.importing.apply import start_batch
 from lib.io.importing.batches import DEMO_FORMAT
 from lib.io.staged import Staged
+from lib.records.companies import link_contacts
 from lib.records.settings import put_setting
 from lib.store.db import Database
 
@@ -123,6 +125,28 @@ class DemoNetwork:
 
     contacts: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
+
+
+# The demo's target companies (docs/METHOD.md "Target companies"): an index into COMPANIES,
+# then Motivation and Posting. Marked with the demo's batch, removed with it.
+DEMO_TARGETS = ((5, 5, 3), (1, 5, 2), (0, 4, 1), (10, 3, 3), (8, 2, 1))
+
+
+def _add_demo_targets(db: Database, batch: int) -> None:
+    """Add the demo's target companies (a name the file already has stays as it is)."""
+    taken = {key for (key,) in db.execute("SELECT key FROM companies").fetchall()}
+    rows = [
+        (COMPANIES[i][0], company_key(COMPANIES[i][0]), f"https://{COMPANIES[i][1]}", m, p)
+        for i, m, p in DEMO_TARGETS
+        if company_key(COMPANIES[i][0]) not in taken
+    ]
+    for row in rows:
+        db.execute(
+            "INSERT INTO companies (id, name, key, website, motivation, posting, import_batch) "
+            "VALUES (nextval('companies_id_seq'), ?, ?, ?, ?, ?, ?)",
+            [*row, batch],
+        )
+    link_contacts(db)
 
 
 def _slug(text: str) -> str:
@@ -343,6 +367,7 @@ def load_demo(
                 ORDER BY e.occurred_on, e.n
                 """
             )
+            _add_demo_targets(db, batch)
             db.execute(
                 "UPDATE import_batches SET added = ?, events_added = ? WHERE id = ?",
                 [len(contact_frame), len(event_frame), batch],

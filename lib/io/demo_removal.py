@@ -101,6 +101,15 @@ def remove_demo(db: Database, *, confirmed: bool = False) -> str:
                 {"b": status.batch_ids},
             ).fetchall()
         ]
+        # The demo's target companies go too; a person of your own there stays, unlinked.
+        db.execute(
+            "UPDATE contacts SET company_id = NULL WHERE company_id IN "
+            "(SELECT id FROM companies WHERE list_contains($b, import_batch))",
+            {"b": status.batch_ids},
+        )
+        db.execute(
+            "DELETE FROM companies WHERE list_contains($b, import_batch)", {"b": status.batch_ids}
+        )
         removed = events = 0
         for batch in status.batch_ids:
             gone, steps, _ = remove_batch(db, batch, keep=[])

@@ -8,7 +8,7 @@ With `redact`, the report holds aggregates only; without it, it also names who i
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,11 +21,12 @@ from plotly.offline import get_plotlyjs
 from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, WEEKLY
 from lib.core.words import human_date
 from lib.engine import due, loops, network, review, stats
+from lib.engine.companies import TargetCompany, summarize, target_list
 from lib.engine.stats import Period, Scope
 from lib.present.figures.funnel import funnel_figure
 from lib.present.figures.network import loop_words, multiplier_figure
 from lib.present.figures.trend import weekly_trend_figure
-from lib.records.settings import weekly_goals
+from lib.records.settings import company_names_shown, weekly_goals
 from lib.store.db import Database
 from lib.store.outputs import check_output, write_output
 
@@ -54,6 +55,8 @@ class ReportData:
     due_people: pd.DataFrame | None
     loops: loops.LoopsClosed | None = None
     referrers: pd.DataFrame | None = None  # top referrers ("Referrer k" when redacted)
+    companies: list[TargetCompany] = field(default_factory=list)  # the target list
+    company_names: bool = False  # whether the report may name them (docs/METHOD.md)
 
 
 def read_report_data(db: Database, period: Period, *, redact: bool) -> ReportData:
@@ -71,6 +74,36 @@ def read_report_data(db: Database, period: Period, *, redact: bool) -> ReportDat
         else due.most_urgent(db, period.day, DUE_ORDER, per_list=NAMES_PER_LIST),
         loops=loops.loops_closed(db, everyone),
         referrers=network.top_referrers(db, period, redact=redact),
+        companies=target_list(db, period.day),
+        company_names=company_names_shown(db, redact=redact),
+    )
+
+
+def _companies_section(companies: list[TargetCompany], *, names: bool, redact: bool) -> str:
+    """The target companies: the summary line, and the list when names may show."""
+    if not companies:
+        return ""
+    line = html.escape(summarize(companies).line())
+    if not names:
+        return f"<section><h2>Target companies</h2><p>{line}</p></section>"
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("Company", "Motivation", "Posting", "People", "Advocates", "Ways in")
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(c.name)}</td><td>{c.motivation or '–'}</td>"
+        f"<td>{c.posting or '–'}</td><td>{c.people:,}</td><td>{c.advocates:,}</td>"
+        f"<td>{c.ways_in:,}</td></tr>"
+        + (
+            ""  # a redacted report never names a person, even where companies may show
+            if redact
+            else f'<tr class="next"><td colspan="6">Next: {html.escape(c.next_words)}</td></tr>'
+        )
+        for c in companies
+    )
+    return (
+        f"<section><h2>Target companies</h2><p>{line}</p>"
+        f"<table><tr>{head}</tr>{rows}</table></section>"
     )
 
 
@@ -273,6 +306,7 @@ def render_report(
 </section>
 {names_html}
 {_loops_section(data.loops, data.referrers)}
+{_companies_section(data.companies, names=data.company_names, redact=redact)}
 <section class="chart"><h2>The funnel</h2>{funnel_html}</section>
 <section class="chart"><h2>The weekly trend</h2>{trend_html}</section>
 <section class="chart"><h2>The multiplier</h2>

@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 
 from lib.core.errors import EditConflictError, NotFoundError, ValidationError
+from lib.core.keys import company_key
 from lib.core.validation import CONTACT_FIELDS, clean_contact, clean_id
 from lib.core.vocab import CONTACT_FIELD_LABELS
+from lib.records.companies import company_by_key
 from lib.store.db import Database
 
 
@@ -61,6 +63,9 @@ def add_contact(db: Database, data: Mapping[str, Any], *, today: date | None = N
             f"VALUES (nextval('contacts_id_seq'), {placeholders}) RETURNING id",
             [clean[c] for c in columns],
         ).fetchone()
+        company_id = company_by_key(db, clean.get("company"))
+        if company_id is not None:  # a target company with its key: linked (none is made)
+            db.execute("UPDATE contacts SET company_id = ? WHERE id = ?", [company_id, row[0]])
     return int(row[0])
 
 
@@ -121,6 +126,10 @@ def update_contact(
                 )
         if "referred_by" in clean:
             check_referrer(db, contact_id, clean["referred_by"])
+        if "company" in clean:  # a new key links to its target company, or to none
+            stored = db.scalar("SELECT company FROM contacts WHERE id = ?", [contact_id])
+            if company_key(stored) != company_key(clean["company"]):
+                clean = {**clean, "company_id": company_by_key(db, clean["company"])}
         assignments = ", ".join(f"{c} = ?" for c in clean)  # names checked by clean_contact
         db.execute(f"UPDATE contacts SET {assignments} WHERE id = ?", [*clean.values(), contact_id])
 

@@ -153,6 +153,8 @@ def merge_contacts(db: Database, keep_id: int, other_id: int) -> MergeResult:
             for name in FILL_FIELDS
             if _blank(before.get(name)) and not _blank(other.get(name))
         }
+        if "company" in changes and other.get("company_id") is not None:
+            changes["company_id"] = other["company_id"]  # the link goes with the text
         if not _blank(other.get("notes")) and other["notes"] != before.get("notes"):
             changes["notes"] = (
                 other["notes"]

@@ -107,3 +107,24 @@ def save_pitch(db: Database, text: str, your_name: str | None = None) -> None:
 def get_your_name(db: Database) -> str:
     """The name the templates sign with ('' when unset)."""
     return str(get_setting(db, "your_name", "") or "")
+
+
+# Whether a redacted view (the shared view, a redacted report) may name target companies.
+COMPANIES_IN_SHARED_VIEW = "companies_in_shared_view"
+
+
+def companies_in_shared_view(db: Database) -> bool:
+    """True when the user allows company names in the shared view (off by default)."""
+    return get_setting(db, COMPANIES_IN_SHARED_VIEW, False) is True
+
+
+def set_companies_in_shared_view(db: Database, allowed: Any) -> None:
+    """Allow (or stop) company names in the shared view and redacted reports."""
+    if not isinstance(allowed, bool):
+        raise ValidationError(COMPANIES_IN_SHARED_VIEW, f"{allowed!r} is not yes or no")
+    set_setting(db, COMPANIES_IN_SHARED_VIEW, allowed)
+
+
+def company_names_shown(db: Database, *, redact: bool) -> bool:
+    """Target companies are named unless redacted, and when redacted only if allowed."""
+    return not redact or companies_in_shared_view(db)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 import duckdb
 
 from lib.core.errors import ValidationError
+from lib.core.keys import company_key_sql
 from lib.core.validation import clean_phone
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
@@ -222,6 +223,70 @@ def m006_one_phone_form(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
+def m007_companies(con: duckdb.DuckDBPyConnection) -> None:
+    """Target companies, a contact's link to one, and company merges (undoable).
+
+    Every existing contact's company text is linked: one company per distinct key
+    (`company_key`), named as most contacts write it; the text on contacts stays.
+    """
+    _create_id_sequence(con, "companies", "companies_id_seq")
+    _create_id_sequence(con, "company_merges", "company_merges_id_seq")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS companies (
+            id INTEGER PRIMARY KEY DEFAULT nextval('companies_id_seq'),
+            name VARCHAR NOT NULL,
+            key VARCHAR NOT NULL,               -- lib.core.keys.company_key(name)
+            website VARCHAR,
+            motivation INTEGER,                 -- 1..5 (LAMP's Motivation)
+            posting INTEGER,                    -- 1 none, 2 any posting, 3 one for my role
+            notes VARCHAR,
+            archived BOOLEAN NOT NULL DEFAULT false,
+            created_at TIMESTAMP DEFAULT current_timestamp,
+            import_batch INTEGER
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS company_merges (
+            id INTEGER PRIMARY KEY DEFAULT nextval('company_merges_id_seq'),
+            kept_id INTEGER NOT NULL,
+            removed_id INTEGER NOT NULL,
+            kept_before VARCHAR NOT NULL,      -- JSON: the kept company before the merge
+            kept_after VARCHAR NOT NULL,       -- JSON: and right after it
+            removed VARCHAR NOT NULL,          -- JSON: the company merged away
+            moved_contacts INTEGER[] NOT NULL,
+            merged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            undone_at TIMESTAMP
+        )
+        """
+    )
+    con.execute("ALTER TABLE contacts ADD COLUMN IF NOT EXISTS company_id INTEGER")
+    key = company_key_sql("company")
+    # Ids in the order each company first appears (the contact with the lowest id).
+    added = con.execute(
+        f"""
+        INSERT INTO companies (id, name, key)
+        SELECT (SELECT coalesce(max(id), 0) FROM companies)
+                   + row_number() OVER (ORDER BY first), name, key
+        FROM (
+            SELECT key, name, min(first_here) OVER (PARTITION BY key) AS first
+            FROM (
+                SELECT key, name, count(*) AS n, min(id) AS first_here
+                FROM (SELECT id, {key} AS key, trim(company) AS name FROM contacts)
+                WHERE key IS NOT NULL GROUP BY key, name
+            )
+            QUALIFY row_number() OVER (PARTITION BY key ORDER BY n DESC, first_here) = 1
+        )
+        RETURNING id
+        """
+    ).fetchall()
+    if added:
+        con.execute("SELECT setval('companies_id_seq', ?)", [max(i for (i,) in added)])
+    con.execute(f"UPDATE contacts SET company_id = co.id FROM companies co WHERE co.key = {key}")
+
+
 def m008_suggestions(con: duckdb.DuckDBPyConnection) -> None:
     """Steps suggested by an activity import (calls, sent mail, meetings), until confirmed.
 
@@ -254,6 +319,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "attempt outcomes", m004_attempt_outcomes),
     (5, "import batches and demo marks", m005_import_batches),
     (6, "one phone form", m006_one_phone_form),
+    (7, "target companies", m007_companies),
     (8, "suggested steps", m008_suggestions),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]

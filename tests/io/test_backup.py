@@ -15,7 +15,8 @@ from lib.io.activity.apply import import_activity
 from lib.io.exporters import NATIVE_COLUMNS, export_csv
 from lib.io.importing import apply_import, import_file, read_import
 from lib.io.importing.batches import undo_import
-from lib.records.contacts import add_contact
+from lib.records.companies import add_company, merge_companies
+from lib.records.contacts import add_contact, update_contact
 from lib.records.duplicates import mark_not_duplicates, merge_contacts
 from lib.records.events import log_attempt, log_event
 from lib.records.settings import set_setting, set_weekly_goals
@@ -94,6 +95,11 @@ def full(db: Database) -> Database:
     log_event(db, {"contact_id": twin, "kind": "note", "occurred_on": "2026-11-01"})
     merge_contacts(db, amara, twin)
     mark_not_duplicates(db, ana, gone)
+    add_company(db, {"name": "Kestrel, Inc.", "motivation": 5, "posting": 3, "notes": "=top"})
+    add_company(db, {"name": "Globex", "website": "https://globex.example", "archived": True})
+    add_company(db, {"name": "Kestrel Labs", "posting": 2})
+    update_contact(db, ben, {"company": "Kestrel Labs"}, today=TODAY)
+    merge_companies(db, 1, 3)  # Ben stays linked to Kestrel, his text "Kestrel Labs"
     # An activity import: two suggested steps, one of them dismissed.
     add_contact(db, {"full_name": "Farah Haddad", "phone": "(801) 555-0112"}, today=TODAY)
     add_contact(db, {"full_name": "Liam Osei", "phone": "801.555.0113"}, today=TODAY)
@@ -130,7 +136,27 @@ def test_export_import_export_is_byte_identical_and_restores_every_value(
             full.scalar("SELECT max(id) FROM contacts"),
             full.scalar("SELECT max(removed_id) FROM contact_merges"),
         )
-        for table in ("events", "import_batches", "contact_merges", "suggestions"):
+        assert copy.execute(
+            "SELECT full_name, company, company_id FROM contacts WHERE company_id IS NOT NULL "
+            "ORDER BY id"
+        ).fetchall() == [("Ana Ruiz", "=Kestrel", 1), ("Ben Okafor", "Kestrel Labs", 1)]
+        assert copy.execute(
+            "SELECT id, name, key, website, motivation, posting, notes, archived FROM companies"
+        ).fetchall() == [
+            (1, "Kestrel, Inc.", "kestrel", None, 5, 3, "=top", False),
+            (2, "Globex", "globex", "https://globex.example", None, None, None, True),
+        ]
+        assert copy.execute(
+            "SELECT kept_id, removed_id, moved_contacts FROM company_merges"
+        ).fetchall() == [(1, 3, [2])]
+        for table in (
+            "events",
+            "import_batches",
+            "contact_merges",
+            "companies",
+            "company_merges",
+            "suggestions",
+        ):
             next_id = copy.scalar(f"SELECT nextval('{table}_id_seq')")
             assert next_id == 1 + full.scalar(f"SELECT max(id) FROM {table}"), table
 
@@ -188,8 +214,8 @@ def test_into_a_file_with_people_the_history_is_left_out_and_said(
 @pytest.mark.parametrize(
     ("row", "problem"),
     [
-        ("setting,,,,,,,,,,,,,,,,,,,,,,,goals,{not json", "value: '{not json' is not a setting"),
-        ("setting,,,,,,,,,,,,,,,,,,,,,,,,1", "key: is required"),
+        ("setting,,,,,,,,,,,,,,,,,,,,,,,,goals,{not json", "value: '{not json' is not a setting"),
+        ("setting,,,,,,,,,,,,,,,,,,,,,,,,,1", "key: is required"),
         ("import_batch,x", "id: 'x' is not a whole number"),
         ("import_batch,2", "file: is required"),
     ],

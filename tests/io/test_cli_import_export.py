@@ -208,7 +208,7 @@ def test_export_then_import_into_a_new_file_round_trips(demo_path, tmp_path, cap
     assert code == 0
     assert out.endswith(
         f"50 new, 0 updated, 0 skipped, {count_events(demo_path)} events added, "
-        "restored 1 import, 1 setting\n"
+        "restored 1 import, 1 setting, 5 target companies\n"
     )
     assert first.read_bytes() == second.read_bytes()
 

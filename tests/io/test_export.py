@@ -62,15 +62,16 @@ def test_the_csv_holds_every_spec_column_of_contacts_and_events(demo_db: Databas
     events = demo_db.scalar("SELECT count(*) FROM events")
 
     assert data.startswith(b"\xef\xbb\xbfrecord,id,full_name,")
-    assert data.count(b"\r\n") == 1 + 50 + events + 2
+    assert data.count(b"\r\n") == 1 + 50 + events + 2 + 5
     assert tuple(records[0]) == NATIVE_COLUMNS
     assert set(CONTACT_FIELDS) | set(EVENT_FIELDS) | {"id"} <= set(NATIVE_COLUMNS)
-    # The demo's pitch (a setting) and the demo itself (an import batch) follow its rows.
+    # The demo's pitch (a setting), the demo itself (an import batch) and its five target
+    # companies follow its rows.
     assert [r["record"] for r in records] == ["contact"] * 50 + ["event"] * events + [
         "setting",
         "import_batch",
-    ]
-    assert (records[-1]["file"], records[-1]["format"], records[-1]["added"]) == (
+    ] + ["company"] * 5
+    assert (records[-6]["file"], records[-6]["format"], records[-6]["added"]) == (
         "sample data",
         "demo",
         "50",

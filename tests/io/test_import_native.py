@@ -41,7 +41,8 @@ def test_csv_to_database_to_csv_gives_back_the_same_bytes(demo_db: Database, tmp
 
     events = demo_db.scalar("SELECT count(*) FROM events")
     assert result.summary() == (
-        f"50 new, 0 updated, 0 skipped, {events} events added, restored 1 import, 1 setting"
+        f"50 new, 0 updated, 0 skipped, {events} events added, restored 1 import, 1 setting, "
+        "5 target companies"
     )
     assert export_csv(copy) == exported
     assert table(copy, "contacts") == table(demo_db, "contacts")
@@ -220,7 +221,7 @@ def test_rows_that_break_the_rules_are_reported_with_the_field():
         "thank_you, follow_up, opportunity, attempt, note",
         "row 6: occurred_on: is required (a date like 2026-11-25)",
         "row 7: record: 'note' is not one of contact, event, setting, import_batch, "
-        "import_fill, merge, not_duplicate, suggestion",
+        "import_fill, merge, not_duplicate, company, company_merge, suggestion",
     ]
     # One bad field never costs the person: Cara is kept with the default source.
     assert [str(p) for p in parsed.warnings] == [

@@ -59,6 +59,7 @@ def test_adding_a_target_stores_exactly_the_clean_fields(db: Database) -> None:
         "identified_on": date(2026, 11, 2),
         "archived": False,
         "connected_on": None,
+        "company_id": None,
     }
 
 

@@ -214,6 +214,47 @@ def test_migration_6_stores_every_phone_in_one_form_after_a_backup(version_5_fil
     kept.close()
 
 
+def test_migration_7_links_every_contacts_company_to_one_company_per_key(db_path: Path) -> None:
+    """One company per distinct key, named as most contacts write it; the text stays."""
+    con = duckdb.connect(str(db_path))
+    assert migrations.migrate(con, target=6) == [1, 2, 3, 4, 5, 6]
+    con.executemany(
+        "INSERT INTO contacts (id, full_name, company, identified_on) "
+        "VALUES (?, 'Person ' || ?, ?, DATE '2026-10-01')",
+        [
+            [1, 1, "Globex"],
+            [2, 2, "ACME Inc"],
+            [3, 3, "Acme"],
+            [4, 4, None],
+            [5, 5, "acme, inc."],
+            [6, 6, "  Acme  "],
+            [7, 7, "..."],
+            [8, 8, "Globex Corporation"],
+        ],
+    )
+    con.close()
+
+    db = open_database(db_path)
+    assert (7, "target companies") in applied(db.con)
+    assert db.execute(
+        "SELECT id, name, key, motivation, posting, archived FROM companies ORDER BY id"
+    ).fetchall() == [
+        (1, "Globex", "globex", None, None, False),
+        (2, "Acme", "acme", None, None, False),
+    ]
+    assert db.execute("SELECT id, company, company_id FROM contacts ORDER BY id").fetchall() == [
+        (1, "Globex", 1),
+        (2, "ACME Inc", 2),
+        (3, "Acme", 2),
+        (4, None, None),
+        (5, "acme, inc.", 2),
+        (6, "  Acme  ", 2),
+        (7, "...", None),
+        (8, "Globex Corporation", 1),
+    ]
+    assert db.scalar("SELECT nextval('companies_id_seq')") == 3
+
+
 def test_migration_8_adds_an_empty_suggestions_table_to_a_version_6_file(db_path: Path) -> None:
     con = duckdb.connect(str(db_path))
     assert migrations.migrate(con, target=6) == [1, 2, 3, 4, 5, 6]

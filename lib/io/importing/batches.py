@@ -154,6 +154,12 @@ def remove_batch(db: Database, batch_id: int, *, keep: list[int]) -> tuple[int, 
                 {"b": batch_id},
             ).fetchall()
         )
+    # A company text the import filled, emptied again: its target-company link goes with it.
+    db.execute(
+        "UPDATE contacts SET company_id = NULL FROM import_fills f WHERE f.batch_id = $b "
+        "AND f.field = 'company' AND f.contact_id = contacts.id AND contacts.company IS NULL",
+        {"b": batch_id},
+    )
     doomed = "SELECT id FROM contacts WHERE import_batch = $b AND NOT list_contains($keep, id)"
     db.execute(
         f"UPDATE contacts SET referred_by = NULL, may_use_name = NULL "

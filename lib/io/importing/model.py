@@ -147,6 +147,9 @@ class ParsedImport:
     # word, each a dict of column → text as the database casts it (lib.io.importing.native).
     backup: dict[str, list[dict[str, str | None]]] = field(default_factory=dict)
     whole_backup: bool = False
+    # A whole backup's links of contacts to target companies: the file's contact id → the
+    # file's company id (restored with the companies; any other import links by key).
+    company_links: dict[int, int] = field(default_factory=dict)
     # Called with this import whenever BATCH_PEOPLE people (or BATCH_CHARS characters of
     # their text) wait in `contacts`; it writes them and empties the list (None: every
     # person is kept until the file is read).

@@ -101,6 +101,9 @@ def parse_native(text: Text, *, today: date, on_batch: object = None) -> ParsedI
             )
             if added is not None and file_id is not None:
                 seen_contacts[file_id] = row
+                company = typed("INTEGER", "company_id", value(cells, "company_id"))
+                if company is not None:
+                    parsed.company_links[file_id] = int(company)
         elif record == "event":
             if file_id is not None and file_id in seen_events:
                 parsed.problem(row, f"id: {file_id} is already used by row {seen_events[file_id]}")

@@ -17,6 +17,7 @@ from lib.io.importing.decisions import RESTORED_WITH_IDS
 from lib.io.importing.model import Problem
 from lib.io.importing.plan import OTHER_FILLS, TEXT_FILLS, ImportPlan
 from lib.io.staged import SeenRows, Staged
+from lib.records.companies import link_contacts
 from lib.store.db import Database
 
 # A new contact's columns, as an import writes them (the id and batch are the import's).
@@ -29,6 +30,8 @@ _RESTORED_WORDS: dict[str, tuple[str, str]] = {
     "import_fill": ("filled field", "filled fields"),
     "merge": ("merge", "merges"),
     "not_duplicate": ("pair marked not the same", "pairs marked not the same"),
+    "company": ("target company", "target companies"),
+    "company_merge": ("company merge", "company merges"),
     "suggestion": ("suggested step", "suggested steps"),
 }
 LEFT_OUT_HISTORY = (
@@ -150,6 +153,7 @@ def write_plan(
         for record in ("import_fill", "merge", "not_duplicate", "setting", "suggestion"):
             maps = {"batch_id": batch_ids, "contact_id": mapped, "import_batch": batch_ids}
             result.restored[record] = _restore_rows(db, plan, record, maps)[0]
+        _restore_companies(db, plan, result, mapped, batch_ids)
         # Undoing a restored merge brings its contact back under the id it had.
         merged_away = [int(r["removed_id"]) for r in plan.parsed.backup.get("merge", [])]
         if merged_away:
@@ -158,6 +162,34 @@ def write_plan(
         result.notes.append(LEFT_OUT_HISTORY)
     if seen is not None:
         seen.add([(i, row) for row, i in (*ids.items(), *plan.matches.items())])
+    if not plan.restore:  # people at a target company are linked to it by its key
+        link_contacts(db, [*ids.values(), *plan.matches.values()])
+
+
+def _restore_companies(
+    db: Database,
+    plan: ImportPlan,
+    result: ImportResult,
+    mapped: dict[int, int],
+    batch_ids: dict[int, int],
+) -> None:
+    """Bring back a whole backup's target companies, their merges and each person's link."""
+    count, companies = _restore_rows(db, plan, "company", {"import_batch": batch_ids})
+    result.restored["company"] = count
+    maps = {"kept_id": companies}
+    result.restored["company_merge"] = _restore_rows(db, plan, "company_merge", maps)[0]
+    links = [
+        (mapped[person], companies.get(company, company))
+        for person, company in plan.parsed.company_links.items()
+        if person in mapped
+    ]
+    if links:
+        people, targets = zip(*links, strict=True)
+        db.execute(
+            "UPDATE contacts SET company_id = m.company FROM (SELECT unnest($people::INTEGER[]) "
+            "AS person, unnest($targets::INTEGER[]) AS company) m WHERE contacts.id = m.person",
+            {"people": list(people), "targets": list(targets)},
+        )
 
 
 def _insert_contacts(
