@@ -18,13 +18,16 @@ BENCHMARKS = (
     ("review pages", ["-m", "bench.bench_dashboard"]),
     ("import and export", ["-m", "bench.bench_import"]),
     ("big and awkward import files", ["-m", "bench.bench_import_files"]),
+    ("hostile import files: long values, 60,000 e-mails", ["-m", "bench.bench_hostile_files"]),
     (
         "fixing mistakes: edit, delete, undo an import, remove the demo",
         ["-m", "bench.bench_corrections"],
     ),
+    ("a 20-call session on a phone screen", ["-m", "bench.bench_calls"]),
     ("snapshots for the read-only view", ["-m", "bench.bench_snapshot"]),
     ("kill -9 in a burst of writes", ["-m", "bench.kill9"]),
     ("data safety at size: round trip, far dates, --out", ["-m", "bench.bench_safety"]),
+    ("suggested steps: a 50 MB call log, a 1 GB mbox", ["-m", "bench.bench_activity"]),
 )
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from lib.cli import main
 from lib.io.demo import load_demo
-from lib.store.db import open_database
+from lib.store.db import Database, open_database
 
 # The schema's core tables only, as another tool would write them (no Warm Leads additions).
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,3 +79,14 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
         code = int(stop.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def schema(db: Database) -> dict[str, list[tuple[str, str]]]:
+    """Every table of a freshly migrated file, with its columns and types, from DuckDB."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in db.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+    ).fetchall():
+        found.setdefault(table, []).append((column, kind))
+    return found

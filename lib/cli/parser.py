@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 
+from lib.cli.activity import cmd_confirm_suggestions, cmd_import_activity, cmd_suggestions
 from lib.cli.data import cmd_demo, cmd_export, cmd_import, cmd_imports, cmd_init, cmd_undo_import
 from lib.cli.review import cmd_report, cmd_stats
 from lib.cli.serving import cmd_phone, cmd_share
 from lib.core.vocab import EXPORT_FORMAT, IMPORT_FORMAT
+from lib.io.activity.model import FORMATS as ACTIVITY_FORMATS
 from lib.store.db import DB_ENV
 
 
@@ -156,6 +158,43 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="say what would happen; write nothing"
     )
     import_p.set_defaults(handler=cmd_import)
+
+    activity_p = sub.add_parser(
+        "import-activity",
+        parents=[common],
+        help="suggest steps from a call log, sent mail (mbox, eml) or a calendar (ics)",
+    )
+    activity_p.add_argument("path", metavar="FILE", help="the exported file")
+    activity_p.add_argument(
+        "--format", choices=ACTIVITY_FORMATS, help="default: detected from its content"
+    )
+    activity_p.add_argument(
+        "--dry-run", action="store_true", help="say what it would suggest; write nothing"
+    )
+    activity_p.add_argument("--json", action="store_true", help="print one JSON object")
+    activity_p.add_argument(
+        "--my-address",
+        action="append",
+        metavar="ADDRESS",
+        help="your own e-mail address (repeat for each; kept in settings): mail from it is sent",
+    )
+    activity_p.set_defaults(handler=cmd_import_activity)
+
+    suggestions_p = sub.add_parser(
+        "suggestions", parents=[common], help="list the suggested steps still to confirm"
+    )
+    suggestions_p.add_argument("--json", action="store_true", help="print a JSON list")
+    suggestions_p.set_defaults(handler=cmd_suggestions)
+
+    confirm_p = sub.add_parser(
+        "confirm-suggestions", parents=[common], help="confirm suggested steps"
+    )
+    confirm_p.add_argument(
+        "--all-attempts",
+        action="store_true",
+        help="every open call attempt (unanswered call) up to today",
+    )
+    confirm_p.set_defaults(handler=cmd_confirm_suggestions)
 
     export_p = sub.add_parser(
         "export", parents=[common], help="write a CSV, vCards or calendar reminders"

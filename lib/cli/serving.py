@@ -146,20 +146,10 @@ def phone_url(address: str, port: int, *, tls: bool) -> str:
     return f"{scheme}://{host}:{port}"
 
 
-def qr_text(url: str) -> str:
-    """A QR code of `url` drawn with block characters, for the terminal."""
-    import io
-
-    import segno
-
-    out = io.StringIO()
-    segno.make(url, error="m").terminal(out=out, compact=True)
-    return out.getvalue()
-
-
 def cmd_phone(args: argparse.Namespace) -> int:
     """Serve the writable app to the local network behind the phone passphrase (or set it)."""
     from lib.core import sharing
+    from lib.present import qr
     from lib.store import passphrase
 
     done = _set_or_clear(args, passphrase.PHONE, "the phone link")
@@ -183,7 +173,7 @@ def cmd_phone(args: argparse.Namespace) -> int:
     )
     print(f"Open Warm Leads on your phone (same Wi-Fi): {url}")
     print("Point the phone's camera at this code, then give the phone passphrase:")
-    print(qr_text(url), end="")
+    print(qr.qr_text(url), end="")
     if not args.cert:
         print(
             "Without --cert/--key the connection is not encrypted: anyone on this network can "

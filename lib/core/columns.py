@@ -181,6 +181,25 @@ NOT_DUPLICATES = Table(
     "low_id, high_id, marked_at",
 )
 
+SUGGESTIONS = Table(
+    "suggestions",
+    "suggestion",
+    (
+        Column("id", "INTEGER", "Id", required=True),
+        _text("source_id", "Source", required=True),
+        Column("contact_id", "INTEGER", "Contact", required=True),
+        _text("kind", "Step", required=True),
+        Column("occurred_on", "DATE", "Date", required=True),
+        _text("channel", "Channel"),
+        _text("outcome", "Outcome"),
+        _text("seen", "What it saw", required=True),
+        _text("status", "Status", required=True),
+        Column("event_id", "INTEGER", "Step logged"),
+        Column("import_batch", "INTEGER", "Import"),
+    ),
+    "id",
+)
+
 # Every table that holds the user's data, in the order the Warm Leads CSV writes them.
 BACKUP_TABLES: tuple[Table, ...] = (
     CONTACTS,
@@ -190,6 +209,7 @@ BACKUP_TABLES: tuple[Table, ...] = (
     IMPORT_FILLS,
     CONTACT_MERGES,
     NOT_DUPLICATES,
+    SUGGESTIONS,
 )
 # Tables of pure bookkeeping, not in a backup: `schema_migrations` records which
 # migrations ran on this file (and when); the file a backup is restored into runs its own.

@@ -13,6 +13,7 @@ from lib.core.columns import CONTACTS
 from lib.core.errors import NotFoundError
 from lib.core.validation import clean_text
 from lib.core.vocab import (
+    ATTEMPT_OUTCOME,
     CHANNEL_LABELS,
     DUE_LIST,
     DUE_LISTS,
@@ -26,6 +27,7 @@ from lib.core.vocab import (
     TOUCH_KINDS,
     sql_words,
 )
+from lib.core.words import human_date, short_date
 from lib.engine.stats import DUE_SQL, STAGED_SQL
 from lib.store.db import Database
 
@@ -214,17 +216,20 @@ def search_contacts(
 
 
 def contact_card(db: Database, contact_id: int, day: date) -> dict[str, Any]:
-    """One contact with its stage as of `day`, its referrer, and how many people it referred."""
+    """One contact with its stage as of `day`, its referrer, how many people it referred, and
+    the import that brought it (`imported_format`, `imported_file`; None when typed in)."""
     frame = db.df(
         f"""
         WITH {STAGED_SQL}
         SELECT c.*, coalesce(s.stage, 1) AS stage,
                r.full_name AS referrer_name, r.archived AS referrer_archived,
                (SELECT count(*) FROM contacts k WHERE k.referred_by = c.id) AS referred_count,
-               (SELECT count(*) FROM events e WHERE e.contact_id = c.id) AS event_count
+               (SELECT count(*) FROM events e WHERE e.contact_id = c.id) AS event_count,
+               b.format AS imported_format, b.file AS imported_file
         FROM contacts c
         LEFT JOIN staged s ON s.id = c.id
         LEFT JOIN contacts r ON r.id = c.referred_by
+        LEFT JOIN import_batches b ON b.id = c.import_batch
         WHERE c.id = $id
         """,
         {"t": day, "from": None, "id": contact_id},
@@ -247,24 +252,39 @@ def timeline(db: Database, contact_id: int) -> pd.DataFrame:
     """
     return db.df(
         """
-        SELECT day, what, channel, detail, event_id FROM (
+        SELECT day, what, channel, detail, event_id, outcome, call_back_on, logged_at FROM (
             SELECT occurred_on AS day, kind AS what, channel, notes AS detail, id AS event_id,
                    CASE kind WHEN 'contacted' THEN 1 WHEN 'info_interview' THEN 2
                         WHEN 'referral_asked' THEN 3 WHEN 'thank_you' THEN 5
-                        WHEN 'follow_up' THEN 6 WHEN 'opportunity' THEN 7 ELSE 8 END AS rank
+                        WHEN 'follow_up' THEN 6 WHEN 'opportunity' THEN 7 ELSE 8 END AS rank,
+                   outcome, call_back_on, created_at AS logged_at
             FROM events WHERE contact_id = $id
             UNION ALL
             SELECT identified_on, 'referral_given', NULL,
-                   full_name || coalesce(' (' || company || ')', ''), NULL, 4
+                   full_name || coalesce(' (' || company || ')', ''), NULL, 4, NULL, NULL, NULL
             FROM contacts WHERE referred_by = $id
             UNION ALL
-            SELECT identified_on, 'identified', NULL, source, NULL, 0
+            SELECT identified_on, 'identified', NULL, source, NULL, 0, NULL, NULL, NULL
             FROM contacts WHERE id = $id
         )
         ORDER BY day DESC, rank, event_id NULLS LAST, detail
         """,
         {"id": contact_id},
     )
+
+
+def step_words(row: Any) -> str:
+    """What a timeline row's Details say: a call attempt's outcome ("no answer", "call back
+    Wed 9 Dec") before its notes; any other step's notes (a found row: where from)."""
+    if row.what == "identified":
+        return SOURCE_LABELS.get(row.detail, "") if isinstance(row.detail, str) else ""
+    notes = row.detail if isinstance(row.detail, str) else ""
+    if row.what != "attempt" or not isinstance(row.outcome, str):
+        return notes
+    words = ATTEMPT_OUTCOME.short(row.outcome)
+    if row.outcome == "call_back" and not _missing(row.call_back_on):
+        words += f" {short_date(pd.Timestamp(row.call_back_on).date())}"
+    return f"{words} — {notes}" if notes else words
 
 
 def referral_chain_up(db: Database, contact_id: int) -> pd.DataFrame:
@@ -338,18 +358,47 @@ def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
     ).set_index(frame["id"].rename("#"))
 
 
+def step_choices(frame: pd.DataFrame) -> dict[int, str]:
+    """The logged steps of a `timeline`, each named distinctly for a picker: day, step and
+    its details (a call attempt's outcome); steps that would still read alike add the time
+    they were logged (`logged 14:05`), then their number."""
+    logged = frame[frame["event_id"].notna()]
+    names = {
+        int(row.event_id): " · ".join(
+            part
+            for part in (
+                human_date(pd.Timestamp(row.day).date()),
+                TIMELINE.label(row.what),
+                step_words(row)[:40],
+            )
+            if part
+        )
+        for row in logged.itertuples()
+    }
+    for extra in ("time", "number"):
+        seen: dict[str, int] = {}
+        for name in names.values():
+            seen[name] = seen.get(name, 0) + 1
+        for row in logged.itertuples():
+            number = int(row.event_id)
+            if seen[names[number]] < 2:
+                continue
+            if extra == "time" and not _missing(row.logged_at):
+                names[number] += f" · logged {pd.Timestamp(row.logged_at):%H:%M}"
+            elif extra == "number":
+                names[number] += f" · #{number}"
+    return names
+
+
 def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A contact's `timeline` in the words its view shows."""
+    """A contact's `timeline` in the words its view shows (a call attempt with its outcome)."""
     words = TIMELINE.labels
-    detail = frame["detail"].where(
-        frame["what"] != "identified", frame["detail"].map(SOURCE_LABELS)
-    )
     return pd.DataFrame(
         {
             "Date": pd.to_datetime(frame["day"]).dt.date,
             "Step": frame["what"].map(words),
             "Channel": frame["channel"].map(CHANNEL_LABELS).fillna(""),
-            "Details": detail.fillna(""),
+            "Details": [step_words(row) for row in frame.itertuples()],
         }
     )
 

@@ -309,6 +309,9 @@ def why_due(row: Mapping[str, Any], day: date) -> str:
     return f"Last touch {days_phrase(days)} — {late} day{'s' if late != 1 else ''} past 4 weeks"
 
 
+CALL_BACK_STEP = "Call back — they asked you to"
+
+
 @dataclass(frozen=True)
 class NextStep:
     """One thing to do next with a contact, and by when."""
@@ -318,8 +321,32 @@ class NextStep:
     why: str
 
 
+def open_call_backs(db: Database, day: date, contact_id: int | None = None) -> list[dict[str, Any]]:
+    """The call-backs people asked for and nobody has made yet, as of `day`: a contact (not
+    archived) whose latest call attempt since their last touch was "asked to call back
+    later" (`tried_sql`). Each row: id, full_name, company, email, phone, call_back_on and
+    asked_on (the day of that attempt); by day, then name.
+    `contact_id` narrows it to one person."""
+    people = (
+        "SELECT id FROM contacts WHERE NOT coalesce(archived, false) AND ($id IS NULL OR id = $id)"
+    )
+    frame = db.df(
+        f"""
+        WITH tried AS ({tried_sql(people)})
+        SELECT t.id, c.full_name, c.company, c.email, c.phone, t.call_back_on,
+               t.last_attempt AS asked_on
+        FROM tried t JOIN contacts c ON c.id = t.id
+        WHERE t.last_outcome = 'call_back' AND t.call_back_on IS NOT NULL
+        ORDER BY t.call_back_on, c.full_name, t.id
+        """,
+        {"t": day, "id": contact_id},
+    )
+    return _records(frame)
+
+
 def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[NextStep]:
-    """What the method asks next of this contact (as of `day`), most pressing first."""
+    """What the method asks next of this contact (as of `day`), most pressing first; a
+    call-back they asked for is their next step, on its day."""
     if contact.get("archived"):
         return [NextStep("Nothing — archived", None, "archived contacts get no reminders")]
     frame = db.df(
@@ -328,8 +355,11 @@ def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[Next
     if frame.empty:  # identified after `day`
         return [NextStep("Make contact and deliver your pitch", contact["identified_on"], "")]
     due = frame.iloc[0]
-    steps = []
-    if due["to_contact"]:
+    steps = [
+        NextStep(CALL_BACK_STEP, row["call_back_on"], f"asked on {human_date(row['asked_on'])}")
+        for row in open_call_backs(db, day, int(contact["id"]))
+    ]
+    if due["to_contact"] and not steps:
         steps.append(
             NextStep("Make contact and deliver your pitch", day, "targeted, not contacted yet")
         )
@@ -360,9 +390,10 @@ CALL_QUEUE_SIZE = 60
 
 
 def call_queue(db: Database, day: date, size: int = CALL_QUEUE_SIZE) -> list[dict[str, Any]]:
-    """The day's calls, in the calling session's order: warm referrals, then cold targets
-    (referrals not cleared to use the name first), then follow-ups due or overdue for people
-    with a phone number; within each, longest waiting first.
+    """The day's calls, in the calling session's order: everyone with a phone number before
+    anyone without one; then warm referrals, cold targets (referrals not cleared to use the
+    name first), and follow-ups due or overdue for people with a phone number; within each,
+    longest waiting first.
 
     Each row has what a call needs: who, how they were found, who referred them, how to
     reach them and the call attempts since the last touch (`tried_sql`).
@@ -377,14 +408,14 @@ def call_queue(db: Database, day: date, size: int = CALL_QUEUE_SIZE) -> list[dic
                         WHEN d.to_contact THEN 'cold'
                         ELSE 'follow_up' END AS call_group,
                    CASE WHEN d.to_contact THEN c.identified_on ELSE d.last_touch END AS since,
-                   c.referred_by IS NOT NULL AS referred
+                   c.referred_by IS NOT NULL AS referred, c.phone IS NULL AS no_number
             FROM due d JOIN contacts c ON c.id = d.id
             WHERE d.to_contact
                OR ((d.follow_up_due OR d.follow_up_overdue) AND c.phone IS NOT NULL)
         ),
         picked AS (
             SELECT * FROM queue
-            ORDER BY CASE call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
+            ORDER BY no_number, CASE call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
                      referred DESC, since, id
             LIMIT $size
         ),
@@ -398,7 +429,7 @@ def call_queue(db: Database, day: date, size: int = CALL_QUEUE_SIZE) -> list[dic
         JOIN due d ON d.id = p.id
         LEFT JOIN contacts ref ON ref.id = c.referred_by
         LEFT JOIN tried a ON a.id = p.id
-        ORDER BY CASE p.call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
+        ORDER BY p.no_number, CASE p.call_group WHEN 'warm' THEN 0 WHEN 'cold' THEN 1 ELSE 2 END,
                  p.referred DESC, p.since, p.id
         """,
         {"t": day, "from": None, "size": size},

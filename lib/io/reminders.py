@@ -1,6 +1,6 @@
 """Calendar reminders (the ics export): one all-day reminder per follow-up due or overdue,
-per thank-you pending and per referrer to tell how it went, as of the export day (see
-`reminders` for the dates).
+per thank-you pending, per referrer to tell how it went and per open call-back, as of the
+export day (see `reminders` for the dates).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 import pandas as pd
 
-from lib.core.vocab import DUE_LIST, FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
+from lib.core.vocab import COMING_UP, DUE_LIST, FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS
+from lib.engine.due import open_call_backs
 from lib.engine.loops import open_loops, spoke_with
 from lib.engine.stats import due_frame
 from lib.store.db import Database
@@ -26,7 +27,7 @@ class Reminder:
     """One calendar reminder: what to do, for whom, and on which day."""
 
     contact_id: int
-    kind: str  # "follow-up", "thank-you" or "update" (tell a referrer how it went)
+    kind: str  # "follow-up", "thank-you", "update" (tell a referrer how it went), "call-back"
     due_on: date  # the day it fell due (part of the stable UID)
     dated: date  # the day the calendar shows it
     overdue: bool
@@ -51,6 +52,8 @@ class Reminder:
             return f"{'Overdue follow-up' if self.overdue else 'Follow up'}: {who}"
         if self.kind == "update":
             return f"{'Overdue update' if self.overdue else DUE_LIST.label('close_loop')}: {who}"
+        if self.kind == "call-back":
+            return f"{'Overdue call-back' if self.overdue else COMING_UP.short('call_back')}: {who}"
         return f"{'Overdue thank-you' if self.overdue else 'Say thank you'}: {who}"
 
     @property
@@ -62,6 +65,12 @@ class Reminder:
                 "Send an update by email, ask whether anyone else comes to mind, and thank "
                 f"them again. Every {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days; "
                 "sooner is a nuisance.",
+            ]
+        elif self.kind == "call-back":
+            lines = [
+                f"On {self.since.isoformat()} they asked you to call back on "
+                f"{self.due_on.isoformat()}.",
+                "Call them that day: they are expecting it.",
             ]
         elif self.kind == "update":
             lines = [
@@ -91,7 +100,7 @@ def reminders(db: Database, today: date) -> list[Reminder]:
     """
     due = _due_rows(db, today)
     if due.empty:
-        return _update_reminders(db, today)
+        return _update_reminders(db, today) + _call_back_reminders(db, today)
     people = {
         row[0]: row[1:]
         for row in db.execute(
@@ -144,7 +153,28 @@ def reminders(db: Database, today: date) -> list[Reminder]:
                     **common,
                 )
             )
-    return out + _update_reminders(db, today)
+    return out + _update_reminders(db, today) + _call_back_reminders(db, today)
+
+
+def _call_back_reminders(db: Database, today: date) -> list[Reminder]:
+    """One reminder per open call-back, on the day they asked for (the export day once that
+    day has passed)."""
+    return [
+        Reminder(
+            contact_id=int(row["id"]),
+            kind="call-back",
+            due_on=row["call_back_on"],
+            dated=max(row["call_back_on"], today),
+            overdue=row["call_back_on"] < today,
+            full_name=row["full_name"],
+            company=row["company"],
+            email=row["email"],
+            phone=row["phone"],
+            since=row["asked_on"],
+            days=(today - row["asked_on"]).days,
+        )
+        for row in open_call_backs(db, today)
+    ]
 
 
 def _update_reminders(db: Database, today: date) -> list[Reminder]:

@@ -214,19 +214,28 @@ def written_intro(
     referrer_name: str | None = None,
     may_use_name: bool | None = None,
     your_name: str = "",
+    *,
+    tried: bool = True,
 ) -> Template:
-    """After calls that did not get through: the opener as an email or LinkedIn message."""
+    """After calls that did not get through (`tried`), or for someone with no phone number:
+    the opener as an email or LinkedIn message."""
     first = first_name(contact_name) or contact_name
     me = your_name.strip() or YOUR_NAME_PLACEHOLDER
     if referrer_name and may_use_name:
         why = f"{referrer_name} suggested I get in touch with you"
     else:
         why = "I'm reaching out to people who know the industry well, and would value your view"
+    when = (
+        f"Calls to {contact_name} have not got through: try an email or a LinkedIn message."
+        if tried
+        else f"No phone number for {contact_name}: write an email or a LinkedIn message."
+    )
     return Template(
         "written_intro",
         "Write instead",
-        f"Calls to {contact_name} have not got through: try an email or a LinkedIn message.",
-        f"Hi {first},\n\n{why}. I tried to reach you by phone. Would you have 15 minutes "
+        when,
+        f"Hi {first},\n\n{why}.{' I tried to reach you by phone.' if tried else ''} "
+        "Would you have 15 minutes "
         "for a short call this week or next? Any time that suits you works for me.\n\n"
         f"Thank you,\n{me}",
         subject=f"{first}, 15 minutes this week?",

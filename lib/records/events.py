@@ -248,6 +248,28 @@ def log_step(
     return Logged(message, [event_id], warning=warning)
 
 
+# An attempt repeated within this many seconds is the same click (docs/METHOD.md "Call attempts").
+SAME_CLICK_SECONDS = 5
+
+
+def _same_attempt(db: Database, clean: Mapping[str, Any]) -> int | None:
+    """The contact's latest attempt when it is this one, logged under SAME_CLICK_SECONDS ago."""
+    latest = db.execute(
+        "SELECT id, outcome, occurred_on, call_back_on, "
+        "created_at >= current_timestamp::TIMESTAMP - to_seconds(?) AS recent "
+        "FROM events WHERE contact_id = ? AND kind = 'attempt' ORDER BY id DESC LIMIT 1",
+        [SAME_CLICK_SECONDS, clean["contact_id"]],
+    ).fetchone()
+    if latest is None or not latest[4]:
+        return None
+    same = (latest[1], latest[2], latest[3]) == (
+        clean["outcome"],
+        clean["occurred_on"],
+        clean["call_back_on"],
+    )
+    return int(latest[0]) if same else None
+
+
 def log_attempt(
     db: Database,
     contact_id: Any,
@@ -261,7 +283,9 @@ def log_attempt(
 ) -> Logged:
     """Log a call attempt that did not reach the person (no stage, no touch, no thanks owed).
 
-    An archived or missing contact is a field error and nothing is written.
+    An archived or missing contact is a field error and nothing is written. The same attempt
+    again within SAME_CLICK_SECONDS (same person, outcome, day and call-back day: a double
+    click, or a second tab) writes nothing and returns the first one.
     """
     today = today or date.today()
     clean = clean_attempt(
@@ -286,7 +310,7 @@ def log_attempt(
             raise ValidationError(
                 "contact_id", f"{row[0]} is archived: restore them before logging a call"
             )
-        event_id = _insert_event(db, clean)
+        event_id = _same_attempt(db, clean) or _insert_event(db, clean)
     outcome_words = ATTEMPT_OUTCOME[clean["outcome"]].label.lower()
     message = f"Logged a call attempt to {row[0]} on {human_date(clean['occurred_on'])}: "
     message += outcome_words

@@ -222,6 +222,31 @@ def m006_one_phone_form(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
+def m008_suggestions(con: duckdb.DuckDBPyConnection) -> None:
+    """Steps suggested by an activity import (calls, sent mail, meetings), until confirmed.
+
+    Only people in the network: nothing about an unmatched number or address is kept.
+    """
+    _create_id_sequence(con, "suggestions", "suggestions_id_seq")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS suggestions (
+            id INTEGER PRIMARY KEY DEFAULT nextval('suggestions_id_seq'),
+            source_id VARCHAR NOT NULL,          -- a hash of the call, message or meeting
+            contact_id INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            occurred_on DATE NOT NULL,
+            channel VARCHAR,
+            outcome VARCHAR,
+            seen VARCHAR NOT NULL,               -- what it saw: "call 12 s outgoing, …"
+            status VARCHAR NOT NULL DEFAULT 'open',  -- open, confirmed, dismissed
+            event_id INTEGER,                    -- the step logged when confirmed
+            import_batch INTEGER
+        )
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "core tables", m001_core_tables),
     (2, "settings and history", m002_settings_and_history),
@@ -229,6 +254,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "attempt outcomes", m004_attempt_outcomes),
     (5, "import batches and demo marks", m005_import_batches),
     (6, "one phone form", m006_one_phone_form),
+    (8, "suggested steps", m008_suggestions),
 ]
 LATEST_VERSION = MIGRATIONS[-1][0]
 

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from lib.core.errors import NotFoundError
-from lib.core.vocab import SOURCE_LABELS, STAGE_LABELS, STAGES, WARMTH
+from lib.core.vocab import IMPORT_FORMAT, SOURCE_LABELS, STAGE_LABELS, STAGES, WARMTH
 from lib.core.words import counted, human_date
 from lib.engine import directory, due
 from lib.records import contacts
@@ -75,7 +75,7 @@ def _details(card: dict) -> None:
     ):
         if value:
             lines.append(f"**{label}:** {markdown_link(value, url) or escape_markdown(value)}")
-    lines.append(f"**Source:** {SOURCE_LABELS.get(card['source'], 'Other')}")
+    lines.append(f"**Source:** {escape_markdown(source_words(card))}")
     lines.append(f"**Identified:** {human_date(card['identified_on'])}")
     st.markdown("  \n".join(lines))
     if card["referred_by"]:
@@ -199,3 +199,16 @@ def _archive_or_delete(db: Database, card: dict) -> None:
     if yes_no.button("Cancel"):
         st.session_state.pop("confirm_delete", None)
         st.rerun()
+
+
+def source_words(card: dict) -> str:
+    """How the person was found; an address-book import's people say which address book
+    ("Address book (vCard, phone.vcf)"), where the stored source can only say "other"."""
+    imported = card.get("imported_format")
+    if card["source"] == "other" and imported in ADDRESS_BOOKS:
+        return f"Address book ({IMPORT_FORMAT.label(imported)}, {card['imported_file']})"
+    return SOURCE_LABELS.get(card["source"], SOURCE_LABELS["other"])
+
+
+# Imports whose people come from an address book, not from how you met them.
+ADDRESS_BOOKS = frozenset({"google", "outlook", "thunderbird", "yahoo", "vcard"})

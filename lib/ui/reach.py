@@ -3,6 +3,7 @@ so far, one-click attempt outcomes (with Undo) and "Talked" to the conversation 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -10,19 +11,19 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from lib.core.errors import WarmLeadsError
+from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOME, ATTEMPTS_BEFORE_SWITCH
-from lib.core.words import human_date
+from lib.core.words import human_date, short_date
 from lib.engine.due import warm_intro
 from lib.present.pitch import mailto_link, written_intro
-from lib.records.events import log_attempt
+from lib.records.calls import log_wrong_number, save_phone, undo_attempt
+from lib.records.events import Logged, log_attempt
 from lib.records.settings import get_your_name
 from lib.ui.data import get_db, query, today
-from lib.ui.forms import flash
-from lib.ui.text import escape_markdown, markdown_link
+from lib.ui.text import escape_markdown, field_label, markdown_link
 
-# Outcomes logged with one click (a call-back needs its day: it has its own small form).
-QUICK_OUTCOMES: tuple[str, ...] = ("no_answer", "voicemail", "message", "wrong_number")
+# Outcomes logged with one click (a call-back needs its day, a wrong number the right one).
+QUICK_OUTCOMES: tuple[str, ...] = ("no_answer", "voicemail", "message")
 LOG_CALL_BACK = "Log the call-back"
 OUTCOME_ICONS = {
     "no_answer": ":material/phone_missed:",
@@ -43,12 +44,13 @@ def tel_href(phone: str | None) -> str | None:
     return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
 
 
-def links_line(row: Mapping[str, Any]) -> str | None:
-    """`:phone: +1 555 0101 · :mail: ann@… · LinkedIn` as Markdown links, or None."""
+def links_line(row: Mapping[str, Any], *, phone: bool = True) -> str | None:
+    """`:phone: +1 555 0101 · :mail: ann@… · LinkedIn` as Markdown links, or None (without the
+    phone when `phone` is False: a call card shows it as a `tel_button`)."""
     parts = []
-    phone = markdown_link(row.get("phone"), tel_href(row.get("phone")))
-    if phone:
-        parts.append(":material/call: " + phone)
+    number = markdown_link(row.get("phone"), tel_href(row.get("phone"))) if phone else None
+    if number:
+        parts.append(":material/call: " + number)
     email = row.get("email")
     mail = markdown_link(email, f"mailto:{quote(email, safe='@')}" if email else None)
     if mail:
@@ -67,23 +69,117 @@ def tried_line(row: Mapping[str, Any]) -> str | None:
     last: date = row["last_attempt"]
     outcome = row.get("last_outcome")
     how = f" ({ATTEMPT_OUTCOME.short(outcome)})" if outcome in ATTEMPT_OUTCOME else ""
-    line = f"Tried {count}× · last {last:%a} {last.day} {last:%b}{how}"
+    line = f"Tried {count}× · last {short_date(last)}{how}"
     if row.get("call_back_on"):
         line += f" · call back {human_date(row['call_back_on'])}"
     return line
 
 
-def _log(contact_id: int, outcome: str, call_back_on: date | None = None) -> bool:
-    """Log the attempt and keep its confirmation (with Undo); False when it was refused."""
-    try:
-        logged = log_attempt(
-            get_db(), contact_id, outcome, call_back_on=call_back_on, today=today()
-        )
-    except WarmLeadsError as exc:
-        flash(str(exc), kind="warning")
+def tel_button(row: Mapping[str, Any], *, container: Any = None) -> bool:
+    """The phone as one big `tel:` button (tapping it dials); False when there is no number."""
+    href = tel_href(row.get("phone"))
+    if href is None:
         return False
-    flash(logged.message, undo=logged.event_ids)
+    (container or st).link_button(
+        escape_markdown(row["phone"]), href, icon=":material/call:", type="primary", width="stretch"
+    )
     return True
+
+
+# An outcome just logged shows in place on its card ("Logged: no answer · Undo") for a few
+# seconds, with the outcomes greyed where they were, so nothing moves under the pointer and
+# a second tap at the same spot does nothing. contact id → (outcome, event ids, words, when).
+LOGGED_SECONDS = 4.0
+_LOGGED = "reach_logged"
+
+
+def logged_outcome(contact_id: int) -> str | None:
+    """The outcome logged for this person within the last LOGGED_SECONDS, else None."""
+    entry = st.session_state.get(_LOGGED, {}).get(contact_id)
+    if entry is None or time.monotonic() - entry[3] > LOGGED_SECONDS:
+        return None
+    return entry[0]
+
+
+def forget_logged(contact_id: int) -> None:
+    """Let this person's card show its outcomes again (its "Logged" line goes)."""
+    st.session_state.get(_LOGGED, {}).pop(contact_id, None)
+
+
+def logged_timer() -> None:
+    """While a card shows "Logged", rerun the page once its few seconds are up (call last)."""
+    if any(logged_outcome(contact) for contact in list(st.session_state.get(_LOGGED, {}))):
+        _expire_logged()
+
+
+@st.fragment(run_every=1.0)
+def _expire_logged() -> None:
+    logged = st.session_state.get(_LOGGED, {})
+    if not any(logged_outcome(contact) for contact in list(logged)):
+        logged.clear()
+        st.rerun(scope="app")
+
+
+def _remember(contact_id: int, outcome: str, logged: Logged, call_back_on: date | None) -> None:
+    words = ATTEMPT_OUTCOME.short(outcome)
+    if call_back_on is not None:
+        words += f" {short_date(call_back_on)}"
+    entry = (outcome, logged.event_ids, words, time.monotonic())
+    st.session_state.setdefault(_LOGGED, {})[contact_id] = entry
+
+
+def _log(
+    contact_id: int,
+    outcome: str,
+    call_back_on: date | None = None,
+    *,
+    right_phone: str | None = None,
+) -> bool:
+    """Log the attempt and show it in place on the card; False when it was refused."""
+    try:
+        if outcome == "wrong_number":
+            logged = log_wrong_number(get_db(), contact_id, right_phone, today=today())
+        else:
+            logged = log_attempt(
+                get_db(), contact_id, outcome, call_back_on=call_back_on, today=today()
+            )
+    except WarmLeadsError as exc:
+        st.session_state[f"{_LOGGED}_error_{contact_id}"] = _reason(exc)
+        return False
+    st.session_state.pop(f"{_LOGGED}_error_{contact_id}", None)
+    _remember(contact_id, outcome, logged, call_back_on)
+    return True
+
+
+def _logged_line(contact_id: int, key: str, on_undo: Callable[[], None] | None) -> None:
+    """ "Logged: no answer · Undo", under the greyed outcomes (never where a button was)."""
+    outcome, event_ids, words, _ = st.session_state[_LOGGED][contact_id]
+
+    def undo() -> None:
+        undo_attempt(get_db(), event_ids)
+        forget_logged(contact_id)
+        if on_undo is not None:
+            on_undo()
+
+    line = st.container(horizontal=True, vertical_alignment="center")
+    line.markdown(
+        f"{OUTCOME_ICONS[outcome]} **Logged: {escape_markdown(words)}** ·", width="content"
+    )
+    line.button("Undo", key=f"{key}_undo", type="tertiary", icon=":material/undo:", on_click=undo)
+
+
+def _reason(error: WarmLeadsError) -> str:
+    """A refusal as a card shows it: `Phone: '12' is not a phone number`."""
+    if isinstance(error, ValidationError):
+        return f"{field_label(error.field)}: {error.reason}"
+    return str(error)
+
+
+def _refused(contact_id: int) -> None:
+    """Why the last outcome on this card was not logged, on the card."""
+    reason = st.session_state.get(f"{_LOGGED}_error_{contact_id}")
+    if reason:
+        st.warning(escape_markdown(reason), icon=":material/error:")
 
 
 def attempt_buttons(
@@ -91,21 +187,28 @@ def attempt_buttons(
     key: str,
     *,
     after: Callable[[str], None] | None = None,
-    call_back_day: bool = False,
+    on_undo: Callable[[], None] | None = None,
 ) -> None:
-    """One button per attempt outcome; with `call_back_day`, "asked to call back later" opens
-    a small form for the day (on Today's long lists it is one click, like the others).
+    """One button per attempt outcome (the calling session); "wrong number" asks for the
+    right number and "asked to call back later" for the day, each in a small popover.
 
-    Each click logs the attempt dated today (Undo in the confirmation); `after(outcome)`
-    runs after a successful log (the calling session moves on with it).
+    Each logs the attempt dated today and shows it in place ("Logged: … · Undo" under the
+    greyed buttons); `after(outcome)` runs after a successful log, `on_undo` after an Undo.
     """
 
-    def click(outcome: str, call_back_on: date | None = None) -> None:
-        if _log(contact_id, outcome, call_back_on) and after is not None:
+    def click(
+        outcome: str | None, call_back_on: date | None = None, right: str | None = None
+    ) -> None:
+        if (
+            outcome is not None
+            and _log(contact_id, outcome, call_back_on, right_phone=right)
+            and after is not None
+        ):
             after(outcome)
 
+    done = logged_outcome(contact_id)
     row = st.container(horizontal=True)
-    for outcome in QUICK_OUTCOMES if call_back_day else ATTEMPT_OUTCOME.order:
+    for outcome in QUICK_OUTCOMES:
         term = ATTEMPT_OUTCOME[outcome]
         row.button(
             term.label,
@@ -114,32 +217,50 @@ def attempt_buttons(
             help=f"Log a call attempt dated today: {term.label.lower()}.",
             on_click=click,
             args=(outcome,),
+            disabled=done is not None,
+            type="primary" if done == outcome else "secondary",
         )
-    if not call_back_day:
-        return
-    popover = row.popover(
-        ATTEMPT_OUTCOME.label("call_back"), icon=OUTCOME_ICONS["call_back"], key=f"{key}_cb"
-    )
-    with popover, st.form(f"{key}_call_back_form", border=False):
-        day = _call_back_day(key)
-        if st.form_submit_button(LOG_CALL_BACK):
-            click("call_back", day)
-            st.rerun()
+    for outcome in ASKING_OUTCOMES:
+        popover = row.popover(
+            ATTEMPT_OUTCOME.label(outcome),
+            icon=OUTCOME_ICONS[outcome],
+            key=f"{key}_{outcome}_ask",
+            disabled=done is not None,
+            type="primary" if done == outcome else "secondary",
+        )
+        with popover:
+            _ASK_FORMS[outcome](contact_id, f"{key}_{outcome}", click)
+    _refused(contact_id)
+    if done is not None:
+        _logged_line(contact_id, key, on_undo)
 
 
 def attempt_pills(contact_id: int, key: str) -> None:
     """The attempt outcomes as one row of pills (one widget: Today's long lists stay light).
 
-    Picking one logs the attempt dated today (Undo in the confirmation) and clears the pick;
-    "asked to call back later" first asks for the day, in a small form under this row only.
+    Picking one logs the attempt dated today and shows it in place ("Logged: … · Undo"
+    under the greyed pills); "asked to call back later" first asks for the day and "wrong
+    number" for the right number, in a small form under this row only.
     """
     asking = f"{key}_asking"
+    done = logged_outcome(contact_id)
+    if done is not None:
+        st.pills(
+            "Called, did not talk",
+            ATTEMPT_OUTCOME.order,
+            default=done,
+            format_func=lambda outcome: ATTEMPT_OUTCOME.label(outcome),
+            key=f"{key}_done",
+            disabled=True,
+        )
+        _logged_line(contact_id, key, None)
+        return
 
     def picked() -> None:
         outcome = st.session_state.get(key)
         st.session_state[key] = None
-        if outcome == "call_back":
-            st.session_state[asking] = True
+        if outcome in ASKING_OUTCOMES:
+            st.session_state[asking] = outcome
         elif outcome:
             _log(contact_id, outcome)
 
@@ -151,8 +272,25 @@ def attempt_pills(contact_id: int, key: str) -> None:
         on_change=picked,
         help="Logs a call attempt dated today with how it ended.",
     )
-    if st.session_state.get(asking):
-        _call_back_form(contact_id, key, asking)
+    outcome = st.session_state.get(asking)
+    if outcome in ASKING_OUTCOMES:
+        with st.container(border=True):
+            _ASK_FORMS[outcome](contact_id, f"{key}_{outcome}", _closing(contact_id, asking))
+            _refused(contact_id)
+    else:
+        _refused(contact_id)
+
+
+def _closing(contact_id: int, asking: str) -> Callable[..., None]:
+    """A form's action that logs, then closes the form (a refusal keeps it open)."""
+
+    def act(
+        outcome: str | None, call_back_on: date | None = None, right: str | None = None
+    ) -> None:
+        if outcome is None or _log(contact_id, outcome, call_back_on, right_phone=right):
+            st.session_state.pop(asking, None)
+
+    return act
 
 
 def _call_back_day(key: str) -> date:
@@ -161,37 +299,97 @@ def _call_back_day(key: str) -> date:
     return st.date_input("Call back on", tomorrow, min_value=today(), key=f"{key}_cb_on", width=220)
 
 
-def _call_back_form(contact_id: int, key: str, asking: str) -> None:
+def _call_back_form(contact_id: int, key: str, act: Callable[..., None]) -> None:
     """When to call back (tomorrow unless changed); logging or cancelling closes it."""
-    with st.form(f"{key}_call_back_form"):
-        day = _call_back_day(key)
+    with st.form(f"{key}_form", border=False):
+        _call_back_day(key)
         buttons = st.container(horizontal=True)
-        log = buttons.form_submit_button(
-            LOG_CALL_BACK, icon=OUTCOME_ICONS["call_back"], type="primary"
+        buttons.form_submit_button(
+            LOG_CALL_BACK,
+            icon=OUTCOME_ICONS["call_back"],
+            type="primary",
+            on_click=lambda: act("call_back", st.session_state[f"{key}_cb_on"]),
         )
-        cancel = buttons.form_submit_button("Cancel")
-    # A refused call-back keeps the form open under the message that says why.
-    if cancel or (log and _log(contact_id, "call_back", day)):
-        st.session_state.pop(asking, None)
-    if log or cancel:
-        st.rerun()
+        buttons.form_submit_button("Cancel", on_click=lambda: act(None))
 
 
-def switch_channel_hint(row: Mapping[str, Any], key: str) -> None:
-    """After three calls that did not get through: suggest an email or a LinkedIn message.
+def _wrong_number_form(contact_id: int, key: str, act: Callable[..., None]) -> None:
+    """The right number, if they know it: saving (or "Don't know") logs the wrong number and
+    takes it off the card; a number that is not one is refused beside the box."""
+    with st.form(f"{key}_form", border=False):
+        st.text_input(
+            "Their right number",
+            key=f"{key}_right",
+            placeholder="+1 555 010 2030",
+            help="The wrong number is taken off their card and kept in the attempt's notes.",
+        )
+        buttons = st.container(horizontal=True)
+        buttons.form_submit_button(
+            "Save the right number",
+            icon=OUTCOME_ICONS["wrong_number"],
+            type="primary",
+            on_click=lambda: act("wrong_number", right=st.session_state.get(f"{key}_right")),
+        )
+        buttons.form_submit_button("Don't know", on_click=lambda: act("wrong_number"))
 
-    The message is built when its expander (`key`) is opened, not on every run of the list.
+
+# The outcomes that ask one more thing before they are logged, and the form that asks it.
+ASKING_OUTCOMES: tuple[str, ...] = ("wrong_number", "call_back")
+_ASK_FORMS: dict[str, Callable[[int, str, Callable[..., None]], None]] = {
+    "wrong_number": _wrong_number_form,
+    "call_back": _call_back_form,
+}
+
+
+def phone_box(contact_id: int, key: str) -> None:
+    """A box for the number of someone without one: saved, the card is callable at once; a
+    number that is not one is refused with the reason beside the box, and nothing changes."""
+    error = f"{key}_error"
+
+    def save() -> None:
+        try:
+            message = save_phone(get_db(), contact_id, st.session_state.get(f"{key}_phone"))
+        except WarmLeadsError as exc:
+            st.session_state[error] = exc.reason if isinstance(exc, ValidationError) else str(exc)
+        else:
+            st.session_state.pop(error, None)
+            st.toast(escape_markdown(message), icon=":material/call:")
+
+    with st.form(f"{key}_form", border=False):
+        row = st.container(horizontal=True, vertical_alignment="bottom")
+        row.text_input(
+            "Add their phone number",
+            key=f"{key}_phone",
+            placeholder="+1 555 010 2030",
+            width=220,
+        )
+        row.form_submit_button("Save the number", icon=":material/call:", on_click=save)
+        if st.session_state.get(error):
+            st.error(f"Phone: {escape_markdown(st.session_state[error])}", icon=":material/error:")
+
+
+def switch_channel_hint(
+    row: Mapping[str, Any], key: str, *, no_number: bool = False, expanded: bool = False
+) -> None:
+    """After three calls that did not get through (or, with `no_number`, for someone without a
+    phone number): suggest an email or a LinkedIn message.
+
+    The message is built when its expander (`key`) is opened, not on every run of the list;
+    `expanded` opens it (the calling session has it ready for someone without a number).
     """
-    if int(row.get("attempts") or 0) < ATTEMPTS_BEFORE_SWITCH:
+    tried = int(row.get("attempts") or 0)
+    callable_ = tel_href(row.get("phone")) is not None
+    if tried < ATTEMPTS_BEFORE_SWITCH and (callable_ or not no_number):
         return
     template = written_intro(
-        row["full_name"], row.get("referrer_name"), row.get("may_use_name"), query(get_your_name)
+        row["full_name"],
+        row.get("referrer_name"),
+        row.get("may_use_name"),
+        query(get_your_name),
+        tried=callable_ or tried > 0,
     )
-    hint = st.expander(
-        f"{template.title}: {int(row['attempts'])} calls without a conversation",
-        key=key,
-        on_change="rerun",
-    )
+    why = f"{tried} calls without a conversation" if callable_ else "no phone number"
+    hint = st.expander(f"{template.title}: {why}", key=key, on_change="rerun", expanded=expanded)
     if not hint.open:
         return
     with hint:
@@ -228,4 +426,5 @@ def intro_and_tries(row: Mapping[str, Any], *, intro: Callable[[str], Any] = st.
         intro(warm + escape_markdown(line))
     tried = tried_line(row)
     if tried:
-        st.caption(":material/phone_missed: " + escape_markdown(tried))
+        icon = OUTCOME_ICONS.get(row.get("last_outcome") or "", OUTCOME_ICONS["no_answer"])
+        st.caption(f"{icon} " + escape_markdown(tried))

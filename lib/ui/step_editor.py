@@ -15,9 +15,9 @@ from lib.core.vocab import (
     CHANNELS,
     EVENT_KINDS,
     EVENT_LABELS,
-    TIMELINE,
 )
 from lib.core.words import counted, human_date
+from lib.engine.directory import step_choices
 from lib.records import changes, corrections
 from lib.store.db import Database
 from lib.ui.forms import FieldErrors, flash, form_round
@@ -28,21 +28,9 @@ PENDING = "step_pending"  # the edit or delete waiting for its confirmation
 
 def step_corrections(db: Database, contact_id: int, timeline: pd.DataFrame, day: date) -> None:
     """The box to pick a logged step from the timeline, then that step's correction form."""
-    logged = timeline[timeline["event_id"].notna()]
-    if logged.empty:
+    choices = step_choices(timeline)
+    if not choices:
         return
-    choices = {
-        int(row.event_id): " · ".join(
-            part
-            for part in (
-                human_date(pd.Timestamp(row.day).date()),
-                TIMELINE.label(row.what),
-                (row.detail or "")[:40] if isinstance(row.detail, str) else "",
-            )
-            if part
-        )
-        for row in logged.itertuples()
-    }
     picked = st.selectbox(
         "Correct or delete a step",
         list(choices),

@@ -7,7 +7,6 @@ from lib.core.vocab import ATTEMPT_OUTCOME, EVENT_KIND, SOURCE, WARMTH
 from lib.core.words import counted, human_date, in_sentence
 from lib.engine.due import call_queue
 from lib.present.pitch import check_pitch, templates
-from lib.records.corrections import undo_events
 from lib.records.events import Conversation, log_conversation
 from lib.records.settings import get_pitch, get_your_name
 from lib.ui.data import get_db, query, today
@@ -15,9 +14,15 @@ from lib.ui.forms import FieldErrors, flash, form_round, show_flash
 from lib.ui.mode import require_writable
 from lib.ui.reach import (
     attempt_buttons,
+    forget_logged,
     intro_and_tries,
     links_line,
+    logged_outcome,
+    logged_timer,
+    phone_box,
     switch_channel_hint,
+    tel_button,
+    tel_href,
 )
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import add_target_link, contact_link
@@ -26,14 +31,18 @@ REFERRAL_ROWS = 3
 state = st.session_state
 
 
-def undo(event_ids: list[int]) -> None:
-    """Undo the last attempt: remove it, and step back to that person."""
-    undo_events(get_db(), event_ids)
+def logged(outcome: str, contact_id: int) -> None:
+    """An attempt logged: its card stays, saying so, for a few seconds (or until Next call)."""
+    state["call_done"].append((contact_id, outcome, 0))
+    state["call_logged_for"] = contact_id
+
+
+def undone() -> None:
+    """The attempt on this card was taken back: its outcomes are there again."""
     done = state.get("call_done", [])
-    if done and done[-1][1] != "talked":
+    if done and done[-1][0] == state.get("call_logged_for"):
         done.pop()
-        state["call_position"] = max(0, state["call_position"] - 1)
-    flash("Undone: the call attempt was removed.", kind="info")
+    state.pop("call_logged_for", None)
 
 
 def start() -> None:
@@ -46,9 +55,12 @@ def start() -> None:
 
 
 def advance(outcome: str | None, contact_id: int | None = None, referrals: int = 0) -> None:
-    """Record what happened with this person (None: skipped) and move to the next."""
+    """Record what happened with this person (None: skipped, or already recorded) and move
+    to the next."""
     if outcome is not None and contact_id is not None:
         state["call_done"].append((contact_id, outcome, referrals))
+    if state.get("call_logged_for") is not None:
+        forget_logged(state.pop("call_logged_for"))
     state["call_position"] += 1
     state["call_talking"] = False
 
@@ -120,12 +132,17 @@ def conversation_form(person: dict) -> None:
             errors.show(exc)
         else:
             flash(result.message)
+            # The referrals just given join this session's queue, next in line.
+            at = state["call_position"] + 1
+            state["call_queue"][at:at] = result.referral_ids
             advance("talked", person["id"], len(result.referral_ids))
             st.rerun()
 
 
 def call_card(person: dict, position: int, total: int) -> None:
-    """Everything one call needs, top to bottom in the order of the call."""
+    """Everything one call needs, in the order of the call: on a phone, who, why, the warm
+    intro, the number as a big `tel:` button and the outcomes come first; the pitch and the
+    referral question are one tap away."""
     group = WARMTH[person["call_group"]]
     st.caption(f"Call {position + 1} of {total} · {group.label}")
     contact_link(person["id"], person["full_name"], bold=True)
@@ -133,54 +150,78 @@ def call_card(person: dict, position: int, total: int) -> None:
     found = f"Found via {in_sentence(SOURCE.short(person['source'] or 'other'))}"
     found += f" on {human_date(person['identified_on'])}"
     st.caption(escape_markdown(" — ".join(p for p in (place, found) if p)))
-    links = links_line(person)
-    if links:
-        st.markdown(links)
-    else:
-        st.warning("No phone number, email or LinkedIn profile saved for them.")
     intro_and_tries(person, intro=st.markdown)
-    pitch = query(get_pitch)
-    if pitch:
-        seconds = round(check_pitch(pitch).seconds)
-        with st.expander(f"Your pitch (about {seconds} s)", expanded=True):
-            st.markdown(escape_markdown(pitch))
-    else:
-        st.page_link(
-            "pages/work/pitch.py",
-            label="Write your pitch in Pitch coach",
-            icon=":material/record_voice_over:",
-        )
-    script = templates(
-        person["full_name"],
-        person["referrer_name"],
-        person["may_use_name"],
-        your_name=query(get_your_name),
-    )
-    question = next(t for t in script if t.key == "referral_question")
-    st.markdown("**Then ask** — " + escape_markdown(question.body.replace("\n", " ")))
-
+    callable_ = tel_button(person)
+    if not callable_:
+        phone_box(person["id"], f"phone_{person['id']}")
     if state["call_talking"]:
         conversation_form(person)
         return
-    st.markdown("**How did it go?**")
-    if st.button("Talked — log the conversation", type="primary", key=f"talked_{person['id']}"):
-        state["call_talking"] = True
-        st.rerun()
-    attempt_buttons(
-        person["id"],
-        form_round("call").key("call", person["id"]),
-        after=lambda outcome: advance(outcome, person["id"]),
-        call_back_day=True,
-    )
-    switch_channel_hint(person, f"write_{person['id']}")
+    if callable_ or logged_outcome(person["id"]):  # a wrong number just taken off stays
+        st.markdown("**How did it go?**")
+        if st.button("Talked — log the conversation", type="primary", key=f"talked_{person['id']}"):
+            state["call_talking"] = True
+            st.rerun()
+        attempt_buttons(
+            person["id"],
+            form_round("call").key("call", person["id"]),
+            after=lambda outcome: logged(outcome, person["id"]),
+            on_undo=undone,
+        )
+    links = links_line(person, phone=False)
+    if links:
+        st.markdown(links)
+    elif not callable_:
+        st.warning("No phone number, email or LinkedIn profile saved for them.")
+    script_expander(person)
+    switch_channel_hint(person, f"write_{person['id']}", no_number=True, expanded=not callable_)
     moves = st.container(horizontal=True)
-    moves.button("Skip", key=f"skip_{person['id']}", on_click=advance, args=(None,))
+    if state.get("call_logged_for") == person["id"]:
+        moves.button(
+            "Next call", key=f"next_{person['id']}", on_click=advance, args=(None,), type="primary"
+        )
+    else:
+        moves.button("Skip", key=f"skip_{person['id']}", on_click=advance, args=(None,))
     moves.button("End the session", key=f"end_{person['id']}", on_click=end)
+
+
+def script_expander(person: dict) -> None:
+    """The pitch and the referral question, folded: one tap opens them."""
+    pitch = query(get_pitch)
+    seconds = f" (about {round(check_pitch(pitch).seconds)} s)" if pitch else ""
+    with st.expander(f"Your pitch{seconds} and the referral question"):
+        if pitch:
+            st.markdown(escape_markdown(pitch))
+        else:
+            st.page_link(
+                "pages/work/pitch.py",
+                label="Write your pitch in Pitch coach",
+                icon=":material/record_voice_over:",
+            )
+        script = templates(
+            person["full_name"],
+            person["referrer_name"],
+            person["may_use_name"],
+            your_name=query(get_your_name),
+        )
+        question = next(t for t in script if t.key == "referral_question")
+        st.markdown("**Then ask** — " + escape_markdown(question.body.replace("\n", " ")))
+
+
+def no_number_line(queue: list[dict]) -> None:
+    """How many in the queue have no number (they come last), and what to do about it."""
+    missing = sum(1 for row in queue if not tel_href(row["phone"]))
+    if missing:
+        st.info(
+            f"{missing} {'has' if missing == 1 else 'have'} no number — add one, or write to "
+            "them instead. They come after everyone you can call.",
+            icon=":material/phone_disabled:",
+        )
 
 
 require_writable()
 st.title("Calling session")
-show_flash(undo)
+show_flash()
 
 if "call_queue" not in state:
     queue = query(call_queue, today())
@@ -194,11 +235,16 @@ if "call_queue" not in state:
         "due by phone. Log how each call went, then move on."
     )
     st.markdown(" · ".join(counted(n, WARMTH.label(key).lower()) for key, n in groups.items() if n))
+    no_number_line(queue)
     st.button("Start calling", type="primary", on_click=start, icon=":material/call:")
     st.stop()
 
 queue_ids: list[int] = state["call_queue"]
 position = state["call_position"]
+current = queue_ids[position] if position < len(queue_ids) else None
+if current is not None and state.get("call_logged_for") == current and not logged_outcome(current):
+    advance(None)  # the logged card's few seconds in place are up
+    position = state["call_position"]
 if position >= len(queue_ids):
     done = state["call_done"]
     st.subheader("Session done")
@@ -212,4 +258,7 @@ person = people.get(queue_ids[position])
 if person is None:  # logged elsewhere since the session started: no longer due
     advance(None)
     st.rerun()
+if position == 0 and not state["call_done"] and not tel_href(person["phone"]):
+    no_number_line([people[i] for i in queue_ids if i in people])
 call_card(person, position, len(queue_ids))
+logged_timer()

@@ -19,12 +19,16 @@ from lib.ui.close_loop import close_loop_count, close_loop_section
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash
 from lib.ui.mode import require_writable
+from lib.ui.phone_link import phone_qr
 from lib.ui.reach import (
     attempt_pills,
     intro_and_tries,
     links_line,
+    logged_timer,
+    phone_box,
     switch_channel_hint,
     talked_link,
+    tel_button,
 )
 from lib.ui.text import escape_markdown
 from lib.ui.welcome import remove_demo_control, welcome
@@ -55,7 +59,12 @@ def log_now(kind: str, contact_id: int, channel: str) -> None:
 
 
 def due_row(name: str, row: dict) -> None:
-    """One person on a due list: who, why, how warm, how to reach them and the step to log."""
+    """One person on a due list: who, why, how warm, how to reach them and the step to log.
+
+    A row to call has the phone as a big `tel:` button (or a box to add the number), and its
+    outcomes logged in place: the row never moves under the pointer.
+    """
+    called = name in CALLED
     with st.container(border=True):
         who, why = st.columns([2, 3], gap="medium")
         with who:
@@ -63,14 +72,16 @@ def due_row(name: str, row: dict) -> None:
             place = " · ".join(p for p in (row["title"], row["company"]) if p)
             if place:
                 st.caption(escape_markdown(place))
-            links = links_line(row)
+            links = links_line(row, phone=not called)
             if links:
                 st.markdown(links)
         with why:
             st.markdown(escape_markdown(why_due(row, day)))
             intro_and_tries(row)
+            if called and not tel_button(row):
+                phone_box(row["id"], f"phone_{name}_{row['id']}")
             row_actions(name, row)
-        if name in CALLED:
+        if called:
             attempt_pills(row["id"], f"try_{name}_{row['id']}")
             switch_channel_hint(row, f"write_{name}_{row['id']}")
 
@@ -110,6 +121,7 @@ def header() -> None:
     start = st.container(horizontal=True)
     start.page_link("pages/work/call.py", label="Start a calling session", icon=":material/call:")
     add_target_link(start)
+    phone_qr()  # while the app serves the Wi-Fi: the address for the phone, as a QR code
 
 
 def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
@@ -163,3 +175,4 @@ header()
 due_lists(rows, counts)
 close_loop_section(day)
 coming_up_section(soon)
+logged_timer()

@@ -14,17 +14,7 @@ from lib.core.validation import CONTACT_FIELDS, EVENT_FIELDS
 from lib.engine.directory import CONTACT_DATES
 from lib.io.importing.plan import OTHER_FILLS, TEXT_FILLS
 from lib.store.db import Database
-
-
-def schema(db: Database) -> dict[str, list[tuple[str, str]]]:
-    """Every table of a freshly migrated file, with its columns and types, from DuckDB."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for table, column, kind in db.execute(
-        "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
-    ).fetchall():
-        found.setdefault(table, []).append((column, kind))
-    return found
+from tests.support import schema
 
 
 def test_every_table_of_a_migrated_file_is_described_column_by_column(db: Database):

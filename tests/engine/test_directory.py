@@ -17,12 +17,13 @@ from lib.engine.directory import (
     referral_tree_down,
     search_contacts,
     search_words,
+    step_choices,
     timeline,
     timeline_table,
     usually_pitched,
 )
 from lib.records.contacts import add_contact, set_archived
-from lib.records.events import log_event
+from lib.records.events import log_attempt, log_event
 from lib.store.db import Database
 from tests.conftest import TODAY
 
@@ -245,3 +246,36 @@ def test_the_pitch_box_starts_as_most_conversations_were(db: Database) -> None:
     assert usually_pitched(db) is True  # fewer than 3 logged
     log_talk(db, ana, pitch_delivered=True)
     assert usually_pitched(db) is False  # 2 of 3 without the pitch
+
+
+def test_call_attempts_show_their_outcome_and_read_apart_in_the_picker(db: Database) -> None:
+    ana = person(db, "Ana Ruiz", identified_on=TODAY - timedelta(10))
+    first = log_attempt(db, ana, "no_answer", today=TODAY).event_ids[0]
+    db.execute(
+        "UPDATE events SET created_at = TIMESTAMP '2026-11-25 09:05:00' WHERE id = ?", [first]
+    )
+    second = log_attempt(db, ana, "no_answer", notes="rang out", today=TODAY).event_ids[0]
+    db.execute(
+        "UPDATE events SET created_at = TIMESTAMP '2026-11-25 16:40:00' WHERE id = ?", [second]
+    )
+    friday = TODAY + timedelta(days=2)
+    third = log_attempt(db, ana, "call_back", call_back_on=friday, today=TODAY).event_ids[0]
+    frame = timeline(db, ana)
+    assert timeline_table(frame)["Details"].tolist() == [
+        "no answer",
+        "no answer — rang out",
+        f"call back {friday:%a} {friday.day} {friday:%b}",
+        "Other",  # found: where from
+    ]
+    day = f"{TODAY:%a} {TODAY.day} {TODAY:%b %Y}"
+    assert step_choices(frame) == {
+        first: f"{day} · Call attempt · no answer",
+        second: f"{day} · Call attempt · no answer — rang out",
+        third: f"{day} · Call attempt · call back {friday:%a} {friday.day} {friday:%b}",
+    }
+    db.execute("UPDATE events SET notes = NULL WHERE id = ?", [second])
+    assert step_choices(timeline(db, ana)) == {
+        first: f"{day} · Call attempt · no answer · logged 09:05",
+        second: f"{day} · Call attempt · no answer · logged 16:40",
+        third: f"{day} · Call attempt · call back {friday:%a} {friday.day} {friday:%b}",
+    }

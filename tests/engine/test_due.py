@@ -12,12 +12,13 @@ from lib.engine.due import (
     due_page,
     human_date,
     next_steps,
+    open_call_backs,
     warm_intro,
     why_due,
 )
 from lib.engine.stats import due_lists
 from lib.records.contacts import add_contact, set_archived
-from lib.records.events import log_event
+from lib.records.events import log_attempt, log_event
 from lib.store.db import Database
 from tests.conftest import TODAY
 
@@ -202,6 +203,41 @@ def test_next_steps_when_overdue_and_when_due(db: Database) -> None:
     due_steps = next_steps(db, contact_card(db, due, TODAY), TODAY)
     assert [(s.action, s.on) for s in late_steps] == [("Follow up — overdue", TODAY)]
     assert [(s.action, s.on) for s in due_steps] == [("Follow up", days_ago(22) + timedelta(28))]
+
+
+def test_an_open_call_back_is_the_next_step_on_its_day(db: Database) -> None:
+    asked, reached, gone = person(db, "Ana Ruiz"), person(db, "Ben Okafor"), person(db, "Cy Gone")
+    wednesday = TODAY + timedelta(days=3)
+    log_attempt(db, asked, "no_answer", occurred_on=days_ago(2), today=TODAY)
+    log_attempt(db, asked, "call_back", call_back_on=wednesday, today=TODAY)
+    # Ben asked too, then was reached (a touch closes the call-back); Cy is archived.
+    log_attempt(db, reached, "call_back", occurred_on=days_ago(4), call_back_on=TODAY, today=TODAY)
+    touch(db, reached, "contacted", 1)
+    log_attempt(db, gone, "call_back", call_back_on=wednesday, today=TODAY)
+    set_archived(db, gone, True)
+
+    assert open_call_backs(db, TODAY) == [
+        {
+            "id": asked,
+            "full_name": "Ana Ruiz",
+            "company": None,
+            "email": None,
+            "phone": None,
+            "call_back_on": wednesday,
+            "asked_on": TODAY,
+        }
+    ]
+    steps = next_steps(db, contact_card(db, asked, TODAY), TODAY)
+    assert [(s.action, s.on, s.why) for s in steps] == [
+        ("Call back — they asked you to", wednesday, f"asked on {human_date(TODAY)}")
+    ]
+    assert [s.action for s in next_steps(db, contact_card(db, reached, TODAY), TODAY)] == [
+        "Send a thank-you",
+        "Follow up",
+    ]
+    # A later attempt that did not end in "call back" closes it too.
+    log_attempt(db, asked, "voicemail", today=TODAY)
+    assert open_call_backs(db, TODAY) == []
 
 
 def test_an_archived_contact_has_no_next_step(db: Database) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
 
 from lib.core.columns import BACKUP_TABLES, BOOKKEEPING_TABLES
+from lib.io.activity.apply import import_activity
 from lib.io.exporters import NATIVE_COLUMNS, export_csv
 from lib.io.importing import apply_import, import_file, read_import
 from lib.io.importing.batches import undo_import
@@ -18,21 +19,13 @@ from lib.records.contacts import add_contact
 from lib.records.duplicates import mark_not_duplicates, merge_contacts
 from lib.records.events import log_attempt, log_event
 from lib.records.settings import set_setting, set_weekly_goals
+from lib.records.suggestions import dismiss
 from lib.store.db import Database, open_database
 from tests.conftest import TODAY
+from tests.support import schema
 
 LINKEDIN = Path(__file__).parents[1] / "fixtures" / "linkedin_connections.csv"
-
-
-def schema(db: Database) -> dict[str, list[tuple[str, str]]]:
-    """Every table of a freshly migrated file, with its columns and types, from DuckDB."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for table, column, kind in db.execute(
-        "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
-    ).fetchall():
-        found.setdefault(table, []).append((column, kind))
-    return found
+ACTIVITY = LINKEDIN.parent / "activity"
 
 
 def test_every_column_of_every_table_of_user_data_is_in_the_csv_export(db: Database):
@@ -101,6 +94,11 @@ def full(db: Database) -> Database:
     log_event(db, {"contact_id": twin, "kind": "note", "occurred_on": "2026-11-01"})
     merge_contacts(db, amara, twin)
     mark_not_duplicates(db, ana, gone)
+    # An activity import: two suggested steps, one of them dismissed.
+    add_contact(db, {"full_name": "Farah Haddad", "phone": "(801) 555-0112"}, today=TODAY)
+    add_contact(db, {"full_name": "Liam Osei", "phone": "801.555.0113"}, today=TODAY)
+    import_activity(db, ACTIVITY / "calls-20261208221431.xml", today=TODAY, tz=UTC)
+    dismiss(db, db.scalar("SELECT max(id) FROM suggestions"))
     return db
 
 
@@ -132,7 +130,7 @@ def test_export_import_export_is_byte_identical_and_restores_every_value(
             full.scalar("SELECT max(id) FROM contacts"),
             full.scalar("SELECT max(removed_id) FROM contact_merges"),
         )
-        for table in ("events", "import_batches", "contact_merges"):
+        for table in ("events", "import_batches", "contact_merges", "suggestions"):
             next_id = copy.scalar(f"SELECT nextval('{table}_id_seq')")
             assert next_id == 1 + full.scalar(f"SELECT max(id) FROM {table}"), table
 

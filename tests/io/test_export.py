@@ -24,7 +24,7 @@ from lib.io.exporters import (
 )
 from lib.io.reminders import export_ics, reminders
 from lib.records.contacts import add_contact
-from lib.records.events import log_event
+from lib.records.events import log_attempt, log_event
 from lib.store.db import Database
 from tests.conftest import TODAY
 
@@ -329,3 +329,37 @@ def test_a_referrer_to_tell_how_it_went_gets_one_reminder_with_a_stable_uid(db: 
     # The follow-up that tells her takes the reminder away.
     log_event(db, {"contact_id": ana, "kind": "follow_up", "occurred_on": "2026-11-24"})
     assert [r for r in reminders(db, TODAY) if r.kind == "update"] == []
+
+
+def test_an_open_call_back_is_one_reminder_on_its_day_with_a_stable_uid(db: Database):
+    """Ana asked on TODAY to be called back on Fri 27 Nov: one reminder that day, which keeps
+    its UID once the day has passed, and goes when she is reached."""
+    ana = add_contact(
+        db, {"full_name": "Ana Ruiz", "company": "Atlas", "phone": "+1 555 0101"}, today=TODAY
+    )
+    friday = TODAY + timedelta(days=2)
+    log_attempt(db, ana, "call_back", call_back_on=friday, today=TODAY)
+
+    [call_back] = [r for r in reminders(db, TODAY) if r.kind == "call-back"]
+    assert (call_back.contact_id, call_back.dated, call_back.overdue) == (ana, friday, False)
+    assert call_back.summary == "Call back: Ana Ruiz (Atlas)"
+    assert call_back.uid == f"warmleads-{ana}-call-back-{friday.isoformat()}@warmleads.local"
+    assert call_back.description == (
+        f"On {TODAY.isoformat()} they asked you to call back on {friday.isoformat()}.\n"
+        "Call them that day: they are expecting it.\n"
+        "Phone: +1 555 0101"
+    )
+    [event] = [
+        e
+        for e in calendar_events(export_ics(db, today=TODAY, now=NOW))
+        if str(e["uid"]) == call_back.uid
+    ]
+    assert event.decoded("dtstart") == friday
+    # The day passed: dated the export day, same UID.
+    later = friday + timedelta(days=3)
+    [late] = [r for r in reminders(db, later) if r.kind == "call-back"]
+    assert (late.dated, late.overdue, late.uid) == (later, True, call_back.uid)
+    assert late.summary == "Overdue call-back: Ana Ruiz (Atlas)"
+    # Reached: no call-back left.
+    log_event(db, {"contact_id": ana, "kind": "contacted", "occurred_on": friday}, today=friday)
+    assert [r for r in reminders(db, later) if r.kind == "call-back"] == []

@@ -220,7 +220,7 @@ def test_rows_that_break_the_rules_are_reported_with_the_field():
         "thank_you, follow_up, opportunity, attempt, note",
         "row 6: occurred_on: is required (a date like 2026-11-25)",
         "row 7: record: 'note' is not one of contact, event, setting, import_batch, "
-        "import_fill, merge, not_duplicate",
+        "import_fill, merge, not_duplicate, suggestion",
     ]
     # One bad field never costs the person: Cara is kept with the default source.
     assert [str(p) for p in parsed.warnings] == [

@@ -84,3 +84,23 @@ def test_an_upload_sniffs_its_format_once(monkeypatch: pytest.MonkeyPatch):
 
     assert parsed.format == "linkedin"
     assert seen == ["vcard?", "table?"]
+
+
+def test_a_batch_is_written_when_its_text_grows_long_not_only_its_people(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from lib.io.importing.model import ParsedImport
+
+    monkeypatch.setattr("lib.io.importing.model.BATCH_CHARS", 50_000)
+    batches: list[int] = []
+
+    def written(parsed: ParsedImport) -> None:
+        batches.append(len(parsed.contacts))
+        parsed.contacts = []
+
+    parsed = ParsedImport("vcard", "card", on_batch=written)
+    for n in range(12):
+        parsed.add_contact(n + 1, {"full_name": f"Person {n}", "notes": "x" * 9_990}, today=TODAY)
+
+    assert batches == [5, 5]  # 5 people × 10,000 characters reach 50,000
+    assert len(parsed.contacts) == 2

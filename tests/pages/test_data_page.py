@@ -101,7 +101,8 @@ def test_rows_left_out_and_dropped_values_are_listed_before_importing(app_env: P
     at = upload(data_page(), "linkedin_bad_rows.csv")
 
     assert [(m.label, m.value) for m in at.metric][3] == ("Left out", "1")
-    problems = at.dataframe[0].value
+    problems = at.table[0].value  # a table: long reasons wrap instead of being cut
+    assert problems.index.tolist() == ["Left out"] + ["Value dropped"] * 4
     assert problems["Where and why"].tolist() == [
         "row 10: same person as row 5",
         "row 6: no name: named 'nobody' after the LinkedIn URL",
@@ -259,3 +260,17 @@ def test_start_over_keeps_a_dated_copy_and_opens_an_empty_file(app_env: Path):
     )
     assert stored(app_env) == []
     assert stored(backups[0]) == [("Zed Own",)]
+
+
+def test_the_preview_shows_each_new_persons_phone_and_empty_cells_for_blanks(app_env: Path):
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Phone\r\nTEL;TYPE=CELL:801 555 0142\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ben Nophone\r\nEND:VCARD\r\n"
+    )
+    at = upload(data_page(), "phones.vcf", card.encode())
+
+    picker = at.dataframe[0].value
+    assert picker[["Name", "Company", "Email", "Phone"]].values.tolist() == [
+        ["Ana Phone", "", "", "+1 801-555-0142"],
+        ["Ben Nophone", "", "", ""],
+    ]

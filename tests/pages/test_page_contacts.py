@@ -254,3 +254,19 @@ def test_a_new_search_starts_on_the_first_page(app_env: Path) -> None:
     assert table_names(at) == [f"Person {n}" for n in range(25, 30)]
     by_label(at.text_input, "Search").input("person 03").run()
     assert table_names(at) == ["Person 03"]
+
+
+def test_a_person_from_an_address_book_says_which_one_instead_of_other(app_env: Path) -> None:
+    from lib.io.importing import apply_import, read_import
+
+    database = open_database(app_env)
+    card = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cara Phone\r\nTEL:801 555 0142\r\nEND:VCARD\r\n"
+    apply_import(database, read_import(card), file_name="phone_contacts.vcf")
+    typed = add_contact(database, {"full_name": "Dev Typed"})
+    imported = database.scalar("SELECT id FROM contacts WHERE full_name = 'Cara Phone'")
+    database.close()
+
+    lines = " ".join(shown(open_page("pages/work/contacts.py", contact=imported).markdown))
+    assert "**Source:** Address book (vCard, phone_contacts.vcf)" in lines
+    lines = " ".join(shown(open_page("pages/work/contacts.py", contact=typed).markdown))
+    assert "**Source:** Other" in lines

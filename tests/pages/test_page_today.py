@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from lib.core.words import human_date
 from lib.engine.due import TODAY_LISTS
@@ -13,7 +14,7 @@ from lib.engine.stats import due_lists
 from lib.records.contacts import add_contact
 from lib.records.events import log_attempt, log_event
 from lib.store.db import open_database
-from tests.pagekit import click, open_page, read_db, shown
+from tests.pagekit import by_label, click, open_page, read_db, shown, unescape
 from tests.support import write_demo
 
 TITLES = ["To contact", "To thank", "Follow-up due", "Overdue"]
@@ -192,24 +193,39 @@ def reachable(app_env: Path) -> int:
     return cara
 
 
-def test_rows_link_the_phone_email_and_linkedin(reachable: int) -> None:
+def test_rows_to_call_have_the_phone_as_a_tel_button_and_link_email_and_linkedin(
+    reachable: int,
+) -> None:
     at = open_page("pages/work/today.py")
+    tel = [(unescape(b.proto.label), b.proto.url) for b in at.get("link_button")]
+    assert tel == [("+1 (555) 010-2030", "tel:+15550102030")]
     assert (
-        ":material/call: [+1 (555) 010-2030](tel:+15550102030) · :material/mail: "
-        "[cara@kestrel.example](mailto:cara@kestrel.example) · "
+        ":material/mail: [cara@kestrel.example](mailto:cara@kestrel.example) · "
         "[LinkedIn](https://www.linkedin.com/in/cara-martin)"
     ) in shown(at.markdown)
 
 
-def test_one_click_logs_an_attempt_then_the_row_says_tried(reachable: int, app_env: Path) -> None:
+def expire_logged(at: AppTest) -> AppTest:
+    """What a few seconds do: the cards that said "Logged: …" show their outcomes again."""
+    at.session_state["reach_logged"] = {}
+    at.run()
+    return at
+
+
+def test_one_click_logs_an_attempt_in_place_then_the_row_says_tried(
+    reachable: int, app_env: Path
+) -> None:
     at = open_page("pages/work/today.py")
     at.pills(key=f"try_to_contact_{reachable}").set_value("voicemail").run()
-    assert at.pills(key=f"try_to_contact_{reachable}").value is None  # ready for the next try
+    # In place: the pills greyed with the pick where it was, "Logged" and Undo under them,
+    # and nothing added above the list (it would push the rows under the pointer).
+    done = at.pills(key=f"try_to_contact_{reachable}_done")
+    assert (done.value, done.disabled) == ("voicemail", True)
+    assert ":material/voicemail: **Logged: voicemail** ·" in [m.value for m in at.markdown]
+    assert shown(at.success) == []
+    at = expire_logged(at)
     at.pills(key=f"try_to_contact_{reachable}").set_value("no_answer").run()
     today = date.today()
-    assert shown(at.success) == [
-        f"Logged a call attempt to Cara Martin on {today:%a} {today.day} {today:%b %Y}: no answer."
-    ]
     assert f":material/phone_missed: Tried 2× · last {today:%a} {today.day} {today:%b} " in [
         c[: -len("(no answer)")] for c in shown(at.caption)
     ]
@@ -218,6 +234,94 @@ def test_one_click_logs_an_attempt_then_the_row_says_tried(reachable: int, app_e
     assert {m.label: m.value for m in at.metric}["To contact"] == "1"  # still not contacted
     at = click(at, "Undo")
     assert read_db(app_env).scalar("SELECT count(*) FROM events") == 1
+    assert at.pills(key=f"try_to_contact_{reachable}").value is None  # ready for the next try
+
+
+def test_wrong_number_asks_for_the_right_one_and_refuses_a_bad_one(
+    reachable: int, app_env: Path
+) -> None:
+    at = open_page("pages/work/today.py")
+    at.pills(key=f"try_to_contact_{reachable}").set_value("wrong_number").run()
+    assert read_db(app_env).scalar("SELECT count(*) FROM events") == 0  # not logged yet
+    by_label(at.text_input, "Their right number").set_value("call me")
+    at = click(at, "Save the right number")
+    assert shown(at.warning) == ["Phone: 'call me' is not a phone number"]
+    database = read_db(app_env)
+    assert database.scalar("SELECT count(*) FROM events") == 0
+    assert database.scalar("SELECT phone FROM contacts") == "+1 (555) 010-2030"
+    database.close()
+
+    by_label(at.text_input, "Their right number").set_value("+44 20 7946 0958")
+    at = click(at, "Save the right number")
+    database = read_db(app_env)
+    rows = database.execute("SELECT contact_id, kind, outcome, notes FROM events").fetchall()
+    assert rows == [(reachable, "attempt", "wrong_number", "The wrong number: +1 (555) 010-2030")]
+    assert database.scalar("SELECT phone FROM contacts") == "+44 20 7946 0958"
+    database.close()
+    assert [(unescape(b.proto.label), b.proto.url) for b in at.get("link_button")] == [
+        ("+44 20 7946 0958", "tel:+442079460958")
+    ]
+    at = click(at, "Undo")  # the wrong number goes back on the card with the attempt gone
+    database = read_db(app_env)
+    assert database.scalar("SELECT count(*) FROM events") == 0
+    assert database.scalar("SELECT phone FROM contacts") == "+1 (555) 010-2030"
+
+
+def test_wrong_number_without_the_right_one_leaves_a_box_for_it(
+    reachable: int, app_env: Path
+) -> None:
+    at = open_page("pages/work/today.py")
+    at.pills(key=f"try_to_contact_{reachable}").set_value("wrong_number").run()
+    at = click(at, "Don't know")
+    database = read_db(app_env)
+    assert database.scalar("SELECT phone FROM contacts") is None
+    assert database.execute("SELECT outcome, notes FROM events").fetchall() == [
+        ("wrong_number", "The wrong number: +1 (555) 010-2030")
+    ]
+    database.close()
+    assert at.get("link_button") == [] or len(at.get("link_button")) == 0
+    assert [t.label for t in at.text_input] == ["Add their phone number"]
+
+
+def save_number(at: AppTest, box: str) -> AppTest:
+    """Press "Save the number" in the form of the phone box keyed `box`."""
+    form = box.removesuffix("_phone") + "_form"
+    [button] = [b for b in at.button if b.label == "Save the number" and b.proto.form_id == form]
+    button.click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_number_typed_on_a_card_makes_it_callable_in_one_rerun(
+    small_app: dict[str, int], app_env: Path
+) -> None:
+    at = open_page("pages/work/today.py")
+    # Ben (to contact) and Ana (a follow-up overdue) have no number: a box on each card.
+    assert [t.label for t in at.text_input] == ["Add their phone number"] * 2
+    box = f"phone_to_contact_{small_app['ben']}_phone"
+    at.text_input(key=box).set_value("12")
+    at = save_number(at, box)
+    assert shown(at.error) == ["Phone: '12' is not a phone number"]
+    database = read_db(app_env)
+    assert database.execute("SELECT full_name, phone FROM contacts ORDER BY id").fetchall() == [
+        ("Ana Ruiz", None),
+        ("Ben Okafor", None),
+    ]
+    assert database.scalar("SELECT count(*) FROM events") == 1  # Ana's talk, as before
+    database.close()
+
+    at.text_input(key=box).set_value("+44 20 7946 0958")
+    at = save_number(at, box)
+    assert [(unescape(b.proto.label), b.proto.url) for b in at.get("link_button")] == [
+        ("+44 20 7946 0958", "tel:+442079460958")
+    ]
+    assert len(at.text_input) == 1 and shown(at.error) == []  # Ana's box only
+    database = read_db(app_env)
+    assert database.execute("SELECT full_name, phone FROM contacts ORDER BY id").fetchall() == [
+        ("Ana Ruiz", None),
+        ("Ben Okafor", "+44 20 7946 0958"),
+    ]
 
 
 def test_a_call_back_asks_for_its_day_under_that_row_only(reachable: int, app_env: Path) -> None:

@@ -24,6 +24,7 @@ from lib.cli import serving
 from lib.core import sharing
 from lib.core.errors import WarmLeadsError
 from lib.core.sharing import phone_command
+from lib.present import qr
 from lib.store.passphrase import PHONE, load_passphrase, passphrase_path, set_passphrase
 from tests.processes import ROOT, free_port, python_env, stop_group
 
@@ -158,7 +159,7 @@ def test_the_address_shown_is_the_machines_network_address(
 
 
 def test_the_qr_code_is_drawn_for_the_terminal() -> None:
-    drawn = serving.qr_text("http://192.168.1.20:8503")
+    drawn = qr.qr_text("http://192.168.1.20:8503")
     lines = drawn.splitlines()
     assert len(lines) > 10
     assert len({len(line) for line in lines}) == 1  # a square of equal rows
@@ -213,7 +214,7 @@ def test_phone_prints_the_address_and_its_qr_code_and_serves_the_app(tmp_path: P
         f"Open Warm Leads on your phone (same Wi-Fi): {url}\n"
         "Point the phone's camera at this code, then give the phone passphrase:\n"
     )
-    assert printed.startswith(head + serving.qr_text(url))
+    assert printed.startswith(head + qr.qr_text(url))
     assert f"Warm Leads is running at http://localhost:{port}\n" in printed
     assert err.read_text().startswith(
         "Without --cert/--key the connection is not encrypted: anyone on this network can read "
@@ -362,3 +363,33 @@ def listeners(port: int) -> set[str]:
                 words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
                 found.add(socket.inet_ntop(socket.AF_INET6, words))
     return found
+
+
+def test_todays_qr_code_is_a_png_of_the_phone_address() -> None:
+    png = qr.qr_png("http://192.168.1.20:8503")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    # The same code as the terminal's: segno encodes the address alone, nothing else.
+    import segno
+
+    assert segno.make("http://192.168.1.20:8503", error="m").designator == "2-M"
+
+
+@pytest.mark.parametrize(
+    ("address", "ssl", "host", "expected"),
+    [
+        ("127.0.0.1", None, "192.168.1.20", None),  # this computer only: nothing to show
+        ("0.0.0.0", None, "192.168.1.20", "http://192.168.1.20:8503"),
+        ("0.0.0.0", "cert.pem", "192.168.1.20", "https://192.168.1.20:8503"),
+        ("192.168.1.20", None, None, "http://192.168.1.20:8503"),
+        ("0.0.0.0", None, None, None),  # no Wi-Fi: no address a phone could open
+    ],
+)
+def test_today_shows_the_phone_address_only_while_the_app_serves_the_network(
+    monkeypatch: pytest.MonkeyPatch, address: str, ssl: str | None, host: str | None, expected
+) -> None:
+    from lib.ui import phone_link
+
+    options = {"server.address": address, "server.port": 8503, "server.sslCertFile": ssl}
+    monkeypatch.setattr(phone_link.st, "get_option", options.__getitem__)
+    monkeypatch.setattr(phone_link, "lan_address", lambda: host)
+    assert phone_link.phone_address() == expected

@@ -185,7 +185,7 @@ def test_a_call_back_comes_up_on_its_day_and_the_row_counts_the_tries(db, ann) -
     )
 
 
-def test_the_call_queue_puts_warm_referrals_first_then_cold_then_follow_ups_by_phone(db) -> None:
+def test_the_call_queue_puts_numbers_first_then_warm_referrals_cold_and_follow_ups(db) -> None:
     from lib.engine.due import call_queue
     from lib.records.events import Conversation, log_conversation
 
@@ -211,10 +211,11 @@ def test_the_call_queue_puts_warm_referrals_first_then_cold_then_follow_ups_by_p
     quiet = add_contact(db, {"full_name": "No Phone", "identified_on": "2026-09-01"}, today=TODAY)
     log_conversation(db, Conversation(quiet, occurred_on="2026-10-01", thanked=True), today=TODAY)
     queue = call_queue(db, TODAY)
-    # Rita's last touch is 36 days ago and she has a phone; "No Phone" is overdue without one.
+    # Rita's last touch is 36 days ago and she has a phone (so she comes first: the others
+    # have none); "No Phone" is overdue without one, so not in the queue.
     assert [(r["id"], r["call_group"]) for r in queue] == [
+        (rita, "follow_up"),
         (wes, "warm"),
         (cy, "cold"),
         (old, "cold"),
-        (rita, "follow_up"),
     ]

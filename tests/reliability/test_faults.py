@@ -270,3 +270,20 @@ def test_a_new_file_killed_right_after_its_first_write_opens_offline(tmp_path: P
         ("Ana Ruiz", "Kestrel")
     ]
     db.close()
+
+
+# --- kill -9 during a correction and during an export under --force ------------------------
+
+
+@pytest.mark.parametrize("kind", ["correction", "export"])
+def test_kill_9_never_leaves_a_correction_or_a_replaced_export_half_done(
+    tmp_path: Path, kind: str
+) -> None:
+    """bench/kill9_more.py's trials: the conversation stands on one day, the file is one
+    export whole (python -m bench.kill9_more runs more)."""
+    from bench.kill9_more import run
+
+    rng = random.Random(7)
+    results = [run(kind, tmp_path, seed, rng) for seed in range(3)]
+    assert [r.problems for r in results] == [[], [], []]
+    assert all(r.acknowledged >= 1 for r in results)

@@ -13,6 +13,7 @@ The steps, each callable on its own (the Data page previews between them):
 from __future__ import annotations
 
 import codecs
+import io
 import os
 from collections.abc import Callable
 from datetime import date
@@ -21,6 +22,14 @@ from typing import IO
 
 from lib.core.errors import ValidationError
 from lib.io.importing.apply import apply_import, import_in_batches
+from lib.io.importing.encoding import (
+    is_utf8_codec,
+    not_utf8_note,
+    sniff_encoding,
+    sniff_file_encoding,
+    utf16_codec,
+    utf16_without_bom,
+)
 from lib.io.importing.google import parse_google
 from lib.io.importing.linkedin import parse_linkedin
 from lib.io.importing.matching import plan_import
@@ -35,13 +44,8 @@ from lib.io.importing.text import (
     StreamedText,
     Text,
     check_size,
-    decode,
     detect_format,
-    is_utf8_codec,
     looks_like_vcard,
-    not_utf8_note,
-    sniff_file_encoding,
-    utf16_without_bom,
 )
 from lib.io.importing.thunderbird import parse_thunderbird
 from lib.io.importing.vcard import parse_vcard, parse_vcard_bytes, parse_vcard_stream
@@ -108,8 +112,11 @@ def read_import(
     format = format or _vcard_head(data[:4096])
     if format == "vcard":
         return parse_vcard_bytes(data, today=day, on_batch=on_batch)
-    text, note = decode(data)
-    del data
+    # Decoded a line at a time, as a file on the disk is: an upload is never held twice
+    # (`io.BytesIO` shares the bytes), nor a long line whole.
+    codec = sniff_encoding(data)
+    text = StreamedText(lambda: io.BytesIO(data), codec)
+    note = None if is_utf8_codec(codec) else not_utf8_note(codec)
     return _parse_text(text, note, format=format, today=day, on_batch=on_batch)
 
 
@@ -124,8 +131,6 @@ def _parse_text(
     text: Text, note: str | None, *, format: str | None, today: date, on_batch: Batch | None
 ) -> ParsedImport:
     chosen = format or detect_format(text)
-    if chosen == "vcard" and isinstance(text, StreamedText):
-        text = "".join(text.lines())  # a vCard in UTF-16: address books write small ones
     parsed = _PARSERS[chosen](text, today=today, on_batch=on_batch)
     if note:
         parsed.notes.append(note)
@@ -147,22 +152,23 @@ def read_import_file(
     if not file.is_file():
         raise ValidationError("file", f"{file} is not a file")
     try:
-        check_size(file.stat().st_size)
+        size = file.stat().st_size
+        check_size(size)
         with file.open("rb") as stream:
             head = stream.read(4096)
         format = format or _vcard_head(head)
-        is_utf16 = _head_text(head) != head.decode("latin-1").lstrip("\ufeff").removeprefix(
-            "\xef\xbb\xbf"
-        )
-        if format == "vcard" and not is_utf16:
-            skip = 3 if head.startswith(codecs.BOM_UTF8) else 0
+        if format == "vcard":
+            utf16 = utf16_codec(head, size)  # read as UTF-8 a piece at a time
+            skip = 3 if utf16 is None and head.startswith(codecs.BOM_UTF8) else 0
 
             def opener() -> IO[bytes]:
                 stream = file.open("rb")
                 stream.seek(skip)
                 return stream
 
-            return parse_vcard_stream(opener, today=today or date.today(), on_batch=on_batch)
+            return parse_vcard_stream(
+                opener, today=today or date.today(), codec=utf16, on_batch=on_batch
+            )
         # Any other file is decoded a line at a time as the reader goes, never held whole.
         codec = sniff_file_encoding(file)
         text = StreamedText(file, codec)

@@ -38,6 +38,7 @@ class Undone:
     events_removed: int = 0
     emptied: int = 0
     kept: list[dict[str, Any]] = field(default_factory=list)
+    suggestions_removed: int = 0  # an activity import's open suggestions
 
     def summary(self) -> str:
         """One paragraph: what was removed and emptied, who was kept and why."""
@@ -45,7 +46,12 @@ class Undone:
             f"Undid import #{self.batch_id} ({self.file}): removed "
             f"{counted(self.removed, 'contact')}"
             + (f" and {counted(self.events_removed, 'step')}" if self.events_removed else "")
-            + f", emptied {counted(self.emptied, 'filled field')}."
+            + f", emptied {counted(self.emptied, 'filled field')}"
+            + (
+                f", took back {counted(self.suggestions_removed, 'open suggestion')}."
+                if self.suggestions_removed
+                else "."
+            )
         )
         if self.kept:
             people = "; ".join(describe_kept(person) for person in self.kept)
@@ -180,4 +186,9 @@ def undo_import(db: Database, batch_id: int) -> Undone:
             )
         kept = gained(db, batch_id)
         removed, events, emptied = remove_batch(db, batch_id, keep=[p["id"] for p in kept])
-    return Undone(batch_id, file, removed, events, emptied, kept)
+        # Suggestions confirmed or dismissed stay: they record what the user decided.
+        suggested = db.execute(
+            "DELETE FROM suggestions WHERE import_batch = ? AND status = 'open' RETURNING id",
+            [batch_id],
+        ).fetchall()
+    return Undone(batch_id, file, removed, events, emptied, kept, len(suggested))

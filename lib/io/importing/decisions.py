@@ -22,7 +22,7 @@ from lib.store.db import Database
 # A file id above this is not kept (it would push the id sequence towards its limit).
 MAX_KEPT_ID = 100_000_000
 # The restored tables whose rows have ids of their own (a whole backup into an empty file).
-RESTORED_WITH_IDS: tuple[str, ...] = ("import_batch", "merge")
+RESTORED_WITH_IDS: tuple[str, ...] = ("import_batch", "merge", "suggestion")
 
 
 def keep_ids(wanted: list[int | None], taken: Collection[int]) -> list[int | None]:

@@ -214,6 +214,7 @@ def plan_import(
                 "company": values.get("company"),
                 "title": values.get("title"),
                 "email": values.get("email"),
+                "phone": values.get("phone"),
                 "linkedin_url": values.get("linkedin_url"),
                 "connected_on": values.get("connected_on"),
                 "reason": reason,

@@ -31,6 +31,7 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "company",
     "title",
     "email",
+    "phone",
     "linkedin_url",
     "connected_on",
     "reason",

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from lib.core.errors import ValidationError
+from lib.core.validation import MAX_NOTES
 from lib.core.vocab import IMPORT_FORMAT
 from lib.io.importing import outlook_columns
+from lib.io.importing.encoding import NOT_UTF16, is_utf8_codec
 
 # The largest file `import` reads. Every export Warm Leads writes must come back in: the CSV of
 # 100,000 contacts with 1,000,000 events is about 105 MB, so 1 GB leaves ten times that. The
@@ -28,186 +28,23 @@ HEAD_CHARS = 20_000
 FORMATS: tuple[str, ...] = IMPORT_FORMAT.order
 FORMAT_LABELS: dict[str, str] = IMPORT_FORMAT.labels
 _DELIMITERS = (",", ";", "\t")
-# Legacy code pages address books and Excel write, in the order a tie is settled. The detector
-# only chooses among these: a guess of "mac_iceland" for a German Outlook file helps nobody.
-LEGACY_ENCODINGS: tuple[str, ...] = (
-    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257",
-    "shift_jis", "cp932", "euc_jp", "gb18030", "big5", "euc_kr", "koi8_r", "mac_roman",
-)  # fmt: skip
-# Latin code pages that read the usual Western letters alike: Windows-1252 wins among them.
-_LATIN_FAMILY = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "mac_roman"})
-# When the detector answers with a Latin code page, these are compared (a detector cannot
-# tell them apart on a few names): the reading that leaves the fewest symbols inside words
-# wins ("Spó³dzielnia" is Windows-1252 misreading Polish), Windows-1252 on a tie.
-_LATIN_CANDIDATES: tuple[str, ...] = ("cp1252", "cp1250", "iso8859_2")
-_SAMPLE_BYTES = 64 * 1024
-_PIECE = 1 << 20  # bytes checked at a time
-NOT_UTF16 = "is not readable UTF-16 text"
-ENCODING_NAMES: dict[str, str] = {
-    "utf_16": "UTF-16",
-    "utf_16_le": "UTF-16 (little-endian, no byte-order mark)",
-    "utf_16_be": "UTF-16 (big-endian, no byte-order mark)",
-    "cp1250": "Windows-1250 (Central European)",
-    "iso8859_2": "ISO-8859-2 (Central European)",
-    "cp1251": "Windows-1251 (Cyrillic)",
-    "cp1252": "Windows-1252",
-    "cp1253": "Windows-1253 (Greek)",
-    "cp1254": "Windows-1254 (Turkish)",
-    "cp1255": "Windows-1255 (Hebrew)",
-    "cp1256": "Windows-1256 (Arabic)",
-    "cp1257": "Windows-1257 (Baltic)",
-    "shift_jis": "Shift_JIS (Japanese)",
-    "cp932": "Shift_JIS (Japanese)",
-    "euc_jp": "EUC-JP (Japanese)",
-    "gb18030": "GB18030 (Chinese)",
-    "big5": "Big5 (Chinese)",
-    "euc_kr": "EUC-KR (Korean)",
-    "koi8_r": "KOI8-R (Cyrillic)",
-    "mac_roman": "Mac Roman",
-}
 
+# How a line is read: a piece of at most this many characters at a time; a longer line
+# has its overlong runs shortened as it is read (`shorten_long_line`), and past MAX_LINE
+# characters once shortened only its quotes are counted.
+LONG_LINE = 1 << 20
+MAX_LINE = 8 * LONG_LINE
+# The longest field holds MAX_NOTES characters; a run of plain characters (or of quotes, or of
+# one delimiter) longer than this cannot fit any field and is cut to this many.
+_KEEP_OF_RUN = MAX_NOTES + 1
+_PLAIN = '[^"\r\n,;\t]'
+_RUNS = re.compile(
+    f"(?<!{_PLAIN}){_PLAIN}{{{_KEEP_OF_RUN + 1},}}"
+    f'|(?<!")"{{{_KEEP_OF_RUN + 1},}}'
+    + "".join(f"|(?<!{d}){d}{{{_KEEP_OF_RUN + 1},}}" for d in (",", ";", "\t"))
+)
 # A multi-line note can outgrow the csv module's default 128 KB cell limit.
 csv.field_size_limit(2**31 - 1)
-
-
-def encoding_label(codec: str) -> str:
-    """A codec's name as a person knows it ("Windows-1251 (Cyrillic)")."""
-    name = codecs.lookup(codec).name.replace("-", "_")
-    return ENCODING_NAMES.get(name, codec)
-
-
-def not_utf8_note(codec: str) -> str:
-    """The notice shown (app and command line) when a file was not UTF-8."""
-    label = encoding_label(codec)
-    return f"the file is not UTF-8; it was read as {label} (check that names look right)"
-
-
-def utf16_without_bom(data: bytes, size: int | None = None) -> str | None:
-    """utf-16-le or -be when the first bytes look like UTF-16 text without a BOM, else None.
-
-    `size` is the whole file's size when `data` is only its start.
-    """
-    head = data[:4096]
-    if len(head) < 4 or (len(data) if size is None else size) % 2:
-        return None
-    even = head[0::2].count(0)
-    odd = head[1::2].count(0)
-    half = len(head) // 2
-    # Mostly-ASCII UTF-16 has a NUL in every other byte; UTF-8 and code pages have none.
-    if odd >= half * 0.4 and even <= half * 0.05:
-        return "utf-16-le"
-    if even >= half * 0.4 and odd <= half * 0.05:
-        return "utf-16-be"
-    return None
-
-
-def is_utf8(data: bytes) -> bool:
-    """Whether the bytes are valid UTF-8, checked in pieces (no copy of a large file)."""
-    view = memoryview(data)
-    return _valid_utf8(view[start : start + _PIECE] for start in range(0, len(view), _PIECE))
-
-
-def _valid_utf8(pieces: Iterable[bytes | memoryview]) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for piece in pieces:
-            decoder.decode(piece)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def guess_legacy(sample: bytes) -> str:
-    """The most likely legacy code page for text that is not UTF-8 (charset-normalizer).
-
-    A Western or Central European guess is settled among `_LATIN_CANDIDATES` by which
-    reading puts letters, not symbols, inside words; Excel and Outlook on Windows write
-    Windows-1252, so it wins a tie. With no usable guess Windows-1252 is the answer too.
-    """
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample[:_SAMPLE_BYTES], cp_isolation=list(LEGACY_ENCODINGS)).best()
-    codec = codecs.lookup(best.encoding).name.replace("-", "_") if best else "cp1252"
-    if codec in _LATIN_FAMILY or codec == "iso8859_1":
-        readings = []
-        candidates = dict.fromkeys((*_LATIN_CANDIDATES, codec))
-        for order, candidate in enumerate(candidates):
-            try:
-                readings.append((_symbols_in_words(sample.decode(candidate)), order, candidate))
-            except UnicodeDecodeError:
-                continue
-        return min(readings)[2] if readings else codec
-    return codec
-
-
-def _symbols_in_words(text: str) -> int:
-    """Non-ASCII characters that are not letters yet touch a letter, and C1 controls."""
-    count = 0
-    for index, char in enumerate(text):
-        if char.isascii() or unicodedata.category(char).startswith(("L", "M")):
-            continue
-        near = text[max(index - 1, 0) : index] + text[index + 1 : index + 2]
-        if unicodedata.category(char) == "Cc" or any(c.isalpha() for c in near):
-            count += 1
-    return count
-
-
-def non_ascii_lines(data: bytes, limit: int = _SAMPLE_BYTES) -> bytes:
-    """The lines with bytes above 127, up to `limit` bytes: what a detector should look at."""
-    return _first_lines(
-        (match.group() for match in re.finditer(rb"[^\n]*[\x80-\xff][^\n]*", data)), limit
-    )
-
-
-def _first_lines(lines: Iterable[bytes], limit: int = _SAMPLE_BYTES) -> bytes:
-    found: list[bytes] = []
-    size = 0
-    for line in lines:
-        found.append(line)
-        size += len(line) + 1
-        if size >= limit:
-            break
-    return b"\n".join(found)
-
-
-def sniff_encoding(data: bytes) -> str:
-    """The codec to read a whole file with: BOM, UTF-16 without BOM, UTF-8, else a guess."""
-    return _sniff(data[:4096], len(data), lambda: is_utf8(data), lambda: non_ascii_lines(data))
-
-
-def sniff_file_encoding(path: Path) -> str:
-    """sniff_encoding for a file on the disk, read in pieces rather than whole."""
-
-    def utf8() -> bool:
-        with path.open("rb") as stream:
-            return _valid_utf8(iter(lambda: stream.read(_PIECE), b""))
-
-    def sample() -> bytes:
-        with path.open("rb") as stream:
-            return _first_lines(line.rstrip(b"\r\n") for line in stream if max(line) > 127)
-
-    with path.open("rb") as stream:
-        head = stream.read(4096)
-    return _sniff(head, path.stat().st_size, utf8, sample)
-
-
-def _sniff(head: bytes, size: int, utf8: Callable[[], bool], sample: Callable[[], bytes]) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    bomless = utf16_without_bom(head, size)
-    if bomless:
-        return bomless
-    if utf8():
-        return "utf-8"
-    return guess_legacy(sample())
-
-
-def is_utf8_codec(codec: str) -> bool:
-    """utf-8 or utf-8-sig."""
-    return codecs.lookup(codec).name in ("utf-8", "utf-8-sig")
 
 
 def check_size(size: int) -> None:
@@ -218,20 +55,6 @@ def check_size(size: int) -> None:
             f"is {size / 2**20:,.1f} MB; an import may be at most "
             f"{MAX_IMPORT_BYTES // 2**20:,} MB (1 GB)",
         )
-
-
-def decode(data: bytes) -> tuple[str, str | None]:
-    """The file's text and, when it was not UTF-8, a notice saying how it was read."""
-    check_size(len(data))
-    codec = sniff_encoding(data)
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
-        if codec.startswith("utf-16"):
-            raise ValidationError("file", NOT_UTF16) from None
-        text = data.decode(codec, errors="replace")
-    note = None if is_utf8_codec(codec) else not_utf8_note(codec)
-    return _clean_text(text), note
 
 
 def _clean_text(text: str) -> str:
@@ -274,15 +97,16 @@ def iter_lines(text: str) -> Iterator[str]:
 
 
 class StreamedText:
-    """A text file on the disk, decoded a line at a time as it is read (never held whole).
+    """A text file decoded a line at a time as it is read (never held whole).
 
+    `source` is a file on the disk, or what opens a binary stream (an upload's bytes).
     `head` is its first characters, for recognising the kind of export and its header row;
     `lines()` reads the whole file again from the start. A file held whole as a str can
     cost four times its size (one emoji makes every character four bytes wide).
     """
 
-    def __init__(self, path: Path, codec: str) -> None:
-        self.path = path
+    def __init__(self, source: Path | Callable[[], IO[bytes]], codec: str) -> None:
+        self.source = source
         self.codec = codec
         # A file that is not UTF-8 was read with replacement characters, as a whole one is.
         self.errors = "strict" if is_utf8_codec(codec) or codec.startswith("utf-16") else "replace"
@@ -290,25 +114,88 @@ class StreamedText:
             self.head = _clean_text(stream.read(HEAD_CHARS))
 
     def lines(self) -> Iterator[str]:
-        """The file's lines with their endings; a NUL anywhere stops it as binary."""
+        """The file's lines with their endings; a NUL anywhere stops it as binary.
+
+        A line longer than LONG_LINE characters is read a piece at a time and shortened
+        as it goes (`shorten_long_line`): a cell longer than any field is never held.
+        """
         with self._reading() as stream:
-            for number, line in enumerate(stream):
+            number = 0
+            while line := stream.readline(LONG_LINE):
+                if len(line) == LONG_LINE and not line.endswith(("\n", "\r")):
+                    line = shorten_long_line(line, stream)
                 yield _clean_text(line) if number == 0 else _no_nul(line)
+                number += 1
 
     @contextmanager
     def _reading(self) -> Iterator[IO[str]]:
         """The file open for decoding; a decoding or reading error said as the import's."""
         try:
-            with self.path.open(encoding=self.codec, errors=self.errors, newline="") as stream:
-                yield stream
+            if isinstance(self.source, Path):
+                raw: IO[bytes] = self.source.open("rb")
+            else:
+                raw = self.source()
+            with io.TextIOWrapper(raw, encoding=self.codec, errors=self.errors, newline="") as s:
+                yield s
         except UnicodeDecodeError:
             raise ValidationError("file", NOT_UTF16) from None
         except OSError as exc:
-            raise ValidationError("file", f"{self.path} cannot be read ({exc.strerror})") from None
+            raise ValidationError(
+                "file", f"{self.source} cannot be read ({exc.strerror})"
+            ) from None
 
     def strip(self) -> str:
         """The head without surrounding blanks (empty for an empty file)."""
         return self.head.strip()
+
+
+def _keep_of_run(match: re.Match[str]) -> str:
+    run = match.group()
+    if run[0] == '"':  # keep the count's parity: whether a quoted cell is open is unchanged
+        return run[: _KEEP_OF_RUN + (len(run) - _KEEP_OF_RUN) % 2]
+    return run[:_KEEP_OF_RUN]
+
+
+def shorten(text: str) -> str:
+    """`text` with each run of more than _KEEP_OF_RUN characters that are all plain (no
+    quote, delimiter or line break), all quotes, or all one delimiter, cut to that many.
+
+    The CSV's shape is unchanged (the same cells in the same places, a quoted cell open
+    where it was), but a cell longer than any field comes out at most a little longer than
+    the longest field: still "too long", and small.
+    """
+    return _RUNS.sub(_keep_of_run, text) if len(text) > _KEEP_OF_RUN else text
+
+
+def shorten_long_line(start: str, stream: IO[str]) -> str:
+    """The whole line that began with `start` (LONG_LINE characters), its rest read from
+    `stream` a piece at a time and shortened as it goes; what is held stays near LONG_LINE.
+
+    Past MAX_LINE characters even once shortened (millions of tiny cells, beyond any
+    column a reader uses), the rest of the line is only counted for its quotes, so that a
+    quoted cell still ends where it did.
+    """
+    kept = [shorten(start)]
+    size = len(kept[0])
+    counting = False  # past MAX_LINE: the rest is only counted for its quotes
+    dropped = False
+    quotes = 0
+    piece = start
+    while len(piece) == LONG_LINE and not piece.endswith(("\n", "\r")):
+        piece = stream.readline(LONG_LINE)
+        if counting:
+            quotes += piece.count('"')
+            dropped = True
+            continue
+        kept.append(shorten(piece))
+        size += len(kept[-1])
+        if size > LONG_LINE:
+            kept = [shorten("".join(kept))]
+            size = len(kept[0])
+            counting = size > MAX_LINE
+    if dropped:
+        kept.append('"' * (quotes % 2) + piece[len(piece.rstrip("\r\n")) :])
+    return shorten("".join(kept))
 
 
 Text = str | StreamedText
@@ -344,10 +231,26 @@ class Table:
         return found
 
     def data_rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(spreadsheet row number, cells) for every non-blank record after the header."""
-        reader = csv.reader(_lines(self.text), delimiter=self.delimiter, strict=False)
+        """(spreadsheet row number, cells) for every non-blank record after the header.
+
+        A record that runs on over many lines is held only up to LONG_LINE characters:
+        past that, a line with no quote in it is inside a quoted cell already longer than
+        any field (only a quoted cell spans lines), and is left out of the cell unread.
+        """
+        fed = 0  # characters given to the reader since its last record
+
+        def lines() -> Iterator[str]:
+            nonlocal fed
+            for line in _lines(self.text):
+                if fed > LONG_LINE and '"' not in line:
+                    continue
+                fed += len(line)
+                yield line
+
+        reader = csv.reader(lines(), delimiter=self.delimiter, strict=False)
         try:
             for index, cells in enumerate(reader):
+                fed = 0  # the reader asks for no line past the end of a record
                 if index > self.header_index and any(cell.strip() for cell in cells):
                     yield index + 1, cells
         except csv.Error as exc:

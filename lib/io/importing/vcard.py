@@ -4,13 +4,16 @@ The lines, properties and values are read by `vcard_syntax.py`; here:
 
 - FN, TITLE, ROLE and NOTE keep their commas; N and ORG are split on `;` only;
 - `KIND:group` (and Apple's group kind) and company cards (`X-ABShowAs:COMPANY`, or a card
-  with an ORG and no name at all) are not people: left out, and the summary says so.
+  with an ORG and no name at all) are not people: left out, and the summary says so;
+- a value too long for any field, and the e-mails, phones… past a card's first
+  `MAX_VALUES`, were never held (`vcard_syntax`): the summary names what was left out.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import quopri
 import re
 import unicodedata
 from collections.abc import Callable
@@ -19,16 +22,20 @@ from functools import partial
 from typing import IO, Any
 
 from lib.core.errors import ValidationError
-from lib.io.importing.fields import linkedin_profile, read_email, read_phone
-from lib.io.importing.model import ParsedImport
-from lib.io.importing.text import (
-    NOT_UTF16,
+from lib.core.validation import MAX_NOTES
+from lib.io.importing.encoding import (
+    RecodedStream,
     encoding_label,
     is_utf8_codec,
     not_utf8_note,
-    utf16_without_bom,
+    utf16_codec,
 )
+from lib.io.importing.fields import linkedin_profile, read_email, read_phone
+from lib.io.importing.model import ParsedImport
 from lib.io.importing.vcard_syntax import (
+    MAX_CARD_BYTES,
+    MAX_VALUE_BYTES,
+    MAX_VALUES,
     Card,
     Decoder,
     Property,
@@ -45,6 +52,21 @@ _FAX_OR_PAGER = frozenset({"fax", "pager"})
 # The warning for a card with bytes that no character set reads.
 UNREADABLE = "some text has bytes no character set reads; each is shown as \ufffd"
 _CJK = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+# How a value cut for its length is named in the summary (by its property).
+_LABELS = {
+    "FN": "name", "N": "name", "ORG": "company", "TITLE": "title", "ROLE": "title",
+    "EMAIL": "e-mail", "TEL": "phone", "NOTE": "note", "URL": "web address",
+    "X-SOCIALPROFILE": "web address", "X-LINKEDIN": "web address",
+}  # fmt: skip
+# The same, for "N more … left out" past MAX_VALUES.
+_PLURALS = {
+    "EMAIL": "e-mail addresses", "TEL": "phone numbers", "NOTE": "notes", "URL": "web addresses",
+    "X-SOCIALPROFILE": "web addresses", "X-LINKEDIN": "web addresses", "FN": "names",
+}  # fmt: skip
+TOO_LONG = (
+    f"is too long (more than {MAX_VALUE_BYTES:,} bytes in the file; "
+    f"no field holds more than {MAX_NOTES:,} characters)"
+)
 
 
 def _is_cjk(text: str) -> bool:
@@ -154,6 +176,7 @@ def _read_all(
 ) -> list[str]:
     """Every readable value, preferred first, each once; an unreadable one is reported."""
     values: list[str] = []
+    seen: set[str] = set()
     for prop in _ordered(props):
         text = _clean(unescape(decode.text(prop) or ""))
         if not text:
@@ -163,9 +186,42 @@ def _read_all(
         except ValidationError as exc:
             warn(label, text, exc.reason)
             continue
-        if value.lower() not in (v.lower() for v in values):
+        if value.lower() not in seen:
+            seen.add(value.lower())
             values.append(value)
     return values
+
+
+def _preview(prop: Property, decode: Decoder) -> str:
+    """The start of a value cut for its length, as text to show (never counted as damaged)."""
+    raw = prop.value[:1024]
+    if prop.quoted_printable():
+        raw = quopri.decodestring(raw)
+    declared = prop.param("CHARSET") if decode.honour_charset else None
+    for codec in (declared, decode.file_codec, "utf-8"):
+        try:
+            return _clean(unescape(raw.decode(codec or "", errors="replace")))
+        except (LookupError, ValueError):  # no such codec, or one that is not for text
+            continue
+    return ""
+
+
+def left_out_of(card: Card, decode: Decoder, warn: Callable[[str, str, str], None]) -> str:
+    """Take a card's cut values out, saying each was too long; "N more … left out" per kind
+    past MAX_VALUES (or MAX_CARD_BYTES). Returns the second kind of notice ('' when none)."""
+    for prop in card.props:
+        if prop.cut:
+            warn(_LABELS.get(prop.name, prop.name.lower()), _preview(prop, decode), TOO_LONG)
+    card.props = [p for p in card.props if not p.cut]
+    counts: dict[str, int] = {}
+    for name, count in card.unread.items():
+        word = _PLURALS.get(name, f"{name} lines")
+        counts[word] = counts.get(word, 0) + count
+    return "; ".join(
+        f"{count:,} more {word} left out (a card is read up to its first {MAX_VALUES:,} of "
+        f"each, {MAX_CARD_BYTES // 1_000_000:,} MB in all)"
+        for word, count in counts.items()
+    )
 
 
 def parse_vcard_stream(
@@ -177,8 +233,15 @@ def parse_vcard_stream(
 ) -> ParsedImport:
     """Read every card; `opener` gives a fresh binary stream (read twice: encoding, then cards).
 
-    `codec` is set when the bytes were already re-encoded from UTF-16 to UTF-8.
+    `codec` is set for a UTF-16 file: it is read through a `RecodedStream`, as UTF-8 a piece
+    at a time, never decoded whole.
     """
+    if codec is not None:
+        raw_opener = opener
+
+        def opener() -> IO[bytes]:
+            return RecodedStream(raw_opener(), codec)  # type: ignore[return-value]
+
     parsed = ParsedImport("vcard", unit="card", on_batch=on_batch)
     context = partial(eight_bit_values, opener)
     if codec is None:
@@ -195,12 +258,15 @@ def parse_vcard_stream(
                 parsed._left_out(number, label, value, reason)
 
             damaged = decoder.damaged
+            unread = left_out_of(card, decoder, warn)
             name = card_name(card, decoder)
             why_not = not_a_person(card, decoder, name)
             if why_not:
                 parsed.problem(card.number, why_not)
                 continue
             kept = parsed.add_contact(card.number, card_fields(card, decoder, warn), today=today)
+            if kept is not None and unread:
+                parsed.warn(card.number, unread)
             if kept is not None and decoder.damaged > damaged:
                 parsed.warn(card.number, UNREADABLE)
     if not seen and not parsed.problems:
@@ -227,20 +293,16 @@ def parse_vcard_stream(
 def parse_vcard_bytes(
     data: bytes, *, today: date, on_batch: Callable[[ParsedImport], None] | None = None
 ) -> ParsedImport:
-    """Read a .vcf file's bytes (UTF-16 is re-encoded to UTF-8 first)."""
-    codec = None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        codec = "utf-16"
-    else:
-        codec = utf16_without_bom(data)
-    if codec is not None:
-        try:
-            data = data.decode(codec).lstrip("\ufeff").encode("utf-8")
-        except UnicodeDecodeError:
-            raise ValidationError("file", NOT_UTF16) from None
-    elif data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    return parse_vcard_stream(lambda: io.BytesIO(data), today=today, codec=codec, on_batch=on_batch)
+    """Read a .vcf file's bytes (UTF-16 is read as UTF-8 a piece at a time; never copied)."""
+    codec = utf16_codec(data[:4096], len(data))
+    skip = 3 if codec is None and data.startswith(codecs.BOM_UTF8) else 0
+
+    def opener() -> IO[bytes]:
+        stream = io.BytesIO(data)  # shares `data`'s memory until written to
+        stream.seek(skip)
+        return stream
+
+    return parse_vcard_stream(opener, today=today, codec=codec, on_batch=on_batch)
 
 
 def parse_vcard(

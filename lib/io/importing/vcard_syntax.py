@@ -12,6 +12,10 @@ this reader is too, and it is built for exactly the properties Warm Leads keeps:
   charset-normalizer finds), then vCard escapes (`\\,` `\\;` `\\n`);
 - a property we do not keep (PHOTO, LOGO, SOUND, KEY, ADR…) is skipped as it streams by:
   its data is never held, so a 35 MB photo costs nothing;
+- a kept value longer than any field can hold (`MAX_VALUE_BYTES`) is collected no further:
+  its start is kept (to show and to say it was left out) and the rest streams past, however
+  it is folded or soft-broken; a card reads at most `MAX_VALUES` of each property and
+  counts the rest, so one card of 60,000 e-mails costs what one of 100 does;
 - lines that are not properties (comments, unindented base64) and unknown or broken
   properties are skipped, never the card.
 
@@ -27,7 +31,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from lib.io.importing.text import guess_legacy, is_utf8
+from lib.core.validation import MAX_NOTES
+from lib.io.importing.encoding import guess_legacy, is_utf8
 
 # The properties read; everything else streams past unread.
 KEPT = frozenset(
@@ -38,6 +43,20 @@ KEPT = frozenset(
     }
 )  # fmt: skip
 _PROPERTY = re.compile(rb"^\s*(?:[A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)\s*[;:]")
+# The longest field (a note) holds MAX_NOTES characters; one character is at most 4 bytes of
+# UTF-8, 12 once quoted-printable. A property line longer than this cannot fit any field: it
+# is cut here, and the rest of it streams past unread.
+MAX_VALUE_BYTES = MAX_NOTES * 12
+# How many of one property (EMAIL, TEL, NOTE…) a card reads, and how many bytes of them all;
+# the rest are counted, not held.
+MAX_VALUES = 100
+MAX_CARD_BYTES = 2_000_000
+# What is kept of a cut value: enough to show its start.
+_PREVIEW = 1024
+# What is kept of a physical line longer than MAX_VALUE_BYTES besides its start: its end, so
+# that a quoted-printable soft break (`=` before CR CR LF) still counts.
+_LINE_END = 8
+_CHUNK = 1 << 20
 
 
 @dataclass
@@ -47,6 +66,8 @@ class Property:
     name: str
     params: list[tuple[str, str]]
     value: bytes
+    # True when the line passed MAX_VALUE_BYTES: `value` is only its start.
+    cut: bool = False
 
     def param(self, key: str) -> str | None:
         """The first value of parameter `key` (upper-case), or None."""
@@ -95,6 +116,9 @@ def _split_header(header: bytes) -> tuple[str, list[tuple[str, str]]]:
 
 def _colon(line: bytes) -> int:
     """Where the value starts: the first colon outside double quotes (-1 when none)."""
+    colon = line.find(b":")
+    if b'"' not in line[: colon if colon >= 0 else len(line)]:
+        return colon  # no quoted parameter before it (nearly always)
     quoted = False
     for index, byte in enumerate(line):
         if byte == 0x22:
@@ -104,52 +128,103 @@ def _colon(line: bytes) -> int:
     return -1
 
 
-def physical_lines(stream: IO[bytes]) -> Iterator[bytes]:
-    """The stream's lines without their endings (LF, CRLF, CR CR LF; old Mac CR alone)."""
-    first = True
-    for line in stream:
-        if first and b"\n" not in line and b"\r" in line.rstrip(b"\r"):
-            yield from (part for part in line.split(b"\r"))  # classic Mac: CR only
-            return
-        first = False
-        yield line.rstrip(b"\r\n")
+def physical_lines(stream: IO[bytes], limit: int = MAX_VALUE_BYTES) -> Iterator[bytes]:
+    """The stream's lines without their endings (LF, CRLF, CR CR LF; old Mac CR alone).
+
+    Read a megabyte at a time: a line longer than `limit` keeps its first `limit` bytes and
+    its last few (a soft break still counts); the rest of it is never held.
+    """
+
+    def cut(line: bytes) -> bytes:
+        return line if len(line) <= limit + _LINE_END else line[:limit] + line[-_LINE_END:]
+
+    sep: bytes | None = None
+    carry = b""  # the start of a line that runs on into the next chunk
+    while chunk := stream.read(_CHUNK):
+        if sep is None:  # classic Mac ends lines with CR alone
+            sep = b"\r" if b"\n" not in chunk and b"\r" in chunk.rstrip(b"\r") else b"\n"
+        pieces = chunk.split(sep)
+        if len(pieces) == 1:
+            carry = cut(carry + chunk)
+            continue
+        ends = sep == b"\n"
+        first = carry + pieces[0]
+        yield cut(first.rstrip(b"\r") if ends else first)
+        for index in range(1, len(pieces) - 1):
+            piece = pieces[index]
+            yield cut(piece.rstrip(b"\r") if ends else piece)
+        carry = cut(pieces[-1])
+    if carry:
+        yield carry.rstrip(b"\r\n") if sep != b"\r" else carry
 
 
-def logical_lines(lines: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
-    """(name, whole property line) per property, unfolded; skipped properties never held."""
+@dataclass
+class Logical:
+    """One unfolded property line (only its start when `cut`)."""
+
+    name: str
+    line: bytes
+    cut: bool = False
+
+
+def logical_lines(lines: Iterable[bytes], limit: int = MAX_VALUE_BYTES) -> Iterator[Logical]:
+    """Each property line, unfolded; skipped properties are never held, and a kept one is
+    collected up to `limit` bytes (past that it is `cut`: only its start is kept, and the
+    rest of it streams past)."""
     name: str | None = None
-    parts: list[bytes] = []
+    kept = False
+    value = bytearray()
+    cut = False
     qp = False
+    soft = False  # the last piece ended in a quoted-printable soft break (`=`)
+
+    def add(piece: bytes) -> None:
+        nonlocal cut
+        if cut:
+            return
+        value.extend(piece)
+        if len(value) > limit:
+            del value[_PREVIEW:]
+            cut = True
+
     for line in lines:
-        if name is not None and qp and parts[-1].endswith(b"="):
+        if kept and qp and soft:
             # A quoted-printable soft break: the next line continues the value as it is.
-            parts[-1] = parts[-1][:-1]
-            parts.append(line)
+            if not cut:
+                del value[-1:]
+            add(line)
+            soft = line.endswith(b"=")
             continue
         if line[:1] in (b" ", b"\t"):
-            if name is not None and name in KEPT:
-                parts.append(line[1:])
+            if kept:
+                add(line[1:])
+                soft = line.endswith(b"=")
             continue
         match = _PROPERTY.match(line)
         if match is None:
             continue  # a comment, unindented base64 data or junk between properties
-        if name is not None and name in KEPT:
-            yield name, b"".join(parts)
+        if kept and name is not None:
+            yield Logical(name, bytes(value), cut)
         name = match.group(1).decode("ascii").upper()
-        parts = [line] if name in KEPT else []
-        colon = _colon(line)
-        qp = name in KEPT and b"QUOTED-PRINTABLE" in line[: max(colon, 0)].upper()
-    if name is not None and name in KEPT:
-        yield name, b"".join(parts)
+        kept = name in KEPT
+        value = bytearray()
+        cut = False
+        if kept:
+            add(line)
+            colon = _colon(line[: limit + 1])
+            qp = b"QUOTED-PRINTABLE" in line[: max(colon, 0)].upper()
+            soft = line.endswith(b"=")
+    if kept and name is not None:
+        yield Logical(name, bytes(value), cut)
 
 
-def parse_property(line: bytes) -> Property | None:
+def parse_property(line: bytes, cut: bool = False) -> Property | None:
     """Split an unfolded line into name, parameters and raw value (None when it has no colon)."""
     colon = _colon(line)
     if colon < 0:
         return None
     name, params = _split_header(line[:colon])
-    return Property(name, params, line[colon + 1 :])
+    return Property(name, params, line[colon + 1 :], cut)
 
 
 def unescape(text: str) -> str:
@@ -240,10 +315,14 @@ class Decoder:
 
 @dataclass
 class Card:
-    """The properties of one card that Warm Leads reads."""
+    """The properties of one card that Warm Leads reads (at most MAX_VALUES of each)."""
 
     number: int
     props: list[Property] = field(default_factory=list)
+    # Property name → how many more the card had beyond MAX_VALUES (read no further).
+    unread: dict[str, int] = field(default_factory=dict)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
+    _held: int = field(default=0, repr=False)
 
     def all(self, name: str) -> list[Property]:
         """Every property called `name`, in file order."""
@@ -253,18 +332,30 @@ class Card:
         """The first property called `name`, or None."""
         return next((p for p in self.props if p.name == name), None)
 
+    def room_for(self, name: str, size: int) -> bool:
+        """Whether one more `name` of `size` bytes is read; past MAX_VALUES of it, or (a
+        value longer than a short line) MAX_CARD_BYTES in all, it is only counted: a card's
+        e-mails and phones are read however long its notes."""
+        count = self._counts.get(name, 0)
+        self._counts[name] = count + 1
+        fits = size <= _PREVIEW or self._held + size <= MAX_CARD_BYTES
+        if count < MAX_VALUES and fits:
+            self._held += size
+            return True
+        self.unread[name] = self.unread.get(name, 0) + 1
+        return False
 
-def iter_cards(
-    lines: Iterable[tuple[str, bytes]], problem: Callable[[int, str], None]
-) -> Iterator[Card]:
+
+def iter_cards(lines: Iterable[Logical], problem: Callable[[int, str], None]) -> Iterator[Card]:
     """Every BEGIN:VCARD … END:VCARD; a card cut short is reported, an AGENT's card skipped."""
     card: Card | None = None
     count = 0
     nested = 0
     last = ""
-    for name, line in lines:
+    for logical in lines:
+        name = logical.name
         if name in ("BEGIN", "END"):
-            prop = parse_property(line)
+            prop = parse_property(logical.line)
             kind = prop.value.strip().upper() if prop else b""
             if kind != b"VCARD":
                 continue
@@ -284,9 +375,9 @@ def iter_cards(
             last = name
             continue
         last = name
-        if card is None or nested:
+        if card is None or nested or not card.room_for(name, len(logical.line)):
             continue
-        prop = parse_property(line)
+        prop = parse_property(logical.line, logical.cut)
         if prop is not None:
             card.props.append(prop)
     if card is not None:
@@ -326,9 +417,9 @@ def eight_bit_values(opener: Callable[[], IO[bytes]], limit: int = 64 * 1024) ->
     found: list[bytes] = []
     size = 0
     with opener() as stream:
-        for _name, line in logical_lines(physical_lines(stream)):
-            prop = parse_property(line)
-            if prop is None or prop.param("CHARSET"):
+        for logical in logical_lines(physical_lines(stream)):
+            prop = parse_property(logical.line, logical.cut)
+            if prop is None or prop.cut or prop.param("CHARSET"):
                 continue
             raw = quopri.decodestring(prop.value) if prop.quoted_printable() else prop.value
             if raw.isascii() or is_utf8(raw):

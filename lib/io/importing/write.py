@@ -29,6 +29,7 @@ _RESTORED_WORDS: dict[str, tuple[str, str]] = {
     "import_fill": ("filled field", "filled fields"),
     "merge": ("merge", "merges"),
     "not_duplicate": ("pair marked not the same", "pairs marked not the same"),
+    "suggestion": ("suggested step", "suggested steps"),
 }
 LEFT_OUT_HISTORY = (
     "The file's settings, imports and merges were left out: a Warm Leads CSV brings them "
@@ -146,8 +147,8 @@ def write_plan(
     if plan.restore:
         result.restored["import_batch"] = len(batch_ids)
         mapped = {c.file_id: ids[c.row] for c in plan.parsed.contacts if c.row in ids}
-        for record in ("import_fill", "merge", "not_duplicate", "setting"):
-            maps = {"batch_id": batch_ids, "contact_id": mapped}
+        for record in ("import_fill", "merge", "not_duplicate", "setting", "suggestion"):
+            maps = {"batch_id": batch_ids, "contact_id": mapped, "import_batch": batch_ids}
             result.restored[record] = _restore_rows(db, plan, record, maps)[0]
         # Undoing a restored merge brings its contact back under the id it had.
         merged_away = [int(r["removed_id"]) for r in plan.parsed.backup.get("merge", [])]

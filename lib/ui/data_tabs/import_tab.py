@@ -24,6 +24,7 @@ from lib.ui.welcome import remove_demo_control
 ERROR = ":material/error:"
 START_OVER_WORD = "start over"
 UNDOING = "confirm_undo_import"  # the import whose Undo waits for its confirmation
+PROBLEMS_SHOWN = 100  # rows of the left-out table; the command line lists them all
 
 POSITION_WORDS = ["Recruiter", "Talent", "Hiring", "Head of", "Director", "VP", "Manager", "Chief"]
 LINKEDIN_STEPS = """
@@ -88,15 +89,19 @@ def _preview(db: Database, uploaded: Any, fmt: str | None, day: date) -> None:
     if not known.empty:
         with st.expander(f"Already in your network ({len(known)}): only blanks are filled"):
             st.dataframe(
-                known[["row", "full_name", "company", "matched_on", "fills"]].rename(
+                # Text cells: a blank shows empty, not a grey "None".
+                known[["row", "full_name", "company", "phone", "matched_on", "fills"]]
+                .rename(
                     columns={
                         "row": "Row",
                         "full_name": "Name",
                         "company": "Company",
+                        "phone": "Phone",
                         "matched_on": "Matched on",
                         "fills": "Fills in",
                     }
-                ),
+                )
+                .fillna(""),
                 hide_index=True,
             )
     new = plan.rows[plan.rows["action"] == "new"]
@@ -127,16 +132,17 @@ def _counts_and_problems(plan: importing.ImportPlan, parsed: importing.ParsedImp
     counts[3].metric("Left out", f"{len(skipped):,}")
     if skipped or parsed.warnings:
         title = f"Left out ({len(skipped)}) and dropped values ({len(parsed.warnings)})"
+        rows = [("Left out", str(p)) for p in skipped]
+        rows += [("Value dropped", str(p)) for p in parsed.warnings]
         with st.expander(title, expanded=True):
-            st.dataframe(
-                pd.DataFrame(
-                    [("Left out", str(p)) for p in skipped]
-                    + [("Value dropped", str(p)) for p in parsed.warnings],
-                    columns=["What", "Where and why"],
-                ),
-                hide_index=True,
-                column_config={"What": st.column_config.TextColumn(width="small")},
-            )
+            # A table, not a data grid: each reason wraps onto as many lines as it needs.
+            shown = pd.DataFrame(rows[:PROBLEMS_SHOWN], columns=["What", "Where and why"])
+            st.table(shown.set_index("What"))
+            if len(rows) > PROBLEMS_SHOWN:
+                st.caption(
+                    f"… and {len(rows) - PROBLEMS_SHOWN:,} more: `python -m lib.cli import FILE "
+                    "--dry-run` lists every one."
+                )
 
 
 def _pick_targets(new: pd.DataFrame) -> list[int]:
@@ -165,6 +171,7 @@ def _pick_targets(new: pd.DataFrame) -> list[int]:
             "Company": new["company"].fillna(""),
             "Position": new["title"].fillna(""),
             "Email": new["email"].fillna(""),
+            "Phone": new["phone"].fillna(""),
             "LinkedIn": new["linkedin_url"],  # http(s) only: checked by clean_contact
             # Text, so a row without a date shows an empty cell, not a grey "None".
             "Connected on": pd.to_datetime(new["connected_on"]).dt.strftime("%Y-%m-%d").fillna(""),
