@@ -130,13 +130,9 @@ def file_name(period: Period) -> str:
 
 def _figure_html(figure: go.Figure, div_id: str) -> str:
     # The app's figure, laid out for a page: the section heading names the chart (so no title
-    # and a thin top margin; the legend moves below the plot), a white page suits printing.
-    figure.update_layout(
-        title=None,
-        template="plotly_white",
-        margin={"t": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
-    )
+    # and a thin top margin; the legend stays below the plot, as in the app), a white page
+    # suits printing.
+    figure.update_layout(title=None, template="plotly_white", margin={"t": 10})
     return pio.to_html(
         figure,
         full_html=False,

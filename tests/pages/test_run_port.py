@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import select
 import socket
 import subprocess
 import sys
@@ -173,12 +174,17 @@ def test_the_environments_port_is_where_the_app_answers(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    assert process.stdout is not None
+    said = b""
     try:
         deadline = time.monotonic() + 90
         while not healthy(f"http://127.0.0.1:{port}"):
             assert process.poll() is None and time.monotonic() < deadline
             time.sleep(0.25)
+        # run.py says where it runs once the server answers: wait for that line.
+        while b"running at" not in said and time.monotonic() < deadline:
+            if select.select([process.stdout], [], [], 1)[0]:
+                said += process.stdout.read1(4096)
     finally:
         stop_group(process)
-    assert process.stdout is not None
-    assert f"Warm Leads is running at http://localhost:{port}\n" in process.stdout.read().decode()
+    assert f"Warm Leads is running at http://localhost:{port}\n" in said.decode()
