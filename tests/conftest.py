@@ -83,3 +83,18 @@ def held_file(db_path: Path) -> Iterator[Path]:
         yield db_path
     finally:
         holder.communicate("", timeout=30)
+
+
+@pytest.fixture(autouse=True)
+def fresh_door() -> Iterator[None]:
+    """Each test's app decides its own passphrase door.
+
+    A server decides once, at its start, whether its door needs a passphrase and never
+    relaxes that (lib/ui/gate.py keeps it in st.cache_resource for the process's life); in
+    one pytest process that decision would otherwise carry from one test's app to the next.
+    """
+    yield
+    gate = sys.modules.get("lib.ui.gate")
+    if gate is not None:
+        gate._door.clear()
+        gate._decided_at_start.clear()

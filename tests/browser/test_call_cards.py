@@ -232,6 +232,8 @@ def test_a_persons_page_tells_their_calls_and_the_call_back_is_next(
     url = streamlit_app(path)
     open_page(page, f"{url}/contacts?contact={ana}")
     expect(page.get_by_text("Call back — they asked you to")).to_be_visible(timeout=WAIT)
+    # The timeline below paints after the Next box: wait for its rows, not only the page.
+    expect(page.get_by_text(f"call back {short_date(back_on)}").first).to_be_visible(timeout=WAIT)
     text = main_text(page)
     assert f"Call back — they asked you to — {human_date(back_on)}" in text
     assert "no answer" in text

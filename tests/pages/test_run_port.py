@@ -27,14 +27,20 @@ def load_run() -> ModuleType:
 
 
 @pytest.fixture
-def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A working folder (and home) with no Streamlit settings and no STREAMLIT_SERVER_PORT."""
     folder = tmp_path / "elsewhere"
     folder.mkdir()
     monkeypatch.chdir(folder)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("STREAMLIT_SERVER_PORT", raising=False)
-    return folder
+    yield folder
+    # run.py re-reads Streamlit's configuration in this process: read it again from here,
+    # or every later AppTest would run with the settings of this empty folder.
+    monkeypatch.undo()
+    from streamlit import config
+
+    config.get_config_options(force_reparse=True)
 
 
 def config_toml(folder: Path, port: int) -> None:
