@@ -133,17 +133,12 @@ def cmd_share(args: argparse.Namespace) -> int:
 
 def phone_url(address: str, port: int, *, tls: bool) -> str:
     """The address a phone opens: this machine's network address when serving all of them."""
-    from lib.core.sharing import lan_address
+    from lib.core.sharing import network_url
 
-    scheme = "https" if tls else "http"
-    host = address
-    if address in ("0.0.0.0", "::"):
-        host = lan_address() or ""
-        if not host:
-            raise WarmLeadsError("phone: this computer has no local-network address (is Wi-Fi on?)")
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{scheme}://{host}:{port}"
+    url = network_url(address, port, tls=tls)
+    if url is None:
+        raise WarmLeadsError("phone: this computer has no local-network address (is Wi-Fi on?)")
+    return url
 
 
 def cmd_phone(args: argparse.Namespace) -> int:

@@ -230,3 +230,14 @@ def share_command(
     if no_passphrase:
         command.append("--no-passphrase")
     return command
+
+
+def network_url(address: str, port: int, *, tls: bool) -> str | None:
+    """Where another device opens an app listening on `address`: this machine's network
+    address when it listens on all of them; None when it has none (no Wi-Fi)."""
+    host = lan_address() if address in ("", "0.0.0.0", "::") else address
+    if not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{'https' if tls else 'http'}://{host}:{port}"

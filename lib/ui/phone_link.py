@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.core.sharing import is_loopback, lan_address
+from lib.core.sharing import is_loopback, network_url
 from lib.present.qr import qr_png
 from lib.ui.gate import current_client
 from lib.ui.text import escape_markdown
@@ -15,12 +15,8 @@ def phone_address() -> str | None:
     address = str(st.get_option("server.address") or "")
     if is_loopback(address):
         return None
-    host = lan_address() if address in ("", "0.0.0.0", "::") else address
-    if not host:
-        return None
-    host = f"[{host}]" if ":" in host else host
-    scheme = "https" if st.get_option("server.sslCertFile") else "http"
-    return f"{scheme}://{host}:{st.get_option('server.port')}"
+    tls = bool(st.get_option("server.sslCertFile"))
+    return network_url(address, int(st.get_option("server.port")), tls=tls)
 
 
 def phone_qr() -> None:

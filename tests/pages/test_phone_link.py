@@ -391,5 +391,5 @@ def test_today_shows_the_phone_address_only_while_the_app_serves_the_network(
 
     options = {"server.address": address, "server.port": 8503, "server.sslCertFile": ssl}
     monkeypatch.setattr(phone_link.st, "get_option", options.__getitem__)
-    monkeypatch.setattr(phone_link, "lan_address", lambda: host)
+    monkeypatch.setattr(sharing, "lan_address", lambda: host)
     assert phone_link.phone_address() == expected
