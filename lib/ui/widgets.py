@@ -13,6 +13,11 @@ from lib.ui.text import escape_markdown, field_label
 
 ONE_BOX_LIMIT = 2_000  # contacts a picker lists in full (the browser filters them as you type)
 
+# The Contacts table: what a 1366 px laptop screen shows whole (name, stage, what is due, last
+# touch, who referred them); Company and Title follow, a sideways scroll away when narrower.
+TABLE_ORDER = ("Name", "Stage", "Due", "Last touch", "Referred by", "Company", "Title", "Archived")
+TABLE_WIDTHS = {"Name": 140, "Stage": 130, "Due": 190, "Last touch": 115, "Referred by": 125}
+
 
 def query_id(name: str = "contact") -> int | None:
     """A positive integer id from the page's URL (`?contact=12`), else None."""

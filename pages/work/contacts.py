@@ -15,7 +15,7 @@ from lib.ui.forms import FieldErrors, every_problem, flash, form_round, show_fla
 from lib.ui.mode import require_writable
 from lib.ui.person import show_contact
 from lib.ui.text import escape_markdown
-from lib.ui.widgets import contact_link, current_page, pager, query_id
+from lib.ui.widgets import TABLE_ORDER, TABLE_WIDTHS, contact_link, current_page, pager, query_id
 
 require_writable()
 db = get_db()
@@ -101,7 +101,7 @@ def show_directory() -> None:
     st.caption(
         f"{counted(total, 'contact')} — showing {first:,}–"
         f"{first + len(frame) - 1:,}. Click a row to open it; on a narrow screen, scroll the "
-        "table sideways for Company, Title and Referred by."
+        "table sideways for Referred by, Company and Title."
     )
     picked = st.dataframe(
         directory.directory_table(frame),
@@ -110,11 +110,16 @@ def show_directory() -> None:
         key=f"table_{page}",
         height="content",
         hide_index=True,
+        column_order=TABLE_ORDER,
         column_config={
+            "Name": st.column_config.TextColumn(width=TABLE_WIDTHS["Name"]),
+            "Stage": st.column_config.TextColumn(width=TABLE_WIDTHS["Stage"]),
             "Due": st.column_config.TextColumn(
-                width="medium",
+                width=TABLE_WIDTHS["Due"],
                 help="Thank-you pending, follow-up due or overdue, or a referrer to update",
             ),
+            "Last touch": st.column_config.TextColumn(width=TABLE_WIDTHS["Last touch"]),
+            "Referred by": st.column_config.TextColumn(width=TABLE_WIDTHS["Referred by"]),
             "Archived": None if filters.archived == "active" else "Archived",
         },
     )

@@ -23,6 +23,7 @@ from lib.io.demo import load_demo
 from lib.records.contacts import add_contact
 from lib.records.events import Conversation, log_conversation, log_event
 from lib.store.db import open_database
+from lib.ui.widgets import TABLE_ORDER, TABLE_WIDTHS
 from tests.browser.conftest import (
     SCREENSHOTS,
     WAIT,
@@ -280,8 +281,13 @@ def test_tables_leave_empty_cells_empty_and_say_generation(demo: dict, page: Pag
     assert "" in texts  # someone never touched: an empty Last touch…
     assert "None" not in texts  # …not a grey "None"
     expect(
-        page.get_by_text("scroll the table sideways for Company, Title and Referred by")
+        page.get_by_text("scroll the table sideways for Referred by, Company and Title")
     ).to_be_visible()
+    # On a 1366 px laptop nothing cuts the stage or who referred them: the columns up to
+    # Referred by (and the row picker's, 32 px) fit the table as the browser lays it out.
+    table = page.locator("[data-testid=stDataFrame]").first.bounding_box()
+    assert table and 32 + sum(TABLE_WIDTHS.values()) <= table["width"], table
+    assert list(TABLE_WIDTHS) == list(TABLE_ORDER[:5])
     screenshot(page, "first-hour-07-contacts-table")
 
     open_page(page, f"{demo['url']}/contacts?contact={demo['referrer']}")
