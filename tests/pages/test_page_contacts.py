@@ -248,7 +248,7 @@ def test_a_new_search_starts_on_the_first_page(app_env: Path) -> None:
     at = open_page("pages/work/contacts.py")
     assert shown(at.caption)[0] == (
         "30 contacts — showing 1–25. Click a row to open it; on a narrow screen, scroll the "
-        "table sideways for Company, Title and Referred by."
+        "table sideways for Referred by, Company and Title."
     )
     at.get("pagination")[0].set_value(2).run()
     assert table_names(at) == [f"Person {n}" for n in range(25, 30)]
