@@ -35,7 +35,7 @@ from lib.ui.conversation_form import conversation_form
 from lib.ui.data import get_db, query
 from lib.ui.forms import FieldErrors, flash, form_round
 from lib.ui.text import escape_markdown
-from lib.ui.widgets import contact_link
+from lib.ui.widgets import contact_link, wrapping
 
 QUEUE_PAGE = "pages/work/suggestions.py"
 TALK_KINDS = ("contacted", "info_interview", "referral_asked")  # confirmed through the form
@@ -315,7 +315,9 @@ def _suggestion(db: Database, day: date, row: dict[str, Any], *, coming: bool) -
     if row["kind"] == "attempt":
         # The log cannot tell a voicemail from no answer: one click says which it was.
         key = f"queue_outcome_{sid}_{row['outcome']}"  # a fresh widget when the outcome changes
-        text.pills(
+        with text:
+            outcome_row = wrapping(key)  # on a phone the four outcomes take two lines
+        outcome_row.pills(
             "Outcome of this call",
             OUTCOMES,
             default=row["outcome"] if row["outcome"] in OUTCOMES else None,
