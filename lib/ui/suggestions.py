@@ -248,14 +248,16 @@ def queue_section(db: Database, day: date, rows: list[dict[str, Any]]) -> None:
     called_back_lines()
     ordered = sorted(due, key=_order)
     for on, of_day in groupby(ordered[:SHOWN], key=lambda r: r["occurred_on"]):
-        _day_group(db, day, on, list(of_day), coming=False)
+        # The day's every attempt, shown or not: "Confirm all attempts" confirms them all.
+        attempts = [r["id"] for r in due if r["occurred_on"] == on and r["kind"] == "attempt"]
+        _day_group(db, day, on, list(of_day), attempts)
     if len(ordered) > SHOWN:
         st.caption(f"… and {counted(len(ordered) - SHOWN, 'more')}: confirm these first.")
     if later:
         st.subheader("Coming up", anchor="queue_coming_up")
         st.caption("Meetings still to come: confirm each once its day has come.")
         for on, of_day in groupby(sorted(later, key=_order), key=lambda r: r["occurred_on"]):
-            _day_group(db, day, on, list(of_day), coming=True)
+            _day_group(db, day, on, list(of_day), [], coming=True)
 
 
 def _order(row: dict[str, Any]) -> tuple[int, str, int, int]:
@@ -263,11 +265,18 @@ def _order(row: dict[str, Any]) -> tuple[int, str, int, int]:
     return -row["occurred_on"].toordinal(), row["full_name"], row["contact_id"], row["id"]
 
 
-def _day_group(db: Database, day: date, on: date, rows: list[dict], *, coming: bool) -> None:
+def _day_group(
+    db: Database,
+    day: date,
+    on: date,
+    rows: list[dict],
+    attempts: list[int],
+    *,
+    coming: bool = False,
+) -> None:
     """One day: its heading, "Confirm all attempts", and a card per person."""
     head = st.container(horizontal=True, vertical_alignment="center")
     head.markdown(f"**{human_date(on)}**")
-    attempts = [r["id"] for r in rows if r["kind"] == "attempt"]
     if attempts and not coming:
         head.button(
             "Confirm all attempts",

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.io.activity.apply import import_activity
-from lib.records.suggestions import confirm
+from lib.records.suggestions import change, confirm
 from lib.store.db import Database, open_database
 from tests.io.activity_day import DAY, FIXTURES, ME, TODAY, TZ, load_day_network
 from tests.pagekit import APP, by_label, click, read_db, shown
@@ -374,3 +374,21 @@ def test_an_activity_import_is_listed_on_import_and_export_and_undone_there(queu
         (1, "confirmed")
     ]
     assert events(queued) == [(1, "attempt", DAY, "phone", "no_answer", None)]
+
+
+def test_a_meeting_still_to_come_waits_under_coming_up_and_cannot_be_confirmed_yet(
+    queued: Path,
+) -> None:
+    db = open_database(queued)
+    change(db, 20, occurred_on="2026-12-15")  # the coffee with Hana, next week
+    db.close()
+    at = queue_page()
+    assert [h.value for h in at.subheader] == [
+        "From your phone and mail · 19 to confirm",
+        "Coming up",
+    ]
+    assert "**Tue 15 Dec 2026**" in shown(at.markdown)
+    assert at.button(key="queue_confirm_20").disabled
+    assert not at.button(key="queue_confirm_19").disabled
+    at = press(at, "queue_dismiss_20")
+    assert status(queued, 20) == [(20, "contacted", date(2026, 12, 15), None, "dismissed")]
