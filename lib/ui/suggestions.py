@@ -325,12 +325,12 @@ def _suggestion(db: Database, day: date, row: dict[str, Any], *, coming: bool) -
         # The log cannot tell a voicemail from no answer: one click says which it was.
         key = f"queue_outcome_{sid}_{row['outcome']}"  # a fresh widget when the outcome changes
         with text:
-            outcome_row = wrapping(key)  # on a phone the four outcomes take two lines
+            outcome_row = wrapping(key)  # on a phone the outcomes take more lines
         outcome_row.pills(
             "Outcome of this call",
             OUTCOMES,
             default=row["outcome"] if row["outcome"] in OUTCOMES else None,
-            format_func=ATTEMPT_OUTCOME.short,
+            format_func=ATTEMPT_OUTCOME.label,  # the words of Today's call cards
             key=key,
             label_visibility="collapsed",
             on_change=_set_outcome,

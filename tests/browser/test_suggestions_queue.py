@@ -160,11 +160,18 @@ def test_the_realistic_day_confirmed_in_the_queue_moves_funnel_thanks_and_follow
     key(page, "queue_confirm_12").first.scroll_into_view_if_needed()  # Farah: a call, a thank-you
     screenshot(page, "queue-1-cards-phone")
     page.set_viewport_size({"width": 1400, "height": 900})
-    settle(page)
+    # Today leads here in one line while anything waits.
+    open_page(page, url)
+    line = page.get_by_role("link", name="From your phone and mail · 20 to confirm")
+    expect(line).to_be_visible(timeout=WAIT)
+    screenshot(page, "queue-0-today-line")
+    open_page(page, f"{url}/suggestions")
 
     # The two voicemails (Jon Berg, Kira Novak): one click each on the outcome.
     for suggestion, name in ((10, "Jon Berg"), (11, "Kira Novak")):
-        user.click(key(page, f"queue_outcome_{suggestion}_no_answer").get_by_text("voicemail"))
+        user.click(
+            key(page, f"queue_outcome_{suggestion}_no_answer").get_by_text("Left a voicemail")
+        )
         expect(page.get_by_text(f"Changed: {name} would log")).to_be_visible(timeout=WAIT)
     # The day's 11 unanswered calls at once.
     user.click(page.get_by_role("button", name="Confirm all attempts"))
