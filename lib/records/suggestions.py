@@ -180,3 +180,33 @@ def undo(db: Database, suggestion_id: Any, logged: Logged | None = None) -> str:
             message = undo_logged(db, events, referrals) + " The suggestion is back in the queue."
         db.execute("UPDATE suggestions SET status = 'open', event_id = NULL WHERE id = ?", [number])
     return message
+
+
+def count_to_confirm(db: Database, today: date) -> int:
+    """How many open suggestions can be confirmed now (their day has come): one COUNT."""
+    row = db.execute(
+        "SELECT count(*) FROM suggestions s JOIN contacts c ON c.id = s.contact_id "
+        "WHERE s.status = 'open' AND s.occurred_on <= ?",
+        [today],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def called_back(db: Database) -> list[dict[str, Any]]:
+    """The open "they called you back" notes (missed calls from contacts), newest first."""
+    rows = db.execute(
+        "SELECT s.id, s.contact_id, c.full_name, s.occurred_on, s.seen "
+        "FROM suggestions s JOIN contacts c ON c.id = s.contact_id "
+        "WHERE s.status = 'open' AND s.kind = 'note' ORDER BY s.occurred_on DESC, s.id DESC"
+    ).fetchall()
+    names = ("id", "contact_id", "full_name", "occurred_on", "seen")
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def open_by_batch(db: Database) -> dict[int, int]:
+    """Each activity import's open suggestions, counted (what undoing it takes back)."""
+    rows = db.execute(
+        "SELECT import_batch, count(*) FROM suggestions "
+        "WHERE status = 'open' AND import_batch IS NOT NULL GROUP BY import_batch"
+    ).fetchall()
+    return {int(batch): int(count) for batch, count in rows}

@@ -3,20 +3,19 @@
 import streamlit as st
 
 from lib.core.errors import NotFoundError, WarmLeadsError
-from lib.core.validation import EARLIEST_DATE
-from lib.core.vocab import CHANNEL_LABELS, CHANNELS, LOG_FORM, STAGE_LABELS, STAGES
+from lib.core.vocab import CHANNELS, LOG_FORM, STAGE_LABELS, STAGES
 from lib.engine import directory, due
 from lib.records.contacts import count_contacts
 from lib.records.corrections import undo_logged
-from lib.records.events import Conversation, Logged, follow_up_warning, log_conversation, log_step
+from lib.records.events import Logged, follow_up_warning, log_conversation, log_step
+from lib.ui.conversation_form import conversation_form as conversation_form_fields
+from lib.ui.conversation_form import when_and_how
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, form_round, show_flash
 from lib.ui.mode import require_writable
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import add_target_link, contact_link, contact_picker, query_id
 
-MORE_ROWS = 3
-MAX_ROWS = 15
 require_writable()
 db = get_db()
 day = today()
@@ -61,87 +60,17 @@ def last_submit() -> None:
     )
 
 
-def when_and_how(errors: FieldErrors, key: str, channel: str | None, *, ask_channel=True):
-    on_col, channel_col = st.columns(2)
-    on = on_col.date_input("Date", day, min_value=EARLIEST_DATE, max_value=day, key=f"{key}_on")
-    with on_col:
-        errors.slot("occurred_on")
-    how = None
-    if ask_channel:
-        how = channel_col.selectbox(
-            "Channel",
-            CHANNELS,
-            index=CHANNELS.index(channel),
-            format_func=CHANNEL_LABELS.get,
-            key=f"{key}_channel",
-        )
-    return on, how
-
-
 def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> None:
-    rows = st.session_state.get("referral_rows", MORE_ROWS)
-    with st.form(key):
-        wanted_channel = st.query_params.get("channel")
-        on, channel = when_and_how(
-            errors, key, wanted_channel if wanted_channel in CHANNELS else "phone"
-        )
-        st.markdown("**What happened, in the order of the method**")
-        # Ticked or not as most of your logged conversations were.
-        pitch = st.checkbox(
-            "Delivered my pitch", value=query(directory.usually_pitched), key=f"{key}_pitch"
-        )
-        interview = st.checkbox("It was an informational interview", key=f"{key}_info")
-        asked = st.checkbox(
-            "Asked for referrals — “Who do you know that might be helpful for me to get in "
-            "touch with?”",
-            key=f"{key}_asked",
-        )
-        st.markdown("**Referrals given** — one person per row; leave the rest empty.")
-        referrals = []
-        for row in range(1, rows + 1):
-            name, company, warm = st.columns([3, 3, 2], vertical_alignment="bottom")
-            shown = "visible" if row == 1 else "collapsed"  # one header row for the grid
-            referrals.append(
-                {
-                    "full_name": name.text_input(
-                        f"Referral {row}: name",
-                        key=f"{key}_r{row}n",
-                        placeholder=f"Name {row}",
-                        label_visibility=shown,
-                    ),
-                    "company": company.text_input(
-                        f"Referral {row}: company",
-                        key=f"{key}_r{row}c",
-                        placeholder="Company",
-                        label_visibility=shown,
-                    ),
-                    "may_use_name": warm.checkbox("May use their name", key=f"{key}_r{row}w"),
-                }
-            )
-            errors.slot(f"referral {row} full_name", f"referral {row} company")
-        thanked = st.checkbox("Thanked them at the time", key=f"{key}_thanked")
-        notes = st.text_area("Notes", key=f"{key}_notes", height=80)
-        errors.slot("notes")
-        errors.slot("*")
-        buttons = st.container(horizontal=True)
-        send = buttons.form_submit_button("Log conversation", type="primary")
-        add_rows = buttons.form_submit_button("More referral rows", disabled=rows >= MAX_ROWS)
-    if add_rows:
-        st.session_state["referral_rows"] = min(MAX_ROWS, rows + MORE_ROWS)
-        st.rerun()
-    if send:
+    wanted_channel = st.query_params.get("channel")
+    talk = conversation_form_fields(
+        contact_id,
+        errors,
+        key,
+        day=day,
+        channel=wanted_channel if wanted_channel in CHANNELS else "phone",
+    )
+    if talk is not None:
         try:
-            talk = Conversation(
-                contact_id,
-                occurred_on=on,
-                channel=channel,
-                pitch_delivered=pitch,
-                info_interview=interview,
-                asked_for_referrals=asked,
-                referrals=referrals,
-                thanked=thanked,
-                notes=notes,
-            )
             result = log_conversation(db, talk, today=day)
         except WarmLeadsError as exc:
             errors.show(exc)
@@ -160,7 +89,11 @@ def step_form(step: str, contact_id: int | None, errors: FieldErrors, key: str) 
             )
     with st.form(key):
         on, channel = when_and_how(
-            errors, key, "other" if step == "opportunity" else "email", ask_channel=step != "note"
+            errors,
+            key,
+            "other" if step == "opportunity" else "email",
+            day=day,
+            ask_channel=step != "note",
         )
         label = {"opportunity": "The lead *", "note": "Note *"}.get(step, "Notes")
         notes = st.text_area(label, key=f"{key}_notes", height=100)

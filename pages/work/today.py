@@ -30,6 +30,7 @@ from lib.ui.reach import (
     talked_link,
     tel_button,
 )
+from lib.ui.suggestions import today_line
 from lib.ui.text import escape_markdown
 from lib.ui.welcome import remove_demo_control, welcome
 from lib.ui.widgets import add_target_link, contact_link, current_page, pager
@@ -172,6 +173,7 @@ if query(count_contacts) == 0:
 # One pass over the due rules gives the lists' pages, their counts and what comes up next.
 rows, counts, soon = query(today_lists, day, {name: current_page(name) for name in TODAY_LISTS})
 header()
+today_line(day)  # "From your phone and mail · N to confirm" (lib/ui/suggestions.py), when N > 0
 due_lists(rows, counts)
 close_loop_section(day)
 coming_up_section(soon)

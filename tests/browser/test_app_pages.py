@@ -28,6 +28,7 @@ EXPECTED_PAGES = {
     "Today",
     "Contacts",
     "Log a step",
+    "From phone & mail",
     "Pitch coach",
     "Import & export",
     "Dashboard",

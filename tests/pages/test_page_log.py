@@ -194,7 +194,7 @@ def test_an_empty_database_sends_you_to_add_a_target(app_env: Path) -> None:
     assert shown(at.info) == ["Nobody to log a step for yet: add your first target."]
 
 
-@pytest.mark.parametrize("page", ["today", "contacts", "log", "pitch"])
+@pytest.mark.parametrize("page", ["today", "contacts", "log", "suggestions", "pitch"])
 def test_a_writing_page_run_in_a_read_only_view_writes_nothing_and_says_so(
     app_env: Path, ana: int, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:

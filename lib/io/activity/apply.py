@@ -6,6 +6,7 @@ import batch are written in one transaction, so a file that fails anywhere leave
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
@@ -124,3 +125,24 @@ def import_activity(
                 f"FROM {staged.name}"
             )
     return result
+
+
+def import_upload(
+    db: Database,
+    name: str,
+    data: bytes,
+    *,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+    my_addresses: list[str] | None = None,
+) -> ActivityResult:
+    """Import an uploaded file: its bytes in a private temporary folder, under its own name.
+
+    The readers stream a file on the disk (`mailbox` needs a path), and the batch and every
+    message name the file as the user knows it; the folder is removed when the import ends.
+    """
+    with tempfile.TemporaryDirectory(prefix="warmleads-activity-") as folder:
+        base = Path(name).name
+        path = Path(folder) / (base if base not in ("", ".", "..") else "upload")
+        path.write_bytes(data)
+        return import_activity(db, path, today=today, tz=tz, my_addresses=my_addresses)

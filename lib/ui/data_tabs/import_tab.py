@@ -13,7 +13,9 @@ import streamlit as st
 from lib.core.errors import WarmLeadsError
 from lib.core.words import counted
 from lib.io import importing
+from lib.io.activity.model import FORMATS as ACTIVITY_FORMATS
 from lib.io.importing import batches
+from lib.records.suggestions import open_by_batch
 from lib.store.db import Database
 from lib.ui import data as app_data
 from lib.ui.data import query
@@ -206,8 +208,7 @@ def _recent_imports(db: Database) -> None:
             undone = f" · *undone {batch['undone_at']}*" if batch["undone_at"] else ""
             text.markdown(
                 f"**{escape_markdown(batch['file'])}** · {batch['imported_at']} · "
-                f"{counted(batch['added'], 'added', 'added')}, "
-                f"{counted(batch['filled'], 'filled', 'filled')}{undone}"
+                f"{_what_it_brought(batch)}{undone}"
             )
             if batch["undone_at"] or asking == batch["id"]:
                 if asking == batch["id"]:
@@ -216,6 +217,17 @@ def _recent_imports(db: Database) -> None:
             if button.button("Undo this import", key=f"undo-import-{batch['id']}"):
                 st.session_state[UNDOING] = batch["id"]
                 st.rerun()
+
+
+def _what_it_brought(batch: dict) -> str:
+    """ "3 added, 1 filled"; an activity import's "12 suggestions still to confirm"."""
+    if batch["format"] in ACTIVITY_FORMATS:
+        waiting = query(open_by_batch).get(batch["id"], 0)
+        return f"{counted(waiting, 'suggested step')} still to confirm"
+    return (
+        f"{counted(batch['added'], 'added', 'added')}, "
+        f"{counted(batch['filled'], 'filled', 'filled')}"
+    )
 
 
 def _confirm_undo(db: Database, batch: dict) -> None:
@@ -228,12 +240,18 @@ def _confirm_undo(db: Database, batch: dict) -> None:
         if kept
         else ""
     )
-    st.warning(
-        escape_markdown(
+    if batch["format"] in ACTIVITY_FORMATS:
+        waiting = query(open_by_batch).get(batch["id"], 0)
+        question = (
+            f"Take back the {counted(waiting, 'suggested step')} of this import still to "
+            "confirm? The steps you confirmed stay logged, and what you dismissed stays dismissed."
+        )
+    else:
+        question = (
             f"Remove the {counted(batch['added'] - len(kept), 'contact')} this import added and "
             f"empty the blank fields it filled on {counted(batch['filled'], 'contact')}?{note}"
         )
-    )
+    st.warning(escape_markdown(question))
     yes, no = st.columns(2)
     if yes.button("Yes, undo it", type="primary", key=f"yes-undo-{batch['id']}"):
         st.session_state.pop(UNDOING, None)
