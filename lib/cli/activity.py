@@ -20,19 +20,23 @@ def today() -> date:
 def cmd_import_activity(args: argparse.Namespace) -> int:
     """Suggest steps from a call log, a mailbox or a calendar (written as one import batch)."""
     from lib.io.activity.apply import import_activity
+    from lib.io.activity.model import UnknownActivityFormat
 
     file = Path(args.path).expanduser()
     if not file.is_file():  # before the database is opened (or created)
         raise ValidationError("file", f"{file} does not exist or is not a file")
     with open_db(args, write=True) as db:
-        result = import_activity(
-            db,
-            file,
-            format=args.format,
-            dry_run=args.dry_run,
-            my_addresses=args.my_address or None,
-            today=today(),
-        )
+        try:
+            result = import_activity(
+                db,
+                file,
+                format=args.format,
+                dry_run=args.dry_run,
+                my_addresses=args.my_address or None,
+                today=today(),
+            )
+        except UnknownActivityFormat as exc:
+            raise UnknownActivityFormat(f"{exc}; name its format with --format") from None
     if args.json:
         print(json.dumps(result.as_json()))
         return 0

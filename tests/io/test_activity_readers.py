@@ -167,7 +167,7 @@ BAD_FILES = [
         "hello world\nthis is text\n",
         None,
         "it is none of the activity formats (a call log XML or CSV, an mbox, an .eml or an .ics "
-        "calendar); name one with --format",
+        "calendar)",
     ),
     (
         "laughs.xml",

@@ -115,7 +115,12 @@ def test_a_bad_file_exits_1_with_one_line_and_writes_nothing(
     path = tmp_path / name
     path.write_bytes(text.encode("utf-8"))
     argv = ["import-activity", str(path), "--db", network] + (["--format", fmt] if fmt else [])
-    assert run_cli(capsys, *argv) == (1, "", f"error: {name}: {message}; nothing imported\n")
+    hint = "; name its format with --format" if "none of the activity formats" in message else ""
+    assert run_cli(capsys, *argv) == (
+        1,
+        "",
+        f"error: {name}: {message}; nothing imported{hint}\n",
+    )
     with open_database(network) as db:
         assert db.scalar("SELECT count(*) FROM suggestions") == 0
         assert db.scalar("SELECT count(*) FROM import_batches") == 0

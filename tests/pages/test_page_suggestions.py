@@ -298,7 +298,7 @@ def test_confirm_all_attempts_logs_the_days_11_unanswered_calls_and_undo_takes_t
             "notes.txt",
             b"Dear diary\nnothing here\n",
             "it is none of the activity formats (a call log XML or CSV, an mbox, an .eml or an "
-            ".ics calendar); name one with --format",
+            ".ics calendar)",
         ),
         ("calls-cut.xml", (FIXTURES / FILES[0]).read_bytes()[:3000], None),
     ],

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator
 from datetime import date
 from pathlib import Path
 
-from lib.io.activity.model import FORMATS, ActivityFileError, Record
+from lib.io.activity.model import FORMATS, ActivityFileError, Record, UnknownActivityFormat
 
 _HEADER_NAMES = (b"from:", b"to:", b"subject:", b"date:", b"message-id:", b"received:")
 
@@ -33,9 +33,9 @@ def detect_format(path: Path) -> str:
         return "eml"
     elif any(mark in text.split(b"\n", 1)[0] for mark in (b",", b";", b"\t")):
         return "calls-csv"  # a table: its header says whether it is a call log (calls_csv)
-    raise ActivityFileError(
+    raise UnknownActivityFormat(
         "it is none of the activity formats (a call log XML or CSV, an mbox, an .eml or an .ics "
-        "calendar); name one with --format"
+        "calendar)"
     )
 
 

@@ -98,8 +98,8 @@ def import_activity(
     try:
         fmt = format or detect_format(path)
         reading = read_records(read_activity(path, fmt, today=today, mine=mine), network, tz=tz)
-    except ActivityFileError as exc:
-        raise ActivityFileError(f"{path.name}: {exc}; nothing imported") from None
+    except ActivityFileError as exc:  # keeps its class: the command line adds its --format hint
+        raise type(exc)(f"{path.name}: {exc}; nothing imported") from None
     except (OSError, UnicodeError) as exc:
         raise ActivityFileError(f"{path.name} cannot be read ({exc}); nothing imported") from None
     result = ActivityResult(path.name, fmt, ignored=reading.ignored, dry_run=dry_run)

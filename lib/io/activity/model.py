@@ -32,6 +32,10 @@ class ActivityFileError(WarmLeadsError):
     """A file that cannot be read as the activity format it claims (one line: why)."""
 
 
+class UnknownActivityFormat(ActivityFileError):
+    """A file whose content is none of the activity formats (the command line can name one)."""
+
+
 @dataclass(frozen=True)
 class Call:
     """One call of a call log: the number as written, when (UTC), seconds, Android type."""
