@@ -47,10 +47,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_imports(args: argparse.Namespace) -> int:
     """List every recorded import, newest first."""
-    from lib.io.importing.batches import list_imports
+    from lib.io.importing.batches import list_imports, what_it_brought
+    from lib.records.suggestions import open_by_batch
 
     with open_for_reading(args) as db:
         batches = list_imports(db)
+        waiting = open_by_batch(db) if batches else {}
     if args.json:
         print(json.dumps(batches))
         return 0
@@ -61,7 +63,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
         state = f"  undone {batch['undone_at']}" if batch["undone_at"] else ""
         print(
             f"#{batch['id']:<4} {batch['imported_at']}  {batch['file']} ({batch['format']}): "
-            f"{batch['added']:,} added, {batch['filled']:,} filled{state}"
+            f"{what_it_brought(batch, waiting)}{state}"
         )
     return 0
 

@@ -152,3 +152,15 @@ def test_an_activity_import_is_listed_and_undone_like_any_import(capsys, network
         "",
     )
     assert run_cli(capsys, "suggestions", "--db", network)[1] == "No suggestions to confirm.\n"
+
+
+def test_imports_lists_an_activity_import_by_what_waits_to_be_confirmed(capsys, network: str):
+    run_cli(capsys, "import-activity", CALLS, "--db", network)
+    code, out, _ = run_cli(capsys, "imports", "--db", network)
+    assert code == 0
+    assert out.endswith(
+        "  calls-20261208221431.xml (calls-xml): 15 suggested steps still to confirm\n"
+    )
+    run_cli(capsys, "confirm-suggestions", "--all-attempts", "--db", network)
+    out = run_cli(capsys, "imports", "--db", network)[1]
+    assert out.endswith("(calls-xml): 4 suggested steps still to confirm\n"), out

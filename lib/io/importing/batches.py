@@ -89,6 +89,19 @@ def list_imports(db: Database) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def what_it_brought(batch: dict[str, Any], waiting: dict[int, int]) -> str:
+    """A `list_imports` row in words: "3 added, 1 filled"; for an import of calls, mail or a
+    calendar, "12 suggested steps still to confirm" (`waiting`: `open_by_batch`)."""
+    from lib.io.activity.model import FORMATS as ACTIVITY_FORMATS
+
+    if batch["format"] in ACTIVITY_FORMATS:
+        return f"{counted(waiting.get(batch['id'], 0), 'suggested step')} still to confirm"
+    return (
+        f"{counted(batch['added'], 'added', 'added')}, "
+        f"{counted(batch['filled'], 'filled', 'filled')}"
+    )
+
+
 def _batch(db: Database, batch_id: int) -> tuple[str, str, Any]:
     row = db.execute(
         "SELECT file, format, strftime(undone_at, '%Y-%m-%d %H:%M') FROM import_batches "

@@ -220,14 +220,8 @@ def _recent_imports(db: Database) -> None:
 
 
 def _what_it_brought(batch: dict) -> str:
-    """ "3 added, 1 filled"; an activity import's "12 suggestions still to confirm"."""
-    if batch["format"] in ACTIVITY_FORMATS:
-        waiting = query(open_by_batch).get(batch["id"], 0)
-        return f"{counted(waiting, 'suggested step')} still to confirm"
-    return (
-        f"{counted(batch['added'], 'added', 'added')}, "
-        f"{counted(batch['filled'], 'filled', 'filled')}"
-    )
+    """ "3 added, 1 filled"; an activity import's "12 suggested steps still to confirm"."""
+    return batches.what_it_brought(batch, query(open_by_batch))
 
 
 def _confirm_undo(db: Database, batch: dict) -> None:
