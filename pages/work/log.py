@@ -12,6 +12,7 @@ from lib.records.events import Conversation, Logged, follow_up_warning, log_conv
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, form_round, show_flash
 from lib.ui.mode import require_writable
+from lib.ui.referrals import asked_label, leads_into, target_names
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import add_target_link, contact_link, contact_picker, query_id
 
@@ -91,15 +92,14 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
             "Delivered my pitch", value=query(directory.usually_pitched), key=f"{key}_pitch"
         )
         interview = st.checkbox("It was an informational interview", key=f"{key}_info")
-        asked = st.checkbox(
-            "Asked for referrals — “Who do you know that might be helpful for me to get in "
-            "touch with?”",
-            key=f"{key}_asked",
-        )
+        asked = st.checkbox(asked_label(contact_id), key=f"{key}_asked")
         st.markdown("**Referrals given** — one person per row; leave the rest empty.")
+        targets = target_names()
         referrals = []
         for row in range(1, rows + 1):
-            name, company, warm = st.columns([3, 3, 2], vertical_alignment="bottom")
+            name, company, *into, warm = st.columns(
+                [3, 3, 3, 2] if targets else [3, 3, 2], vertical_alignment="bottom"
+            )
             shown = "visible" if row == 1 else "collapsed"  # one header row for the grid
             referrals.append(
                 {
@@ -115,10 +115,19 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
                         placeholder="Company",
                         label_visibility=shown,
                     ),
+                    "leads_into": leads_into(
+                        targets,
+                        row,
+                        f"{key}_r{row}t",
+                        container=into[0] if into else None,
+                        shown=shown,
+                    ),
                     "may_use_name": warm.checkbox("May use their name", key=f"{key}_r{row}w"),
                 }
             )
-            errors.slot(f"referral {row} full_name", f"referral {row} company")
+            errors.slot(
+                f"referral {row} full_name", f"referral {row} company", f"referral {row} leads_into"
+            )
         thanked = st.checkbox("Thanked them at the time", key=f"{key}_thanked")
         notes = st.text_area("Notes", key=f"{key}_notes", height=80)
         errors.slot("notes")
