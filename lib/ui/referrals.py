@@ -36,8 +36,10 @@ def leads_into(
         return None
     return container.selectbox(
         f"Referral {row}: leads into",
-        [None, *targets],
-        format_func=lambda company: NO_TARGET if company is None else targets[company],
+        list(targets),
+        index=None,  # none chosen: the placeholder says so, and × clears a choice
+        format_func=targets.get,
+        placeholder=NO_TARGET,
         key=key,
         label_visibility=shown,
         help="The target company they work at: whoever gave you their name becomes a way in there.",

@@ -287,7 +287,7 @@ def test_the_conversation_form_asks_about_the_targets_and_tags_referrals(
         at.checkbox, "Asked for referrals — “Who do you know at Acme, Globex or Initech?”"
     )
     into = by_label(at.selectbox, "Referral 1: leads into")
-    assert into.options == ["No target company", "Acme", "Globex", "Initech"]
+    assert into.options == ["Acme", "Globex", "Initech"]
     assert [s.value for s in at.selectbox if s.label.endswith("leads into")] == [None] * 3
     assert companies_json(app_env) == {"Acme": (0, 0), "Globex": (0, 0), "Initech": (0, 0)}
     asked.check()
