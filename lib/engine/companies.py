@@ -288,12 +288,13 @@ def aim_for(targets: list[TargetCompany], own_company_id: int | None) -> Aim:
     return Aim(own, others)
 
 
+def company_of(db: Database, contact_id: int | None) -> int | None:
+    """The target company a contact is linked to (None: none, or no contact)."""
+    if contact_id is None:
+        return None
+    return db.scalar("SELECT company_id FROM contacts WHERE id = ?", [contact_id])
+
+
 def referral_aim(db: Database, contact_id: int | None, day: date) -> Aim:
     """The referral question's companies for one person (None: nobody chosen yet) as of `day`."""
-    targets = target_list(db, day)
-    if not targets:
-        return Aim()
-    own = None
-    if contact_id is not None:
-        own = db.scalar("SELECT company_id FROM contacts WHERE id = ?", [contact_id])
-    return aim_for(targets, own)
+    return aim_for(target_list(db, day), company_of(db, contact_id))

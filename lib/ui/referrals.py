@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from lib.core.vocab import EVENT_KIND
-from lib.engine.companies import Aim, referral_aim, target_list
+from lib.engine.companies import Aim, aim_for, company_of, target_list
 from lib.ui.data import query, today
 
 NO_TARGET = "No target company"
 
 
 def aim(contact_id: int | None) -> Aim:
-    """The target companies this person's referral question names (docs/METHOD.md)."""
-    return query(referral_aim, contact_id, today())
+    """The target companies this person's referral question names (docs/METHOD.md): the
+    engine's `referral_aim`, over the one cached target list the form's selects use too."""
+    targets = query(target_list, today())
+    return aim_for(targets, query(company_of, contact_id) if targets else None)
 
 
 def asked_label(contact_id: int | None) -> str:
