@@ -276,10 +276,15 @@ def update_sentences(reached: Sequence[Reached], *, mentioned: Sequence[str] = (
 
 
 def update_message(
-    referrer_name: str, reached: Sequence[Reached], kind: str, your_name: str = ""
+    referrer_name: str,
+    reached: Sequence[Reached],
+    kind: str,
+    your_name: str = "",
+    aim: Aim = NO_AIM,
 ) -> Template:
     """The message that tells a referrer how their referrals went, as a thank-you or a
-    follow-up, with the names, the days and what came of each."""
+    follow-up, with the names, the days and what came of each (a follow-up asks again,
+    aimed at `aim`'s target companies)."""
     first = first_name(referrer_name) or referrer_name
     me = your_name.strip() or YOUR_NAME_PLACEHOLDER
     names = _join([r.full_name for r in reached])
@@ -302,8 +307,8 @@ def update_message(
         f"Your update to {referrer_name}: how it went with {names}.",
         f"Hi {first},\n\n"
         f"A quick update on my search, and on the people you suggested. {news}\n\n"
-        "Who else do you know that might be helpful for me to get in touch with? "
-        f"Any name is welcome.\n\nThank you again for your help,\n{me}",
+        f"{aim.question(again=True)} Any name is welcome.\n\n"
+        f"Thank you again for your help,\n{me}",
         subject="A quick update — and thank you",
     )
 
