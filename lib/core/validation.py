@@ -282,20 +282,20 @@ def clean_bool(field: str, value: Any) -> bool | None:
     raise ValidationError(field, f"{value!r} is not yes or no")
 
 
-def clean_id(field: str, value: Any, *, required: bool) -> int | None:
-    """A positive integer id."""
+def clean_id(field: str, value: Any, *, required: bool, what: str = "contact id") -> int | None:
+    """A positive integer id (`what` names it in the message: "'x' is not a contact id")."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise ValidationError(field, "is required")
         return None
     if isinstance(value, bool):
-        raise ValidationError(field, f"{value!r} is not a contact id")
+        raise ValidationError(field, f"{value!r} is not a {what}")
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except ValueError:
-        raise ValidationError(field, f"{value!r} is not a contact id") from None
+        raise ValidationError(field, f"{value!r} is not a {what}") from None
     if number <= 0 or number > 2**31 - 1:
-        raise ValidationError(field, f"{value!r} is not a contact id")
+        raise ValidationError(field, f"{value!r} is not a {what}")
     return number
 
 

@@ -236,9 +236,65 @@ def ways_in(db: Database, company_id: int, day: date) -> list[WayIn]:
     return [WayIn(*row) for row in rows]
 
 
-def referral_question(names: list[str]) -> str:
-    """The referral question aimed at targets: "Who do you know at Acme, Globex or Initech?"."""
+# How many target companies the referral question names (docs/METHOD.md "The referral
+# question aimed at targets"): three names still sound like one question.
+QUESTION_NAMES = 3
+
+
+def referral_question(names: list[str], *, own: str | None = None, again: bool = False) -> str:
+    """The referral question aimed at targets: "Who do you know at Acme, Globex or Initech?".
+
+    `own`: the person's own target company, asked first as "who else" (their colleagues);
+    `again`: asked of someone who has given names before ("Who else do you know …").
+    """
+    who = "Who else" if again or own else "Who"
+    if own:
+        rest = f" — and at {_either(names)}" if names else ""
+        return f"Who else do you know at {own}{rest}?"
     if not names:
-        return "Who do you know that might be helpful for me to get in touch with?"
-    shown = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return f"Who do you know at {shown}?"
+        return f"{who} do you know that might be helpful for me to get in touch with?"
+    return f"{who} do you know at {_either(names)}?"
+
+
+def _either(names: list[str]) -> str:
+    """ "Acme", "Acme or Globex", "Acme, Globex or Initech"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+@dataclass(frozen=True)
+class Aim:
+    """The target companies one person's referral question names (none: the plain question)."""
+
+    own: str | None = None  # their own target company: "who else do you know at …"
+    others: tuple[str, ...] = ()  # the top targets in LAMP order, theirs left out
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every company the question names, in the order it names them."""
+        return ((self.own,) if self.own else ()) + self.others
+
+    def question(self, *, again: bool = False) -> str:
+        """The question in words (`again`: "Who else …", for a follow-up)."""
+        return referral_question(list(self.others), own=self.own, again=again)
+
+
+def aim_for(targets: list[TargetCompany], own_company_id: int | None) -> Aim:
+    """Which targets the question names: the person's own target company first ("who else"),
+    then the top targets in LAMP order, up to QUESTION_NAMES names in all."""
+    live = [c for c in targets if not c.archived]
+    own = next((c.name for c in live if c.id == own_company_id), None)
+    room = QUESTION_NAMES - (1 if own else 0)
+    others = tuple(c.name for c in live if c.id != own_company_id)[:room]
+    return Aim(own, others)
+
+
+def company_of(db: Database, contact_id: int | None) -> int | None:
+    """The target company a contact is linked to (None: none, or no contact)."""
+    if contact_id is None:
+        return None
+    return db.scalar("SELECT company_id FROM contacts WHERE id = ?", [contact_id])
+
+
+def referral_aim(db: Database, contact_id: int | None, day: date) -> Aim:
+    """The referral question's companies for one person (None: nobody chosen yet) as of `day`."""
+    return aim_for(target_list(db, day), company_of(db, contact_id))

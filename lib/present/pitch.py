@@ -11,12 +11,14 @@ from lib.core.errors import ValidationError
 from lib.core.validation import clean_email
 from lib.core.vocab import LOG_FORM
 from lib.core.words import first_name, short_date
+from lib.engine.companies import Aim
 from lib.engine.loops import Reached, join_names, what_happened
 
 WORDS_PER_MINUTE = 130
 MIN_SECONDS = 30
 MAX_SECONDS = 60
 YOUR_NAME_PLACEHOLDER = "[your name]"
+NO_AIM = Aim()  # no target companies: the plain referral question
 
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 # "Are you hiring?" and its cousins: a "no" is a dead end.
@@ -131,11 +133,13 @@ def templates(
     referred: Sequence[str] = (),
     your_name: str = "",
     reached: Sequence[Reached] = (),
+    aim: Aim = NO_AIM,
 ) -> list[Template]:
     """The referral question, warm-intro opener, thank-you note and follow-up, names filled in.
 
     `referred` names the people this contact gave you; `reached` are those you have talked
-    with since: the thank-you and the follow-up tell them how it went.
+    with since: the thank-you and the follow-up tell them how it went. `aim`: the target
+    companies the referral questions name (`lib.engine.companies.referral_aim`).
     """
     first = first_name(contact_name) or contact_name
     me = your_name.strip() or YOUR_NAME_PLACEHOLDER
@@ -172,10 +176,13 @@ def templates(
             "referral_question",
             "Ask for referrals",
             f"At the end of your conversation with {contact_name}.",
-            f"Thank you, {first} — this has been really helpful. "
-            "Who do you know that might be helpful for me to get in touch with?\n"
-            "… Anyone else?\n"
-            "May I use your name when I reach out to them?",
+            f"Thank you, {first} — this has been really helpful. {aim.question()}\n"
+            + (
+                "… Anyone else who might be helpful for me to get in touch with?\n"
+                if aim.names
+                else "… Anyone else?\n"
+            )
+            + "May I use your name when I reach out to them?",
         ),
         Template("warm_intro", "Warm-intro opener", when, opener),
         Template(
@@ -201,8 +208,7 @@ def templates(
                 else "A quick update on my search: [one or two lines of news — a conversation, "
                 "a course, a lead]." + (f" [How it went with {names}.]" if names else "")
             )
-            + "\n\nWho else do you know that might be helpful for me to get in touch with? "
-            "Any name is welcome.\n\n"
+            + f"\n\n{aim.question(again=True)} Any name is welcome.\n\n"
             f"Thank you again for your help,\n{me}",
             subject="A quick update — and thank you",
         ),
@@ -270,10 +276,15 @@ def update_sentences(reached: Sequence[Reached], *, mentioned: Sequence[str] = (
 
 
 def update_message(
-    referrer_name: str, reached: Sequence[Reached], kind: str, your_name: str = ""
+    referrer_name: str,
+    reached: Sequence[Reached],
+    kind: str,
+    your_name: str = "",
+    aim: Aim = NO_AIM,
 ) -> Template:
     """The message that tells a referrer how their referrals went, as a thank-you or a
-    follow-up, with the names, the days and what came of each."""
+    follow-up, with the names, the days and what came of each (a follow-up asks again,
+    aimed at `aim`'s target companies)."""
     first = first_name(referrer_name) or referrer_name
     me = your_name.strip() or YOUR_NAME_PLACEHOLDER
     names = _join([r.full_name for r in reached])
@@ -296,8 +307,8 @@ def update_message(
         f"Your update to {referrer_name}: how it went with {names}.",
         f"Hi {first},\n\n"
         f"A quick update on my search, and on the people you suggested. {news}\n\n"
-        "Who else do you know that might be helpful for me to get in touch with? "
-        f"Any name is welcome.\n\nThank you again for your help,\n{me}",
+        f"{aim.question(again=True)} Any name is welcome.\n\n"
+        f"Thank you again for your help,\n{me}",
         subject="A quick update — and thank you",
     )
 

@@ -48,25 +48,54 @@ def check_referrer(db: Database, contact_id: int | None, referred_by: int | None
         )
 
 
-def add_contact(db: Database, data: Mapping[str, Any], *, today: date | None = None) -> int:
+def add_contact(
+    db: Database,
+    data: Mapping[str, Any],
+    *,
+    today: date | None = None,
+    company_id: Any = None,
+) -> int:
     """Validate and add one target (or referral); return its id.
 
+    `company_id`: the target company they work at (a referral tagged with the company it
+    leads into): a blank company text becomes its name; a text with another key is refused.
     Inside another action's transaction it joins it (a conversation's referrals).
     """
     clean = clean_contact(data, today=today or date.today())
-    columns = [f for f in CONTACT_FIELDS if f in clean]
-    placeholders = ", ".join("?" for _ in columns)
+    at = clean_id("company_id", company_id, required=False, what="target company id")
     with db.transaction():
         check_referrer(db, None, clean.get("referred_by"))
+        if at is not None:
+            clean["company"] = _company_text(db, at, clean.get("company"))
+        columns = [f for f in CONTACT_FIELDS if f in clean]
+        placeholders = ", ".join("?" for _ in columns)
         row = db.execute(
             f"INSERT INTO contacts (id, {', '.join(columns)}) "  # column names are our constants
             f"VALUES (nextval('contacts_id_seq'), {placeholders}) RETURNING id",
             [clean[c] for c in columns],
         ).fetchone()
-        company_id = company_by_key(db, clean.get("company"))
-        if company_id is not None:  # a target company with its key: linked (none is made)
-            db.execute("UPDATE contacts SET company_id = ? WHERE id = ?", [company_id, row[0]])
+        if at is None:
+            at = company_by_key(db, clean.get("company"))
+        if at is not None:  # a target company with its key: linked (none is made)
+            db.execute("UPDATE contacts SET company_id = ? WHERE id = ?", [at, row[0]])
     return int(row[0])
+
+
+def _company_text(db: Database, company_id: int, text: str | None) -> str:
+    """The company text of someone added at a target company: theirs when it has the
+    company's key, else (blank) the company's name; another company's name is refused."""
+    found = db.execute("SELECT name, key FROM companies WHERE id = ?", [company_id]).fetchone()
+    if found is None:
+        raise ValidationError("company_id", f"there is no target company with id {company_id}")
+    name, key = found
+    if text is None:
+        return str(name)
+    if company_key(text) != key:
+        raise ValidationError(
+            "company",
+            f"{text} is not {name}, the target company chosen for them: leave one of the two blank",
+        )
+    return text
 
 
 def editable_fields(record: Mapping[str, Any]) -> dict[str, Any]:

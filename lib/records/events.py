@@ -130,32 +130,43 @@ def channel_words(channel: str | None) -> str:
 
 def _referral_rows(
     rows: Sequence[Mapping[str, Any]], *, referrer: int, on: date
-) -> list[tuple[int, dict[str, Any]]]:
-    """The referral rows filled in, numbered as the form numbers them, as new contacts' data.
+) -> list[tuple[int, dict[str, Any], int | None]]:
+    """The referral rows filled in, numbered as the form numbers them, as new contacts' data
+    and the target company each leads into (`leads_into`, a company id, or None).
 
-    A row with neither a name nor a company is an empty row of the form and is left out.
+    A row with neither a name, a company nor a company it leads into is an empty row of the
+    form and is left out.
     """
     kept = []
     for number, row in enumerate(rows, start=1):
-        if not any(clean_text("referral", row.get(key)) for key in ("full_name", "company")):
+        into = row.get("leads_into")
+        leads_into = clean_id(
+            f"referral {number} leads_into", into, required=False, what="target company id"
+        )
+        filled = any(clean_text("referral", row.get(key)) for key in ("full_name", "company"))
+        if not filled and leads_into is None:
             continue
         data = {
             "source": "referral",
-            **row,
+            **{key: value for key, value in row.items() if key != "leads_into"},
             "may_use_name": bool(row.get("may_use_name")) if "may_use_name" in row else None,
             "referred_by": referrer,
             "identified_on": on,
         }
-        kept.append((number, data))
+        kept.append((number, data, leads_into))
     return kept
 
 
-def _add_referral(db: Database, number: int, data: Mapping[str, Any], today: date) -> int:
-    """Add one referral; its errors name the row as the form numbers it ("referral 2 …")."""
+def _add_referral(
+    db: Database, number: int, data: Mapping[str, Any], leads_into: int | None, today: date
+) -> int:
+    """Add one referral (at the target company it leads into, if any); its errors name the
+    row as the form numbers it ("referral 2 …")."""
     try:
-        return add_contact(db, data, today=today)
+        return add_contact(db, data, today=today, company_id=leads_into)
     except ValidationError as exc:
-        raise ValidationError(f"referral {number} {exc.field}", exc.reason) from None
+        field = "leads_into" if exc.field == "company_id" else exc.field
+        raise ValidationError(f"referral {number} {field}", exc.reason) from None
 
 
 def log_conversation(
@@ -186,7 +197,10 @@ def log_conversation(
     with db.transaction():
         name = _named_contact(db, contact_id)
         event_ids = [_insert_event(db, clean) for clean in planned]
-        referral_ids = [_add_referral(db, number, data, today) for number, data in people]
+        referral_ids = [
+            _add_referral(db, number, data, leads_into, today)
+            for number, data, leads_into in people
+        ]
         added = db.execute(
             "SELECT full_name, company, may_use_name FROM contacts "
             "WHERE list_contains(?, id) ORDER BY id",

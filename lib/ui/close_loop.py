@@ -22,6 +22,7 @@ from lib.records.events import follow_up_warning, log_step
 from lib.ui.data import get_db, query
 from lib.ui.forms import flash
 from lib.ui.reach import links_line
+from lib.ui.referrals import aim
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import contact_link, current_page, pager
 
@@ -92,7 +93,7 @@ def _update_message(loop: loops.OpenLoop, day: date, your_name: str) -> None:
         required=True,
         key=f"loop_kind_{loop.id}",
     )
-    message = pitch.update_message(loop.full_name, loop.referrals, kind, your_name)
+    message = pitch.update_message(loop.full_name, loop.referrals, kind, your_name, aim(loop.id))
     st.text(f"Subject: {message.subject}")
     st.code(message.body, language=None, wrap_lines=True)
     warning = follow_up_warning(get_db(), loop.id, day) if kind == "follow_up" else None

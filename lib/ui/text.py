@@ -30,6 +30,7 @@ FIELD_LABELS: dict[str, str] = {
     "pitch": "Pitch",
     "your_name": "Your name",
     "search": "Search",
+    "leads_into": "Leads into",
 }
 
 

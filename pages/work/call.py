@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.vocab import ATTEMPT_OUTCOME, EVENT_KIND, SOURCE, WARMTH
+from lib.core.vocab import ATTEMPT_OUTCOME, SOURCE, WARMTH
 from lib.core.words import counted, human_date, in_sentence
 from lib.engine.due import call_queue
 from lib.present.pitch import check_pitch, templates
@@ -24,6 +24,7 @@ from lib.ui.reach import (
     tel_button,
     tel_href,
 )
+from lib.ui.referrals import aim, asked_label, leads_into, target_names
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import add_target_link, contact_link
 
@@ -93,20 +94,24 @@ def conversation_form(person: dict) -> None:
         on = st.date_input("Date", today(), max_value=today(), key=f"{key}_on")
         errors.slot("occurred_on")
         pitch = st.checkbox("Delivered my pitch", value=True, key=f"{key}_pitch")
-        asked = st.checkbox(EVENT_KIND.label("referral_asked"), key=f"{key}_asked")
+        asked = st.checkbox(asked_label(person["id"]), key=f"{key}_asked")
         st.markdown("**Referrals given** — one person per row; leave the rest empty.")
+        targets = target_names()
         referrals = []
         for row in range(1, REFERRAL_ROWS + 1):
             referrals.append(
                 {
                     "full_name": st.text_input(f"Referral {row}: name", key=f"{key}_r{row}n"),
                     "company": st.text_input(f"Referral {row}: company", key=f"{key}_r{row}c"),
+                    "leads_into": leads_into(targets, row, f"{key}_r{row}t", container=st),
                     "may_use_name": st.checkbox(
                         f"Referral {row}: may use their name", key=f"{key}_r{row}w"
                     ),
                 }
             )
-            errors.slot(f"referral {row} full_name", f"referral {row} company")
+            errors.slot(
+                f"referral {row} full_name", f"referral {row} company", f"referral {row} leads_into"
+            )
         thanked = st.checkbox("Thanked them at the time", key=f"{key}_thanked")
         notes = st.text_area("Notes", key=f"{key}_notes", height=80)
         errors.slot("notes")
@@ -203,6 +208,7 @@ def script_expander(person: dict) -> None:
             person["referrer_name"],
             person["may_use_name"],
             your_name=query(get_your_name),
+            aim=aim(person["id"]),
         )
         question = next(t for t in script if t.key == "referral_question")
         st.markdown("**Then ask** — " + escape_markdown(question.body.replace("\n", " ")))

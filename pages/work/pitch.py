@@ -9,6 +9,7 @@ from lib.records import settings
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, show_flash
 from lib.ui.mode import require_writable
+from lib.ui.referrals import aim
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import contact_picker, query_id
 
@@ -87,6 +88,7 @@ if contact_id is not None:
         [p.full_name for p in referred.itertuples() if p.generation == 1],
         name,
         query(loops.referral_updates, contact_id, today()),
+        aim=aim(contact_id),
     )
     columns = [column for _ in range(2) for column in st.columns(2)]  # two rows of two
     for column, message in zip(columns, messages, strict=True):

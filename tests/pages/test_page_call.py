@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from lib import cli
 from lib.core.words import human_date
+from lib.records.companies import add_company
 from lib.records.contacts import add_contact
 from lib.store.db import open_database
 from tests.pagekit import by_label, click, open_page, read_db, shown, unescape
@@ -186,3 +191,54 @@ def test_the_source_reads_as_its_label(app_env: Path, source: str | None, words:
     database.close()
     at = click(open_page("pages/work/call.py"), "Start calling")
     assert f"{words} on {human_date(day)}" in shown(at.caption)[1]
+
+
+@pytest.fixture
+def with_targets(app_env: Path) -> dict[str, int]:
+    """Ana (at Soylent, no target) to call, and four target companies."""
+    database = open_database(app_env)
+    ids = {
+        "ana": add_contact(
+            database,
+            {"full_name": "Ana Ruiz", "company": "Soylent", "phone": "555 0101"},
+        ),
+        **{
+            name.lower(): add_company(database, {"name": name, "motivation": m}).company_id
+            for name, m in [("Acme", 5), ("Globex", 4), ("Initech", 3), ("Hooli", 1)]
+        },
+    }
+    database.close()
+    return ids
+
+
+def companies_json(path: Path) -> dict[str, int]:
+    """`python -m lib.cli companies --json` (in this process): ways in by company name."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["companies", "--json", "--db", str(path)]) == 0
+    return {c["name"]: c["ways_in"] for c in json.loads(out.getvalue())["companies"]}
+
+
+def test_the_session_asks_about_the_target_companies_and_tags_a_referral(
+    with_targets: dict[str, int], app_env: Path
+) -> None:
+    at = click(open_page("pages/work/call.py"), "Start calling")
+    assert [e.label for e in at.expander][0] == "Your pitch and the referral question"
+    assert shown(at.markdown)[-1] == (
+        "**Then ask** — Thank you, Ana — this has been really helpful. Who do you know at "
+        "Acme, Globex or Initech? … Anyone else who might be helpful for me to get in touch "
+        "with? May I use your name when I reach out to them?"
+    )
+    at = click(at, "Talked — log the conversation")
+    by_label(at.checkbox, "Asked for referrals — “Who do you know at Acme, Globex or Initech?”")
+    into = by_label(at.selectbox, "Referral 1: leads into")
+    assert (into.value, into.options) == (None, ["Acme", "Globex", "Initech", "Hooli"])
+    assert companies_json(app_env)["Globex"] == 0
+    by_label(at.text_input, "Referral 1: name").set_value("Cleo Vance")
+    into.set_value(with_targets["globex"])
+    at = click(at, "Log conversation and go on")
+    assert read_db(app_env).execute(
+        "SELECT full_name, company, company_id, referred_by FROM contacts WHERE id > ? ORDER BY id",
+        [with_targets["ana"]],
+    ).fetchall() == [("Cleo Vance", "Globex", with_targets["globex"], with_targets["ana"])]
+    assert companies_json(app_env) == {"Acme": 0, "Globex": 1, "Initech": 0, "Hooli": 0}

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib import cli
+from lib.records.companies import add_company
 from lib.records.contacts import add_contact
 from lib.records.events import log_event
 from lib.store.db import open_database
@@ -252,3 +257,84 @@ def test_the_undo_is_gone_after_leaving_the_page(app_env: Path, ana: int) -> Non
     assert not at.exception, at.exception
     assert [b.label for b in at.button if b.label == "Undo"] == []
     assert counts(app_env)[1] == 1  # the step stays
+
+
+@pytest.fixture
+def targets(app_env: Path, ana: int) -> dict[str, int]:
+    """Three target companies (Ana is at Kestrel, not one of them)."""
+    database = open_database(app_env)
+    ids = {
+        name: add_company(database, {"name": name, "motivation": m}).company_id
+        for name, m in [("Initech", 3), ("Acme", 5), ("Globex", 4)]
+    }
+    database.close()
+    return ids
+
+
+def companies_json(path: Path) -> dict[str, tuple[int, int]]:
+    """`python -m lib.cli companies --json` (in this process): (people, ways in) by name."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["companies", "--json", "--db", str(path)]) == 0
+    return {c["name"]: (c["people"], c["ways_in"]) for c in json.loads(out.getvalue())["companies"]}
+
+
+def test_the_conversation_form_asks_about_the_targets_and_tags_referrals(
+    app_env: Path, ana: int, targets: dict[str, int]
+) -> None:
+    at = open_page("pages/work/log.py", contact=ana)
+    asked = by_label(
+        at.checkbox, "Asked for referrals — “Who do you know at Acme, Globex or Initech?”"
+    )
+    into = by_label(at.selectbox, "Referral 1: leads into")
+    assert into.options == ["Acme", "Globex", "Initech"]
+    assert [s.value for s in at.selectbox if s.label.endswith("leads into")] == [None] * 3
+    assert companies_json(app_env) == {"Acme": (0, 0), "Globex": (0, 0), "Initech": (0, 0)}
+    asked.check()
+    by_label(at.text_input, "Referral 1: name").input("Ben Okafor")
+    into.set_value(targets["Acme"])
+    by_label(at.text_input, "Referral 2: name").input("Chloé Martin")
+    by_label(at.text_input, "Referral 2: company").input("Atlas Freight")
+    at = click(at, "Log conversation")
+    database = read_db(app_env)
+    assert database.execute(
+        "SELECT full_name, company, company_id, referred_by FROM contacts "
+        "WHERE id <> ? ORDER BY id",
+        [ana],
+    ).fetchall() == [
+        ("Ben Okafor", "Acme", targets["Acme"], ana),
+        ("Chloé Martin", "Atlas Freight", None, ana),
+    ]
+    assert shown(at.success)[0].endswith(
+        "2 new referrals added as targets: Ben Okafor (Acme, cold); Chloé Martin (Atlas Freight, "
+        "cold)."
+    )
+    assert companies_json(app_env) == {"Acme": (1, 1), "Globex": (0, 0), "Initech": (0, 0)}
+    # Undo takes the referral back, and the way in with it.
+    at = click(at, "Undo")
+    assert companies_json(app_env) == {"Acme": (0, 0), "Globex": (0, 0), "Initech": (0, 0)}
+
+
+def test_a_referral_tagged_with_another_company_writes_nothing(
+    app_env: Path, ana: int, targets: dict[str, int]
+) -> None:
+    at = open_page("pages/work/log.py", contact=ana)
+    by_label(at.text_input, "Referral 1: name").input("Ben Okafor")
+    by_label(at.text_input, "Referral 1: company").input("Globex")
+    by_label(at.selectbox, "Referral 1: leads into").set_value(targets["Acme"])
+    at = click(at, "Log conversation")
+    assert shown(at.error) == [
+        "Referral 1 company: Globex is not Acme, the target company chosen for them: leave one "
+        "of the two blank"
+    ]
+    assert counts(app_env) == (1, 0)
+
+
+def test_without_target_companies_the_form_asks_the_plain_question(app_env: Path, ana: int) -> None:
+    at = open_page("pages/work/log.py", contact=ana)
+    by_label(
+        at.checkbox,
+        "Asked for referrals — “Who do you know that might be helpful for me to get in touch "
+        "with?”",
+    )
+    assert [s.label for s in at.selectbox] == ["Contact", "Channel"]  # no "Leads into"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from lib.io.demo import PITCH
+from lib.records.companies import add_company, link_contacts
 from lib.records.contacts import add_contact
 from lib.records.settings import get_setting
 from lib.store.db import open_database
@@ -91,3 +92,25 @@ def test_templates_use_the_contacts_and_referrers_names(app_env: Path, ben: int)
     links = [button.proto.url for button in at.get("link_button")]
     assert len(links) == 2
     assert all(link.startswith("mailto:ben@atlas.example?subject=") for link in links)
+
+
+def test_templates_ask_about_the_target_companies(app_env: Path, ben: int) -> None:
+    database = open_database(app_env)
+    for name, motivation in [("Hooli", 1), ("Acme", 5), ("Initech", 3), ("Globex", 4)]:
+        add_company(database, {"name": name, "motivation": motivation})
+    database.execute("UPDATE contacts SET company = 'Initech' WHERE id = ?", [ben])
+    link_contacts(database)
+    database.close()
+    at = open_page("pages/work/pitch.py", contact=ben)
+    bodies = [code.value for code in at.code]
+    # Ben works at Initech, a target: who else there first, then the top two others.
+    assert bodies[0] == (
+        "Thank you, Ben — this has been really helpful. Who else do you know at Initech — and "
+        "at Acme or Globex?\n"
+        "… Anyone else who might be helpful for me to get in touch with?\n"
+        "May I use your name when I reach out to them?"
+    )
+    assert (
+        "\n\nWho else do you know at Initech — and at Acme or Globex? Any name is welcome.\n\n"
+        in bodies[3]
+    )

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from lib.core.errors import ValidationError
+from lib.engine.companies import Aim
+from lib.engine.loops import Reached
 from lib.io.demo import PITCH
-from lib.present.pitch import check_pitch, count_words, mailto_link, templates
+from lib.present.pitch import (
+    check_pitch,
+    count_words,
+    mailto_link,
+    templates,
+    update_message,
+)
 from lib.records.settings import get_pitch, get_your_name, save_pitch
 from lib.store.db import Database
 
@@ -156,3 +166,19 @@ NOT_REQUESTS = [
 def test_a_request_is_recognised_however_it_is_phrased(closing: str, asks: bool) -> None:
     check = check_pitch(f"I'm a supply-chain analyst with eight years in freight. {closing}")
     assert check.ends_with_request is asks
+
+
+def test_the_templates_and_the_update_ask_about_the_target_companies() -> None:
+    aim = Aim("Initech", ("Acme", "Globex"))
+    ask, _, _, follow = templates("Ben Okafor", aim=aim)
+    assert ask.body == (
+        "Thank you, Ben — this has been really helpful. Who else do you know at Initech — and "
+        "at Acme or Globex?\n"
+        "… Anyone else who might be helpful for me to get in touch with?\n"
+        "May I use your name when I reach out to them?"
+    )
+    question = "Who else do you know at Initech — and at Acme or Globex? Any name is welcome."
+    assert f"\n\n{question}\n\n" in follow.body
+    sam = Reached(7, "Sam Ortiz", date(2026, 11, 24))
+    update = update_message("Ben Okafor", [sam], "follow_up", aim=Aim(None, ("Acme",)))
+    assert "\n\nWho else do you know at Acme? Any name is welcome.\n\n" in update.body
