@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from lib.core.words import human_date
+from lib.io.activity.apply import ActivityResult
+from lib.io.activity.rules import Ignored
 from lib.store.db import open_database
 from tests.io.activity_day import DAY, FIXTURES, ME, TODAY, load_day_network
 from tests.io.test_activity_readers import BAD_FILES
@@ -57,8 +59,8 @@ def test_import_activity_says_what_it_suggested_and_how_to_undo_it(capsys, netwo
     code, out, err = run_cli(capsys, "import-activity", CALLS, "--db", network)
     assert code == 0
     assert out == (
-        "Suggested 15 steps from calls-20261208221431.xml (call log (SMS Backup & Restore "
-        "XML)); ignored: 40 not in your network, 0 already logged, 0 seen before\n"
+        "Suggested 15 steps from calls-20261208221431.xml, a call log (SMS Backup & Restore "
+        "XML). Ignored 40 calls with numbers not in your network.\n"
     )
     assert err == (
         "  review them with: python -m lib.cli suggestions; undo the import with: "
@@ -164,3 +166,32 @@ def test_imports_lists_an_activity_import_by_what_waits_to_be_confirmed(capsys, 
     run_cli(capsys, "confirm-suggestions", "--all-attempts", "--db", network)
     out = run_cli(capsys, "imports", "--db", network)[1]
     assert out.endswith("(calls-xml): 4 suggested steps still to confirm\n"), out
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ignored", "dry_run", "line"),
+    [
+        (
+            "calls-csv",
+            Ignored(unmatched=1, already_logged=2, duplicates=3),
+            False,
+            "Suggested 0 steps from f, a call log (CSV). Ignored 1 call with numbers not in your "
+            "network, 2 already logged and 3 seen in an earlier import.",
+        ),
+        (
+            "eml",
+            Ignored(already_logged=1),
+            True,
+            "Would suggest 0 steps from f, an e-mail (.eml). Ignored 1 already logged.",
+        ),
+        (
+            "ics",
+            Ignored(unmatched=2, duplicates=1),
+            False,
+            "Suggested 0 steps from f, a calendar (ics). Ignored 2 meetings with no one in your "
+            "network and 1 seen in an earlier import.",
+        ),
+    ],
+)
+def test_the_summary_names_only_what_was_ignored(fmt, ignored, dry_run, line):
+    assert ActivityResult("f", fmt, ignored=ignored, dry_run=dry_run).summary() == line

@@ -125,12 +125,11 @@ def test_the_days_three_files_uploaded_on_the_page_fill_the_queue(network: Path)
     at.file_uploader[0].set_value(files).run()
     at = click(at, "Suggest steps from 3 files")
     assert shown(at.success) == [
-        "Suggested 15 steps from calls-20261208221431.xml (call log (SMS Backup & Restore "
-        "XML)); ignored: 40 not in your network, 0 already logged, 0 seen before",
-        "Suggested 4 steps from all-mail.mbox (mailbox (mbox)); ignored: 10 not in your "
-        "network, 0 already logged, 0 seen before",
-        "Suggested 1 step from calendar.ics (calendar (ics)); ignored: 0 not in your network, "
-        "0 already logged, 0 seen before",
+        "Suggested 15 steps from calls-20261208221431.xml, a call log (SMS Backup & Restore "
+        "XML). Ignored 40 calls with numbers not in your network.",
+        "Suggested 4 steps from all-mail.mbox, a mailbox (mbox). Ignored 10 messages to no one "
+        "in your network.",
+        "Suggested 1 step from calendar.ics, a calendar (ics).",
     ]
     assert title(at) == "From your phone and mail · 20 to confirm"
     assert rows(network, "SELECT id, file, format FROM import_batches ORDER BY id") == [

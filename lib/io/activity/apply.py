@@ -26,6 +26,14 @@ from lib.store.db import Database
 
 # The user's own addresses (a list), for mail programs that do not label sent mail.
 MY_ADDRESSES = "my_addresses"
+# Per format: what a record is, and what an unmatched one had (for the import's summary).
+_RECORD_WORDS: dict[str, tuple[str, str]] = {
+    "calls-xml": ("call", "with numbers not in your network"),
+    "calls-csv": ("call", "with numbers not in your network"),
+    "mbox": ("message", "to no one in your network"),
+    "eml": ("message", "to no one in your network"),
+    "ics": ("meeting", "with no one in your network"),
+}
 _COLUMNS = ("source_id", "contact_id", "kind", "occurred_on", "channel", "outcome", "seen")
 
 
@@ -56,15 +64,25 @@ class ActivityResult:
         return {"suggestions": rows, "ignored": self.ignored.as_dict()}
 
     def summary(self) -> str:
-        """One line: "Suggested 15 steps from calls.xml (call log …); ignored: …"."""
+        """One line: "Suggested 15 steps from calls.xml, a call log (…). Ignored 40 calls with
+        numbers not in your network." (only the counts that are not 0)."""
         verb = "Would suggest" if self.dry_run else "Suggested"
-        ignored = self.ignored
-        return (
-            f"{verb} {counted(len(self.suggestions), 'step')} from {self.file} "
-            f"({FORMAT_LABELS[self.format]}); ignored: {ignored.unmatched:,} not in your "
-            f"network, {ignored.already_logged:,} already logged, "
-            f"{ignored.duplicates:,} seen before"
+        label = FORMAT_LABELS[self.format]
+        article = "an" if label[0] in "aeiou" else "a"
+        said = (
+            f"{verb} {counted(len(self.suggestions), 'step')} from {self.file}, {article} {label}."
         )
+        record, unmatched = _RECORD_WORDS[self.format]
+        ignored = self.ignored
+        parts = [f"{counted(ignored.unmatched, record)} {unmatched}"] if ignored.unmatched else []
+        if ignored.already_logged:
+            parts.append(f"{ignored.already_logged:,} already logged")
+        if ignored.duplicates:
+            parts.append(f"{ignored.duplicates:,} seen in an earlier import")
+        if not parts:
+            return said
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"{said} Ignored {listed}."
 
 
 def clean_addresses(addresses: list[str]) -> list[str]:
