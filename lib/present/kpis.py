@@ -24,6 +24,15 @@ def _share(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "—"
 
 
+def _referrals_note(now: dict[str, int], filtered: bool) -> str:
+    """The warm share; with none, the method's nudge only for someone who never got a name."""
+    if now["referrals"]:
+        return f"{_share(now['warm'], now['referrals'])} warm"
+    if not now.get("referrals_by_t"):
+        return "none yet: ask in every conversation"
+    return "none given by these people" if filtered else "none in this period"
+
+
 def kpi_cards(
     now: dict[str, int],
     other: dict[str, int] | None,
@@ -31,10 +40,12 @@ def kpi_cards(
     *,
     cumulative: bool = False,
     as_of: date | None = None,
+    filtered: bool = False,
 ) -> list[Card]:
     """The six KPI cards. Counts carry a delta against `other` (named by `against`): the
     change from the previous period, or with `cumulative` the part of `now` that `other` is
-    (e.g. "+3 this week" on all time). `as_of` (the period's last day) dates open thank-yous."""
+    (e.g. "+3 this week" on all time). `as_of` (the period's last day) dates open thank-yous;
+    `filtered` says the counts keep only some sources or channels."""
 
     def change(key: str) -> str | None:
         if other is None:
@@ -83,10 +94,9 @@ def kpi_cards(
         Card(
             WEEKLY.label("referrals"),
             f"{now['referrals']:,}",
-            f"{_share(now['warm'], now['referrals'])} warm"
-            if now["referrals"]
-            else "none yet: ask in every conversation",
-            "Names people gave you in this period; warm ones may use the referrer's name.",
+            _referrals_note(now, filtered),
+            "Names people gave you in this period (filtered: names given by the people the "
+            "filters keep); warm ones may use the referrer's name.",
             "off",
         ),
         Card(

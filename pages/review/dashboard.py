@@ -33,7 +33,9 @@ funnel = query(stats.funnel, scope)
 
 filtered = " · filtered" if view.sources or view.channels else ""
 st.caption(review.describe_period(view, period) + filtered)
-cards = kpis.kpi_cards(now, other, against, cumulative=cumulative, as_of=period.day)
+cards = kpis.kpi_cards(
+    now, other, against, cumulative=cumulative, as_of=period.day, filtered=bool(filtered)
+)
 for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
     column.metric(
         card.label,
