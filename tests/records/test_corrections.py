@@ -126,7 +126,7 @@ def test_editing_a_step_moves_stage_due_lists_and_stats_exactly(
         (
             {"occurred_on": "2026-10-19"},
             "occurred_on",
-            "occurred_on: 2026-10-19 is before Dana Cole was identified (2026-10-20)",
+            "occurred_on: Mon 19 Oct 2026 is before Dana Cole was identified (Tue 20 Oct 2026)",
         ),
         (
             {"occurred_on": "2026-11-26"},
@@ -296,8 +296,8 @@ def test_a_conversation_cannot_move_past_a_step_of_a_referral_it_added(talk) -> 
     with pytest.raises(ValidationError) as raised:
         edit_event(db, event_ids[0], {"occurred_on": "2026-11-12"}, today=TODAY)
     assert str(raised.value) == (
-        "occurred_on: 2026-11-12 is after a step logged with a referral this conversation "
-        "added (2026-11-10)"
+        "occurred_on: Thu 12 Nov 2026 is after a step logged with a referral this conversation "
+        "added (Tue 10 Nov 2026)"
     )
     assert (db.execute(EVENTS).fetchall(), db.execute(CONTACTS).fetchall()) == before
 
