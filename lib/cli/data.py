@@ -47,6 +47,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_imports(args: argparse.Namespace) -> int:
     """List every recorded import, newest first."""
+    from lib.core.words import human_moment
     from lib.io.importing.batches import list_imports
 
     with open_for_reading(args) as db:
@@ -58,9 +59,10 @@ def cmd_imports(args: argparse.Namespace) -> int:
         print("No imports recorded yet.")
         return 0
     for batch in batches:
-        state = f"  undone {batch['undone_at']}" if batch["undone_at"] else ""
+        state = f"  undone {human_moment(batch['undone_at'])}" if batch["undone_at"] else ""
         print(
-            f"#{batch['id']:<4} {batch['imported_at']}  {batch['file']} ({batch['format']}): "
+            f"#{batch['id']:<4} {human_moment(batch['imported_at'])}  {batch['file']} "
+            f"({batch['format']}): "
             f"{batch['added']:,} added, {batch['filled']:,} filled{state}"
         )
     return 0

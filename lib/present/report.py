@@ -19,7 +19,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, WEEKLY
-from lib.core.words import human_date
+from lib.core.words import human_date, human_moment
 from lib.engine import due, loops, network, review, stats
 from lib.engine.companies import TargetCompany, summarize, target_list
 from lib.engine.stats import Period, Scope
@@ -115,12 +115,6 @@ def week_numbers(weekly: pd.DataFrame, day: date) -> dict[str, int]:
         return dict.fromkeys(GOAL_KEYS, 0)
     row = rows.iloc[0]
     return {key: int(row[key]) for key in GOAL_KEYS}
-
-
-def format_moment(moment: datetime) -> str:
-    """A moment in local time, e.g. "Wed 25 Nov 2026, 14:03"."""
-    local = moment.astimezone() if moment.tzinfo else moment
-    return local.strftime("%a %d %b %Y, %H:%M")
 
 
 def file_name(period: Period) -> str:
@@ -260,10 +254,10 @@ def render_report(
 
     meta = [
         f"Period: {html.escape(review.describe_period(None, period))}",
-        f"Generated {html.escape(format_moment(generated_at))}",
+        f"Generated {html.escape(human_moment(generated_at))}",
     ]
     if data_as_of is not None:
-        meta.append(f"data as of {html.escape(format_moment(data_as_of))}")
+        meta.append(f"data as of {html.escape(human_moment(data_as_of))}")
     privacy = (
         "Aggregates only: no names, emails, phones, URLs, companies or notes."
         if redact

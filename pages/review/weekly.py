@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib.core.errors import ValidationError
 from lib.core.vocab import REACH_RATE, WEEKLY
+from lib.core.words import human_date
 from lib.engine import review, scorecard
 from lib.present.figures.weekly import conversation_trend_figure, weekly_goals_figure
 from lib.records import settings
@@ -129,4 +130,4 @@ st.dataframe(
     },
     width="stretch",
 )
-st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {day:%a %-d %b %Y}.")
+st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {human_date(day)}.")

@@ -6,7 +6,7 @@ import streamlit as st
 from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.validation import clean_contact
 from lib.core.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
-from lib.core.words import counted
+from lib.core.words import DATE_COLUMN_FORMAT, counted
 from lib.engine import directory
 from lib.records import contacts
 from lib.ui.contact_form import contact_form
@@ -110,7 +110,9 @@ def show_directory() -> None:
         key=f"table_{page}",
         height="content",
         hide_index=True,
+        placeholder="",  # no last touch yet: an empty cell, not a grey "None"
         column_config={
+            "Last touch": st.column_config.DateColumn(format=DATE_COLUMN_FORMAT),
             "Due": st.column_config.TextColumn(
                 width="medium",
                 help="Thank-you pending, follow-up due or overdue, or a referrer to update",

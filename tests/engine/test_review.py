@@ -88,7 +88,7 @@ def test_repeated_parameters_and_any_order_give_the_vocabulary_order() -> None:
         (
             {"period": "custom", "from": "2026-11-01", "to": "2026-10-01"},
             ReviewLink(period="custom"),
-            "from: 2026-11-01 is after to 2026-10-01",
+            "from: Sun 1 Nov 2026 is after to Thu 1 Oct 2026",
         ),
         (
             {"source": "linkedin,twitter"},

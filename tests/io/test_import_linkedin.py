@@ -217,7 +217,8 @@ def test_a_connection_date_after_the_import_day_is_left_out_and_the_person_kept(
 
     assert parsed.problems == []
     assert [str(p) for p in parsed.warnings] == [
-        "row 2: connected on date '2026-11-26' left out (is in the future (today is 2026-11-25))"
+        "row 2: connected on date '2026-11-26' left out "
+        "(is in the future (today is Wed 25 Nov 2026))"
     ]
     assert [(c.fields["full_name"], c.fields["connected_on"]) for c in parsed.contacts] == [
         ("Ana Ruiz", None)

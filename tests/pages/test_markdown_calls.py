@@ -28,7 +28,7 @@ TEXT_KEYWORDS = ("body", "help", "label")
 ESCAPERS = frozenset({"escape_markdown", "literal", "markdown_link"})
 # Functions that build text from dates, counts and labels only, never from user text.
 APP_TEXT = frozenset(
-    {"format_moment", "human_date", "describe_period", "len", "ceil", "field_label",
+    {"human_moment", "human_date", "describe_period", "len", "ceil", "field_label",
      "goals_summary", "counted"}
 )  # fmt: skip
 # Changing a text's case keeps it app text (or user text).
@@ -50,7 +50,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/review/network.py", "period.day"): "a date",
     ("pages/review/network.py", "advice"): "best_source(): a source label and counts",
     ("pages/review/weekly.py", "this_week"): "a date",
-    ("pages/review/weekly.py", "day"): "a date",
     ("pages/review/weekly.py", "current_streak"): "a count",
     ("pages/review/weekly.py", "best_streak"): "a count",
     ("pages/work/contacts.py", "first"): "a count",
@@ -79,6 +78,7 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("lib/ui/data_tabs/import_tab.py", "len(rows) - PROBLEMS_SHOWN"): "a count",
     ("lib/ui/reach.py", "term.label"): "a vocabulary label",
     ("lib/ui/step_editor.py", "yes"): "fixed words and a vocabulary label",
+    ("lib/ui/step_editor.py", "fields['notes']"): "a fixed field label",
     ("pages/review/weekly.py", "words"): "the preset's fixed name",
     ("pages/work/call.py", "row"): "a row number",
     ("pages/work/log.py", "row"): "a row number",
@@ -127,7 +127,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/work/today.py", "links"): "links_line(): markdown_link() for each part",
     ("lib/ui/welcome.py", "status.contacts"): "a count",
     ("lib/ui/welcome.py", "status.events"): "a count",
-    ("lib/ui/data_tabs/import_tab.py", "batch['imported_at']"): "a time the database recorded",
     ("lib/ui/data_tabs/import_tab.py", "undone"): "a time the database recorded, in fixed words",
     ("lib/ui/widgets.py", "help"): "the picker's help, fixed text passed by the pages",
 }

@@ -91,7 +91,10 @@ def test_the_edit_and_delete_previews_run_the_action_and_keep_nothing(tmp_path: 
     )
     with pytest.raises(ValidationError) as caught:
         changes.edit_preview(db, 3, {"occurred_on": "2026-12-01"}, TODAY)
-    assert str(caught.value) == "occurred_on: 2026-12-01 is in the future (today is 2026-11-25)"
+    assert (
+        str(caught.value)
+        == "occurred_on: Tue 1 Dec 2026 is in the future (today is Wed 25 Nov 2026)"
+    )
     assert (db.execute(EVENTS).fetchall(), db.data_version) == (rows, version)
 
 
@@ -131,7 +134,7 @@ def test_editing_a_step_moves_stage_due_lists_and_stats_exactly(
         (
             {"occurred_on": "2026-11-26"},
             "occurred_on",
-            "occurred_on: 2026-11-26 is in the future (today is 2026-11-25)",
+            "occurred_on: Thu 26 Nov 2026 is in the future (today is Wed 25 Nov 2026)",
         ),
         ({"kind": "party"}, "kind", "kind: 'party' is not one of"),
         ({"contact_id": 2}, "contact_id", "contact_id: cannot be changed on a step"),

@@ -11,7 +11,7 @@ from typing import Any
 
 from lib.core.columns import CONTACTS
 from lib.core.errors import NotFoundError, WarmLeadsError
-from lib.core.words import counted
+from lib.core.words import counted, human_moment
 from lib.store.db import Database
 from lib.store.migrations import table_exists
 
@@ -91,8 +91,7 @@ def list_imports(db: Database) -> list[dict[str, Any]]:
 
 def _batch(db: Database, batch_id: int) -> tuple[str, str, Any]:
     row = db.execute(
-        "SELECT file, format, strftime(undone_at, '%Y-%m-%d %H:%M') FROM import_batches "
-        "WHERE id = ?",
+        "SELECT file, format, undone_at FROM import_batches WHERE id = ?",
         [batch_id],
     ).fetchall()
     if not row:
@@ -188,7 +187,8 @@ def undo_import(db: Database, batch_id: int) -> Undone:
             )
         if undone_at is not None:
             raise UndoRefused(
-                f"import #{batch_id} ({file}) was already undone on {undone_at}; nothing changed"
+                f"import #{batch_id} ({file}) was already undone on "
+                f"{human_moment(undone_at)}; nothing changed"
             )
         kept = gained(db, batch_id)
         removed, events, emptied = remove_batch(db, batch_id, keep=[p["id"] for p in kept])

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.words import counted
+from lib.core.words import DATE_COLUMN_FORMAT, counted, human_moment
 from lib.io import importing
 from lib.io.importing import batches
 from lib.store.db import Database
@@ -173,8 +173,7 @@ def _pick_targets(new: pd.DataFrame) -> list[int]:
             "Email": new["email"].fillna(""),
             "Phone": new["phone"].fillna(""),
             "LinkedIn": new["linkedin_url"],  # http(s) only: checked by clean_contact
-            # Text, so a row without a date shows an empty cell, not a grey "None".
-            "Connected on": pd.to_datetime(new["connected_on"]).dt.strftime("%Y-%m-%d").fillna(""),
+            "Connected on": pd.to_datetime(new["connected_on"]),
         }
     )
     if new["connected_on"].isna().all():
@@ -185,9 +184,11 @@ def _pick_targets(new: pd.DataFrame) -> list[int]:
         hide_index=True,
         disabled=[c for c in table.columns if c != "Add"],
         key=form_round("upload").key("picker", filters),
+        placeholder="",  # a row without a date shows an empty cell, not a grey "None"
         column_config={
             "LinkedIn": st.column_config.LinkColumn(display_text="profile", width="small"),
             "Row": st.column_config.NumberColumn(width="small"),
+            "Connected on": st.column_config.DateColumn(format=DATE_COLUMN_FORMAT),
         },
     )
     return edited.loc[edited["Add"], "Row"].astype(int).tolist()
@@ -203,9 +204,9 @@ def _recent_imports(db: Database) -> None:
     for batch in done[:20]:
         with st.container(border=True):
             text, button = st.columns([4, 1], vertical_alignment="center")
-            undone = f" · *undone {batch['undone_at']}*" if batch["undone_at"] else ""
+            undone = f" · *undone {human_moment(batch['undone_at'])}*" if batch["undone_at"] else ""
             text.markdown(
-                f"**{escape_markdown(batch['file'])}** · {batch['imported_at']} · "
+                f"**{escape_markdown(batch['file'])}** · {human_moment(batch['imported_at'])} · "
                 f"{counted(batch['added'], 'added', 'added')}, "
                 f"{counted(batch['filled'], 'filled', 'filled')}{undone}"
             )
