@@ -51,7 +51,7 @@ def test_demo_is_deterministic_by_seed(capsys: pytest.CaptureFixture[str], tmp_p
         code, out, _ = run_cli(
             capsys, "demo", "--contacts", "25", "--seed", seed, "--db", str(path)
         )
-        assert code == 0 and out.startswith(f"Loaded the demo network into {path}: 25 contacts")
+        assert code == 0 and out.startswith(f"Loaded the sample network into {path}: 25 contacts")
         db = open_database(path, read_only=True)
         try:
             return (

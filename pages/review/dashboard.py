@@ -19,7 +19,7 @@ if not query(review.has_records):
     else:
         st.info(
             "**No targets yet.** Open **Today** in the sidebar to add your first target, "
-            "import your LinkedIn connections, or load the demo network. Every number here "
+            "import your LinkedIn connections, or load the sample network. Every number here "
             "fills in as you log conversations, referrals, thank-yous and follow-ups."
         )
     st.stop()

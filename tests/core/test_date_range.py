@@ -150,7 +150,9 @@ def test_an_imported_date_past_the_range_is_left_out_naming_it(tmp_path: Path, c
     out, err = capsys.readouterr()
     assert code == 0
     # The person is kept; only the date that cannot be right is left out, and named.
-    assert out == f"Imported {source} (LinkedIn connections): 2 new, 0 updated, 0 skipped\n"
+    assert (
+        out == f"Imported {source} (LinkedIn connections): 2 new contacts, 0 updated, 0 skipped\n"
+    )
     assert err.splitlines()[-1] == (
         f"  warning: row 2: connected on date '2201-01-01' left out ({FUTURE})"
     )

@@ -182,8 +182,8 @@ def undo_import(db: Database, batch_id: int) -> Undone:
         file, fmt, undone_at = _batch(db, batch_id)
         if fmt == DEMO_FORMAT:
             raise UndoRefused(
-                f"#{batch_id} is the demo network, not an import: remove it with "
-                "`python -m lib.cli demo --remove` (or the app's Remove the demo network)"
+                f"#{batch_id} is the sample network, not an import: remove it with "
+                "`python -m lib.cli demo --remove` (or the app's Remove the sample network)"
             )
         if undone_at is not None:
             raise UndoRefused(

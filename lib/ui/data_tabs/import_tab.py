@@ -42,13 +42,23 @@ def read_upload(data: bytes, fmt: str | None, day: date) -> importing.ParsedImpo
     return importing.read_import(data, format=fmt, today=day)
 
 
+def new_targets_link(new: int) -> str:
+    """The link to Today after an import: `1 new target — see them on Today`."""
+    return f"{counted(new, 'new target')} — see them on Today"
+
+
+def add_button_label(picked: int, updates: int) -> str:
+    """The import button: `Add 1 target`, `Add 2 targets and update 1`."""
+    return f"Add {counted(picked, 'target')}" + (f" and update {updates:,}" if updates else "")
+
+
 def show(db: Database, day: date) -> None:
     """Upload a file; its preview and the confirm button follow."""
     new = st.session_state.pop("import_new", 0)
     if new:
         st.page_link(
             "pages/work/today.py",
-            label=f"{new:,} new target{'s' if new != 1 else ''} — see them on Today",
+            label=new_targets_link(new),
             icon=":material/arrow_forward:",
         )
     uploaded = st.file_uploader(
@@ -107,9 +117,7 @@ def _preview(db: Database, uploaded: Any, fmt: str | None, day: date) -> None:
     new = plan.rows[plan.rows["action"] == "new"]
     picked = [] if new.empty else _pick_targets(new)
     updates = plan.count("update")
-    label = f"Add {len(picked):,} target{'s' if len(picked) != 1 else ''}" + (
-        f" and update {updates:,}" if updates else ""
-    )
+    label = add_button_label(len(picked), updates)
     if st.button(label, type="primary", disabled=not picked and not updates):
         try:
             result = importing.apply_import(db, parsed, chosen=picked, file_name=uploaded.name)
