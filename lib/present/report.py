@@ -19,7 +19,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, WEEKLY
-from lib.core.words import human_date, human_moment
+from lib.core.words import counted, human_date, human_moment
 from lib.engine import due, loops, network, review, stats
 from lib.engine.companies import TargetCompany, summarize, target_list
 from lib.engine.stats import Period, Scope
@@ -115,6 +115,14 @@ def week_numbers(weekly: pd.DataFrame, day: date) -> dict[str, int]:
         return dict.fromkeys(GOAL_KEYS, 0)
     row = rows.iloc[0]
     return {key: int(row[key]) for key in GOAL_KEYS}
+
+
+def referrals_line(referrals: dict[str, Any]) -> str:
+    """The report's referrals sentence: `1 referral received, 1 warm (…), from 1 person.`"""
+    return (
+        f"{counted(referrals['received'], 'referral')} received, {referrals['warm']:,} warm "
+        f"(may use the referrer's name), from {counted(referrals['givers'], 'person', 'people')}."
+    )
 
 
 def file_name(period: Period) -> str:
@@ -265,10 +273,7 @@ def render_report(
         "A redacted report (--redact) shows counts only."
     )
     names_html = "" if redact or data.due_people is None else _due_names(data.due_people)
-    referral_line = (
-        f"{referrals['received']:,} referrals received, {referrals['warm']:,} warm "
-        f"(may use the referrer's name), from {referrals['givers']:,} people."
-    )
+    referral_line = referrals_line(referrals)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -16,6 +16,7 @@ from lib.io.exporters import ExportResult
 from lib.io.importing.apply import _adding, _reject_if_any
 from lib.io.importing.model import ImportRejected, Problem
 from lib.io.importing.write import ImportResult
+from lib.present.report import referrals_line
 from lib.records.duplicates import MergeResult
 from lib.ui.data_tabs.export_tab import export_lines
 from lib.ui.data_tabs.import_tab import add_button_label, new_targets_link
@@ -150,6 +151,14 @@ MESSAGES: dict[str, tuple[Callable[[int], object], list[str]]] = {
                 ("1 contact", "1 event", "1 card", "1 reminder"),
                 ("2 contacts", "2 events", "2 cards", "2 reminders"),
             )
+        ],
+    ),
+    "report: referrals": (
+        lambda n: referrals_line({"received": n, "warm": n, "givers": n}),
+        [
+            "0 referrals received, 0 warm (may use the referrer's name), from 0 people.",
+            "1 referral received, 1 warm (may use the referrer's name), from 1 person.",
+            "2 referrals received, 2 warm (may use the referrer's name), from 2 people.",
         ],
     ),
     "the sample network": (

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.words import human_moment
+from lib.core.words import counted, human_moment
 from lib.records import duplicates
 from lib.store.db import Database
 from lib.ui.data import query
@@ -65,7 +65,9 @@ def _duplicates(db: Database) -> None:
         company = pair[f"{s}_company"]
         events = int(pair[f"{s}_events"])
         where = f", {company}" if isinstance(company, str) else ""
-        return escape_markdown(f"#{contact_id} {pair[f'{s}_name']}{where} ({events} events)")
+        return escape_markdown(
+            f"#{contact_id} {pair[f'{s}_name']}{where} ({counted(events, 'event')})"
+        )
 
     ids = sorted(people, key=lambda i: -int(pair[f"{side[i]}_events"]))
     keep = st.radio(
