@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from lib.core.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, WEEKLY
+from lib.core.words import short_date
 from lib.engine.scorecard import THANK_YOU_DAYS
 
 
@@ -68,10 +69,10 @@ def kpi_cards(
         if now["thanks_judged"]:  # short enough for the card's note on a laptop
             thanks_note = (
                 f"{now['thanks_on_time']:,} of {now['thanks_judged']:,} on time · "
-                f"{now['thanks_open']:,} open, due {due_by:%a %-d %b}"
+                f"{now['thanks_open']:,} open, due {short_date(due_by)}"
             )
         else:
-            thanks_note = f"{now['thanks_open']:,} open, due by {due_by:%a %-d %b}"
+            thanks_note = f"{now['thanks_open']:,} open, due by {short_date(due_by)}"
     follow_note = (
         f"{now['follow_ups_on_schedule']:,} of {now['follow_ups']:,}"
         + (f", {now['follow_ups_too_soon']:,} too soon" if now["follow_ups_too_soon"] else "")

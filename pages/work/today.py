@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.core.errors import WarmLeadsError
 from lib.core.vocab import COMING_UP, DUE_COUNTED, DUE_LIST, EVENT_KIND
-from lib.core.words import counted, human_date
+from lib.core.words import counted, human_date, short_date
 from lib.engine.due import (
     COMING_UP_DAYS,
     PAGE_SIZE,
@@ -153,7 +153,7 @@ def coming_up_section(soon: list[dict]) -> None:
         return
     for item in soon:
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(f"**{item['on']:%a} {item['on'].day} {item['on']:%b}**", width=110)
+            st.markdown(f"**{short_date(item['on'])}**", width=110)
             contact_link(item["id"], item["full_name"])
             st.caption(escape_markdown(COMING_UP.label(item["what"])))
     more = int(soon[0]["total"]) - len(soon)

@@ -28,7 +28,7 @@ TEXT_KEYWORDS = ("body", "help", "label")
 ESCAPERS = frozenset({"escape_markdown", "literal", "markdown_link"})
 # Functions that build text from dates, counts and labels only, never from user text.
 APP_TEXT = frozenset(
-    {"human_moment", "human_date", "describe_period", "len", "ceil", "field_label",
+    {"human_moment", "human_date", "short_date", "describe_period", "len", "ceil", "field_label",
      "goals_summary", "counted"}
 )  # fmt: skip
 # Changing a text's case keeps it app text (or user text).
@@ -118,8 +118,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/work/call.py", "links"): "links_line(): markdown_link() for each part",
     ("pages/work/call.py", "seconds"): "a count",
     ("pages/work/today.py", "more"): "a count",
-    ("pages/work/today.py", "item['on']"): "a date",
-    ("pages/work/today.py", "item['on'].day"): "a day of the month",
     ("pages/work/today.py", "links"): "links_line(): markdown_link() for each part",
     ("lib/ui/welcome.py", "sample_words(status.contacts, status.events)"): "counts in words",
     ("lib/ui/data_tabs/import_tab.py", "new_targets_link(new)"): "a count in fixed words",
