@@ -51,7 +51,7 @@ def test_demo_is_deterministic_by_seed(capsys: pytest.CaptureFixture[str], tmp_p
         code, out, _ = run_cli(
             capsys, "demo", "--contacts", "25", "--seed", seed, "--db", str(path)
         )
-        assert code == 0 and out.startswith(f"Loaded the demo network into {path}: 25 contacts")
+        assert code == 0 and out.startswith(f"Loaded the sample network into {path}: 25 contacts")
         db = open_database(path, read_only=True)
         try:
             return (
@@ -190,16 +190,19 @@ def test_a_reader_that_stops_early_is_not_an_error(demo_file: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--from", "2026-11-30", "--to", "2026-11-01"], "from: 2026-11-30 is after to 2026-11-01"),
+        (
+            ["--from", "2026-11-30", "--to", "2026-11-01"],
+            "from: Mon 30 Nov 2026 is after to Sun 1 Nov 2026",
+        ),
         (
             ["--from", "2026-11-26", "--as-of", "2026-11-25"],
-            "from: 2026-11-26 is after as_of 2026-11-25",
+            "from: Thu 26 Nov 2026 is after as_of Wed 25 Nov 2026",
         ),
         (["--from", "2026-02-30"], "from: 2026-02-30 is not a real date"),
         (["--to", "2026-13-01"], "to: 2026-13-01 is not a real date"),
         (["--as-of", "yesterday"], "as_of: 'yesterday' is not a date (use YYYY-MM-DD)"),
         (["--as-of", "25/11/2026"], "as_of: '25/11/2026' is not a date (use YYYY-MM-DD)"),
-        (["--from", "1899-12-31"], "from: 1899-12-31 is too far in the past"),
+        (["--from", "1899-12-31"], "from: Sun 31 Dec 1899 is too far in the past"),
     ],
 )
 def test_bad_dates_exit_1_with_one_line(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lib.cli.common import open_db, open_existing, open_for_reading
 from lib.core.errors import ValidationError
+from lib.core.words import counted
 
 
 def today() -> date:
@@ -82,6 +83,11 @@ def cmd_suggestions(args: argparse.Namespace) -> int:
     return 0
 
 
+def confirmed_words(count: int) -> str:
+    """The last line of `confirm-suggestions`: `Confirmed 1 call attempt.`"""
+    return f"Confirmed {counted(count, 'call attempt')}."
+
+
 def cmd_confirm_suggestions(args: argparse.Namespace) -> int:
     """Confirm every open call attempt up to today, as the page's "Confirm all attempts"."""
     from lib.records.suggestions import confirm_attempts
@@ -92,5 +98,5 @@ def cmd_confirm_suggestions(args: argparse.Namespace) -> int:
         logged = confirm_attempts(db, today=today())
     for step in logged:
         print(step.message)
-    print(f"Confirmed {len(logged):,} call attempt{'s' if len(logged) != 1 else ''}.")
+    print(confirmed_words(len(logged)))
     return 0

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from lib.core.errors import DatabaseLockedError
-from lib.core.words import human_date
+from lib.core.words import human_moment
 from lib.store import snapshot
 from lib.store.db import Database, open_database, open_view, resolve_db_path
 
@@ -42,9 +42,7 @@ def open_for_reading(args: argparse.Namespace) -> Database:
     copy = db.snapshot
     if copy is not None:
         when = copy.as_of.astimezone()
-        shown = f"{when:%H:%M}"
-        if when.date() != date.today():
-            shown = f"{human_date(when.date())} {shown}"
+        shown = f"{when:%H:%M}" if when.date() == date.today() else human_moment(when)
         print(
             f"note: {resolve_db_path(args.db)} is open in another Warm Leads process; "
             f"reading the snapshot of {shown}",

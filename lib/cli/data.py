@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lib.cli.common import open_db, open_existing, open_for_reading, progress
 from lib.core.errors import ValidationError
+from lib.core.words import counted
 from lib.engine import stats
 from lib.store import outputs
 from lib.store.db import resolve_db_path
@@ -22,6 +23,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     db.close()
     print(f"{'Database ready' if existed else 'Created'}: {db.path}")
     return 0
+
+
+def sample_loaded(path: object, contacts: int, events: int) -> str:
+    """What `demo` prints: `Loaded the sample network into PATH: 50 contacts, 199 events`."""
+    return (
+        f"Loaded the sample network into {path}: {counted(contacts, 'contact')}, "
+        f"{counted(events, 'event')}"
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -41,12 +50,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
             seed=args.seed,
             progress=progress,
         )
-    print(f"Loaded the demo network into {db.path}: {made[0]:,} contacts, {made[1]:,} events")
+    print(sample_loaded(db.path, *made))
     return 0
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
     """List every recorded import, newest first."""
+    from lib.core.words import human_moment
     from lib.io.importing.batches import list_imports, what_it_brought
     from lib.records.suggestions import open_by_batch
 
@@ -60,10 +70,10 @@ def cmd_imports(args: argparse.Namespace) -> int:
         print("No imports recorded yet.")
         return 0
     for batch in batches:
-        state = f"  undone {batch['undone_at']}" if batch["undone_at"] else ""
+        state = f"  undone {human_moment(batch['undone_at'])}" if batch["undone_at"] else ""
         print(
-            f"#{batch['id']:<4} {batch['imported_at']}  {batch['file']} ({batch['format']}): "
-            f"{what_it_brought(batch, waiting)}{state}"
+            f"#{batch['id']:<4} {human_moment(batch['imported_at'])}  {batch['file']} "
+            f"({batch['format']}): {what_it_brought(batch, waiting)}{state}"
         )
     return 0
 
@@ -103,7 +113,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"  warning: {warning}", file=sys.stderr)
     if result.nobody:
         count = len(result.skipped)
-        what = f"{count:,} {result.unit}{'s' if count != 1 else ''}"
+        what = counted(count, result.unit)  # "1 row", "2 cards"
         first = result.skipped[0]
         more = "; and others, listed above" if count > 1 else ""
         print(

@@ -98,12 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo_p.add_argument(
         "--remove",
         action="store_true",
-        help="delete exactly the demo's contacts and steps; your own rows stay",
+        help="delete exactly the sample network's contacts and steps; your own rows stay",
     )
     demo_p.add_argument(
         "--yes",
         action="store_true",
-        help="with --remove: also remove steps you logged on demo people",
+        help="with --remove: also remove steps you logged on its people",
     )
     demo_p.set_defaults(handler=cmd_demo)
 

@@ -27,6 +27,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the dashboard as one self-contained HTML file."""
+    from lib.core.words import human_moment
     from lib.engine.review import describe_period
     from lib.present import report
 
@@ -36,7 +37,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     # The report reads as the read-only view does, so it works while the app has the file open.
     with open_view(args.db) as db:
         if db.snapshot is not None and db.snapshot.from_snapshot:
-            progress(f"reading the latest snapshot ({report.format_moment(db.snapshot.as_of)})")
+            progress(f"reading the latest snapshot ({human_moment(db.snapshot.as_of)})")
         progress("drawing the report")
         page = report.build_report(db, period, redact=args.redact)
     path = report.write_report(page, args.out, db_path=db_path, force=args.force)

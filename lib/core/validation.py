@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from lib.core.columns import COMPANY_ENTERED, CONTACTS, EVENTS
 from lib.core.errors import ValidationError
 from lib.core.vocab import ATTEMPT_OUTCOMES, CHANNELS, EVENT_KINDS, SOURCES
+from lib.core.words import human_date
 
 if TYPE_CHECKING:
     from phonenumbers import PhoneNumber
@@ -113,13 +114,11 @@ def parse_date(field: str, value: Any, *, required: bool = True) -> date | None:
     else:
         raise ValidationError(field, f"{value!r} is not a date (use YYYY-MM-DD)")
     if result < EARLIEST_DATE:
-        raise ValidationError(field, f"{result.isoformat()} is too far in the past")
+        raise ValidationError(field, f"{human_date(result)} is too far in the past")
     if result > LATEST_DATE:
-        raise ValidationError(
-            field,
-            f"{result.isoformat()} is too far in the future "
-            f"(the latest date accepted is {LATEST_DATE.isoformat()})",
-        )
+        latest = human_date(LATEST_DATE)
+        too_far = f"is too far in the future (the latest date accepted is {latest})"
+        raise ValidationError(field, f"{human_date(result)} {too_far}")
     return result
 
 
@@ -127,7 +126,7 @@ def not_in_future(field: str, value: date | None, today: date) -> date | None:
     """Reject a date after today: the record says something already happened."""
     if value is not None and value > today:
         raise ValidationError(
-            field, f"{value.isoformat()} is in the future (today is {today.isoformat()})"
+            field, f"{human_date(value)} is in the future (today is {human_date(today)})"
         )
     return value
 
@@ -395,7 +394,7 @@ def clean_attempt(data: Mapping[str, Any], *, today: date) -> dict[str, Any]:
     if call_back is not None and call_back < today:
         raise ValidationError(
             "call_back_on",
-            f"{call_back.isoformat()} is in the past (today is {today.isoformat()}); "
+            f"{human_date(call_back)} is in the past (today is {human_date(today)}); "
             "pick today or a later day",
         )
     return {**event, "outcome": outcome, "call_back_on": call_back}

@@ -207,6 +207,14 @@ DUE_LIST = Terms(
         "referring; one who never hears back stops.",
     ),
 )
+# A due list's count as a heading or sentence says it (`words.counted`): "1 follow-up due".
+DUE_COUNTED: dict[str, tuple[str, str]] = {
+    "to_contact": ("person to contact", "people to contact"),
+    "follow_up_due": ("follow-up due", "follow-ups due"),
+    "follow_up_overdue": ("follow-up overdue", "follow-ups overdue"),
+    "thank_you_pending": ("thank-you pending", "thank-yous pending"),
+    "close_loop": ("referrer to tell how it went", "referrers to tell how it went"),
+}
 # The Dashboard's figure for close_loop: how often the referrer heard how it went.
 LOOPS_CLOSED = Term(
     "loops_closed",

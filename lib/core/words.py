@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+
+# The same style for a table's date column (Streamlit formats it with momentJS), so that the
+# column still sorts by date: `Wed 25 Nov 2026`, and with a time `Wed 25 Nov 2026, 14:05`.
+DATE_COLUMN_FORMAT = "ddd D MMM YYYY"
+MOMENT_COLUMN_FORMAT = "ddd D MMM YYYY, HH:mm"
 
 
 def human_date(day: date | None) -> str:
     """A date as a job-seeker reads it: `Wed 25 Nov 2026`."""
     return "—" if day is None else f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def human_moment(moment: datetime | str | None) -> str:
+    """A moment in the computer's local time: `Wed 25 Nov 2026, 14:05` (one without a zone
+    is taken as local already; an ISO string is read first)."""
+    if moment is None or moment == "":
+        return "—"
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    local = moment.astimezone() if moment.tzinfo else moment
+    return f"{human_date(local.date())}, {local:%H:%M}"
 
 
 def short_date(day: date) -> str:

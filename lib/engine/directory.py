@@ -348,8 +348,8 @@ def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Name": frame["full_name"],
             "Stage": frame["stage"].map(lambda n: STAGE_LABELS[STAGES[int(n) - 1]]),
             "Due": due,
-            # Empty cells stay empty: a table shows a missing value as a grey "None".
-            "Last touch": pd.to_datetime(frame["last_touch"]).dt.strftime("%Y-%m-%d").fillna(""),
+            # A date, so the column sorts by date (the page formats it and leaves none empty).
+            "Last touch": pd.to_datetime(frame["last_touch"]),
             "Company": frame["company"].fillna(""),
             "Title": frame["title"].fillna(""),
             "Referred by": frame["referred_by_name"].fillna(""),
@@ -395,7 +395,7 @@ def timeline_table(frame: pd.DataFrame) -> pd.DataFrame:
     words = TIMELINE.labels
     return pd.DataFrame(
         {
-            "Date": pd.to_datetime(frame["day"]).dt.date,
+            "Date": [human_date(pd.Timestamp(day).date()) for day in frame["day"]],
             "Step": frame["what"].map(words),
             "Channel": frame["channel"].map(CHANNEL_LABELS).fillna(""),
             "Details": [step_words(row) for row in frame.itertuples()],

@@ -18,7 +18,7 @@ from lib.core.vocab import (
     CHANNELS,
     SOURCES,
 )
-from lib.core.words import human_date
+from lib.core.words import human_date, short_date
 from lib.engine import stats
 from lib.engine.stats import Period, Scope
 from lib.store.db import Database
@@ -192,5 +192,5 @@ def describe_period(link: ReviewLink | None, period: Period) -> str:
     end = human_date(period.day)
     if period.start is None:
         return f"{PERIODS['all' if link is None else link.period]}, up to {end}"
-    days = f"{period.start.strftime('%a %-d %b')} – {end}"
+    days = f"{short_date(period.start)} – {end}"
     return days if link is None else f"{PERIODS[link.period]}: {days}"

@@ -49,7 +49,7 @@ STEP_STAGES: dict[str, str] = {
 # What `kpis` returns, in the order its query selects them.
 KPI_NAMES: tuple[str, ...] = (
     "targets",
-    "referrals",
+    "referrals",  # given in the period by the people the filters keep
     "warm",
     "conversations",
     "opportunities",
@@ -60,12 +60,16 @@ KPI_NAMES: tuple[str, ...] = (
     "follow_ups",
     "follow_ups_on_schedule",
     "follow_ups_too_soon",
+    "referrals_by_t",  # every referral received by T, whatever the period and filters
 )
 
 
 def kpis(db: Database, scope: Scope) -> dict[str, int]:
-    """The dashboard's KPI counts for a period (filtered like the funnel)."""
+    """The dashboard's KPI counts for a period (filtered like the funnel; a referral counts
+    for the filters its giver passes: filtered by a source, the names that source's people
+    gave)."""
     keep, params = stats.contact_filter("c", scope)
+    giver, _ = stats.contact_filter("g", scope)
     picked = f"AND contact_id IN (SELECT c.id FROM contacts c WHERE true {keep})" if keep else ""
     until_t = f"occurred_on <= $t {picked}"
     in_period = f"{until_t} AND ($from::DATE IS NULL OR occurred_on >= $from::DATE)"
@@ -75,12 +79,20 @@ def kpis(db: Database, scope: Scope) -> dict[str, int]:
         f"""
         WITH
         people AS (
-            SELECT count(*) AS targets,
-                   count(*) FILTER (WHERE referred_by IS NOT NULL) AS referrals,
-                   count(*) FILTER (WHERE referred_by IS NOT NULL AND may_use_name) AS warm
+            SELECT count(*) AS targets
             FROM contacts c
             WHERE identified_on <= $t AND ($from::DATE IS NULL OR identified_on >= $from::DATE)
                   {keep}
+        ),
+        given AS (
+            SELECT count(*) AS referrals, count(*) FILTER (WHERE c.may_use_name) AS warm
+            FROM contacts c JOIN contacts g ON g.id = c.referred_by
+            WHERE c.identified_on <= $t
+              AND ($from::DATE IS NULL OR c.identified_on >= $from::DATE) {giver}
+        ),
+        received AS (
+            SELECT count(*) AS referrals_by_t FROM contacts
+            WHERE referred_by IS NOT NULL AND identified_on <= $t
         ),
         steps AS (
             SELECT count(*) FILTER (WHERE kind = 'contacted') AS conversations,
@@ -133,8 +145,8 @@ def kpis(db: Database, scope: Scope) -> dict[str, int]:
         SELECT targets, referrals, warm, conversations, opportunities,
                thanks_on_time, thanks_judged, thanks_open, thanks_open_due_in,
                follow_ups, follow_ups_on_schedule,
-               follow_ups_too_soon
-        FROM people, steps, thanks, follow_ups
+               follow_ups_too_soon, referrals_by_t
+        FROM people, given, steps, thanks, follow_ups, received
         """,
         scope.period.params | params,
     ).fetchone()

@@ -28,6 +28,7 @@ from lib.core.vocab import (
     WEEKLY_KINDS,
     sql_words,
 )
+from lib.core.words import human_date
 from lib.store.db import Database
 
 if TYPE_CHECKING:  # frames for the app; `stats()` (the CLI's JSON) never loads pandas
@@ -83,7 +84,7 @@ def make_period(
     if start_day and start_day > period.day:
         which = "to" if end_day else "as_of"
         raise ValidationError(
-            "from", f"{start_day.isoformat()} is after {which} {period.day.isoformat()}"
+            "from", f"{human_date(start_day)} is after {which} {human_date(period.day)}"
         )
     return period
 

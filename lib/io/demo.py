@@ -20,6 +20,7 @@ from lib.core.columns import CONTACT_ENTERED, EVENTS
 from lib.core.errors import ValidationError
 from lib.core.keys import company_key
 from lib.core.vocab import ATTEMPT_OUTCOMES
+from lib.core.words import counted
 from lib.io.importing.apply import start_batch
 from lib.io.importing.batches import DEMO_FORMAT
 from lib.io.staged import Staged
@@ -320,12 +321,13 @@ def load_demo(
     if existing:
         raise ValidationError(
             "database",
-            f"already holds {existing:,} contacts; the demo only loads into an empty file "
+            f"already holds {counted(existing, 'contact')}; the sample network only loads into "
+            "an empty file "
             "(use --db to choose a new one)",
         )
     today = today or date.today()
     say = progress or (lambda _msg: None)
-    say(f"simulating {contacts:,} people")
+    say(f"simulating {counted(contacts, 'person', 'people')}")
     net = build_network(contacts, seed=seed, today=today)
     event_rows = net.events if events is None else _fit_events(net, events, seed, today)
     contact_frame = pd.DataFrame(net.contacts, columns=list(CONTACT_COLUMNS))
@@ -337,7 +339,9 @@ def load_demo(
     event_frame["occurred_on"] = pd.to_datetime(event_frame["occurred_on"])
     contact_frame["identified_on"] = pd.to_datetime(contact_frame["identified_on"])
     contact_frame["referred_by"] = contact_frame["referred_by"].astype("Int64")
-    say(f"writing {len(contact_frame):,} contacts and {len(event_frame):,} events")
+    say(
+        f"writing {counted(len(contact_frame), 'contact')} and {counted(len(event_frame), 'event')}"
+    )
     with db.transaction():
         batch = start_batch(db, DEMO_FILE, DEMO_FORMAT)  # marks the demo's rows, to remove them
         contact_frame["import_batch"] = event_frame["import_batch"] = batch

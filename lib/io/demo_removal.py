@@ -39,7 +39,7 @@ class DemoStatus:
             f" and {len(self.your_steps_on) - 5} more" if len(self.your_steps_on) > 5 else ""
         )
         return (
-            f"{counted(self.your_steps, 'step')} you logged yourself on demo people ({names}) "
+            f"{counted(self.your_steps, 'step')} you logged yourself on its people ({names}) "
             "will be removed with them"
         )
 
@@ -83,10 +83,10 @@ def remove_demo(db: Database, *, confirmed: bool = False) -> str:
     with db.transaction():
         status = demo_status(db)
         if status is None:
-            raise NotFoundError("there is no demo network in this file (nothing was removed)")
+            raise NotFoundError("there is no sample network in this file (nothing was removed)")
         if status.your_steps and not confirmed:
             raise DemoNeedsConfirmation(
-                status.confirmation() + "; confirm to remove the demo network anyway"
+                status.confirmation() + "; confirm to remove the sample network anyway"
             )
         # The user's own people whose referrer is a demo person: they stay, without one.
         orphaned = [
@@ -115,11 +115,11 @@ def remove_demo(db: Database, *, confirmed: bool = False) -> str:
             gone, steps, _ = remove_batch(db, batch, keep=[])
             removed, events = removed + gone, events + steps
         db.execute("DELETE FROM settings WHERE key = 'pitch' AND value = ?", [json.dumps(PITCH)])
-    removed_words = f"Removed the demo network: {counted(removed, 'person', 'people')} and "
+    removed_words = f"Removed the sample network: {counted(removed, 'person', 'people')} and "
     if status.your_steps:
         removed_words += (
             f"{counted(events, 'step')} (including {counted(status.your_steps, 'step')} you "
-            "logged on demo people)."
+            "logged on its people)."
         )
         kept = "Your own contacts are untouched"
     else:
@@ -129,7 +129,7 @@ def remove_demo(db: Database, *, confirmed: bool = False) -> str:
         names = ", ".join(orphaned[:5]) + (f" and {len(orphaned) - 5} more" if orphaned[5:] else "")
         kept += (
             f", except that {counted(len(orphaned), 'of them', 'of them')} ({names}) "
-            f"{'was' if len(orphaned) == 1 else 'were'} referred by a demo person and now "
+            f"{'was' if len(orphaned) == 1 else 'were'} referred by one of its people and now "
             f"{'has' if len(orphaned) == 1 else 'have'} no referrer"
         )
     return f"{removed_words} {kept}."

@@ -35,6 +35,7 @@ import vobject
 from lib.core.columns import BACKUP_TABLES, Column, csv_header
 from lib.core.errors import ValidationError
 from lib.core.vocab import EXPORT_FORMAT
+from lib.core.words import counted
 from lib.io.reminders import UID_DOMAIN, export_ics, reminders
 from lib.store.db import Database
 from lib.store.outputs import check_output, write_output
@@ -156,7 +157,7 @@ def export_vcard(db: Database, *, progress: Callable[[str], None] | None = None)
     while batch := cursor.fetchmany(10_000):
         parts.extend(contact_vcard(dict(zip(names, row, strict=True))) for row in batch)
         if progress and len(batch) == 10_000:
-            progress(f"{len(parts):,} vCards written")
+            progress(f"{counted(len(parts), 'vCard')} written")
     return "".join(parts).encode("utf-8")
 
 
@@ -187,11 +188,12 @@ class ExportResult:
         """One line for the user."""
         where = f" to {self.path}" if self.path else ""
         if self.format == "csv":
-            what = f"{self.contacts:,} contacts and {self.events:,} events"
+            what = f"{counted(self.contacts, 'contact')} and {counted(self.events, 'event')}"
         elif self.format == "vcard":
-            what = f"{self.contacts:,} contacts as vCards"
+            cards = "a vCard" if self.contacts == 1 else "vCards"
+            what = f"{counted(self.contacts, 'contact')} as {cards}"
         else:
-            what = f"{self.reminders:,} reminders"
+            what = counted(self.reminders, "reminder")
         return f"Wrote {what}{where}"
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from lib.core.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, WEEKLY
+from lib.core.words import short_date
 from lib.engine.scorecard import THANK_YOU_DAYS
 
 
@@ -24,6 +25,15 @@ def _share(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "—"
 
 
+def _referrals_note(now: dict[str, int], filtered: bool) -> str:
+    """The warm share; with none, the method's nudge only for someone who never got a name."""
+    if now["referrals"]:
+        return f"{_share(now['warm'], now['referrals'])} warm"
+    if not now.get("referrals_by_t"):
+        return "none yet: ask in every conversation"
+    return "none given by these people" if filtered else "none in this period"
+
+
 def kpi_cards(
     now: dict[str, int],
     other: dict[str, int] | None,
@@ -31,10 +41,12 @@ def kpi_cards(
     *,
     cumulative: bool = False,
     as_of: date | None = None,
+    filtered: bool = False,
 ) -> list[Card]:
     """The six KPI cards. Counts carry a delta against `other` (named by `against`): the
     change from the previous period, or with `cumulative` the part of `now` that `other` is
-    (e.g. "+3 this week" on all time). `as_of` (the period's last day) dates open thank-yous."""
+    (e.g. "+3 this week" on all time). `as_of` (the period's last day) dates open thank-yous;
+    `filtered` says the counts keep only some sources or channels."""
 
     def change(key: str) -> str | None:
         if other is None:
@@ -57,10 +69,10 @@ def kpi_cards(
         if now["thanks_judged"]:  # short enough for the card's note on a laptop
             thanks_note = (
                 f"{now['thanks_on_time']:,} of {now['thanks_judged']:,} on time · "
-                f"{now['thanks_open']:,} open, due {due_by:%a %-d %b}"
+                f"{now['thanks_open']:,} open, due {short_date(due_by)}"
             )
         else:
-            thanks_note = f"{now['thanks_open']:,} open, due by {due_by:%a %-d %b}"
+            thanks_note = f"{now['thanks_open']:,} open, due by {short_date(due_by)}"
     follow_note = (
         f"{now['follow_ups_on_schedule']:,} of {now['follow_ups']:,}"
         + (f", {now['follow_ups_too_soon']:,} too soon" if now["follow_ups_too_soon"] else "")
@@ -83,10 +95,9 @@ def kpi_cards(
         Card(
             WEEKLY.label("referrals"),
             f"{now['referrals']:,}",
-            f"{_share(now['warm'], now['referrals'])} warm"
-            if now["referrals"]
-            else "none yet: ask in every conversation",
-            "Names people gave you in this period; warm ones may use the referrer's name.",
+            _referrals_note(now, filtered),
+            "Names people gave you in this period (filtered: names given by the people the "
+            "filters keep); warm ones may use the referrer's name.",
             "off",
         ),
         Card(

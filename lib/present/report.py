@@ -19,7 +19,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from lib.core.vocab import DUE_LIST, GOAL_KEYS, LOOPS_CLOSED, WEEKLY
-from lib.core.words import human_date
+from lib.core.words import counted, human_date, human_moment
 from lib.engine import due, loops, network, review, stats
 from lib.engine.companies import TargetCompany, summarize, target_list
 from lib.engine.stats import Period, Scope
@@ -117,10 +117,12 @@ def week_numbers(weekly: pd.DataFrame, day: date) -> dict[str, int]:
     return {key: int(row[key]) for key in GOAL_KEYS}
 
 
-def format_moment(moment: datetime) -> str:
-    """A moment in local time, e.g. "Wed 25 Nov 2026, 14:03"."""
-    local = moment.astimezone() if moment.tzinfo else moment
-    return local.strftime("%a %d %b %Y, %H:%M")
+def referrals_line(referrals: dict[str, Any]) -> str:
+    """The report's referrals sentence: `1 referral received, 1 warm (…), from 1 person.`"""
+    return (
+        f"{counted(referrals['received'], 'referral')} received, {referrals['warm']:,} warm "
+        f"(may use the referrer's name), from {counted(referrals['givers'], 'person', 'people')}."
+    )
 
 
 def file_name(period: Period) -> str:
@@ -260,10 +262,10 @@ def render_report(
 
     meta = [
         f"Period: {html.escape(review.describe_period(None, period))}",
-        f"Generated {html.escape(format_moment(generated_at))}",
+        f"Generated {html.escape(human_moment(generated_at))}",
     ]
     if data_as_of is not None:
-        meta.append(f"data as of {html.escape(format_moment(data_as_of))}")
+        meta.append(f"data as of {html.escape(human_moment(data_as_of))}")
     privacy = (
         "Aggregates only: no names, emails, phones, URLs, companies or notes."
         if redact
@@ -271,10 +273,7 @@ def render_report(
         "A redacted report (--redact) shows counts only."
     )
     names_html = "" if redact or data.due_people is None else _due_names(data.due_people)
-    referral_line = (
-        f"{referrals['received']:,} referrals received, {referrals['warm']:,} warm "
-        f"(may use the referrer's name), from {referrals['givers']:,} people."
-    )
+    referral_line = referrals_line(referrals)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

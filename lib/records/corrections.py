@@ -114,8 +114,8 @@ def clean_event_edit(
     if clean["occurred_on"] < identified:
         raise ValidationError(
             "occurred_on",
-            f"{clean['occurred_on'].isoformat()} is before {event['full_name']} was identified "
-            f"({identified.isoformat()})",
+            f"{human_date(clean['occurred_on'])} is before {event['full_name']} was identified "
+            f"({human_date(identified)})",
         )
     return clean
 
@@ -219,8 +219,8 @@ def _move_together(
         if first is not None and new_day > first:
             raise ValidationError(
                 "occurred_on",
-                f"{new_day.isoformat()} is after a step logged with a referral this "
-                f"conversation added ({first.isoformat()})",
+                f"{human_date(new_day)} is after a step logged with a referral this "
+                f"conversation added ({human_date(first)})",
             )
         db.execute(
             "UPDATE contacts SET identified_on = ? WHERE list_contains(?, id)",

@@ -29,7 +29,7 @@ from lib.core.vocab import (
     PITCH_NOT_DELIVERED,
     TOUCH_KINDS,
 )
-from lib.core.words import first_name, human_date
+from lib.core.words import counted, first_name, human_date
 from lib.records.contacts import add_contact, require_contact
 from lib.store.db import Database
 
@@ -218,8 +218,8 @@ def log_conversation(
     message += ", ".join(done) + "."
     if people:
         given = "; ".join(_referral_words(*person, name) for person in added)
-        plural = "s" if len(people) > 1 else ""
-        message += f" {len(people)} new referral{plural} added as target{plural}: {given}."
+        targets = "target" if len(people) == 1 else "targets"
+        message += f" {counted(len(people), 'new referral')} added as {targets}: {given}."
     return Logged(message, event_ids, referral_ids)
 
 

@@ -12,8 +12,8 @@ from datetime import date
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.vocab import DUE_LIST, EVENT_KIND, LOOPS_CLOSED, UPDATE_KINDS
-from lib.core.words import human_date
+from lib.core.vocab import DUE_COUNTED, DUE_LIST, EVENT_KIND, LOOPS_CLOSED, UPDATE_KINDS
+from lib.core.words import counted, human_date
 from lib.engine import loops
 from lib.engine.stats import Scope
 from lib.present import pitch
@@ -120,7 +120,7 @@ def close_loop_section(day: date) -> None:
     found, total = query(loops.open_loops, day, page=current_page(LIST))
     if not total:
         return
-    st.subheader(f"{DUE_LIST.label(LIST)} · {total:,}", anchor=LIST)
+    st.subheader(counted(total, *DUE_COUNTED[LIST]), anchor=LIST)
     st.caption(DUE_LIST[LIST].advice)
     your_name = query(settings.get_your_name)
     for loop in found:

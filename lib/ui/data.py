@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from lib.core.errors import DatabaseError, DatabaseLockedError
+from lib.core.words import human_moment
 from lib.engine.stats import Period
 from lib.store import snapshot
 from lib.store.db import Database, open_database, open_view, resolve_db_path
@@ -106,13 +107,9 @@ def read_only_banner() -> None:
     copy = _root().snapshot
     if copy is None:
         return
-    from lib.present.report import (
-        format_moment,
-    )  # the report module loads plotly: not on Today's path
-
     note = " Names and details are hidden." if app_mode().redact else ""
     st.info(
-        f"Read-only view — data as of {format_moment(copy.as_of)}.{note}",
+        f"Read-only view — data as of {human_moment(copy.as_of)}.{note}",
         icon=":material/visibility:",
     )
     _follow_data(str(path), seen, copy.as_of.astimezone().strftime("%H:%M"))

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib.core.errors import NotFoundError
 from lib.core.vocab import IMPORT_FORMAT, SOURCE_LABELS, STAGE_LABELS, STAGES, WARMTH
-from lib.core.words import counted, human_date
+from lib.core.words import DATE_COLUMN_FORMAT, counted, human_date
 from lib.engine import directory, due
 from lib.records import contacts
 from lib.store.db import Database
@@ -152,7 +152,7 @@ def _chain(card: dict) -> None:
         on_select="rerun",
         selection_mode="single-row",
         key="chain_down",
-        column_config={"Referred on": st.column_config.DateColumn()},
+        column_config={"Referred on": st.column_config.DateColumn(format=DATE_COLUMN_FORMAT)},
     )
     if picked.selection.rows:
         st.query_params["contact"] = str(int(down["id"].iloc[picked.selection.rows[0]]))

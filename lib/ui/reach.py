@@ -13,7 +13,7 @@ import streamlit as st
 
 from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.vocab import ATTEMPT_OUTCOME, ATTEMPTS_BEFORE_SWITCH
-from lib.core.words import human_date, short_date
+from lib.core.words import counted, human_date, short_date
 from lib.engine.due import warm_intro
 from lib.present.pitch import mailto_link, written_intro
 from lib.records.calls import log_wrong_number, save_phone, undo_attempt
@@ -388,7 +388,7 @@ def switch_channel_hint(
         query(get_your_name),
         tried=callable_ or tried > 0,
     )
-    why = f"{tried} calls without a conversation" if callable_ else "no phone number"
+    why = f"{counted(tried, 'call')} without a conversation" if callable_ else "no phone number"
     hint = st.expander(f"{template.title}: {why}", key=key, on_change="rerun", expanded=expanded)
     if not hint.open:
         return

@@ -8,6 +8,7 @@ from typing import Any
 from lib.core.vocab import EVENT_KIND
 from lib.engine.companies import Aim, aim_for, company_of, target_list
 from lib.ui.data import query, today
+from lib.ui.text import escape_markdown
 
 NO_TARGET = "No target company"
 
@@ -20,8 +21,10 @@ def aim(contact_id: int | None) -> Aim:
 
 
 def asked_label(contact_id: int | None) -> str:
-    """The "asked for referrals" checkbox's label, with the question to ask in quotes."""
-    return f"{EVENT_KIND.label('referral_asked')} — “{aim(contact_id).question()}”"
+    """The "asked for referrals" checkbox's label, with the question to ask in quotes (a
+    label is Markdown: the company names in it are escaped)."""
+    question = escape_markdown(aim(contact_id).question())
+    return f"{EVENT_KIND.label('referral_asked')} — “{question}”"
 
 
 def target_names() -> dict[int, str]:

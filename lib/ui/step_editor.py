@@ -25,6 +25,20 @@ from lib.ui.text import escape_markdown
 
 PENDING = "step_pending"  # the edit or delete waiting for its confirmation
 
+# The fields each kind of step shows besides its kind and date (as Log a step asks them):
+# the label of its notes, and whether it has a channel and (a call attempt) an outcome.
+_TALK = {"channel": True, "notes": "Notes"}
+STEP_FIELDS: dict[str, dict] = {
+    "contacted": _TALK,
+    "info_interview": _TALK,
+    "referral_asked": _TALK,
+    "thank_you": _TALK,
+    "follow_up": _TALK,
+    "opportunity": {"channel": True, "notes": "The lead"},
+    "attempt": {"channel": True, "outcome": True, "notes": "Notes"},
+    "note": {"notes": "Note"},
+}
+
 
 def step_corrections(db: Database, contact_id: int, timeline: pd.DataFrame, day: date) -> None:
     """The box to pick a logged step from the timeline, then that step's correction form."""
@@ -68,49 +82,55 @@ def _correct_step(db: Database, event_id: int, day: date) -> None:
         )
         errors = FieldErrors()
         key = f"step_{event_id}"
+        # Outside the form, so that another kind reruns and shows that kind's own fields.
+        kind = st.selectbox(
+            "Step",
+            EVENT_KINDS,
+            index=EVENT_KINDS.index(event["kind"]) if event["kind"] in EVENT_KINDS else 0,
+            format_func=lambda k: EVENT_LABELS.get(k, k),
+            key=f"{key}_kind",
+        )
+        fields = STEP_FIELDS.get(kind, STEP_FIELDS["contacted"])
+        wanted: dict = {"kind": kind}
         with st.form(key):
-            kind_col, on_col, channel_col = st.columns(3)
-            kind = kind_col.selectbox(
-                "Step",
-                EVENT_KINDS,
-                index=EVENT_KINDS.index(event["kind"]) if event["kind"] in EVENT_KINDS else 0,
-                format_func=lambda k: EVENT_LABELS.get(k, k),
-                key=f"{key}_kind",
-            )
-            on = on_col.date_input(
-                "Date", event["occurred_on"], max_value=day, key=f"{key}_on", format="YYYY-MM-DD"
+            on_col, channel_col = st.columns(2)
+            wanted["occurred_on"] = on_col.date_input(
+                "Date", event["occurred_on"], max_value=day, key=f"{key}_on"
             )
             with on_col:
                 errors.slot("occurred_on")
-            choices = [None, *CHANNELS]
-            channel = channel_col.selectbox(
-                "Channel",
-                choices,
-                index=choices.index(event["channel"]) if event["channel"] in choices else 0,
-                format_func=lambda c: "No channel" if c is None else CHANNEL_LABELS[c],
-                key=f"{key}_channel",
+            if "channel" in fields:
+                choices = [None, *CHANNELS]
+                wanted["channel"] = channel_col.selectbox(
+                    "Channel",
+                    choices,
+                    index=choices.index(event["channel"]) if event["channel"] in choices else 0,
+                    format_func=lambda c: "No channel" if c is None else CHANNEL_LABELS[c],
+                    key=f"{key}_channel",
+                )
+            wanted["outcome"] = None
+            if "outcome" in fields:
+                wanted["outcome"] = st.selectbox(
+                    "Outcome",
+                    ATTEMPT_OUTCOME.order,
+                    index=(
+                        ATTEMPT_OUTCOME.order.index(event["outcome"])
+                        if event.get("outcome") in ATTEMPT_OUTCOME
+                        else 0
+                    ),
+                    format_func=ATTEMPT_OUTCOME.label,
+                    key=f"{key}_outcome",
+                    help="How the call attempt ended.",
+                )
+            wanted["notes"] = st.text_area(
+                fields["notes"], event["notes"] or "", key=f"{key}_notes", height=80
             )
-            outcome = st.selectbox(
-                "Outcome (call attempts only)",
-                ATTEMPT_OUTCOME.order,
-                index=(
-                    ATTEMPT_OUTCOME.order.index(event["outcome"])
-                    if event.get("outcome") in ATTEMPT_OUTCOME
-                    else 0
-                ),
-                format_func=ATTEMPT_OUTCOME.label,
-                key=f"{key}_outcome",
-                help="How a call attempt ended; other steps have no outcome.",
-            )
-            notes = st.text_area("Notes", event["notes"] or "", key=f"{key}_notes", height=80)
             errors.slot("notes")
             errors.slot("*")
             buttons = st.container(horizontal=True)
             save = buttons.form_submit_button("Save changes…", type="primary")
             delete = buttons.form_submit_button("Delete…", icon=":material/delete:")
     if save:
-        wanted = {"kind": kind, "occurred_on": on, "channel": channel, "notes": notes}
-        wanted["outcome"] = outcome if kind == "attempt" else None
         try:
             corrections.clean_event_edit(event, wanted, today=day)
         except WarmLeadsError as exc:

@@ -1,21 +1,27 @@
-"""The empty database's greeting, and the sample data's way back out."""
+"""The empty database's greeting, and the sample network's way back out."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
+from lib.core.words import counted
 from lib.io.demo import load_demo
 from lib.io.demo_removal import demo_status, remove_demo
 from lib.ui.data import get_db, query
 from lib.ui.forms import flash
 from lib.ui.text import escape_markdown
 
-DEMO_NAME = "Explore with sample data (removable)"
+DEMO_NAME = "Explore with the sample network (removable)"
+
+
+def sample_words(people: int, steps: int, step: str = "step") -> str:
+    """The sample network's size: `50 fictional people and 199 steps`."""
+    return f"{counted(people, 'fictional person', 'fictional people')} and {counted(steps, step)}"
 
 
 def welcome() -> None:
-    """The empty database's greeting: add a target or import first; sample data on the side."""
+    """The empty database's greeting: add a target or import; the sample network on the side."""
     st.title("Welcome to Warm Leads")
     st.markdown(
         "Most jobs are filled through people. Warm Leads keeps your networking on track: "
@@ -37,35 +43,35 @@ def welcome() -> None:
         st.markdown(f"**{DEMO_NAME}**")
         st.caption(
             "50 fictional people and their steps, to see every page before adding your own. "
-            "They are marked as sample data: one button removes exactly them later, and "
+            "They are marked as the sample network: one button removes exactly them later, and "
             "anything you add meanwhile stays."
         )
-        if st.button("Load the sample data", icon=":material/science:"):
+        if st.button("Load the sample network", icon=":material/science:"):
             try:
                 people, steps = load_demo(get_db())
             except WarmLeadsError as exc:
                 st.error(escape_markdown(str(exc)), icon=":material/error:")
             else:
                 flash(
-                    f"Loaded the sample network: {people} fictional people and {steps} logged "
-                    "steps. Remove it any time with Remove the demo network."
+                    f"Loaded the sample network: {sample_words(people, steps, 'logged step')}. "
+                    "Remove it any time with Remove the sample network."
                 )
                 st.rerun()
 
 
 def remove_demo_control(key: str) -> None:
-    """A "Remove the demo network" button while the demo is in the file, confirmed when needed."""
+    """A "Remove the sample network" button while it is in the file, confirmed when needed."""
     status = query(demo_status)
     if status is None:
         return
     with st.container(border=True):
         st.markdown(
-            f"**Sample data is loaded**: {status.contacts:,} fictional people and "
-            f"{status.events:,} steps. Removing them leaves your own contacts and steps."
+            f"**The sample network is loaded**: {sample_words(status.contacts, status.events)}. "
+            "Removing them leaves your own contacts and steps."
         )
         asking = st.session_state.get("confirm_demo") == key
         if not asking and st.button(
-            "Remove the demo network", icon=":material/delete_sweep:", key=f"{key}_remove"
+            "Remove the sample network", icon=":material/delete_sweep:", key=f"{key}_remove"
         ):
             if not status.your_steps:
                 _remove(confirmed=False)

@@ -19,7 +19,7 @@ if not query(review.has_records):
     else:
         st.info(
             "**No targets yet.** Open **Today** in the sidebar to add your first target, "
-            "import your LinkedIn connections, or load the demo network. Every number here "
+            "import your LinkedIn connections, or load the sample network. Every number here "
             "fills in as you log conversations, referrals, thank-yous and follow-ups."
         )
     st.stop()
@@ -33,7 +33,9 @@ funnel = query(stats.funnel, scope)
 
 filtered = " · filtered" if view.sources or view.channels else ""
 st.caption(review.describe_period(view, period) + filtered)
-cards = kpis.kpi_cards(now, other, against, cumulative=cumulative, as_of=period.day)
+cards = kpis.kpi_cards(
+    now, other, against, cumulative=cumulative, as_of=period.day, filtered=bool(filtered)
+)
 for column, card in zip([*st.columns(3), *st.columns(3)], cards, strict=True):
     column.metric(
         card.label,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib.core.errors import ValidationError
 from lib.core.vocab import REACH_RATE, WEEKLY
+from lib.core.words import counted, human_date
 from lib.engine import review, scorecard
 from lib.present.figures.weekly import conversation_trend_figure, weekly_goals_figure
 from lib.records import settings
@@ -93,7 +94,7 @@ if current_streak:
 else:
     st.info(
         "No streak running: meet every goal in a week to start one."
-        + (f" Your best so far: {best_streak} weeks in a row." if best_streak else ""),
+        + (f" Your best so far: {counted(best_streak, 'week')} in a row." if best_streak else ""),
         icon=":material/flag:",
     )
 
@@ -129,4 +130,4 @@ st.dataframe(
     },
     width="stretch",
 )
-st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {day:%a %-d %b %Y}.")
+st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {human_date(day)}.")

@@ -219,7 +219,7 @@ def no_number_line(queue: list[dict]) -> None:
     missing = sum(1 for row in queue if not tel_href(row["phone"]))
     if missing:
         st.info(
-            f"{missing} {'has' if missing == 1 else 'have'} no number — add one, or write to "
+            f"{counted(missing, 'person has', 'people have')} no number — add one, or write to "
             "them instead. They come after everyone you can call.",
             icon=":material/phone_disabled:",
         )

@@ -6,7 +6,7 @@ import streamlit as st
 from lib.core.errors import ValidationError, WarmLeadsError
 from lib.core.validation import clean_contact
 from lib.core.vocab import SOURCE_LABELS, SOURCES, STAGE_LABELS, STAGES
-from lib.core.words import counted
+from lib.core.words import DATE_COLUMN_FORMAT, counted
 from lib.engine import directory
 from lib.records import contacts
 from lib.ui.contact_form import contact_form
@@ -111,6 +111,7 @@ def show_directory() -> None:
         height="content",
         hide_index=True,
         column_order=TABLE_ORDER,
+        placeholder="",  # no last touch yet: an empty cell, not a grey "None"
         column_config={
             "Name": st.column_config.TextColumn(width=TABLE_WIDTHS["Name"]),
             "Stage": st.column_config.TextColumn(width=TABLE_WIDTHS["Stage"]),
@@ -118,7 +119,9 @@ def show_directory() -> None:
                 width=TABLE_WIDTHS["Due"],
                 help="Thank-you pending, follow-up due or overdue, or a referrer to update",
             ),
-            "Last touch": st.column_config.TextColumn(width=TABLE_WIDTHS["Last touch"]),
+            "Last touch": st.column_config.DateColumn(
+                format=DATE_COLUMN_FORMAT, width=TABLE_WIDTHS["Last touch"]
+            ),
             "Referred by": st.column_config.TextColumn(width=TABLE_WIDTHS["Referred by"]),
             "Archived": None if filters.archived == "active" else "Archived",
         },

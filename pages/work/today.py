@@ -3,8 +3,8 @@
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.vocab import COMING_UP, DUE_LIST, EVENT_KIND
-from lib.core.words import human_date
+from lib.core.vocab import COMING_UP, DUE_COUNTED, DUE_LIST, EVENT_KIND
+from lib.core.words import counted, human_date, short_date
 from lib.engine.due import (
     COMING_UP_DAYS,
     PAGE_SIZE,
@@ -139,7 +139,7 @@ def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
     for name in TODAY_LISTS:
         if not counts[name]:
             continue
-        st.subheader(f"{DUE_LIST.label(name)} · {counts[name]:,}", anchor=name)
+        st.subheader(counted(counts[name], *DUE_COUNTED[name]), anchor=name)
         st.caption(DUE_LIST[name].advice)
         for row in (r for r in rows if r["list"] == name):
             due_row(name, row)
@@ -154,7 +154,7 @@ def coming_up_section(soon: list[dict]) -> None:
         return
     for item in soon:
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(f"**{item['on']:%a} {item['on'].day} {item['on']:%b}**", width=110)
+            st.markdown(f"**{short_date(item['on'])}**", width=110)
             contact_link(item["id"], item["full_name"])
             st.caption(escape_markdown(COMING_UP.label(item["what"])))
     more = int(soon[0]["total"]) - len(soon)

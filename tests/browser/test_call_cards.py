@@ -166,9 +166,9 @@ def test_a_session_calls_numbers_first_and_a_wrong_number_asks_for_the_right_one
     ids = eight_without_numbers(path)
     url = streamlit_app(path)
     open_page(page, f"{url}/call")
-    expect(page.get_by_text("8 have no number — add one, or write to them instead")).to_be_visible(
-        timeout=WAIT
-    )
+    expect(
+        page.get_by_text("8 people have no number — add one, or write to them instead")
+    ).to_be_visible(timeout=WAIT)
     screenshot(page, "call-cards-phone-3-session-start")
     page.get_by_role("button", name="Start calling").click()
     settle(page)

@@ -167,7 +167,7 @@ def test_a_calling_session_over_three_people_with_the_keyboard(
     # Today: Wendy and Carl still to contact, with how often they were tried; the two new
     # referrals join them; Dora owes a thank-you.
     open_page(page, url)
-    expect(page.get_by_text("To contact · 4")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("4 people to contact")).to_be_visible(timeout=WAIT)
     settle(page)
     today = date.today()
     assert metrics(page) == {

@@ -335,7 +335,7 @@ def test_an_import_says_what_next_with_material_icons(
     settle(page)
     page.get_by_role("button", name="Add 3 targets").click()
     success = page.locator("[data-testid=stAlertContentSuccess]")
-    expect(success).to_contain_text("3 new, 0 updated, 0 skipped", timeout=WAIT)
+    expect(success).to_contain_text("3 new contacts, 0 updated, 0 skipped", timeout=WAIT)
     alert = page.locator("[data-testid=stAlert]", has=success)
     # The icon is a Material ligature (the app's bundled font), not an emoji a font may lack.
     assert alert.get_by_test_id("stAlertDynamicIcon").inner_text() == "check"

@@ -109,16 +109,18 @@ def test_the_demo_is_loaded_and_removed_from_the_welcome_screen(
     path = tmp_path / "network.duckdb"
     url = streamlit_app(path)
     open_page(page, url)
-    expect(page.get_by_text("Explore with sample data (removable)")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Explore with the sample network (removable)")).to_be_visible(
+        timeout=WAIT
+    )
     screenshot(page, "fixing-welcome")
-    page.get_by_role("button", name="Load the sample data").click()
+    page.get_by_role("button", name="Load the sample network").click()
     settle(page)
     expect(page.get_by_role("heading", name="Today")).to_be_visible(timeout=WAIT)
-    expect(page.get_by_text("Sample data is loaded")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("The sample network is loaded")).to_be_visible(timeout=WAIT)
     screenshot(page, "fixing-demo-loaded")
-    page.get_by_role("button", name="Remove the demo network").click()
+    page.get_by_role("button", name="Remove the sample network").click()
     settle(page)
-    shows(page, "Removed the demo network: 50 people and 199 steps.")
+    shows(page, "Removed the sample network: 50 people and 199 steps.")
     expect(page.get_by_role("heading", name="Welcome to Warm Leads")).to_be_visible(timeout=WAIT)
     screenshot(page, "fixing-demo-removed")
     streamlit_app.stop(url)

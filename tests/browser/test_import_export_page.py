@@ -60,7 +60,7 @@ def test_an_uploaded_connections_file_is_previewed_and_imported(data_page):
     settle(data_page)
     data_page.get_by_role("button", name="Add 3 targets").click()
 
-    imported = re.compile(r"linkedin_connections\.csv: 3 new, 0 updated, 0 skipped")
+    imported = re.compile(r"linkedin_connections\.csv: 3 new contacts, 0 updated, 0 skipped")
     expect(data_page.get_by_text(imported)).to_be_visible(timeout=30_000)
     # The app holds the file open for writing, so ask it: the same file again adds nobody.
     settle(data_page)

@@ -122,7 +122,7 @@ def test_a_new_user_works_the_whole_method_in_the_browser(
     assert metrics(page)["New people"] == "3"
     screenshot(page, "story-8-import-preview")
     add.click()
-    imported = re.compile(r"linkedin_connections\.csv: 3 new, 0 updated, 0 skipped")
+    imported = re.compile(r"linkedin_connections\.csv: 3 new contacts, 0 updated, 0 skipped")
     expect(page.get_by_text(imported)).to_be_visible(timeout=WAIT)
     settle(page)
     screenshot(page, "story-8-imported")

@@ -15,6 +15,7 @@ from lib.engine import review, scorecard, stats
 from lib.engine.review import ReviewLink
 from lib.engine.stats import Scope
 from lib.present import kpis
+from lib.records.contacts import add_contact
 from lib.records.settings import GOAL_PRESETS
 from lib.store.db import Database, open_database
 
@@ -87,7 +88,7 @@ def test_repeated_parameters_and_any_order_give_the_vocabulary_order() -> None:
         (
             {"period": "custom", "from": "2026-11-01", "to": "2026-10-01"},
             ReviewLink(period="custom"),
-            "from: 2026-11-01 is after to 2026-10-01",
+            "from: Sun 1 Nov 2026 is after to Thu 1 Oct 2026",
         ),
         (
             {"source": "linkedin,twitter"},
@@ -199,6 +200,7 @@ def test_kpis_of_the_tiny_network_all_time(tiny: dict[str, int], db: Database) -
         "follow_ups": 3,
         "follow_ups_on_schedule": 1,  # A after 23 days
         "follow_ups_too_soon": 1,  # A after 11 days (B's came after 31)
+        "referrals_by_t": 3,
     }
 
 
@@ -216,6 +218,7 @@ def test_kpis_of_the_tiny_network_this_week(tiny: dict[str, int], db: Database) 
         "follow_ups": 0,
         "follow_ups_on_schedule": 0,
         "follow_ups_too_soon": 0,
+        "referrals_by_t": 3,
     }
 
 
@@ -267,11 +270,62 @@ def test_kpis_equal_the_stats_command(
         db.close()
     weekly = pd.DataFrame(expected["weekly"], columns=["contacted", "opportunity", "follow_up"])
     assert kpis["targets"] == expected["funnel"][0]["contacts"]
-    assert kpis["referrals"] == expected["referrals"]["received"]
-    assert kpis["warm"] == expected["referrals"]["warm"]
+    if not sources:  # filtered, a referral counts by its giver's source (the test below)
+        assert kpis["referrals"] == expected["referrals"]["received"]
+        assert kpis["warm"] == expected["referrals"]["warm"]
     assert kpis["conversations"] == int(weekly["contacted"].sum())
     assert kpis["opportunities"] == int(weekly["opportunity"].sum())
     assert kpis["follow_ups"] == int(weekly["follow_up"].sum())
+
+
+def test_filtered_by_a_source_the_referrals_card_counts_the_names_its_people_gave(
+    db: Database,
+) -> None:
+    def person(name: str, **more: object) -> int:
+        return add_contact(db, {"full_name": name, "identified_on": "2026-11-02", **more})
+
+    lea = person("Lea Brandt", source="linkedin")
+    cam = person("Cam Ortiz", source="chamber")
+    person("Ida Lund", referred_by=lea, may_use_name=True)
+    person("Ole Berg", referred_by=lea, may_use_name=False)
+    person("Uma Rao", referred_by=cam, may_use_name=True)
+    person("Noor Said", source="linkedin")  # a LinkedIn target who gave nobody
+    period = stats.make_period(as_of=TODAY)
+
+    def counted(*sources: str) -> tuple[int, int, int]:
+        found = scorecard.kpis(db, Scope(period, sources=sources or None))
+        return found["targets"], found["referrals"], found["warm"]
+
+    assert counted() == (6, 3, 2)
+    assert counted("linkedin") == (2, 2, 1)
+    assert counted("chamber") == (1, 1, 1)
+    assert counted("referral") == (3, 0, 0)  # the referrals themselves gave no names
+    assert counted("linkedin", "chamber") == (3, 3, 2)
+    none_given = scorecard.kpis(db, Scope(period, sources=("referral",)))
+    cards = {c.label: c for c in kpis.kpi_cards(none_given, None, "", filtered=True)}
+    assert cards["Referrals received"].delta == "none given by these people"
+
+
+@pytest.mark.parametrize(
+    ("referrals", "by_t", "filtered", "note"),
+    [
+        (0, 0, False, "none yet: ask in every conversation"),
+        (0, 0, True, "none yet: ask in every conversation"),
+        (0, 4, False, "none in this period"),
+        (0, 4, True, "none given by these people"),
+        (2, 4, True, "50% warm"),
+    ],
+)
+def test_the_referrals_nudge_asks_only_someone_who_never_got_a_name(
+    referrals: int, by_t: int, filtered: bool, note: str
+) -> None:
+    now = dict.fromkeys(scorecard.KPI_NAMES, 0) | {
+        "referrals": referrals,
+        "warm": 1,
+        "referrals_by_t": by_t,
+    }
+    cards = {c.label: c for c in kpis.kpi_cards(now, None, "", filtered=filtered)}
+    assert cards["Referrals received"].delta == note
 
 
 def test_kpi_cards_show_changes_against_the_previous_period() -> None:

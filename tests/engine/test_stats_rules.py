@@ -65,9 +65,12 @@ def weeks(db: Database, period: Period) -> list[tuple]:
     [
         (
             {"as_of": "2026-11-25", "start": "2026-11-26"},
-            "from: 2026-11-26 is after as_of 2026-11-25",
+            "from: Thu 26 Nov 2026 is after as_of Wed 25 Nov 2026",
         ),
-        ({"start": "2026-11-10", "end": "2026-11-09"}, "from: 2026-11-10 is after to 2026-11-09"),
+        (
+            {"start": "2026-11-10", "end": "2026-11-09"},
+            "from: Tue 10 Nov 2026 is after to Mon 9 Nov 2026",
+        ),
         ({"end": "2026-11-31"}, "to: 2026-11-31 is not a real date"),
         ({"as_of": "soon"}, "as_of: 'soon' is not a date (use YYYY-MM-DD)"),
     ],

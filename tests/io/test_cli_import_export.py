@@ -29,7 +29,7 @@ def test_import_prints_what_it_did_and_lists_left_out_values_on_stderr(db_path: 
 
     assert code == 0
     assert out == (
-        f"Imported {source} (LinkedIn connections): 6 new, 0 updated, 1 skipped "
+        f"Imported {source} (LinkedIn connections): 6 new contacts, 0 updated, 1 skipped "
         "(row 10: same person as row 5)\n"
     )
     assert err.splitlines()[-5:] == [
@@ -53,7 +53,7 @@ def test_import_says_on_stderr_when_a_file_was_not_utf8(db_path: Path, tmp_path:
     code, out, err = run_cli(capsys, "--db", str(db_path), "import", str(source))
 
     assert code == 0
-    assert out == f"Imported {source} (vCard): 1 new, 0 updated, 0 skipped\n"
+    assert out == f"Imported {source} (vCard): 1 new contact, 0 updated, 0 skipped\n"
     assert (
         "note: the file is not UTF-8; it was read as Windows-1251 (Cyrillic) "
         "(check that names look right)"
@@ -154,7 +154,7 @@ def test_import_dry_run_says_what_would_happen(db_path: Path, capsys):
     code, out, err = run_cli(capsys, "--db", str(db_path), "import", str(source), "--dry-run")
 
     assert code == 0
-    assert out == f"Would import {source} (Google Contacts): 2 new, 0 updated, 0 skipped\n"
+    assert out == f"Would import {source} (Google Contacts): 2 new contacts, 0 updated, 0 skipped\n"
     assert "… would add 2 new contacts\n" in err and "writing" not in err and "counting" not in err
     assert contacts(db_path) == 0
 
@@ -207,7 +207,7 @@ def test_export_then_import_into_a_new_file_round_trips(demo_path, tmp_path, cap
 
     assert code == 0
     assert out.endswith(
-        f"50 new, 0 updated, 0 skipped, {count_events(demo_path)} events added, "
+        f"50 new contacts, 0 updated, 0 skipped, {count_events(demo_path)} events added, "
         "restored 1 import, 1 setting, 5 target companies\n"
     )
     assert first.read_bytes() == second.read_bytes()

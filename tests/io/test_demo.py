@@ -179,7 +179,7 @@ def test_the_demo_only_loads_into_an_empty_file(demo_db: Database) -> None:
     with pytest.raises(ValidationError) as caught:
         load_demo(demo_db, today=TODAY)
     assert str(caught.value) == (
-        "database: already holds 50 contacts; the demo only loads into an empty file "
+        "database: already holds 50 contacts; the sample network only loads into an empty file "
         "(use --db to choose a new one)"
     )
     assert rows(demo_db) == before
@@ -212,7 +212,8 @@ def test_cli_demo_refuses_a_non_empty_file_and_writes_nothing(tmp_path: Path) ->
     )
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
-        "error: database: already holds 5 contacts; the demo only loads into an empty file "
+        "error: database: already holds 5 contacts; the sample network only loads into an "
+        "empty file "
         "(use --db to choose a new one)\n"
     )
     assert digest(path) == before
@@ -234,7 +235,7 @@ def test_cli_demo_loads_a_new_file(tmp_path: Path) -> None:
         env={"WARMLEADS_DB": str(path), "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"Loaded the demo network into {path}: 12 contacts, ")
+    assert done.stdout.startswith(f"Loaded the sample network into {path}: 12 contacts, ")
     db = open_database(path, read_only=True)
     count, last_day = db.execute("SELECT count(*), max(identified_on) FROM contacts").fetchone()
     db.close()

@@ -42,13 +42,13 @@ def test_demo_then_own_contacts_then_remove_leaves_only_the_users_rows(
         log_event(db, {"contact_id": demo_person, "kind": "note", "notes": "my note"}, today=TODAY)
     assert main(["demo", "--remove", "--db", str(path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: 1 step you logged yourself on demo people (")
-    assert err.endswith("will be removed with them; confirm to remove the demo network anyway\n")
+    assert err.startswith("error: 1 step you logged yourself on its people (")
+    assert err.endswith("will be removed with them; confirm to remove the sample network anyway\n")
     assert main(["demo", "--remove", "--yes", "--db", str(path)]) == 0
     assert capsys.readouterr().out == (
-        "Removed the demo network: 50 people and 200 steps (including 1 step you logged "
-        "on demo people). Your own contacts are untouched, except that 1 of them (Rex Referred) "
-        "was referred by a demo person and now has no referrer.\n"
+        "Removed the sample network: 50 people and 200 steps (including 1 step you logged "
+        "on its people). Your own contacts are untouched, except that 1 of them (Rex Referred) "
+        "was referred by one of its people and now has no referrer.\n"
     )
     alone = tmp_path / "alone.duckdb"
     with open_database(alone) as db:
@@ -65,7 +65,7 @@ def test_removing_the_demo_from_a_demo_only_file_empties_it(demo_db: Database) -
     status = demo_status(demo_db)
     assert (status.contacts, status.events, status.your_steps) == (50, 199, 0)
     assert remove_demo(demo_db) == (
-        "Removed the demo network: 50 people and 199 steps. "
+        "Removed the sample network: 50 people and 199 steps. "
         "Your own contacts and steps are untouched."
     )
     for table in ("contacts", "events", "settings"):
@@ -86,5 +86,5 @@ def test_no_demo_is_a_clear_error(db: Database, capsys: pytest.CaptureFixture[st
     db.close()
     assert main(["demo", "--remove", "--db", str(db.path)]) == 1
     assert capsys.readouterr().err == (
-        "error: there is no demo network in this file (nothing was removed)\n"
+        "error: there is no sample network in this file (nothing was removed)\n"
     )

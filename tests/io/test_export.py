@@ -155,7 +155,7 @@ def test_the_vcards_import_back_as_the_same_people(db: Database, tmp_path: Path)
 
     result = apply_import(copy, read_import(export_vcard(db), today=TODAY))
 
-    assert result.summary() == "1 new, 0 updated, 0 skipped"
+    assert result.summary() == "1 new contact, 0 updated, 0 skipped"
     assert copy.execute("SELECT full_name, company, email FROM contacts").fetchall() == [
         ("Ana Ruiz", "Kestrel", "ana@k.example")
     ]

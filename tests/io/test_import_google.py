@@ -21,7 +21,7 @@ def people(db: Database) -> list[tuple]:
 def test_the_current_header_imports_names_organisations_and_multi_line_notes(db: Database):
     result = import_file(db, FIXTURES / "google_contacts.csv", today=TODAY)
 
-    assert result.summary() == "2 new, 0 updated, 0 skipped"
+    assert result.summary() == "2 new contacts, 0 updated, 0 skipped"
     assert people(db) == [
         (
             "Tomás Ferreira",
@@ -52,7 +52,8 @@ def test_the_legacy_header_imports_and_a_linkedin_website_becomes_the_linkedin_u
     result = import_file(db, FIXTURES / "google_contacts_legacy.csv", today=TODAY)
 
     assert (
-        result.summary() == "2 new, 0 updated, 1 skipped (row 4: no name, e-mail or LinkedIn URL)"
+        result.summary()
+        == "2 new contacts, 0 updated, 1 skipped (row 4: no name, e-mail or LinkedIn URL)"
     )
     assert people(db) == [
         (

@@ -27,7 +27,7 @@ def stored(db: Database) -> list[tuple]:
 def test_the_sample_export_imports_every_connection_with_its_connection_date(db: Database):
     result = import_file(db, FIXTURES / "linkedin_connections.csv", today=TODAY)
 
-    assert result.summary() == "3 new, 0 updated, 0 skipped"
+    assert result.summary() == "3 new contacts, 0 updated, 0 skipped"
     assert stored(db) == [
         (
             "Amara Nwosu",
@@ -86,7 +86,7 @@ def test_the_header_row_is_found_by_its_content_whatever_comes_before(preamble: 
 def test_an_older_export_without_url_saved_with_a_bom_and_lf_imports(db: Database):
     result = import_file(db, FIXTURES / "linkedin_old_bom.csv", today=TODAY)
 
-    assert result.summary() == "2 new, 0 updated, 0 skipped"
+    assert result.summary() == "2 new contacts, 0 updated, 0 skipped"
     assert [r[:5] for r in stored(db)] == [
         ("Priya Sharma", "Kestrel Software", "Head of Talent", "priya.sharma@example.in", None),
         ("Jonas Berg", "Fjord Data, AS", "Data Science Lead", None, None),
@@ -101,7 +101,7 @@ def test_a_european_excel_resave_with_semicolons_and_windows_1252_imports(db: Da
     assert parsed.notes == [
         "the file is not UTF-8; it was read as Windows-1252 (check that names look right)"
     ]
-    assert result.summary() == "2 new, 0 updated, 0 skipped"
+    assert result.summary() == "2 new contacts, 0 updated, 0 skipped"
     assert [(r[0], r[2], r[7]) for r in stored(db)] == [
         ("Lukas Bräuer", "Leiter Netzbetrieb", date(2024, 11, 15)),
         ("Zoë Dubois", "Directrice RH, Recrutement", date(2021, 3, 2)),
@@ -170,7 +170,7 @@ def test_an_unreadable_connected_on_names_the_value(text: str, message: str):
 def test_a_bad_field_is_left_out_and_named_and_the_person_kept(db: Database):
     result = import_file(db, FIXTURES / "linkedin_bad_rows.csv", today=TODAY)
 
-    assert result.summary() == "6 new, 0 updated, 1 skipped (row 10: same person as row 5)"
+    assert result.summary() == "6 new contacts, 0 updated, 1 skipped (row 10: same person as row 5)"
     assert [str(w) for w in result.warnings] == [
         "row 6: no name: named 'nobody' after the LinkedIn URL",
         "row 7: LinkedIn URL 'javascript:alert(1)' dropped: not a web address (http or https)",
@@ -217,7 +217,8 @@ def test_a_connection_date_after_the_import_day_is_left_out_and_the_person_kept(
 
     assert parsed.problems == []
     assert [str(p) for p in parsed.warnings] == [
-        "row 2: connected on date '2026-11-26' left out (is in the future (today is 2026-11-25))"
+        "row 2: connected on date '2026-11-26' left out "
+        "(is in the future (today is Wed 25 Nov 2026))"
     ]
     assert [(c.fields["full_name"], c.fields["connected_on"]) for c in parsed.contacts] == [
         ("Ana Ruiz", None)

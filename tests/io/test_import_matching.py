@@ -305,7 +305,7 @@ def test_a_known_contact_only_gets_its_blank_fields_filled(db: Database):
         ),
     )
 
-    assert result.summary() == "0 new, 1 updated, 0 skipped"
+    assert result.summary() == "0 new contacts, 1 updated, 0 skipped"
     contact = get_contact(db, known)
     assert {k: contact[k] for k in ("title", "notes", "source", "email", "linkedin_url")} == {
         "title": "Head of Finance",
@@ -329,7 +329,7 @@ def test_the_same_person_twice_in_a_file_is_added_once_with_both_rows_details(db
         ),
     )
 
-    assert result.summary() == "1 new, 0 updated, 1 skipped (row 3: same person as row 2)"
+    assert result.summary() == "1 new contact, 0 updated, 1 skipped (row 3: same person as row 2)"
     assert db.execute("SELECT full_name, email FROM contacts").fetchall() == [
         ("Ana Ruiz", "ana@example.com")
     ]
@@ -376,7 +376,7 @@ def test_only_the_chosen_new_people_are_added(db: Database):
 
     result = apply_import(db, parsed, chosen=[6])
 
-    assert result.summary() == "1 new, 0 updated, 2 not chosen, 0 skipped"
+    assert result.summary() == "1 new contact, 0 updated, 2 not chosen, 0 skipped"
     assert db.execute("SELECT full_name FROM contacts").fetchall() == [("Lukas Bräuer",)]
 
 
@@ -384,7 +384,7 @@ def test_a_dry_run_counts_everything_and_writes_nothing(db: Database):
     result = import_file(db, FIXTURES / "linkedin_bad_rows.csv", dry_run=True, today=TODAY)
 
     assert result.dry_run is True
-    assert result.summary() == "6 new, 0 updated, 1 skipped (row 10: same person as row 5)"
+    assert result.summary() == "6 new contacts, 0 updated, 1 skipped (row 10: same person as row 5)"
     assert count(db) == 0
 
 
@@ -435,8 +435,8 @@ def test_ten_thousand_connections_import_once_and_never_twice(db: Database):
     first = apply_import(db, read_import(data, today=TODAY))
     second = apply_import(db, read_import(data, today=TODAY))
 
-    assert first.summary() == "10,000 new, 0 updated, 0 skipped"
-    assert second.summary() == "0 new, 0 updated, 10,000 already up to date, 0 skipped"
+    assert first.summary() == "10,000 new contacts, 0 updated, 0 skipped"
+    assert second.summary() == "0 new contacts, 0 updated, 10,000 already up to date, 0 skipped"
     assert count(db) == 10_000
     assert db.scalar("SELECT count(DISTINCT linkedin_url) FROM contacts") == 10_000
 
@@ -458,7 +458,7 @@ def test_a_file_written_in_small_batches_counts_and_fills_as_in_one_pass(
 
     result = import_file(db, source, today=TODAY)
 
-    assert result.summary() == "4 new, 0 updated, 1 skipped (row 6: same person as row 2)"
+    assert result.summary() == "4 new contacts, 0 updated, 1 skipped (row 6: same person as row 2)"
     assert db.execute("SELECT full_name, email FROM contacts ORDER BY id").fetchall() == [
         ("Ana Ruiz", "ana@example.com"),  # filled by the repeat in a later batch
         ("Ben Okafor", None),

@@ -60,7 +60,7 @@ def test_format_yahoo_is_accepted_on_the_command_line(
 
     out, _ = capsys.readouterr()
     assert code == 0
-    assert out == f"Imported {source} (Yahoo Mail contacts): 4 new, 0 updated, 0 skipped\n"
+    assert out == f"Imported {source} (Yahoo Mail contacts): 4 new contacts, 0 updated, 0 skipped\n"
 
 
 def test_outlook_for_macs_tab_delimited_utf16_list_with_mac_line_ends_is_read():

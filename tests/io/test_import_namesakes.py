@@ -38,7 +38,7 @@ def test_rows_with_the_same_name_and_company_but_different_urls_are_two_people(d
         ),
     )
 
-    assert result.summary() == "2 new, 0 updated, 0 skipped"
+    assert result.summary() == "2 new contacts, 0 updated, 0 skipped"
     assert [n for n, _, _ in names(db)] == ["Priya Sharma", "Priya Sharma"]
     pairs = find_duplicates(db)
     assert len(pairs) == 1
@@ -57,7 +57,7 @@ def test_rows_with_different_emails_are_two_people(db: Database):
         ),
     )
 
-    assert result.summary() == "2 new, 0 updated, 0 skipped"
+    assert result.summary() == "2 new contacts, 0 updated, 0 skipped"
     assert [e for _, e, _ in names(db)] == ["ana.ruiz@kestrel.com", "aruiz@gmail.com"]
 
 
@@ -73,7 +73,7 @@ def test_a_row_that_nothing_tells_apart_is_still_the_same_person(db: Database):
         ),
     )
 
-    assert result.summary() == "1 new, 0 updated, 1 skipped (row 3: same person as row 2)"
+    assert result.summary() == "1 new contact, 0 updated, 1 skipped (row 3: same person as row 2)"
     assert names(db) == [("Ana Ruiz", "ana@kestrel.com", "https://www.linkedin.com/in/ana-ruiz")]
 
 
@@ -114,7 +114,7 @@ def test_two_namesakes_meeting_one_stored_contact_do_not_merge_into_each_other(d
         ),
     )
 
-    assert result.summary() == "1 new, 1 updated, 0 skipped"
+    assert result.summary() == "1 new contact, 1 updated, 0 skipped"
     assert db.execute("SELECT id, email FROM contacts ORDER BY id").fetchall()[0] == (
         stored,
         "ana.ruiz@kestrel.com",
@@ -137,7 +137,7 @@ def test_namesakes_in_different_batches_of_a_large_file_are_two_people(
 
     result = import_file(db, source, today=TODAY)
 
-    assert result.summary() == "3 new, 0 updated, 0 skipped"
+    assert result.summary() == "3 new contacts, 0 updated, 0 skipped"
     assert [u for n, _, u in names(db) if n == "Priya Sharma"] == [
         "https://www.linkedin.com/in/priya-sharma-1",
         "https://www.linkedin.com/in/priya-sharma-2",
@@ -153,4 +153,4 @@ def test_reimporting_namesakes_adds_nobody(db: Database):
 
     again = apply_import(db, read_import(data, today=TODAY))
 
-    assert again.summary() == "0 new, 0 updated, 2 already up to date, 0 skipped"
+    assert again.summary() == "0 new contacts, 0 updated, 2 already up to date, 0 skipped"

@@ -41,8 +41,8 @@ def test_csv_to_database_to_csv_gives_back_the_same_bytes(demo_db: Database, tmp
 
     events = demo_db.scalar("SELECT count(*) FROM events")
     assert result.summary() == (
-        f"50 new, 0 updated, 0 skipped, {events} events added, restored 1 import, 1 setting, "
-        "5 target companies"
+        f"50 new contacts, 0 updated, 0 skipped, {events} events added, restored 1 import, "
+        "1 setting, 5 target companies"
     )
     assert export_csv(copy) == exported
     assert table(copy, "contacts") == table(demo_db, "contacts")
@@ -76,7 +76,7 @@ def test_reimporting_an_export_into_its_own_database_changes_nothing(demo_db: Da
     result = apply_import(demo_db, read_import(export_csv(demo_db), today=TODAY))
 
     assert result.summary() == (
-        "0 new, 0 updated, 50 already up to date, 0 skipped, 0 events added"
+        "0 new contacts, 0 updated, 50 already up to date, 0 skipped, 0 events added"
     )
     assert (table(demo_db, "contacts"), table(demo_db, "events")) == before
 
@@ -84,7 +84,7 @@ def test_reimporting_an_export_into_its_own_database_changes_nothing(demo_db: Da
 def test_neutralised_cells_are_restored_and_links_and_events_kept(db: Database):
     result = import_file(db, FIXTURES / "warmleads_export.csv", today=TODAY)
 
-    assert result.summary() == "3 new, 0 updated, 0 skipped, 3 events added"
+    assert result.summary() == "3 new contacts, 0 updated, 0 skipped, 3 events added"
     assert table(db, "contacts") == [
         (
             3,

@@ -133,7 +133,7 @@ def test_format_outlook_on_the_command_line_reads_a_german_export(
 
     out, err = capsys.readouterr()
     assert code == 0
-    assert out == f"Imported {source} (Outlook CSV): 2 new, 0 updated, 0 skipped\n"
+    assert out == f"Imported {source} (Outlook CSV): 2 new contacts, 0 updated, 0 skipped\n"
     assert f"note: {CP1252_NOTE}" in err
 
 
@@ -150,7 +150,7 @@ def test_a_file_of_outlooks_email_columns_alone_is_named_after_the_first_email(d
         "a@x.com",
         "Other email: b@x.com, c@x.com",
     )
-    assert result.summary() == "1 new, 0 updated, 0 skipped"
+    assert result.summary() == "1 new contact, 0 updated, 0 skipped"
 
 
 def test_a_german_export_saved_by_excel_with_semicolons_is_read():

@@ -60,7 +60,7 @@ def test_each_batch_is_planned_once_then_written_once(
 
     result = import_file(db, LINKEDIN, today=TODAY)
 
-    assert result.summary() == "3 new, 0 updated, 0 skipped"
+    assert result.summary() == "3 new contacts, 0 updated, 0 skipped"
     assert calls == ["plan", "write"] * 3
 
 

@@ -139,5 +139,5 @@ def test_the_command_line_prints_how_the_text_was_read(
 
     out, err = capsys.readouterr()
     assert code == 0
-    assert out == f"Imported {source} (vCard): 1 new, 0 updated, 0 skipped\n"
+    assert out == f"Imported {source} (vCard): 1 new contact, 0 updated, 0 skipped\n"
     assert f"note: {qp_note('Windows-1252')}" in err.splitlines()

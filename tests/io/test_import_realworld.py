@@ -530,7 +530,7 @@ def test_an_exact_duplicate_card_is_imported_once(db: Database):
     result = apply_import(db, parsed)
 
     assert result.summary() == (
-        "6 new, 0 updated, 2 skipped (card 5: same person as card 2; card 7: a company card "
-        "(Apple Computer Benelux BV), not a person)"
+        "6 new contacts, 0 updated, 2 skipped (card 5: same person as card 2; card 7: a company "
+        "card (Apple Computer Benelux BV), not a person)"
     )
     assert db.scalar("SELECT count(*) FROM contacts") == 6

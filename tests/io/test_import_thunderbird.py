@@ -105,7 +105,9 @@ def test_format_thunderbird_is_accepted_on_the_command_line(
 
     out, _ = capsys.readouterr()
     assert code == 0
-    assert out == (f"Imported {source} (Thunderbird address book): 3 new, 0 updated, 0 skipped\n")
+    assert out == (
+        f"Imported {source} (Thunderbird address book): 3 new contacts, 0 updated, 0 skipped\n"
+    )
 
 
 def test_an_address_in_a_custom_column_is_kept_as_another_email():

@@ -19,7 +19,7 @@ def people(db: Database) -> list[tuple]:
 def test_a_vcard_3_unescapes_commas_and_unfolds_lines(db: Database):
     result = import_file(db, FIXTURES / "contacts.vcf", today=TODAY)
 
-    assert result.summary() == "1 new, 0 updated, 0 skipped"
+    assert result.summary() == "1 new contact, 0 updated, 0 skipped"
     assert people(db) == [
         (
             "Amara Nwosu",
@@ -38,7 +38,7 @@ def test_a_vcard_2_1_decodes_quoted_printable_charsets_and_prefers_the_pref_phon
 ):
     result = import_file(db, FIXTURES / "contacts_v21.vcf", today=TODAY)
 
-    assert result.summary() == "2 new, 0 updated, 0 skipped"
+    assert result.summary() == "2 new contacts, 0 updated, 0 skipped"
     assert people(db) == [
         (
             "Jürgen Müller",
@@ -59,7 +59,7 @@ def test_a_vcard_4_reads_tel_uris_and_social_profiles_and_skips_a_broken_line_no
 ):
     result = import_file(db, FIXTURES / "contacts_v40.vcf", today=TODAY)
 
-    assert result.summary() == "3 new, 0 updated, 0 skipped"
+    assert result.summary() == "3 new contacts, 0 updated, 0 skipped"
     assert people(db) == [
         (
             "Chloé Laurent",

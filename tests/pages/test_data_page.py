@@ -70,7 +70,7 @@ def test_an_upload_is_previewed_and_confirming_imports_it(app_env: Path):
 
     assert stored(app_env) == [("Amara Nwosu",), ("Lukas Bräuer",), ("Sofia Lind 🌿",)]
     assert [unescape(s.value) for s in at.success] == [
-        "linkedin_connections.csv: 3 new, 0 updated, 0 skipped"
+        "linkedin_connections.csv: 3 new contacts, 0 updated, 0 skipped"
     ]
     assert at.file_uploader[0].value is None  # ready for the next file
 
@@ -83,7 +83,9 @@ def test_words_in_the_position_narrow_who_becomes_a_target(app_env: Path):
     button(at, "Add 1 target").click().run()
 
     assert stored(app_env) == [("Amara Nwosu",)]
-    assert unescape(at.success[0].value).endswith("1 new, 0 updated, 2 not chosen, 0 skipped")
+    assert unescape(at.success[0].value).endswith(
+        "1 new contact, 0 updated, 2 not chosen, 0 skipped"
+    )
 
 
 def test_a_company_filter_picks_only_people_there(app_env: Path):
@@ -160,8 +162,8 @@ def test_the_export_tab_says_what_each_file_holds(app_env: Path):
     at = data_page("Export")
 
     texts = [m.value for m in at.markdown]
-    assert any(t.startswith("**Everything (CSV)**: 1 contacts and 1 events.") for t in texts)
-    assert any(t.startswith("**Reminders (calendar)**: 2 follow-ups and thank-yous") for t in texts)
+    assert any(t.startswith("**Everything (CSV)**: 1 contact and 1 event.") for t in texts)
+    assert any(t.startswith("**Reminders (calendar)**: 2 reminders due today (") for t in texts)
     assert [b.label for b in at.get("download_button")] == [
         "Download .csv",
         "Download .vcf",

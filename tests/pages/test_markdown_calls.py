@@ -28,7 +28,7 @@ TEXT_KEYWORDS = ("body", "help", "label")
 ESCAPERS = frozenset({"escape_markdown", "literal", "markdown_link"})
 # Functions that build text from dates, counts and labels only, never from user text.
 APP_TEXT = frozenset(
-    {"format_moment", "human_date", "describe_period", "len", "ceil", "field_label",
+    {"human_moment", "human_date", "short_date", "describe_period", "len", "ceil", "field_label",
      "goals_summary", "counted"}
 )  # fmt: skip
 # Changing a text's case keeps it app text (or user text).
@@ -50,7 +50,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/review/network.py", "period.day"): "a date",
     ("pages/review/network.py", "advice"): "best_source(): a source label and counts",
     ("pages/review/weekly.py", "this_week"): "a date",
-    ("pages/review/weekly.py", "day"): "a date",
     ("pages/review/weekly.py", "current_streak"): "a count",
     ("pages/review/weekly.py", "best_streak"): "a count",
     ("pages/work/contacts.py", "first"): "a count",
@@ -67,7 +66,6 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("lib/ui/data_tabs/import_tab.py", "plan.label"): "the format's label",
     ("lib/ui/reach.py", "why"): "a count of calls, or fixed words",
     ("lib/ui/reach.py", "icon"): "a material icon name from OUTCOME_ICONS",
-    ("pages/work/call.py", "missing"): "a count",
     ("lib/ui/contact_form.py", "_label('source')"): "a column label",
     ("lib/ui/contact_form.py", "_label('identified_on')"): "a column label",
     ("lib/ui/contact_form.py", "_label('notes')"): "a column label",
@@ -79,9 +77,13 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("lib/ui/data_tabs/import_tab.py", "len(rows) - PROBLEMS_SHOWN"): "a count",
     ("lib/ui/reach.py", "term.label"): "a vocabulary label",
     ("lib/ui/step_editor.py", "yes"): "fixed words and a vocabulary label",
+    ("lib/ui/step_editor.py", "fields['notes']"): "a fixed field label",
     ("pages/review/weekly.py", "words"): "the preset's fixed name",
     ("pages/work/call.py", "row"): "a row number",
     ("lib/ui/conversation_form.py", "row"): "a row number",
+    ("lib/ui/referrals.py", "row"): "a row number",
+    ("lib/ui/conversation_form.py", "asked_label(contact_id)"): "asked_label() escapes the names",
+    ("pages/work/call.py", "asked_label(person['id'])"): "asked_label() escapes the names",
     ("lib/ui/data_tabs/import_tab.py", "_what_it_brought(batch)"): "counts in fixed words",
     ("lib/ui/suggestions.py", "queue_title(count)"): "a count in fixed words",
     ("lib/ui/suggestions.py", "queue_title(len(due))"): "a count in fixed words",
@@ -103,11 +105,9 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/work/log.py", "warning"): "follow_up_warning(): counts and a fixed sentence",
     ("pages/work/pitch.py", "advice"): "pitch advice: counts and fixed sentences",
     ("pages/work/pitch.py", "message.title"): "fixed message titles",
-    ("pages/work/today.py", "counts[name]"): "a count",
     ("pages/work/today.py", "label.lower()"): "a due list's label",
     ("pages/review/dashboard.py", "card.help"): "a measure's help from the vocabulary",
     ("lib/ui/widgets.py", "label"): "the page link's label: escape_markdown(name) just above",
-    ("lib/ui/close_loop.py", "total"): "a count",
     ("lib/ui/close_loop.py", "last"): "a human date in a fixed sentence",
     ("lib/ui/close_loop.py", "label.lower()"): "an event kind's label",
     ("lib/ui/close_loop.py", "links"): "links_line(): markdown_link() for each part",
@@ -124,14 +124,10 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("pages/work/call.py", "summary_words(done)"): "counts and outcome labels",
     ("pages/work/call.py", "links"): "links_line(): markdown_link() for each part",
     ("pages/work/call.py", "seconds"): "a count",
-    ("lib/ui/data_tabs/import_tab.py", "new"): "a count",
     ("pages/work/today.py", "more"): "a count",
-    ("pages/work/today.py", "item['on']"): "a date",
-    ("pages/work/today.py", "item['on'].day"): "a day of the month",
     ("pages/work/today.py", "links"): "links_line(): markdown_link() for each part",
-    ("lib/ui/welcome.py", "status.contacts"): "a count",
-    ("lib/ui/welcome.py", "status.events"): "a count",
-    ("lib/ui/data_tabs/import_tab.py", "batch['imported_at']"): "a time the database recorded",
+    ("lib/ui/welcome.py", "sample_words(status.contacts, status.events)"): "counts in words",
+    ("lib/ui/data_tabs/import_tab.py", "new_targets_link(new)"): "a count in fixed words",
     ("lib/ui/data_tabs/import_tab.py", "undone"): "a time the database recorded, in fixed words",
     ("lib/ui/widgets.py", "help"): "the picker's help, fixed text passed by the pages",
 }

@@ -131,7 +131,7 @@ def test_people_with_a_number_come_first_and_the_rest_can_be_written_to(
 ) -> None:
     at = open_page("pages/work/call.py")
     assert shown(at.info) == [
-        "8 have no number — add one, or write to them instead. "
+        "8 people have no number — add one, or write to them instead. "
         "They come after everyone you can call."
     ]
     at = click(at, "Start calling")

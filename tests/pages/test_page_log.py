@@ -338,3 +338,14 @@ def test_without_target_companies_the_form_asks_the_plain_question(app_env: Path
         "with?”",
     )
     assert [s.label for s in at.selectbox] == ["Contact", "Channel"]  # no "Leads into"
+
+
+def test_a_target_named_like_markup_is_quoted_as_typed(app_env: Path, ana: int) -> None:
+    database = open_database(app_env)
+    add_company(database, {"name": "*Acme* [win](https://e.example)"})
+    database.close()
+    at = open_page("pages/work/log.py", contact=ana)
+    [label] = [c.label for c in at.checkbox if c.label.startswith("Asked for referrals")]
+    assert label == (
+        "Asked for referrals — “Who do you know at \\*Acme\\* \\[win\\]\\(https\\://e\\.example\\)?”"
+    )

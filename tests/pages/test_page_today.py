@@ -56,19 +56,19 @@ def test_an_empty_database_greets_with_adding_and_importing_first(app_env: Path)
     assert at.title[0].value == "Welcome to Warm Leads"
     primary = [b.label for b in at.button if b.proto.type == "primary"]
     assert primary == ["Add a target", "Import your contacts"]
-    assert [b.label for b in at.button] == [*primary, "Load the sample data"]
-    assert "**Explore with sample data (removable)**" in shown(at.markdown)
+    assert [b.label for b in at.button] == [*primary, "Load the sample network"]
+    assert "**Explore with the sample network (removable)**" in shown(at.markdown)
 
 
 def test_loading_the_demo_fills_today_and_removing_it_empties_it(app_env: Path) -> None:
-    at = click(open_page("pages/work/today.py"), "Load the sample data")
+    at = click(open_page("pages/work/today.py"), "Load the sample network")
     assert at.title[0].value == "Today"
     assert shown(at.success)[0].startswith("Loaded the sample network: 50 fictional people and ")
     database = read_db(app_env)
     assert database.scalar("SELECT count(*) FROM contacts") == 50
-    at = click(at, "Remove the demo network")
+    at = click(at, "Remove the sample network")
     assert shown(at.success)[0] == (
-        "Removed the demo network: 50 people and 199 steps. "
+        "Removed the sample network: 50 people and 199 steps. "
         "Your own contacts and steps are untouched."
     )
     assert at.title[0].value == "Welcome to Warm Leads"
@@ -86,9 +86,9 @@ def test_counts_are_the_spec_due_lists_as_of_today(demo_app: Path) -> None:
 def test_rows_say_who_why_and_the_warm_intro(small_app: dict[str, int]) -> None:
     at = open_page("pages/work/today.py")
     assert [s.value for s in at.subheader] == [
-        "To contact · 1",
-        "Thank-you pending · 1",
-        "Follow-ups overdue · 1",
+        "1 person to contact",
+        "1 thank-you pending",
+        "1 follow-up overdue",
         "Coming up (next 7 days)",
     ]
     texts = shown(at.markdown)
@@ -128,7 +128,7 @@ def test_thank_you_sent_logs_one_thank_you_today_and_leaves_the_list(
         .fetchall()
     )
     assert rows == [(small_app["ana"], "thank_you", today, "email")]
-    assert "Thank-you pending · 1" not in [s.value for s in at.subheader]
+    assert "1 thank-you pending" not in [s.value for s in at.subheader]
     assert {m.label: m.value for m in at.metric}["To thank"] == "0"
 
 

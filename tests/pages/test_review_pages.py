@@ -156,6 +156,8 @@ def test_dashboard_filters_come_from_the_link(tiny_file: Path) -> None:
     assert at.caption[0].value == "All time, up to Wed 25 Nov 2026 · filtered"
     (funnel,) = charts(at)
     assert chart_values(funnel["data"][0]["x"]) == [1, 1, 1, 0, 0]
+    # Chloé (a referral, talked to by video) gave Elif's name, warm.
+    assert metrics(at)["Referrals received"] == ("1", "100% warm")
 
 
 def test_dashboard_custom_period_from_the_link(

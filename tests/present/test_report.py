@@ -147,7 +147,7 @@ def test_the_report_command_writes_the_file(demo_db: Database, db_path: Path, tm
          "error: cannot write {tmp}/missing/report.html: the folder {tmp}/missing does not exist"),
         (["--out", "{tmp}"], "error: {tmp} is a folder; give a file name"),
         (["--out", "{tmp}/r.html", "--from", "2026-11-30", "--to", "2026-11-01"],
-         "error: from: 2026-11-30 is after to 2026-11-01"),
+         "error: from: Mon 30 Nov 2026 is after to Sun 1 Nov 2026"),
         (["--out", "{tmp}/r.html", "--to", "someday"],
          "error: to: 'someday' is not a date (use YYYY-MM-DD)"),
     ],

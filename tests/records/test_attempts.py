@@ -53,7 +53,7 @@ def test_asked_to_call_back_keeps_the_day(db, ann) -> None:
         (
             {"outcome": "call_back", "call_back_on": "2026-11-24"},
             "call_back_on",
-            "2026-11-24 is in the past (today is 2026-11-25); pick today or a later day",
+            "Tue 24 Nov 2026 is in the past (today is Wed 25 Nov 2026); pick today or a later day",
         ),
         (
             {"outcome": "voicemail", "call_back_on": "2026-11-30"},

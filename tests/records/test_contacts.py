@@ -102,7 +102,7 @@ def test_a_referral_defaults_to_the_referral_source_and_keeps_warmth(db: Databas
         ),
         (
             {"full_name": "Ana", "identified_on": "2026-11-26"},
-            "identified_on: 2026-11-26 is in the future (today is 2026-11-25)",
+            "identified_on: Thu 26 Nov 2026 is in the future (today is Wed 25 Nov 2026)",
         ),
         (
             {"full_name": "Ana", "email": "ana@@example.com"},

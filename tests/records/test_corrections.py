@@ -91,7 +91,10 @@ def test_the_edit_and_delete_previews_run_the_action_and_keep_nothing(tmp_path: 
     )
     with pytest.raises(ValidationError) as caught:
         changes.edit_preview(db, 3, {"occurred_on": "2026-12-01"}, TODAY)
-    assert str(caught.value) == "occurred_on: 2026-12-01 is in the future (today is 2026-11-25)"
+    assert (
+        str(caught.value)
+        == "occurred_on: Tue 1 Dec 2026 is in the future (today is Wed 25 Nov 2026)"
+    )
     assert (db.execute(EVENTS).fetchall(), db.data_version) == (rows, version)
 
 
@@ -126,12 +129,12 @@ def test_editing_a_step_moves_stage_due_lists_and_stats_exactly(
         (
             {"occurred_on": "2026-10-19"},
             "occurred_on",
-            "occurred_on: 2026-10-19 is before Dana Cole was identified (2026-10-20)",
+            "occurred_on: Mon 19 Oct 2026 is before Dana Cole was identified (Tue 20 Oct 2026)",
         ),
         (
             {"occurred_on": "2026-11-26"},
             "occurred_on",
-            "occurred_on: 2026-11-26 is in the future (today is 2026-11-25)",
+            "occurred_on: Thu 26 Nov 2026 is in the future (today is Wed 25 Nov 2026)",
         ),
         ({"kind": "party"}, "kind", "kind: 'party' is not one of"),
         ({"contact_id": 2}, "contact_id", "contact_id: cannot be changed on a step"),
@@ -296,8 +299,8 @@ def test_a_conversation_cannot_move_past_a_step_of_a_referral_it_added(talk) -> 
     with pytest.raises(ValidationError) as raised:
         edit_event(db, event_ids[0], {"occurred_on": "2026-11-12"}, today=TODAY)
     assert str(raised.value) == (
-        "occurred_on: 2026-11-12 is after a step logged with a referral this conversation "
-        "added (2026-11-10)"
+        "occurred_on: Thu 12 Nov 2026 is after a step logged with a referral this conversation "
+        "added (Tue 10 Nov 2026)"
     )
     assert (db.execute(EVENTS).fetchall(), db.execute(CONTACTS).fetchall()) == before
 

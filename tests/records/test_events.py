@@ -54,7 +54,10 @@ def test_an_event_after_today_is_refused(db: Database, ana: int) -> None:
         log_event(
             db, {"contact_id": ana, "kind": "thank_you", "occurred_on": "2026-11-26"}, today=TODAY
         )
-    assert str(caught.value) == "occurred_on: 2026-11-26 is in the future (today is 2026-11-25)"
+    assert (
+        str(caught.value)
+        == "occurred_on: Thu 26 Nov 2026 is in the future (today is Wed 25 Nov 2026)"
+    )
     assert db.scalar("SELECT count(*) FROM events") == 0
 
 
@@ -132,7 +135,7 @@ def test_a_conversation_with_only_the_pitch_writes_one_event(db: Database, ana: 
         (
             {"occurred_on": "2026-11-26"},
             ValidationError,
-            "occurred_on: 2026-11-26 is in the future (today is 2026-11-25)",
+            "occurred_on: Thu 26 Nov 2026 is in the future (today is Wed 25 Nov 2026)",
         ),
         (
             {"channel": "carrier pigeon"},

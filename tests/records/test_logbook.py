@@ -100,7 +100,7 @@ def test_giving_referrals_counts_as_being_asked(db: Database, ana: int) -> None:
     [
         ({"contact_id": None}, "contact_id: is required"),
         ({"contact_id": 999}, "contact_id: there is no contact with id 999"),
-        ({"occurred_on": TODAY + timedelta(1)}, "occurred_on: 2026-11-26 is in the future"),
+        ({"occurred_on": TODAY + timedelta(1)}, "occurred_on: Thu 26 Nov 2026 is in the future"),
         ({"channel": "pigeon"}, "channel: 'pigeon' is not one of"),
         ({"notes": "x" * 20_001}, "notes: is too long"),
         (

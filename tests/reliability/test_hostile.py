@@ -28,6 +28,7 @@ from lib.core.validation import (
     MAX_NOTES,
     MAX_SHORT,
 )
+from lib.core.words import human_date
 from lib.records.contacts import add_contact, count_contacts
 from lib.records.events import log_event
 from lib.store.db import Database, open_database
@@ -201,16 +202,16 @@ def test_any_date_is_stored_exactly_or_refused_as_too_old_or_in_the_future(
     except ValidationError as exc:
         assert exc.field == "identified_on"
         if day < EARLIEST_DATE:
-            assert str(exc) == f"identified_on: {day.isoformat()} is too far in the past"
+            assert str(exc) == f"identified_on: {human_date(day)} is too far in the past"
         elif day > LATEST_DATE:
             assert str(exc) == (
-                f"identified_on: {day.isoformat()} is too far in the future "
-                "(the latest date accepted is 2200-12-31)"
+                f"identified_on: {human_date(day)} is too far in the future "
+                "(the latest date accepted is Wed 31 Dec 2200)"
             )
         else:
             assert day > TODAY
             assert str(exc) == (
-                f"identified_on: {day.isoformat()} is in the future (today is 2026-11-25)"
+                f"identified_on: {human_date(day)} is in the future (today is Wed 25 Nov 2026)"
             )
         assert table_counts(shared_db) == before
         return
@@ -317,8 +318,14 @@ BAD_CONTACTS = [
         "identified_on: 0000-00-00 is not a real",
     ),
     ({"full_name": "Ana", "identified_on": "25/11/2026"}, "identified_on: '25/11/2026' is not a"),
-    ({"full_name": "Ana", "identified_on": "1899-12-31"}, "identified_on: 1899-12-31 is too far"),
-    ({"full_name": "Ana", "identified_on": "2026-11-26"}, "identified_on: 2026-11-26 is in the"),
+    (
+        {"full_name": "Ana", "identified_on": "1899-12-31"},
+        "identified_on: Sun 31 Dec 1899 is too far",
+    ),
+    (
+        {"full_name": "Ana", "identified_on": "2026-11-26"},
+        "identified_on: Thu 26 Nov 2026 is in the",
+    ),
     ({"full_name": "Ana", "may_use_name": "perhaps"}, "may_use_name: 'perhaps' is not yes or no"),
     ({"full_name": "Ana", "ssn": "123"}, "ssn: is not a contact field"),
 ]

@@ -105,7 +105,7 @@ def import_in_batches(
         if batch.contacts:
             write(batch, state["seen"])
             if state["done"] >= BATCH_PEOPLE:
-                say(f"{state['done']:,} people matched and written")
+                say(f"{counted(state['done'], 'person', 'people')} matched and written")
 
     def body(db: Database) -> ImportResult:
         state["seen"] = SeenRows(db)

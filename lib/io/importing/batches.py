@@ -11,7 +11,7 @@ from typing import Any
 
 from lib.core.columns import CONTACTS
 from lib.core.errors import NotFoundError, WarmLeadsError
-from lib.core.words import counted
+from lib.core.words import counted, human_moment
 from lib.store.db import Database
 from lib.store.migrations import table_exists
 
@@ -104,8 +104,7 @@ def what_it_brought(batch: dict[str, Any], waiting: dict[int, int]) -> str:
 
 def _batch(db: Database, batch_id: int) -> tuple[str, str, Any]:
     row = db.execute(
-        "SELECT file, format, strftime(undone_at, '%Y-%m-%d %H:%M') FROM import_batches "
-        "WHERE id = ?",
+        "SELECT file, format, undone_at FROM import_batches WHERE id = ?",
         [batch_id],
     ).fetchall()
     if not row:
@@ -196,12 +195,13 @@ def undo_import(db: Database, batch_id: int) -> Undone:
         file, fmt, undone_at = _batch(db, batch_id)
         if fmt == DEMO_FORMAT:
             raise UndoRefused(
-                f"#{batch_id} is the demo network, not an import: remove it with "
-                "`python -m lib.cli demo --remove` (or the app's Remove the demo network)"
+                f"#{batch_id} is the sample network, not an import: remove it with "
+                "`python -m lib.cli demo --remove` (or the app's Remove the sample network)"
             )
         if undone_at is not None:
             raise UndoRefused(
-                f"import #{batch_id} ({file}) was already undone on {undone_at}; nothing changed"
+                f"import #{batch_id} ({file}) was already undone on "
+                f"{human_moment(undone_at)}; nothing changed"
             )
         kept = gained(db, batch_id)
         removed, events, emptied = remove_batch(db, batch_id, keep=[p["id"] for p in kept])

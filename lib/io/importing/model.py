@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +27,9 @@ FIELD_WORDS: dict[str, str] = {
     "identified_on": "identified on date",
     "may_use_name": "may use name",
 }
+
+# A day as `human_date` writes it, at the start of a reason that names the value again.
+_DAY_FIRST = re.compile(r"^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{1,4} ")
 
 
 class ImportRejected(WarmLeadsError):
@@ -234,6 +238,7 @@ class ParsedImport:
         label = FIELD_WORDS.get(name, name)
         for prefix in (repr(value), repr(str(value).strip()), str(value)):
             reason = reason.removeprefix(prefix + " ")
+        reason = _DAY_FIRST.sub("", reason)  # a date's reason names it again: "Thu 26 Nov 2026 …"
         self.warn(where, f"{label} {shown!r} left out ({reason})")
 
     def _dropped_url(self, where: int, value: Any) -> None:

@@ -70,8 +70,8 @@ class ImportResult:
         return kept == 0 and bool(self.skipped)
 
     def summary(self) -> str:
-        """One line like "12 new, 3 updated, 1 skipped (row 7: no name)"."""
-        parts = [f"{self.new:,} new", f"{self.updated:,} updated"]
+        """One line like "12 new contacts, 3 updated, 1 skipped (row 7: no name)"."""
+        parts = [counted(self.new, "new contact"), f"{self.updated:,} updated"]
         if self.unchanged:
             parts.append(f"{self.unchanged:,} already up to date")
         if self.not_chosen:
@@ -80,7 +80,7 @@ class ImportResult:
         more = f"; and {len(self.skipped) - 3:,} more" if len(self.skipped) > 3 else ""
         parts.append(f"{len(self.skipped):,} skipped" + (f" ({shown}{more})" if shown else ""))
         if self.format == "csv":
-            parts.append(f"{self.events_added:,} events added")
+            parts.append(f"{counted(self.events_added, 'event')} added")
         brought = [counted(n, *_RESTORED_WORDS[k]) for k, n in self.restored.items() if n]
         if brought:
             parts.append("restored " + ", ".join(brought))

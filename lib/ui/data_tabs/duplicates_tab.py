@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
+from lib.core.words import counted, human_moment
 from lib.records import duplicates
 from lib.store.db import Database
 from lib.ui.data import query
@@ -64,7 +65,9 @@ def _duplicates(db: Database) -> None:
         company = pair[f"{s}_company"]
         events = int(pair[f"{s}_events"])
         where = f", {company}" if isinstance(company, str) else ""
-        return escape_markdown(f"#{contact_id} {pair[f'{s}_name']}{where} ({events} events)")
+        return escape_markdown(
+            f"#{contact_id} {pair[f'{s}_name']}{where} ({counted(events, 'event')})"
+        )
 
     ids = sorted(people, key=lambda i: -int(pair[f"{side[i]}_events"]))
     keep = st.radio(
@@ -98,7 +101,7 @@ def _merges(db: Database) -> None:
     st.subheader("Recent merges")
     for merge in merges.itertuples():
         text_col, button_col = st.columns([5, 1])
-        when = pd.Timestamp(merge.merged_at).strftime("%Y-%m-%d %H:%M")
+        when = human_moment(pd.Timestamp(merge.merged_at).to_pydatetime())
         kept = merge.kept_name if isinstance(merge.kept_name, str) else "a deleted contact"
         undone = not pd.isna(merge.undone_at)
         text_col.markdown(

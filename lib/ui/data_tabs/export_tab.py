@@ -8,9 +8,25 @@ from typing import Any
 
 import streamlit as st
 
+from lib.core.words import counted
 from lib.io import exporters, reminders
 from lib.store.db import Database
 from lib.ui.data import query
+
+
+def export_lines(counts: dict[str, int]) -> dict[str, str]:
+    """What each export holds, by format, from `exporters.export_counts`."""
+    return {
+        "csv": f"**Everything (CSV)**: {counted(counts['contacts'], 'contact')} and "
+        f"{counted(counts['events'], 'event')}. Imports back here without loss; opens in any "
+        "spreadsheet.",
+        "vcard": f"**Contacts (vCard)**: {counted(counts['contacts'], 'card')} for Google "
+        "Contacts, Apple Contacts or Outlook.",
+        "ics": f"**Reminders (calendar)**: {counted(counts['reminders'], 'reminder')} due "
+        "today (follow-ups, thank-yous, referrers to update, call-backs), as all-day events "
+        "for Google Calendar, "
+        "Apple Calendar or Outlook.",
+    }
 
 
 def _export_button(
@@ -38,9 +54,7 @@ def show(db: Database, day: date) -> None:
     stamp = day.isoformat()
     _export_button(
         columns[0],
-        f"**Everything (CSV)**: {counts['contacts']:,} contacts and "
-        f"{counts['events']:,} events. Imports back here without loss; opens in any "
-        "spreadsheet.",
+        export_lines(counts)["csv"],
         "Cells starting with = + - @ get a leading ' so a spreadsheet shows them as text "
         "instead of running them; importing the file here removes it again.",
         "csv",
@@ -49,8 +63,7 @@ def show(db: Database, day: date) -> None:
     )
     _export_button(
         columns[1],
-        f"**Contacts (vCard)**: {counts['contacts']:,} cards for Google Contacts, Apple "
-        "Contacts or Outlook.",
+        export_lines(counts)["vcard"],
         "vCard 3.0, one card per contact, archived ones included.",
         "vcard",
         lambda: exporters.export_vcard(db.cursor()),
@@ -58,8 +71,7 @@ def show(db: Database, day: date) -> None:
     )
     _export_button(
         columns[2],
-        f"**Reminders (calendar)**: {counts['reminders']:,} follow-ups and thank-yous due "
-        "today, as all-day events for Google Calendar, Apple Calendar or Outlook.",
+        export_lines(counts)["ics"],
         "Each is dated the day it fell due; overdue ones are dated today. A reminder keeps "
         "its ID in later exports, so calendars update it rather than add a copy.",
         "ics",

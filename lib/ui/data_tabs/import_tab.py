@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.errors import WarmLeadsError
-from lib.core.words import counted
+from lib.core.words import DATE_COLUMN_FORMAT, counted, human_moment
 from lib.io import importing
 from lib.io.activity.model import FORMATS as ACTIVITY_FORMATS
 from lib.io.importing import batches
@@ -44,13 +44,23 @@ def read_upload(data: bytes, fmt: str | None, day: date) -> importing.ParsedImpo
     return importing.read_import(data, format=fmt, today=day)
 
 
+def new_targets_link(new: int) -> str:
+    """The link to Today after an import: `1 new target — see them on Today`."""
+    return f"{counted(new, 'new target')} — see them on Today"
+
+
+def add_button_label(picked: int, updates: int) -> str:
+    """The import button: `Add 1 target`, `Add 2 targets and update 1`."""
+    return f"Add {counted(picked, 'target')}" + (f" and update {updates:,}" if updates else "")
+
+
 def show(db: Database, day: date) -> None:
     """Upload a file; its preview and the confirm button follow."""
     new = st.session_state.pop("import_new", 0)
     if new:
         st.page_link(
             "pages/work/today.py",
-            label=f"{new:,} new target{'s' if new != 1 else ''} — see them on Today",
+            label=new_targets_link(new),
             icon=":material/arrow_forward:",
         )
     uploaded = st.file_uploader(
@@ -109,9 +119,7 @@ def _preview(db: Database, uploaded: Any, fmt: str | None, day: date) -> None:
     new = plan.rows[plan.rows["action"] == "new"]
     picked = [] if new.empty else _pick_targets(new)
     updates = plan.count("update")
-    label = f"Add {len(picked):,} target{'s' if len(picked) != 1 else ''}" + (
-        f" and update {updates:,}" if updates else ""
-    )
+    label = add_button_label(len(picked), updates)
     if st.button(label, type="primary", disabled=not picked and not updates):
         try:
             result = importing.apply_import(db, parsed, chosen=picked, file_name=uploaded.name)
@@ -175,8 +183,7 @@ def _pick_targets(new: pd.DataFrame) -> list[int]:
             "Email": new["email"].fillna(""),
             "Phone": new["phone"].fillna(""),
             "LinkedIn": new["linkedin_url"],  # http(s) only: checked by clean_contact
-            # Text, so a row without a date shows an empty cell, not a grey "None".
-            "Connected on": pd.to_datetime(new["connected_on"]).dt.strftime("%Y-%m-%d").fillna(""),
+            "Connected on": pd.to_datetime(new["connected_on"]),
         }
     )
     if new["connected_on"].isna().all():
@@ -187,9 +194,11 @@ def _pick_targets(new: pd.DataFrame) -> list[int]:
         hide_index=True,
         disabled=[c for c in table.columns if c != "Add"],
         key=form_round("upload").key("picker", filters),
+        placeholder="",  # a row without a date shows an empty cell, not a grey "None"
         column_config={
             "LinkedIn": st.column_config.LinkColumn(display_text="profile", width="small"),
             "Row": st.column_config.NumberColumn(width="small"),
+            "Connected on": st.column_config.DateColumn(format=DATE_COLUMN_FORMAT),
         },
     )
     return edited.loc[edited["Add"], "Row"].astype(int).tolist()
@@ -205,9 +214,9 @@ def _recent_imports(db: Database) -> None:
     for batch in done[:20]:
         with st.container(border=True):
             text, button = st.columns([4, 1], vertical_alignment="center")
-            undone = f" · *undone {batch['undone_at']}*" if batch["undone_at"] else ""
+            undone = f" · *undone {human_moment(batch['undone_at'])}*" if batch["undone_at"] else ""
             text.markdown(
-                f"**{escape_markdown(batch['file'])}** · {batch['imported_at']} · "
+                f"**{escape_markdown(batch['file'])}** · {human_moment(batch['imported_at'])} · "
                 f"{_what_it_brought(batch)}{undone}"
             )
             if batch["undone_at"] or asking == batch["id"]:
