@@ -13,7 +13,11 @@ from lib.core.vocab import STAGE_LABELS
 from lib.core.words import counted, human_date
 from lib.engine.companies import TargetCompany, referral_question, summarize, target_list
 from lib.records import companies as records
-from lib.records.settings import companies_in_shared_view, set_companies_in_shared_view
+from lib.records.settings import (
+    companies_in_shared_view,
+    company_names_shown,
+    set_companies_in_shared_view,
+)
 from lib.store.db import Database
 from lib.ui.company_edit import COMPANY_FIELDS, company_detail, web_link
 from lib.ui.data import query
@@ -33,6 +37,28 @@ def companies_line(day: date) -> None:
     companies = query(target_list, day)
     if companies:
         st.markdown(":material/business: " + summarize(companies).line())
+
+
+def tree_companies(day: date, *, redact: bool) -> dict[int, str] | None:
+    """The Network page's choice of colours: None for stages, else target company → its name.
+
+    Offered when there are target companies. A redacted view names them "Target company 1"…
+    (in the list's order) unless the user allows names there.
+    """
+    companies = query(target_list, day)
+    if not companies:
+        return None
+    choice = st.radio(
+        "Colour the referral tree by",
+        ["stage", "company"],
+        format_func={"stage": "Furthest step", "company": "Target company"}.get,
+        horizontal=True,
+        key="tree_colours",
+    )
+    if choice == "stage":
+        return None
+    named = query(company_names_shown, redact=redact)
+    return {c.id: c.name if named else f"Target company {n}" for n, c in enumerate(companies, 1)}
 
 
 def add_form(db: Database) -> None:
