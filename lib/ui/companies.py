@@ -100,7 +100,12 @@ def import_upload(db: Database) -> None:
     """A file of names (one a line, or a CSV's Name or Company column), imported on a click."""
     rounds = form_round("companies_upload")
     with st.container(border=True):
-        upload = st.file_uploader(UPLOAD_LABEL, type=["txt", "csv"], key=rounds.key())
+        upload = st.file_uploader(
+            UPLOAD_LABEL,
+            type=["txt", "csv"],
+            key=rounds.key(),
+            max_upload_size=records.MAX_LIST_BYTES // 1_000_000,
+        )
         if upload is None or not st.button("Import this list", icon=":material/upload:"):
             return
         try:
