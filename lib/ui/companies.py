@@ -132,7 +132,8 @@ def target_list_section(db: Database, day: date) -> None:
     """The target list in LAMP order, the first PAGE_SIZE drawn, more on request."""
     st.subheader("Your target list")
     archived = st.toggle("Show archived companies", key="companies_archived")
-    companies = query(target_list, day, archived=archived)
+    # The same call as the Dashboard's and the Network's (one cached answer) unless archived.
+    companies = query(target_list, day, archived=True) if archived else query(target_list, day)
     if not companies:
         st.info(
             "**No target companies yet.** Add the employers you want to work for above: a "
