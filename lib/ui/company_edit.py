@@ -140,7 +140,11 @@ def changes(db: Database, company: TargetCompany, companies: list[TargetCompany]
         key=f"archive_{company.id}",
         icon=":material/unarchive:" if company.archived else ":material/archive:",
     ):
-        records.archive_company(db, company.id, not company.archived)
+        try:
+            records.archive_company(db, company.id, not company.archived)
+        except WarmLeadsError as exc:  # deleted meanwhile, in another tab
+            st.error(escape_markdown(exc), icon=ERROR)
+            return
         flash(
             f"{name} is back on your target list."
             if company.archived
@@ -179,7 +183,11 @@ def changes(db: Database, company: TargetCompany, companies: list[TargetCompany]
         )
     )
     if st.button("Delete company", key=f"delete_{company.id}", icon=":material/delete:"):
-        kept = records.delete_company(db, company.id)
+        try:
+            kept = records.delete_company(db, company.id)
+        except WarmLeadsError as exc:
+            st.error(escape_markdown(exc), icon=ERROR)
+            return
         flash(f"Deleted {name}; the people you knew there ({kept:,}) are kept, with their company.")
         st.rerun()
 
