@@ -30,6 +30,7 @@ working = [
     ),
     st.Page("pages/work/call.py", title="Calling session", icon=":material/call:"),
     st.Page("pages/work/contacts.py", title="Contacts", icon=":material/group:"),
+    st.Page("pages/work/companies.py", title="Companies", icon=":material/business:"),
     st.Page("pages/work/log.py", title="Log a step", icon=":material/edit_note:"),
     st.Page("pages/work/suggestions.py", title="From phone & mail", icon=":material/inbox:"),
     st.Page("pages/work/pitch.py", title="Pitch coach", icon=":material/record_voice_over:"),

@@ -10,8 +10,6 @@ from pathlib import Path
 from lib.cli.common import open_existing, open_for_reading
 from lib.core.errors import ValidationError
 
-MAX_LIST_BYTES = 50_000_000  # a list of names; anything larger is not one
-
 
 def cmd_companies(args: argparse.Namespace) -> int:
     """Print the target list in LAMP order (with --json, one object)."""
@@ -37,6 +35,8 @@ def cmd_companies(args: argparse.Namespace) -> int:
 
 def read_list(path: str) -> str:
     """The text of a list of names (UTF-8, else Windows-1252); a missing file is an error."""
+    from lib.records.companies import MAX_LIST_BYTES, decode_names
+
     file = Path(path)
     try:
         if file.stat().st_size > MAX_LIST_BYTES:
@@ -48,10 +48,7 @@ def read_list(path: str) -> str:
         raise ValidationError("FILE", f"{path} is a folder, not a list of names") from None
     except OSError as exc:
         raise ValidationError("FILE", f"{path} cannot be read ({exc.strerror})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return decode_names(data)
 
 
 def cmd_import_companies(args: argparse.Namespace) -> int:

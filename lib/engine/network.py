@@ -72,7 +72,8 @@ def referral_tree(
     """The referral trees as of `day`, largest first, capped at `max_people` drawn people.
 
     Rows: `id`, `parent` ("you" for the first contact of a chain), `label`, `value`
-    (people in the branch), `stage` (name), `generation`, `referred`, `warm`.
+    (people in the branch), `stage` (name), `generation`, `referred`, `warm`, `company_id`
+    (the target company they are at, or None; an id, so a redacted tree may carry it).
     Branches beyond the cap become one "+N more" row under the nearest drawn person.
     """
     name = "NULL" if redact else "s.full_name"
@@ -81,7 +82,7 @@ def referral_tree(
         f"""
         WITH {STAGED_SQL},
         people AS (
-            SELECT s.id, s.stage, {name} AS name,
+            SELECT s.id, s.stage, {name} AS name, s.company_id,
                    CASE WHEN r.id IS NULL THEN NULL ELSE s.referred_by END AS parent
             FROM staged s LEFT JOIN staged r ON r.id = s.referred_by
         ),
@@ -109,7 +110,7 @@ def referral_tree(
             FROM walk w JOIN sizes z USING (id) WHERE w.depth = 0 AND z.size > 1
         ),
         ranked AS (
-            SELECT w.id, w.root, w.depth, w.path, z.size, p.parent, p.stage, p.name,
+            SELECT w.id, w.root, w.depth, w.path, z.size, p.parent, p.stage, p.name, p.company_id,
                    coalesce(g.referred, 0) AS referred, coalesce(g.warm, 0) AS warm,
                    row_number() OVER (
                        ORDER BY t.tree_size DESC, w.root, z.size DESC, w.depth, w.id) AS rank
@@ -132,10 +133,11 @@ def referral_tree(
             SELECT path[n] AS parent, count(*) AS value FROM hidden GROUP BY ALL
         )
         SELECT id::VARCHAR AS id, coalesce(parent::VARCHAR, 'you') AS parent, name,
-               size AS value, stage, depth AS generation, referred, warm, rank
+               size AS value, stage, depth AS generation, referred, warm, company_id, rank
         FROM shown
         UNION ALL
-        SELECT 'more-' || parent, parent::VARCHAR, NULL, value, NULL, NULL, NULL, NULL, NULL
+        SELECT 'more-' || parent, parent::VARCHAR, NULL, value, NULL, NULL, NULL, NULL, NULL,
+               NULL
         FROM more
         ORDER BY rank NULLS LAST, id
         """,
@@ -191,8 +193,11 @@ def _label_tree(nodes: pd.DataFrame, *, redact: bool) -> pd.DataFrame:
     frame["stage"] = [
         STAGES[int(s) - 1] if ok else None for s, ok in zip(frame["stage"], person, strict=True)
     ]
-    for column in ("stage", "generation", "referred", "warm"):
-        frame[column] = frame[column].astype("object").where(person, None)
+    for column in ("stage", "generation", "referred", "warm", "company_id"):
+        frame[column] = frame[column].astype("object").where(person & frame[column].notna(), None)
+    frame["company_id"] = pd.Series(
+        [None if c is None else int(c) for c in frame["company_id"]], frame.index, dtype="object"
+    )
     return frame.drop(columns=["name"]).reset_index(drop=True)
 
 

@@ -23,6 +23,8 @@ from lib.store.db import Database
 
 # The columns a merge fills on the kept company when blank there (notes are appended).
 MERGE_FILLS: tuple[str, ...] = ("website", "motivation", "posting")
+# A list of names larger than this is not one (the CLI's file, the page's upload).
+MAX_LIST_BYTES = 50_000_000
 # The header words that name the column of company names in a CSV list.
 NAME_HEADERS: tuple[str, ...] = ("name", "company", "company name", "organization", "employer")
 
@@ -296,6 +298,16 @@ class CompaniesImported:
         if self.linked:
             parts.append(f"{counted(self.linked, 'person', 'people')} you know there linked")
         return ", ".join(parts)
+
+
+def decode_names(data: bytes) -> str:
+    """A list's bytes as text: UTF-8 (a byte-order mark dropped), else Windows-1252."""
+    if len(data) > MAX_LIST_BYTES:
+        raise ValidationError("file", "is too large for a list of company names")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def read_company_names(text: str) -> list[tuple[int, str]]:

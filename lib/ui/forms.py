@@ -12,10 +12,14 @@ from lib.ui.text import escape_markdown, field_label
 
 
 class FieldErrors:
-    """Places under form fields where a ValidationError's message shows, next to its field."""
+    """Places under form fields where a ValidationError's message shows, next to its field.
 
-    def __init__(self) -> None:
+    `labels` names the fields of a form that is not a contact's (a company's "name" is "Company").
+    """
+
+    def __init__(self, labels: dict[str, str] | None = None) -> None:
         self._slots: dict[str, Any] = {}
+        self._labels = labels or {}
 
     def slot(self, *fields: str) -> None:
         """Reserve the place for these fields' messages here (call right after the widget)."""
@@ -28,7 +32,8 @@ class FieldErrors:
         if isinstance(error, ValidationError):
             field, message = (
                 error.field,
-                f"{field_label(error.field)}: {escape_markdown(error.reason)}",
+                f"{self._labels.get(error.field) or field_label(error.field)}: "
+                f"{escape_markdown(error.reason)}",
             )
         else:
             field, message = "*", escape_markdown(str(error))

@@ -7,6 +7,7 @@ from lib.engine import review, scorecard, stats
 from lib.present import kpis
 from lib.present.figures.funnel import funnel_figure
 from lib.ui.close_loop import loops_closed_card
+from lib.ui.companies import companies_line
 from lib.ui.data import query, report_download_button
 from lib.ui.mode import app_mode
 from lib.ui.review_view import review_view
@@ -33,6 +34,7 @@ funnel = query(stats.funnel, scope)
 
 filtered = " · filtered" if view.sources or view.channels else ""
 st.caption(review.describe_period(view, period) + filtered)
+companies_line(period.day)  # counts only: the shared view may show it as it is
 cards = kpis.kpi_cards(
     now, other, against, cumulative=cumulative, as_of=period.day, filtered=bool(filtered)
 )

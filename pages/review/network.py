@@ -10,6 +10,7 @@ from lib.present.figures.network import (
     top_referrers_figure,
     warm_cold_figure,
 )
+from lib.ui.companies import tree_companies
 from lib.ui.data import query
 from lib.ui.mode import app_mode
 from lib.ui.review_view import review_view
@@ -44,7 +45,8 @@ with left:
     else:
         st.caption(
             "Bars: people per generation (×: how many each person in the generation before "
-            "referred on average). Dashed: the ideal, where everyone refers three."
+            "referred on average). Grey dots: the ideal, where everyone refers three; a "
+            "triangle stands for an ideal above the chart, its number written beside it."
         )
 with right:
     chart(warm_cold_figure(query(network.warm_vs_cold, period)))
@@ -60,7 +62,8 @@ if summary.trees == 0:
         "starts here: you in the centre, their referrals around them."
     )
 else:
-    chart(referral_tree_figure(tree))
+    companies = tree_companies(period.day, redact=redact)
+    chart(referral_tree_figure(tree, companies=companies))
     shown = (
         f"All {summary.people_in_trees:,} people in referral chains are drawn"
         if summary.people_shown == summary.people_in_trees
@@ -71,7 +74,12 @@ else:
     st.caption(
         f"{shown}. {summary.first_contacts - summary.trees:,} of your "
         f"{summary.first_contacts:,} first contacts have not referred anyone yet. "
-        f"Everyone identified by {period.day:%-d %b %Y}; colour shows each person's furthest step."
+        f"Everyone identified by {period.day:%-d %b %Y}; colour shows "
+        + (
+            "each person's furthest step."
+            if companies is None
+            else "the target company each person is at (grey: none)."
+        )
     )
 
 left, right = st.columns(2)

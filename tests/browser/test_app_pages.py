@@ -27,6 +27,7 @@ pytestmark = pytest.mark.browser
 EXPECTED_PAGES = {
     "Today",
     "Contacts",
+    "Companies",
     "Log a step",
     "From phone & mail",
     "Pitch coach",

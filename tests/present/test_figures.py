@@ -161,6 +161,24 @@ def test_the_referral_tree_is_a_sunburst_around_you(tiny: dict[str, int], db: Da
     assert legend == [STAGE_LABELS[s] for s in STAGES]
 
 
+def test_the_tree_coloured_by_target_company(tiny: dict[str, int], db: Database) -> None:
+    from lib.present.figures.style import CATEGORY_COLORS, NEUTRAL
+    from lib.records.companies import add_company
+
+    atlas = add_company(db, {"name": "Atlas Freight"}).company_id  # Ana works there
+    add_company(db, {"name": "Nobody Here Ltd"})  # no one drawn: no legend entry
+    tree, _ = network.referral_tree(db, TODAY)
+    assert tree["company_id"].tolist() == [atlas, None, None, None]
+    figure = referral_tree_figure(tree, companies={atlas: "<b>Atlas</b>", 99: "Nobody Here Ltd"})
+    assert list(figure.data[0].marker.colors)[1:] == [CATEGORY_COLORS[0], *[NEUTRAL] * 3]
+    assert [t.name for t in figure.data[1:]] == ["&lt;b&gt;Atlas&lt;/b&gt;", "No target company"]
+    assert "&lt;b&gt;Atlas&lt;/b&gt;<br>" in figure.data[0].hovertext[1]
+    # Without `companies`, the stages colour it as before.
+    assert [t.name for t in referral_tree_figure(tree).data[1:]] == [
+        STAGE_LABELS[s] for s in STAGES
+    ]
+
+
 def test_names_cannot_inject_markup_into_charts(tiny: dict[str, int], db: Database) -> None:
     from lib.records.contacts import update_contact
 

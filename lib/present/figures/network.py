@@ -7,9 +7,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.core.vocab import STAGE_COLORS, STAGE_LABELS, STAGES
-from lib.present.figures.style import NEUTRAL, escape, styled, whole_numbers
+from lib.present.figures.style import CATEGORY_COLORS, NEUTRAL, escape, styled, whole_numbers
 
 NOT_SHARED = "#B2D5AE"  # the "asked" green lightened: a legend swatch of its own
+NO_COMPANY = "No target company"
+OTHER_COMPANIES = "Other target companies"
+OTHER_COLOR = "#C9A66B"  # a sand colour: neither grey nor one of CATEGORY_COLORS
+MORE_COLOR = "#D3D3D3"  # "+N more" branches when grey already means "no target company"
 
 
 def _percent(part: float, whole: float) -> str:
@@ -99,23 +103,59 @@ def _wedge_sizes(tree: pd.DataFrame) -> dict[str, int]:
     return {node: size(node) for node in tree["id"]}
 
 
-def referral_tree_figure(tree: pd.DataFrame, *, centre: str = "You") -> go.Figure:
+def company_colors(tree: pd.DataFrame, companies: dict[int, str]) -> dict[int, tuple[str, str]]:
+    """Each target company drawn in the tree: its legend name and colour, in `companies`' order.
+
+    The first companies get CATEGORY_COLORS; any beyond share one "Other target companies".
+    """
+    drawn = {int(c) for c in tree["company_id"] if not pd.isna(c) and int(c) in companies}
+    ordered = [c for c in companies if c in drawn]
+    return {
+        company: (companies[company], CATEGORY_COLORS[n])
+        if n < len(CATEGORY_COLORS)
+        else (OTHER_COMPANIES, OTHER_COLOR)
+        for n, company in enumerate(ordered)
+    }
+
+
+def referral_tree_figure(
+    tree: pd.DataFrame, *, centre: str = "You", companies: dict[int, str] | None = None
+) -> go.Figure:
     """The referral trees as a sunburst: you in the centre, each ring one generation.
 
     `tree` is `lib.engine.network.referral_tree`'s frame; each person is coloured by their stage
-    ("+N more" branches are grey).
+    ("+N more" branches are grey), or, given `companies` (target company id → the name to
+    show, in the target list's order), by the target company they are at (none: grey).
     """
     stage_names = [s if isinstance(s, str) else None for s in tree["stage"]]
-    colors = [STAGE_COLORS[s] if s else NEUTRAL for s in stage_names]
+    palette = company_colors(tree, companies) if companies is not None else {}
+    at = [
+        None if pd.isna(c) else palette.get(int(c))
+        for c in (tree["company_id"] if "company_id" in tree else [None] * len(tree))
+    ]
+    if companies is None:
+        colors = [STAGE_COLORS[s] if s else NEUTRAL for s in stage_names]
+    else:
+        colors = [
+            (where[1] if where else NEUTRAL) if stage else MORE_COLOR
+            for stage, where in zip(stage_names, at, strict=True)
+        ]
     hover = [
         (
             f"<b>{escape(label)}</b><br>{STAGE_LABELS[stage]}<br>"
-            f"referred {int(referred)} ({int(warm)} warm)<br>{int(value):,} in this branch"
+            + (f"{escape(where[0] if where else NO_COMPANY)}<br>" if companies is not None else "")
+            + f"referred {int(referred)} ({int(warm)} warm)<br>{int(value):,} in this branch"
             if stage
             else f"{int(value):,} more people in this branch"
         )
-        for label, stage, referred, warm, value in zip(
-            tree["label"], stage_names, tree["referred"], tree["warm"], tree["value"], strict=True
+        for label, stage, referred, warm, value, where in zip(
+            tree["label"],
+            stage_names,
+            tree["referred"],
+            tree["warm"],
+            tree["value"],
+            at,
+            strict=True,
         )
     ]
     total = int(tree.loc[tree["parent"] == "you", "value"].sum())
@@ -137,15 +177,19 @@ def referral_tree_figure(tree: pd.DataFrame, *, centre: str = "You") -> go.Figur
             maxdepth=4,
         )
     )
-    # Legend entries for the stage colours (a sunburst has no legend of its own).
-    for stage in STAGES:
+    # Legend entries for the colours (a sunburst has no legend of its own).
+    if companies is None:
+        legend = [(STAGE_LABELS[stage], STAGE_COLORS[stage]) for stage in STAGES]
+    else:
+        legend = list(dict.fromkeys(palette.values())) + [(NO_COMPANY, NEUTRAL)]
+    for name, color in legend:
         figure.add_trace(
             go.Scatter(
                 x=[None],
                 y=[None],
                 mode="markers",
-                name=STAGE_LABELS[stage],
-                marker={"color": STAGE_COLORS[stage], "size": 12, "symbol": "square"},
+                name=escape(name),
+                marker={"color": color, "size": 12, "symbol": "square"},
                 hoverinfo="skip",
             )
         )

@@ -13,6 +13,19 @@ import math
 import plotly.graph_objects as go
 
 NEUTRAL = "#8C8C8C"  # ideal curves, "+N more" branches: readable on light and dark
+# Colours for things with no order of their own (target companies): distinct from each other
+# and from NEUTRAL, readable on light and dark (Tableau 10 without its grey).
+CATEGORY_COLORS: tuple[str, ...] = (
+    "#4E79A7",
+    "#F28E2B",
+    "#E15759",
+    "#76B7B2",
+    "#59A14F",
+    "#EDC948",
+    "#B07AA1",
+    "#FF9DA7",
+    "#9C755F",
+)
 
 
 def styled(figure: go.Figure, title: str, height: int, **extra: object) -> go.Figure:
