@@ -1,6 +1,7 @@
-"""Target companies in Chromium: three targets, a LinkedIn file imported on the Import &
-export page links its people to them, and a conversation whose referral question names the
-targets gives a referral tagged with the company it leads into — which gains a way in."""
+"""Target companies in Chromium: three targets added on the Companies page, a LinkedIn file
+imported on the Import & export page links its people to them, and a conversation whose
+referral question names the targets gives a referral tagged with the company it leads into —
+which gains a way in, on the Companies page and in `companies --json`."""
 
 from __future__ import annotations
 
@@ -39,11 +40,11 @@ def cli(path: Path, *args: str) -> str:
     return done.stdout
 
 
-def add_targets(path: Path, tmp_path: Path) -> None:
-    """Add the three target companies (`import-companies`, before the app starts)."""
-    names = tmp_path / "targets.txt"
-    names.write_text("\n".join(TARGETS) + "\n", encoding="utf-8")
-    cli(path, "import-companies", str(names))
+def company_card(page: Page, name: str) -> str:
+    """The text of one company's card on the Companies page."""
+    card = page.locator("[data-testid=stVerticalBlock]", has_text=name).last
+    expect(card).to_be_visible(timeout=WAIT)
+    return card.inner_text()
 
 
 def companies(path: Path) -> dict[str, tuple[int, int]]:
@@ -57,16 +58,26 @@ def test_targets_linked_by_an_import_and_a_referral_that_leads_into_one(
 ) -> None:
     path = tmp_path / "network.duckdb"
     open_database(path).close()
-    add_targets(path, tmp_path)
     url = streamlit_app(path)
 
-    # Import & export: the LinkedIn file adds three people.
-    open_page(page, f"{url}/data")
+    # Companies: the three targets, pasted as a list.
+    open_page(page, f"{url}/companies")
+    page.get_by_role("textbox", name="Company names, one per line").fill("\n".join(TARGETS))
+    page.get_by_role("button", name="Add companies").click()
+    expect(page.get_by_text(re.compile(r"^3 companies added"))).to_be_visible(timeout=WAIT)
+    assert "No way in yet" in company_card(page, "Northwind Traders")
+
+    # Import & export: the LinkedIn file adds three people, linked to the targets they work at.
+    page.get_by_role("link", name="Import & export").click()
+    settle(page)
     page.set_input_files("input[type=file]", str(LINKEDIN))
     settle(page)
     page.get_by_role("button", name="Add 3 targets").click()
-    imported = re.compile(r"linkedin_connections\.csv: 3 new, 0 updated, 0 skipped")
+    imported = re.compile(r"linkedin_connections\.csv: 3 new contacts, 0 updated, 0 skipped")
     expect(page.get_by_text(imported)).to_be_visible(timeout=WAIT)
+    page.get_by_role("link", name="Companies").click()
+    settle(page)
+    assert "1 person known (1 Targeted)" in company_card(page, "Blue Harbor Logistics")
 
     # Amara (at "Blue Harbor Logistics, Ltd.") is linked to Blue Harbor Logistics: her
     # referral question asks who else there first.
@@ -96,9 +107,17 @@ def test_targets_linked_by_an_import_and_a_referral_that_leads_into_one(
     expect(page.get_by_text("2 new referrals added as targets")).to_be_visible(timeout=WAIT)
     assert "Jonas Weber (Northwind Traders, cold); Ines Falk (cold)." in main_text(page)
 
+    # Northwind Traders gained its way in (Amara, who gave Jonas), on the Companies page…
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.get_by_role("link", name="Companies").click()
+    settle(page)
+    northwind = company_card(page, "Northwind Traders")
+    assert "1 person known (1 Targeted) · 0 advocates · 1 way in" in northwind, northwind
+    assert "No way in yet" not in northwind
+    screenshot(page, "target-companies-3-companies-page")
     guard.assert_clean()
 
-    # The people were linked, and Northwind Traders gained its way in: Amara.
+    # …and in `companies --json`, with the people the import linked.
     streamlit_app.stop(url)
     assert companies(path) == {
         "Blue Harbor Logistics": (1, 0),
