@@ -50,10 +50,9 @@ QUICK = {
 }
 # The lists whose people you call: call attempts and "Talked" show on their rows.
 CALLED = ("to_contact", "follow_up_due", "follow_up_overdue")
-# Rows each list shows until its "Show all" is pressed ("Coming up": COMING_UP_FIRST): every
-# element costs the browser time, and a first visit draws them all before it is ready.
+# Rows each list (and "Coming up") shows until its "Show all" is pressed: every element costs
+# the browser time, and a first visit draws them all before it is ready.
 FIRST_ROWS = 5
-COMING_UP_FIRST = 5
 
 
 def undo(event_ids: list[int]) -> None:
@@ -166,12 +165,12 @@ def coming_up_section(soon: list[dict]) -> None:
     if not soon:
         st.caption("Nothing falls due in the next week.")
         return
-    for item in soon if shows_all("coming_up") else soon[:COMING_UP_FIRST]:
+    for item in soon if shows_all("coming_up") else soon[:FIRST_ROWS]:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"**{item['on']:%a} {item['on'].day} {item['on']:%b}**", width=110)
             contact_link(item["id"], item["full_name"])
             st.caption(escape_markdown(COMING_UP.label(item["what"])))
-    show_all_button("coming_up", int(soon[0]["total"]), COMING_UP_FIRST, PAGE_SIZE)
+    show_all_button("coming_up", int(soon[0]["total"]), FIRST_ROWS, PAGE_SIZE)
     more = int(soon[0]["total"]) - len(soon)
     if more > 0 and shows_all("coming_up"):
         st.caption(f"… and {more:,} more in the next {COMING_UP_DAYS} days.")

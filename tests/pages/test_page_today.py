@@ -420,3 +420,24 @@ def test_coming_up_lists_follow_ups_and_thank_yous_with_their_days(app_env: Path
     assert f"**{late_day:%a} {late_day.day} {late_day:%b}**" in texts
     captions = shown(at.caption)
     assert "Follow-up falls due" in captions and "Thank-you becomes late" in captions
+
+
+def test_coming_up_shows_its_first_5_then_all(app_env: Path) -> None:
+    database = open_database(app_env)
+    today = date.today()
+    for number in range(6):
+        person = add_contact(
+            database, {"full_name": f"Soon {number}", "identified_on": today - timedelta(30)}
+        )
+        for kind in ("contacted", "thank_you"):
+            log_event(
+                database,
+                {"contact_id": person, "kind": kind, "occurred_on": today - timedelta(18)},
+            )
+    database.close()
+    at = open_page("pages/work/today.py")
+    names = [link.value for link in at.get("page_link") if link.value.startswith("Soon")]
+    assert names == [f"Soon {n}" for n in range(5)]
+    at = click(at, "Show all 6")
+    names = [link.value for link in at.get("page_link") if link.value.startswith("Soon")]
+    assert names == [f"Soon {n}" for n in range(6)]
