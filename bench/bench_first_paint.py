@@ -84,6 +84,7 @@ def main() -> None:
     args = parser.parse_args()
     kinds = ("app", "trivial", "run.py")
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         (folder / "trivial.py").write_text(TRIVIAL)
@@ -104,7 +105,8 @@ def main() -> None:
     floor = statistics.median(times["trivial"])
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"first page idle from a fresh server, median of {args.runs} (Chromium, fresh cache)")
-    print(f"load average before the last run: {load}{'; one core kept busy' if busy else ''}")
+    print(f"load average (1, 5, 15 min) before: {load_before}; after: {load}")
+    print("one core kept busy meanwhile" if busy else "nothing kept busy by the bench")
     labels = {
         "app": "streamlit run app.py",
         "run.py": "python run.py",

@@ -179,6 +179,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.pages:
         PAGES[:] = [label.strip() for label in args.pages.split(",")]
+    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "network.duckdb"
         db = open_database(db_path)
@@ -197,7 +198,8 @@ def main() -> None:
                 stop_group(busy)
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"first visits on the 50-person demo, median of {args.runs} (Chromium, fresh cache)")
-    print(f"load average at the end: {load}{'' if args.no_busy else '; one core kept busy'}")
+    print(f"load average (1, 5, 15 min) before: {load_before}; after: {load}")
+    print("nothing kept busy by the bench" if args.no_busy else "one core kept busy meanwhile")
     print(f"{'page':<16} {'first':>7} {'again':>7} {'long tasks':>11} {'JS fetched':>11}")
     for label, row in results.items():
         print(

@@ -49,6 +49,11 @@ def shown(elements: Any) -> list[str]:
     return [unescape(str(element.value)) for element in elements]
 
 
+def shown_lines(elements: Any) -> list[str]:
+    """The lines those elements show: a caption or text that joins lines ("  \n") gives each."""
+    return [line for text in shown(elements) for line in text.split("  \n")]
+
+
 def by_label(widgets: Any, label: str) -> Any:
     """The one widget with this label."""
     found = [widget for widget in widgets if widget.label == label]

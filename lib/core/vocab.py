@@ -328,6 +328,8 @@ IMPORT_FORMAT = Terms(
     Term("vcard", "vCard"),
     Term("csv", "Warm Leads CSV"),
 )
+# The format recorded for the sample network's import batch (import_batches.format).
+DEMO_FORMAT = "demo"
 EXPORT_FORMAT = Terms(
     Term("csv", "Warm Leads CSV", help="everything, re-importable"),
     Term("vcard", "vCard 3.0", help="contacts for your address book"),

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from lib.core.vocab import (
     DUE_LISTS,
@@ -26,6 +24,9 @@ from lib.core.vocab import (
 from lib.core.words import days_phrase, human_date
 from lib.engine.stats import DUE_SQL
 from lib.store.db import Database
+
+if TYPE_CHECKING:  # only `most_urgent` (the report) returns a frame; Today never loads pandas
+    import pandas as pd
 
 # The order the Today page shows the lists in: the method's order (labels: lib.core.vocab).
 TODAY_LISTS: tuple[str, ...] = (
@@ -124,7 +125,7 @@ def _today_query(
         for rank, name in enumerate(TODAY_LISTS)  # fixed names, never user input
     )
     offsets = " ".join(f"WHEN '{name}' THEN $page_{rank}" for rank, name in enumerate(TODAY_LISTS))
-    frame = db.df(
+    found = db.rows(
         f"""
         WITH due AS MATERIALIZED ({DUE_SQL}),
         listed AS ({lists}),
@@ -191,17 +192,17 @@ def _today_query(
             },
         },
     )
-    soon = frame[frame["list"] == "coming_up"]
-    frame = frame[frame["list"] != "coming_up"]
+    soon_columns = ("id", "full_name", "company", "phone", "email", "what", "on", "total")
+    hidden = ("total", "list_rank", "what", "on")
     counts = {name: 0 for name in TODAY_LISTS}
-    counts.update({name: int(n) for name, n in frame.groupby("list")["total"].first().items()})
-    rows = frame.drop(columns=["total", "list_rank", "what", "on"], errors="ignore")
-    soon = (
-        soon[["id", "full_name", "company", "phone", "email", "what", "on", "total"]]
-        if len(soon)
-        else soon
-    )
-    return _records(rows), counts, _records(soon) if len(soon) else []
+    rows, soon = [], []
+    for row in found:
+        if row["list"] == "coming_up":
+            soon.append({key: row[key] for key in soon_columns})
+            continue
+        counts[row["list"]] = int(row["total"])
+        rows.append({key: value for key, value in row.items() if key not in hidden})
+    return rows, counts, soon
 
 
 # Coming-up rows added below the due lists' rows (list `coming_up`), in `coming_up`'s order.
@@ -216,16 +217,6 @@ _SOON_UNION = """
         WHERE s.on_day > $t AND s.on_day <= $t + $days
     ) WHERE position <= $size
 """
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts with None for missing values and `date`s for dates."""
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    for row in rows:
-        for key, value in row.items():
-            if isinstance(value, pd.Timestamp):
-                row[key] = value.date()
-    return rows
 
 
 # A thank-you is late this many days after it became owed (the review's "on time" rule).
@@ -269,11 +260,10 @@ def coming_up(
     thank_you_late or call_back), on (the day it happens) and total (how many in all; only
     the first `size` are returned).
     """
-    frame = db.df(
+    return db.rows(
         f"WITH due AS ({DUE_SQL}), soon AS ({_SOON_SQL}) {_SOON_ROWS}",
         {"t": day, "from": None, "days": days, "size": size},
     )
-    return _records(frame)
 
 
 def warm_intro(referrer_name: str | None, may_use_name: bool | None) -> str | None:
@@ -330,7 +320,7 @@ def open_call_backs(db: Database, day: date, contact_id: int | None = None) -> l
     people = (
         "SELECT id FROM contacts WHERE NOT coalesce(archived, false) AND ($id IS NULL OR id = $id)"
     )
-    frame = db.df(
+    return db.rows(
         f"""
         WITH tried AS ({tried_sql(people)})
         SELECT t.id, c.full_name, c.company, c.email, c.phone, t.call_back_on,
@@ -341,7 +331,6 @@ def open_call_backs(db: Database, day: date, contact_id: int | None = None) -> l
         """,
         {"t": day, "id": contact_id},
     )
-    return _records(frame)
 
 
 def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[NextStep]:
@@ -349,12 +338,12 @@ def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[Next
     call-back they asked for is their next step, on its day."""
     if contact.get("archived"):
         return [NextStep("Nothing — archived", None, "archived contacts get no reminders")]
-    frame = db.df(
+    found = db.rows(
         f"SELECT * FROM ({DUE_SQL}) WHERE id = $id", {"t": day, "from": None, "id": contact["id"]}
     )
-    if frame.empty:  # identified after `day`
+    if not found:  # identified after `day`
         return [NextStep("Make contact and deliver your pitch", contact["identified_on"], "")]
-    due = frame.iloc[0]
+    due = found[0]
     steps = [
         NextStep(CALL_BACK_STEP, row["call_back_on"], f"asked on {human_date(row['asked_on'])}")
         for row in open_call_backs(db, day, int(contact["id"]))
@@ -364,10 +353,10 @@ def next_steps(db: Database, contact: Mapping[str, Any], day: date) -> list[Next
             NextStep("Make contact and deliver your pitch", day, "targeted, not contacted yet")
         )
     if due["thank_you_pending"]:
-        owed = pd.Timestamp(due["thanks_owed_since"]).date()
+        owed = due["thanks_owed_since"]
         steps.append(NextStep("Send a thank-you", day, f"owed since {human_date(owed)}"))
-    if pd.notna(due["last_touch"]) and due["stage"] >= 2:
-        touched = pd.Timestamp(due["last_touch"]).date()
+    if due["last_touch"] is not None and due["stage"] >= 2:
+        touched = due["last_touch"]
         days = (day - touched).days
         if due["follow_up_overdue"]:
             why = f"last touch {days_phrase(days)}, more than {FOLLOW_UP_MAX_DAYS} days"
@@ -398,7 +387,7 @@ def call_queue(db: Database, day: date, size: int = CALL_QUEUE_SIZE) -> list[dic
     Each row has what a call needs: who, how they were found, who referred them, how to
     reach them and the call attempts since the last touch (`tried_sql`).
     """
-    frame = db.df(
+    return db.rows(
         f"""
         WITH due AS ({DUE_SQL}),
         queue AS (
@@ -434,4 +423,3 @@ def call_queue(db: Database, day: date, size: int = CALL_QUEUE_SIZE) -> list[dic
         """,
         {"t": day, "from": None, "size": size},
     )
-    return _records(frame)

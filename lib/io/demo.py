@@ -19,10 +19,9 @@ import pandas as pd
 from lib.core.columns import CONTACT_ENTERED, EVENTS
 from lib.core.errors import ValidationError
 from lib.core.keys import company_key
-from lib.core.vocab import ATTEMPT_OUTCOMES
+from lib.core.vocab import ATTEMPT_OUTCOMES, DEMO_FORMAT
 from lib.core.words import counted
 from lib.io.importing.apply import start_batch
-from lib.io.importing.batches import DEMO_FORMAT
 from lib.io.staged import Staged
 from lib.records.companies import link_contacts
 from lib.records.settings import put_setting

@@ -11,9 +11,8 @@ import json
 from dataclasses import dataclass
 
 from lib.core.errors import NotFoundError, WarmLeadsError
+from lib.core.vocab import DEMO_FORMAT
 from lib.core.words import counted
-from lib.io.demo import PITCH
-from lib.io.importing.batches import DEMO_FORMAT, remove_batch
 from lib.store.db import Database
 
 
@@ -80,6 +79,10 @@ def remove_demo(db: Database, *, confirmed: bool = False) -> str:
     A step the user logged on a demo person goes with that person, only when `confirmed`.
     People the user added who were referred by a demo person stay, without a referrer.
     """
+    # Imported here: Today asks `demo_status` on every run, and these load the importers.
+    from lib.io.demo import PITCH
+    from lib.io.importing.batches import remove_batch
+
     with db.transaction():
         status = demo_status(db)
         if status is None:

@@ -110,6 +110,15 @@ class Database:
         """Run a query and return its (small) result as a DataFrame."""
         return self.execute(sql, params).df()
 
+    def rows(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
+        """Run a query and return its (small) result as dicts: None for NULL, `date` for DATE.
+
+        No pandas: the pages' first runs read this way (a frame costs a pandas import).
+        """
+        cursor = self.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
     def scalar(self, sql: str, params: Any = None) -> Any:
         """Run a query and return the first column of its first row."""
         # fetchall, not fetchone: a half-read result keeps the connection busy in DuckDB 2.0

@@ -46,41 +46,39 @@ def _log_update(kind: str, referrer_id: int, day: date) -> None:
 
 
 def _loop_row(loop: loops.OpenLoop, day: date, your_name: str) -> None:
+    """One referrer: who, how to reach them, what their referrals led to, the update to write
+    (few elements, no columns: Today draws every row before its first visit is ready)."""
     with st.container(border=True):
-        who, what = st.columns([2, 3], gap="medium")
-        with who:
-            contact_link(loop.id, loop.full_name, bold=True)
-            if loop.company:
-                st.caption(escape_markdown(loop.company))
-            links = links_line(
-                {"phone": loop.phone, "email": loop.email, "linkedin_url": loop.linkedin_url}
-            )
-            if links:
-                st.markdown(links)
-        with what:
-            spoke = loops.spoke_with(loop.referrals)
-            st.markdown(escape_markdown(spoke[0].upper() + spoke[1:] + "."))
-            happened = [
-                f"{r.full_name}: {loops.what_happened(r)}"
-                for r in loop.referrals
-                if loops.what_happened(r)
-            ]
-            if happened:
-                st.caption(escape_markdown(" · ".join(happened)))
-            last = (
-                f"You last wrote to them on {human_date(loop.last_update)}."
-                if loop.last_update
-                else "You have not written to them since they referred you."
-            )
-            st.caption(last)
-            # Built only when opened: the message and its buttons cost a list of many
-            # referrers (and the first visit the code viewer's script) nothing until then.
-            update = st.expander(
-                "Write the update", icon=":material/mail:", key=f"loop_{loop.id}", on_change="rerun"
-            )
-            if update.open:
-                with update:
-                    _update_message(loop, day, your_name)
+        contact_link(loop.id, loop.full_name, bold=True)
+        links = links_line(
+            {"phone": loop.phone, "email": loop.email, "linkedin_url": loop.linkedin_url}
+        )
+        if links:
+            st.markdown(links)
+        spoke = loops.spoke_with(loop.referrals)
+        st.markdown(escape_markdown(spoke[0].upper() + spoke[1:] + "."))
+        happened = [
+            f"{r.full_name}: {loops.what_happened(r)}"
+            for r in loop.referrals
+            if loops.what_happened(r)
+        ]
+        last = (
+            f"You last wrote to them on {human_date(loop.last_update)}."
+            if loop.last_update
+            else "You have not written to them since they referred you."
+        )
+        notes = [
+            escape_markdown(note) for note in (loop.company, " · ".join(happened), last) if note
+        ]
+        st.caption("  \n".join(notes))
+        # Built only when opened: the message and its buttons cost a list of many
+        # referrers (and the first visit the code viewer's script) nothing until then.
+        update = st.expander(
+            "Write the update", icon=":material/mail:", key=f"loop_{loop.id}", on_change="rerun"
+        )
+        if update.open:
+            with update:
+                _update_message(loop, day, your_name)
 
 
 def _update_message(loop: loops.OpenLoop, day: date, your_name: str) -> None:

@@ -4,6 +4,9 @@ Streamlit fetches its plotly.js chunk (`PlotlyChart.*.js`, 4.6 MB) the first tim
 shows a chart, and compiling it then took most of that visit (Network: 1.50 s, 0.72 s of it
 in main-thread long tasks; bench_first_visit). Once the first page has finished drawing and
 the browser is idle, a script imports the same module, so a later chart finds it ready.
+It waits for the page's script run to end (the app's `data-test-script-state`): on a fresh
+server the first run takes seconds, the browser sits idle meanwhile, and compiling the chunk
+then landed inside the first page's own drawing.
 
 The script is fixed text: only the chunk's file name is put in, and only when it is a name
 Streamlit's build writes. It loads a file of this server's own (no other address is used).
@@ -34,7 +37,14 @@ _SCRIPT = """<style>[data-testid=stSidebarNavSeparator] { display: none; }</styl
   const url = new URL("./CHUNK", bundle.src).href;
   const load = () => import(url).catch(() => {});
   const idle = window.requestIdleCallback || ((run) => setTimeout(run, 200));
-  setTimeout(() => idle(load, {timeout: 5000}), 1500);
+  const later = () => setTimeout(() => idle(load, {timeout: 5000}), 1500);
+  const app = document.querySelector("[data-testid=stApp]");
+  const state = () => app.getAttribute("data-test-script-state");
+  if (!app || state() === null || state() === "notRunning") return later();
+  const watch = new MutationObserver(() => {
+    if (state() === "notRunning") { watch.disconnect(); later(); }
+  });
+  watch.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
 })();
 </script>"""
 

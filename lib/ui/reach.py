@@ -75,13 +75,13 @@ def tried_line(row: Mapping[str, Any]) -> str | None:
     return line
 
 
-def tel_button(row: Mapping[str, Any], *, container: Any = None) -> bool:
+def tel_button(row: Mapping[str, Any], *, container: Any = None, width: str = "stretch") -> bool:
     """The phone as one big `tel:` button (tapping it dials); False when there is no number."""
     href = tel_href(row.get("phone"))
     if href is None:
         return False
     (container or st).link_button(
-        escape_markdown(row["phone"]), href, icon=":material/call:", type="primary", width="stretch"
+        escape_markdown(row["phone"]), href, icon=":material/call:", type="primary", width=width
     )
     return True
 
@@ -420,11 +420,22 @@ def talked_link(contact_id: int, *, container: Any = None) -> None:
 
 def intro_and_tries(row: Mapping[str, Any], *, intro: Callable[[str], Any] = st.caption) -> None:
     """The warm-intro line (or "not cleared to use their name") and "Tried 2× · …" if any."""
+    line, tried = intro_and_tries_lines(row)
+    if line:
+        intro(line)
+    if tried:
+        st.caption(tried)
+
+
+def intro_and_tries_lines(row: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The warm-intro line and the "Tried 2× · …" line as escaped Markdown with their icons
+    (None for a line that does not apply): Today puts them in one caption with the rest."""
     line = warm_intro(row["referrer_name"], row["may_use_name"])
     if line:
         warm = ":material/local_fire_department: " if row["may_use_name"] else ""
-        intro(warm + escape_markdown(line))
+        line = warm + escape_markdown(line)
     tried = tried_line(row)
     if tried:
         icon = OUTCOME_ICONS.get(row.get("last_outcome") or "", OUTCOME_ICONS["no_answer"])
-        st.caption(f"{icon} " + escape_markdown(tried))
+        tried = f"{icon} " + escape_markdown(tried)
+    return line, tried

@@ -31,7 +31,6 @@ from lib.records.suggestions import (
     undo,
 )
 from lib.store.db import Database
-from lib.ui.conversation_form import conversation_form
 from lib.ui.data import get_db, query
 from lib.ui.forms import FieldErrors, flash, form_round
 from lib.ui.text import escape_markdown
@@ -344,6 +343,10 @@ def _suggestion(db: Database, day: date, row: dict[str, Any], *, coming: bool) -
 
 def _conversation(db: Database, day: date, row: dict[str, Any]) -> None:
     """The conversation form of Log a step, filled in from the suggestion; sent, it confirms."""
+    # Here, not at the top: Today imports this module for its line, and the form's reads
+    # load pandas, which Today's first run does without.
+    from lib.ui.conversation_form import conversation_form
+
     errors = FieldErrors()
     talk = conversation_form(
         row["contact_id"],

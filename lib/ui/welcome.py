@@ -6,7 +6,6 @@ import streamlit as st
 
 from lib.core.errors import WarmLeadsError
 from lib.core.words import counted
-from lib.io.demo import load_demo
 from lib.io.demo_removal import demo_status, remove_demo
 from lib.ui.data import get_db, query
 from lib.ui.forms import flash
@@ -47,6 +46,8 @@ def welcome() -> None:
             "anything you add meanwhile stays."
         )
         if st.button("Load the sample network", icon=":material/science:"):
+            from lib.io.demo import load_demo  # the generator loads pandas: only when asked
+
             try:
                 people, steps = load_demo(get_db())
             except WarmLeadsError as exc:

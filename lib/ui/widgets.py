@@ -132,6 +132,24 @@ def pager(key: str, total: int, page_size: int) -> None:
     )
 
 
+def shows_all(key: str) -> bool:
+    """Whether the list `key` shows all its rows (its "Show all" was pressed), not its first."""
+    return bool(st.session_state.get(f"{key}_all"))
+
+
+def show_all_button(key: str, total: int, first: int, page_size: int) -> None:
+    """ "Show all 14" under a list cut to its `first` rows (its rows above do not move)."""
+    if shows_all(key) or total <= first:
+        return
+    st.button(
+        f"Show all {total:,}" if total <= page_size else f"Show more ({total:,} in all)",
+        key=f"{key}_show_all",
+        type="tertiary",
+        icon=":material/expand_more:",
+        on_click=lambda: st.session_state.update({f"{key}_all": True}),
+    )
+
+
 # Streamlit keeps a row of pills or segments on one line and scrolls it sideways; on a
 # phone that hides options ("Custom" off the screen, "This week" cut in half). A keyed
 # container gets the CSS class `st-key-<key>` (Streamlit's documented hook for styling),

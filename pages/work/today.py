@@ -22,18 +22,26 @@ from lib.ui.mode import require_writable
 from lib.ui.phone_link import phone_qr
 from lib.ui.reach import (
     attempt_pills,
-    intro_and_tries,
+    intro_and_tries_lines,
     links_line,
     logged_timer,
     phone_box,
     switch_channel_hint,
     talked_link,
     tel_button,
+    tel_href,
 )
 from lib.ui.suggestions import today_line
 from lib.ui.text import escape_markdown
 from lib.ui.welcome import remove_demo_control, welcome
-from lib.ui.widgets import add_target_link, contact_link, current_page, pager
+from lib.ui.widgets import (
+    add_target_link,
+    contact_link,
+    current_page,
+    pager,
+    show_all_button,
+    shows_all,
+)
 
 # The one-click action of each list: (event kind, channel); the button says the kind's label.
 QUICK = {
@@ -43,6 +51,9 @@ QUICK = {
 }
 # The lists whose people you call: call attempts and "Talked" show on their rows.
 CALLED = ("to_contact", "follow_up_due", "follow_up_overdue")
+# Rows each list (and "Coming up") shows until its "Show all" is pressed: every element costs
+# the browser time, and a first visit draws them all before it is ready.
+FIRST_ROWS = 5
 
 
 def undo(event_ids: list[int]) -> None:
@@ -63,35 +74,35 @@ def due_row(name: str, row: dict) -> None:
     """One person on a due list: who, why, how warm, how to reach them and the step to log.
 
     A row to call has the phone as a big `tel:` button (or a box to add the number), and its
-    outcomes logged in place: the row never moves under the pointer.
+    outcomes logged in place: the row never moves under the pointer. Few elements a row (why
+    and links in one text, place, warm intro and tries in one caption, no columns): Today
+    draws every row before its first visit is ready.
     """
     called = name in CALLED
     with st.container(border=True):
-        who, why = st.columns([2, 3], gap="medium")
-        with who:
-            contact_link(row["id"], row["full_name"], bold=True)
-            place = " · ".join(p for p in (row["title"], row["company"]) if p)
-            if place:
-                st.caption(escape_markdown(place))
-            links = links_line(row, phone=not called)
-            if links:
-                st.markdown(links)
-        with why:
-            st.markdown(escape_markdown(why_due(row, day)))
-            intro_and_tries(row)
-            if called and not tel_button(row):
-                phone_box(row["id"], f"phone_{name}_{row['id']}")
-            row_actions(name, row)
+        contact_link(row["id"], row["full_name"], bold=True)
+        why = escape_markdown(why_due(row, day))
+        lines = [p for p in (why, links_line(row, phone=not called)) if p]
+        st.markdown("  \n".join(lines))
+        place = escape_markdown(" · ".join(p for p in (row["title"], row["company"]) if p))
+        notes = [p for p in (place, *intro_and_tries_lines(row)) if p]
+        if notes:
+            st.caption("  \n".join(notes))
+        if called and tel_href(row.get("phone")) is None:
+            phone_box(row["id"], f"phone_{name}_{row['id']}")
+        row_actions(name, row)
         if called:
             attempt_pills(row["id"], f"try_{name}_{row['id']}")
             switch_channel_hint(row, f"write_{name}_{row['id']}")
 
 
 def row_actions(name: str, row: dict) -> None:
-    """The step to log right here: "Talked" for a call, the quick thank-you or follow-up."""
+    """The phone to tap and the step to log right here: "Talked" for a call, the quick
+    thank-you or follow-up."""
     actions = st.container(horizontal=True, vertical_alignment="center")
     params = {"contact": str(row["id"])}
     if name in CALLED:
+        tel_button(row, container=actions, width="content")
         talked_link(row["id"], container=actions)
     if name not in QUICK:
         return
@@ -141,9 +152,12 @@ def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
             continue
         st.subheader(counted(counts[name], *DUE_COUNTED[name]), anchor=name)
         st.caption(DUE_LIST[name].advice)
-        for row in (r for r in rows if r["list"] == name):
+        listed = [r for r in rows if r["list"] == name]
+        for row in listed if shows_all(name) else listed[:FIRST_ROWS]:
             due_row(name, row)
-        pager(name, counts[name], PAGE_SIZE)
+        if shows_all(name):
+            pager(name, counts[name], PAGE_SIZE)
+        show_all_button(name, counts[name], FIRST_ROWS, PAGE_SIZE)
 
 
 def coming_up_section(soon: list[dict]) -> None:
@@ -152,13 +166,14 @@ def coming_up_section(soon: list[dict]) -> None:
     if not soon:
         st.caption("Nothing falls due in the next week.")
         return
-    for item in soon:
+    for item in soon if shows_all("coming_up") else soon[:FIRST_ROWS]:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"**{short_date(item['on'])}**", width=110)
             contact_link(item["id"], item["full_name"])
             st.caption(escape_markdown(COMING_UP.label(item["what"])))
+    show_all_button("coming_up", int(soon[0]["total"]), FIRST_ROWS, PAGE_SIZE)
     more = int(soon[0]["total"]) - len(soon)
-    if more > 0:
+    if more > 0 and shows_all("coming_up"):
         st.caption(f"… and {more:,} more in the next {COMING_UP_DAYS} days.")
 
 

@@ -48,6 +48,12 @@ def fifteen_to_call(path: Path) -> list[int]:
     return ids
 
 
+def show_all(page: Page, label: str) -> None:
+    """Press a list's "Show all 16": Today shows the first 5 of each list until then."""
+    page.get_by_role("button", name=label).click()
+    settle(page)
+
+
 def attempts(path: Path) -> list[tuple]:
     db = open_database(path)
     try:
@@ -63,6 +69,8 @@ def test_a_second_tap_at_the_same_spot_logs_nothing_more_and_undo_sits_elsewhere
     ids = fifteen_to_call(path)
     url = streamlit_app(path)
     open_page(page, url)
+    expect(page.get_by_text("No answer", exact=True)).to_have_count(5)  # the first 5 cards
+    show_all(page, "Show all 16")
 
     # Every card to call has its number as a tel: link.
     expect(page.locator("a[href='tel:+442079460006']")).to_have_count(1)
@@ -121,6 +129,7 @@ def test_exactly_one_attempt_for_the_person_tapped_twice(
     ids = fifteen_to_call(path)
     url = streamlit_app(path)
     open_page(page, url)
+    show_all(page, "Show all 16")
     seventh = page.get_by_text("No answer", exact=True).nth(6)
     seventh.scroll_into_view_if_needed()
     box = seventh.bounding_box()

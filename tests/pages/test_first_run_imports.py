@@ -1,4 +1,5 @@
-"""Today's first run loads only what Today uses: no chart code, no report (a fresh process)."""
+"""Today's first run loads only what Today uses: no chart code, no report, no pandas, no
+importers (a fresh process)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,14 @@ def test_todays_first_run_imports_no_chart_or_report_code(db_path: Path) -> None
     assert "lib.engine.due" in loaded  # the run did load Today's own code
     assert [m for m in loaded if m == "plotly" or m.startswith(("plotly.", "_plotly"))] == []
     assert [m for m in loaded if m.startswith(("lib.present.figures", "lib.present.report"))] == []
+
+
+def test_todays_first_run_imports_no_pandas_and_no_importers(db_path: Path) -> None:
+    # Today reads its lists as rows (Database.rows), and the sample data's generator and the
+    # importers load only when asked for: pandas alone is 0.3-0.45 s of a first visit.
+    loaded = first_run_modules(write_demo(db_path))
+
+    heavy = ("pandas", "numpy", "pyarrow")
+    assert [m for m in loaded if m in heavy or m.startswith(tuple(f"{h}." for h in heavy))] == []
+    assert [m for m in loaded if m.startswith(("lib.io.importing", "lib.io.demo."))] == []
+    assert "lib.io.demo" not in loaded

@@ -13,7 +13,7 @@ from lib.core.words import short_date
 from lib.records.contacts import add_contact
 from lib.records.events import log_event
 from lib.store.db import open_database
-from tests.pagekit import click, open_page, read_db, shown
+from tests.pagekit import click, open_page, read_db, shown, shown_lines
 
 TITLE = "1 referrer to tell how it went"  # the section's heading with one referrer
 
@@ -97,7 +97,7 @@ def test_the_referrer_is_listed_with_the_referrals_reached(referrer: dict[str, i
     today = date.today()
     sam_day, lee_day = short_date(today - timedelta(3)), short_date(today - timedelta(2))
     assert f"You spoke with Sam Ortiz on {sam_day} and Lee Park on {lee_day}." in shown(at.markdown)
-    captions = shown(at.caption)
+    captions = shown_lines(at.caption)
     assert "Sam Ortiz: an informational interview" in captions
     assert f"You last wrote to them on {(today - timedelta(19)):%a} " in " ".join(captions)
     (body,) = [c.value for c in at.code]

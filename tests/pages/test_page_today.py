@@ -14,7 +14,7 @@ from lib.engine.stats import due_lists
 from lib.records.contacts import add_contact
 from lib.records.events import log_attempt, log_event
 from lib.store.db import open_database
-from tests.pagekit import by_label, click, open_page, read_db, shown, unescape
+from tests.pagekit import by_label, click, open_page, read_db, shown, shown_lines, unescape
 from tests.support import write_demo
 
 TITLES = ["To contact", "To thank", "Follow-up due", "Overdue"]
@@ -91,11 +91,11 @@ def test_rows_say_who_why_and_the_warm_intro(small_app: dict[str, int]) -> None:
         "1 follow-up overdue",
         "Coming up (next 7 days)",
     ]
-    texts = shown(at.markdown)
+    texts = shown_lines(at.markdown)
     assert "Referred 30 days ago — not contacted yet" in texts
     assert "Talked with you and gave you a referral 30 days ago — no thank-you since" in texts
     assert "Last touch 30 days ago — 2 days past 4 weeks" in texts
-    captions = shown(at.caption)
+    captions = shown_lines(at.caption)
     assert (
         ":material/local_fire_department: “Ana Ruiz suggested I get in touch” — "
         "you may use their name" in captions
@@ -147,7 +147,7 @@ def test_follow_up_sent_logs_a_follow_up(small_app: dict[str, int], app_env: Pat
     assert rows == [(small_app["ana"], "contacted"), (small_app["ana"], "follow_up")]
 
 
-def test_long_lists_are_paged_25_at_a_time(app_env: Path) -> None:
+def test_long_lists_show_their_first_5_then_all_25_a_page(app_env: Path) -> None:
     database = open_database(app_env)
     for number in range(27):
         add_contact(
@@ -160,12 +160,38 @@ def test_long_lists_are_paged_25_at_a_time(app_env: Path) -> None:
     database.close()
     at = open_page("pages/work/today.py")
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
+    assert names == [f"**Target {n}**" for n in range(5)]
+    assert len(at.get("pagination")) == 0
+    at = click(at, "Show more (27 in all)")
+    names = [link.value for link in at.get("page_link") if "Target" in link.value]
     assert names == [f"**Target {n}**" for n in range(25)]
+    assert [b.label for b in at.button if b.label.startswith("Show")] == []
     at.get("pagination")[0].set_value(2).run()
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
     assert names == ["**Target 25**", "**Target 26**"]
     adds = [link.proto.query_string for link in at.get("page_link") if link.value == "Add a target"]
     assert adds == ["add=1"]
+
+
+def test_show_all_adds_the_rest_of_a_list_below_its_first_rows(app_env: Path) -> None:
+    database = open_database(app_env)
+    for number in range(7):
+        add_contact(
+            database,
+            {
+                "full_name": f"Target {number}",
+                "identified_on": date.today() - timedelta(20 - number),
+            },
+        )
+    database.close()
+    at = open_page("pages/work/today.py")
+    names = [link.value for link in at.get("page_link") if "Target" in link.value]
+    assert names == [f"**Target {n}**" for n in range(5)]
+    at = click(at, "Show all 7")
+    names = [link.value for link in at.get("page_link") if "Target" in link.value]
+    assert names == [f"**Target {n}**" for n in range(7)]  # the first five stay where they were
+    assert [b.label for b in at.button if b.label.startswith("Show")] == []
+    assert len(at.get("pagination")) == 0
 
 
 def test_the_welcome_buttons_open_adding_and_importing(app_env: Path) -> None:
@@ -202,7 +228,7 @@ def test_rows_to_call_have_the_phone_as_a_tel_button_and_link_email_and_linkedin
     assert (
         ":material/mail: [cara@kestrel.example](mailto:cara@kestrel.example) · "
         "[LinkedIn](https://www.linkedin.com/in/cara-martin)"
-    ) in shown(at.markdown)
+    ) in shown_lines(at.markdown)
 
 
 def expire_logged(at: AppTest) -> AppTest:
@@ -227,7 +253,7 @@ def test_one_click_logs_an_attempt_in_place_then_the_row_says_tried(
     at.pills(key=f"try_to_contact_{reachable}").set_value("no_answer").run()
     today = date.today()
     assert f":material/phone_missed: Tried 2× · last {today:%a} {today.day} {today:%b} " in [
-        c[: -len("(no answer)")] for c in shown(at.caption)
+        c[: -len("(no answer)")] for c in shown_lines(at.caption)
     ]
     rows = read_db(app_env).execute("SELECT kind, outcome, channel FROM events ORDER BY id")
     assert rows.fetchall() == [("attempt", "voicemail", "phone"), ("attempt", "no_answer", "phone")]
@@ -394,3 +420,24 @@ def test_coming_up_lists_follow_ups_and_thank_yous_with_their_days(app_env: Path
     assert f"**{late_day:%a} {late_day.day} {late_day:%b}**" in texts
     captions = shown(at.caption)
     assert "Follow-up falls due" in captions and "Thank-you becomes late" in captions
+
+
+def test_coming_up_shows_its_first_5_then_all(app_env: Path) -> None:
+    database = open_database(app_env)
+    today = date.today()
+    for number in range(6):
+        person = add_contact(
+            database, {"full_name": f"Soon {number}", "identified_on": today - timedelta(30)}
+        )
+        for kind in ("contacted", "thank_you"):
+            log_event(
+                database,
+                {"contact_id": person, "kind": kind, "occurred_on": today - timedelta(18)},
+            )
+    database.close()
+    at = open_page("pages/work/today.py")
+    names = [link.value for link in at.get("page_link") if link.value.startswith("Soon")]
+    assert names == [f"Soon {n}" for n in range(5)]
+    at = click(at, "Show all 6")
+    names = [link.value for link in at.get("page_link") if link.value.startswith("Soon")]
+    assert names == [f"Soon {n}" for n in range(6)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -435,3 +436,12 @@ def test_a_folder_with_the_users_own_files_keeps_its_mode(tmp_path: Path) -> Non
     (documents / "letter.txt").write_text("not ours")
     open_database(documents / "network.duckdb").close()
     assert stat.S_IMODE(documents.stat().st_mode) == 0o755
+
+
+def test_rows_are_dicts_with_none_for_null_and_dates_for_dates(db: Database) -> None:
+    found = db.rows(
+        "SELECT 1 AS n, NULL::INTEGER AS missing, DATE '2026-12-07' AS day, $word AS word",
+        {"word": "warm"},
+    )
+    assert found == [{"n": 1, "missing": None, "day": date(2026, 12, 7), "word": "warm"}]
+    assert db.rows("SELECT 1 AS n WHERE false") == []

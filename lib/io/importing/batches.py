@@ -11,11 +11,11 @@ from typing import Any
 
 from lib.core.columns import CONTACTS
 from lib.core.errors import NotFoundError, WarmLeadsError
+from lib.core.vocab import DEMO_FORMAT
 from lib.core.words import counted, human_moment
 from lib.store.db import Database
 from lib.store.migrations import table_exists
 
-DEMO_FORMAT = "demo"
 # The fields an import fills (lib.core.columns `importable`, and a referral's referrer and
 # whether its name may be used), with the type its value before is cast back to from text.
 _FILLED: dict[str, str] = {
