@@ -227,3 +227,87 @@ def test_a_bad_file_is_refused_with_one_line(
     with pytest.raises(ActivityFileError) as refused:
         list(read_activity(path, fmt or detect_format(path), today=TODAY))
     assert str(refused.value) == message
+
+
+# Reader faults the real files of tests/fixtures/activity/real/ showed (see its SOURCES.md).
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Delivered-To: sam.rivera@example.com",  # Gmail's "Show original", saved
+        "Return-Path: <sam.rivera@example.com>",  # most servers' first header
+        "X-Account-Key: account3",  # Thunderbird's saved message
+    ],
+)
+def test_a_message_starting_with_any_header_is_detected_as_an_eml(tmp_path: Path, first: str):
+    path = write(
+        tmp_path,
+        "saved.eml",
+        f"{first}\r\nDate: Tue, 08 Dec 2026 08:15:00 +0000\r\nFrom: a@b.example\r\n\r\nbody\r\n",
+    )
+    assert detect_format(path) == "eml"
+
+
+def test_a_header_line_without_a_from_or_date_is_not_taken_for_an_eml(tmp_path: Path):
+    path = write(tmp_path, "notes.txt", "Note: call Dana\nTodo: thank Eli\n")
+    with pytest.raises(ActivityFileError, match="^it is none of the activity formats"):
+        detect_format(path)
+
+
+def test_an_address_whose_display_name_has_an_at_sign_keeps_its_angle_address(tmp_path: Path):
+    path = write(
+        tmp_path,
+        "apple.eml",
+        "From: Sam <sam.rivera@example.com>\r\n"
+        "To: Dana@Whitfield <dana@whitfield.example>, x@y.example\r\n"
+        "Date: Tue, 08 Dec 2026 08:15:00 +0000\r\nSubject: Hi\r\n\r\n",
+    )
+    [mail] = read_eml(path, [ME])
+    assert mail.recipients == ("dana@whitfield", "dana@whitfield.example", "x@y.example")
+
+
+def test_a_calendar_that_is_not_utf8_is_read_as_windows_1252(tmp_path: Path):
+    path = tmp_path / "latin1.ics"
+    path.write_bytes(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:l1\r\nDTSTART:20261208T100000Z\r\n"
+        "SUMMARY:Café with José Núñez\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".encode("cp1252")
+    )
+    assert [m.summary for m in read_ics(path, TODAY)] == ["Café with José Núñez"]
+
+
+def test_a_cancelled_event_or_occurrence_is_no_meeting(tmp_path: Path):
+    path = write(
+        tmp_path,
+        "cancelled.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+        "BEGIN:VEVENT\r\nUID:s1\r\nDTSTART:20261207T100000Z\r\nRRULE:FREQ=DAILY;COUNT=3\r\n"
+        "SUMMARY:Stand-up with Dana Whitfield\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:s1\r\nRECURRENCE-ID:20261208T100000Z\r\n"
+        "DTSTART:20261208T100000Z\r\nSTATUS:CANCELLED\r\nSUMMARY:Stand-up with Dana Whitfield\r\n"
+        "END:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:c2\r\nDTSTART:20261208T150000Z\r\nSTATUS:CANCELLED\r\n"
+        "SUMMARY:Coffee with Hana Sato\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    assert [m.uid for m in read_ics(path, TODAY)] == [
+        "s1@2026-12-07T10:00:00+00:00",
+        "s1@2026-12-09T10:00:00+00:00",
+    ]
+
+
+def test_an_emoji_written_as_two_utf16_references_is_read_and_a_lone_half_refused(
+    tmp_path: Path,
+):
+    # SMS Backup & Restore writes U+1F600 as "&#55357;&#56832;", which XML forbids; with
+    # 800 calls the pairs fall across the parser's 16 KB reads too.
+    call = (
+        '<call number="+18015550101" duration="0" date="1796720520000" type="2" '
+        'contact_name="Ana &#55357;&#56832; Ruiz" />\n'
+    )
+    path = write(tmp_path, "calls.xml", f'<calls count="800">\n{call * 800}</calls>\n')
+    calls = list(read_calls_xml(path))
+    assert (len(calls), calls[0]) == (800, Call("+18015550101", at(9, 2), 0, 2))
+
+    lone = write(tmp_path, "lone.xml", call.replace("&#56832;", "").join(("<calls>", "</calls>")))
+    with pytest.raises(ActivityFileError, match=r"^the XML is damaged or cut short \(reference"):
+        list(read_calls_xml(lone))

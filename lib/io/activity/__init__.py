@@ -7,6 +7,7 @@ an import. The format is found from the file's first bytes when it is not given.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,16 @@ from pathlib import Path
 from lib.io.activity.model import FORMATS, ActivityFileError, Record, UnknownActivityFormat
 
 _HEADER_NAMES = (b"from:", b"to:", b"subject:", b"date:", b"message-id:", b"received:")
+# A header line ("Name: value"): a saved message may start with any of them (Delivered-To,
+# Return-Path, X-Account-Key…); it is an e-mail when its head also has a From or a Date.
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]")
+_MESSAGE_HEADER = re.compile(rb"^(?:from|date):", re.IGNORECASE | re.MULTILINE)
+
+
+def _is_message(text: bytes) -> bool:
+    """Whether the bytes start like a saved e-mail: header lines, a From or Date among them."""
+    head = re.split(rb"\r?\n\r?\n", text, maxsplit=1)[0]
+    return bool(_HEADER_LINE.match(head)) and bool(_MESSAGE_HEADER.search(head))
 
 
 def detect_format(path: Path) -> str:
@@ -29,7 +40,7 @@ def detect_format(path: Path) -> str:
         return "ics"
     elif text.startswith(b"From "):
         return "mbox"
-    elif lower.startswith(_HEADER_NAMES) or lower.startswith(b"mime-version:"):
+    elif lower.startswith((*_HEADER_NAMES, b"mime-version:")) or _is_message(text):
         return "eml"
     elif any(mark in text.split(b"\n", 1)[0] for mark in (b",", b";", b"\t")):
         return "calls-csv"  # a table: its header says whether it is a call log (calls_csv)

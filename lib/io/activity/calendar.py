@@ -2,7 +2,9 @@
 
 Parsed by `icalendar`; repeating events are expanded by `recurring-ical-events` over a
 window around today. Attendees who declined and rooms or resources are left out; an event
-the user (one of their addresses) declined is left out whole.
+the user (one of their addresses) declined, or one cancelled (`STATUS:CANCELLED`, a whole
+event or one occurrence of a series), is left out whole. A file that is not UTF-8 (older
+exports write Latin-1 or Windows-1252) is read as Windows-1252.
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ def _check_lines(text: str) -> None:
             )
 
 
+def _text(data: bytes) -> str:
+    """The file's text: UTF-8 as RFC 5545 says, else Windows-1252 (a superset of Latin-1)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
 def _address(value: object) -> str:
     text = str(value).strip()
     return text[7:].strip().lower() if text.lower().startswith("mailto:") else text.lower()
@@ -67,7 +77,7 @@ def _people(event: icalendar.Event) -> tuple[list[str], list[str]]:
 
 def read_ics(path: Path, today: date, mine: Collection[str] = ()) -> Iterator[Meeting]:
     """Every meeting in the window around `today`, with its people; bad files refused."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    text = _text(path.read_bytes())
     if "BEGIN:VCALENDAR" not in text[:2000].upper():
         raise ActivityFileError("not a calendar: no BEGIN:VCALENDAR at the start")
     _check_lines(text)
@@ -79,6 +89,8 @@ def read_ics(path: Path, today: date, mine: Collection[str] = ()) -> Iterator[Me
         raise ActivityFileError(f"the calendar cannot be read ({exc})") from None
     mine = {address.lower() for address in mine}
     for event in events:
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue  # called off (Thunderbird writes one cancelled occurrence of a series so)
         people, declined = _people(event)
         if mine & set(declined):
             continue  # the user declined it: it did not happen

@@ -64,7 +64,13 @@ def _mail(raw: bytes, mine: Collection[str]) -> Mail | None:
         at = at.replace(tzinfo=UTC)
     sender = parseaddr(str(message.get("From", "") or ""))[1].strip().lower()
     sent = bool(_labels(message) & SENT_LABELS) or sender in mine
-    fields = [str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name, [])]
+    # The values as written: policy.default's parser drops an address whose display name has
+    # an unquoted "@" ('Mikel@Lindsaar <raasdnil@gmail.com>', as Apple Mail wrote it).
+    fields = [
+        " ".join(str(value).split())
+        for name, value in message.raw_items()
+        if name.lower() in ("to", "cc", "bcc")
+    ]
     recipients = tuple(
         dict.fromkeys(a.strip().lower() for _, a in getaddresses(fields) if "@" in a)
     )
