@@ -186,7 +186,8 @@ BAD_FILES = [
         "sms.xml",
         '<?xml version="1.0"?>\n<smses count="0"></smses>\n',
         "calls-xml",
-        "the XML's root is <smses>, not <calls> (not a call log)",
+        "it is SMS Backup & Restore's backup of text messages (<smses>), not of calls: choose "
+        "the calls-….xml file it wrote beside it",
     ),
     (
         "dateless.mbox",

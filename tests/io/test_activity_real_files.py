@@ -13,7 +13,7 @@ import pytest
 
 from lib.io.activity import detect_format, read_activity
 from lib.io.activity.apply import import_activity
-from lib.io.activity.model import ActivityFileError, Call, UnknownActivityFormat
+from lib.io.activity.model import ActivityFileError, Call
 from lib.records.contacts import add_contact
 from lib.records.events import log_event
 from lib.store.db import Database
@@ -63,17 +63,17 @@ def test_the_call_log_backup_is_read_exactly():
 
 def test_an_sms_backup_is_refused_with_one_line_and_nothing_written(db: Database):
     path = REAL / "calls-xml/mixed.xml"
-    with pytest.raises(UnknownActivityFormat) as refused:
-        detect_format(path)
-    assert str(refused.value) == (
-        "it is none of the activity formats (a call log XML or CSV, an mbox, an .eml or an .ics "
-        "calendar)"
+    sms = (
+        "it is SMS Backup & Restore's backup of text messages (<smses>), not of calls: choose "
+        "the calls-….xml file it wrote beside it"
     )
     with pytest.raises(ActivityFileError) as refused:
-        import_activity(db, path, format="calls-xml", today=date(2021, 1, 4), tz=UTC)
-    assert str(refused.value) == (
-        "mixed.xml: the XML's root is <smses>, not <calls> (not a call log); nothing imported"
-    )
+        detect_format(path)
+    assert str(refused.value) == sms
+    for fmt in (None, "calls-xml"):
+        with pytest.raises(ActivityFileError) as refused:
+            import_activity(db, path, format=fmt, today=date(2021, 1, 4), tz=UTC)
+        assert str(refused.value) == f"mixed.xml: {sms}; nothing imported"
     assert db.scalar("SELECT count(*) FROM suggestions") == 0
     assert db.scalar("SELECT count(*) FROM import_batches") == 0
 

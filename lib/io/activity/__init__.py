@@ -12,7 +12,13 @@ from collections.abc import Collection, Iterator
 from datetime import date
 from pathlib import Path
 
-from lib.io.activity.model import FORMATS, ActivityFileError, Record, UnknownActivityFormat
+from lib.io.activity.model import (
+    FORMATS,
+    SMS_BACKUP,
+    ActivityFileError,
+    Record,
+    UnknownActivityFormat,
+)
 
 _HEADER_NAMES = (b"from:", b"to:", b"subject:", b"date:", b"message-id:", b"received:")
 # A header line ("Name: value"): a saved message may start with any of them (Delivered-To,
@@ -36,6 +42,8 @@ def detect_format(path: Path) -> str:
     if lower.startswith(b"<?xml") or lower.startswith(b"<calls"):
         if b"<calls" in lower:
             return "calls-xml"
+        if b"<smses" in lower:
+            raise ActivityFileError(SMS_BACKUP)
     elif lower.startswith(b"begin:vcalendar"):
         return "ics"
     elif text.startswith(b"From "):

@@ -19,7 +19,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from lib.io.activity.model import CALL_TYPES, ActivityFileError, Call
+from lib.io.activity.model import CALL_TYPES, SMS_BACKUP, ActivityFileError, Call
 
 # Two decimal references to UTF-16 halves (high D800–DBFF, low DC00–DFFF), and what may be
 # the start of such a pair cut off at the end of a chunk.
@@ -85,6 +85,8 @@ def _calls(source: _JoinedPairs) -> Iterator[Call]:
     for event, element in iterparse(source, events=("start", "end")):
         if root is None:
             root = element
+            if element.tag == "smses":
+                raise ActivityFileError(SMS_BACKUP)
             if element.tag != "calls":
                 raise ActivityFileError(
                     f"the XML's root is <{element.tag}>, not <calls> (not a call log)"

@@ -32,6 +32,14 @@ class ActivityFileError(WarmLeadsError):
     """A file that cannot be read as the activity format it claims (one line: why)."""
 
 
+# SMS Backup & Restore writes its text messages beside the calls (sms-….xml): the file a user
+# picks by mistake, so it is named for what it is.
+SMS_BACKUP = (
+    "it is SMS Backup & Restore's backup of text messages (<smses>), not of calls: choose the "
+    "calls-….xml file it wrote beside it"
+)
+
+
 class UnknownActivityFormat(ActivityFileError):
     """A file whose content is none of the activity formats (the command line can name one)."""
 
