@@ -132,7 +132,7 @@ def test_the_realistic_day_confirmed_in_the_queue_moves_funnel_thanks_and_follow
     open_page(page, url)
 
     # Before: two thank-yous owed (Dana, Eli); Farah not contacted yet.
-    expect(page.get_by_text("Thank-you pending · 2")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("heading", name="2 thank-yous pending")).to_be_visible(timeout=WAIT)
     to_thank = page.locator("[data-testid=stMetric]", has_text="To thank")
     expect(to_thank).to_contain_text("2", timeout=WAIT)
     open_page(page, f"{url}/dashboard?period=all")
@@ -201,7 +201,7 @@ def test_the_realistic_day_confirmed_in_the_queue_moves_funnel_thanks_and_follow
 
     # Today: the thanks owed now are the four conversations not thanked at the time.
     open_page(page, url)
-    expect(page.get_by_text("Thank-you pending · 4")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("heading", name="4 thank-yous pending")).to_be_visible(timeout=WAIT)
     expect(to_thank).to_contain_text("4", timeout=WAIT)
     assert "From your phone and mail" not in main_text(page)
     screenshot(page, "queue-4-today-after")

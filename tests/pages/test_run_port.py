@@ -187,8 +187,9 @@ def test_the_environments_port_is_where_the_app_answers(tmp_path: Path) -> None:
         while not healthy(f"http://127.0.0.1:{port}"):
             assert process.poll() is None and time.monotonic() < deadline
             time.sleep(0.25)
-        # run.py says where it runs once the server answers: wait for that line.
-        while b"running at" not in said and time.monotonic() < deadline:
+        # run.py says where it runs once the server answers: wait for that whole line (the
+        # text and its newline can come in two reads).
+        while b"running at" not in said.rpartition(b"\n")[0] and time.monotonic() < deadline:
             if select.select([process.stdout], [], [], 1)[0]:
                 said += process.stdout.read1(4096)
     finally:
