@@ -36,8 +36,8 @@ from lib.store.db import open_database  # noqa: E402
 from tests.processes import free_port, python_env, stop_group  # noqa: E402
 
 READY = "[data-testid=stApp][data-test-script-state=notRunning]"
-PAGES = ["Calling session", "Contacts", "Log a step", "Pitch coach", "Import & export", "Dashboard"]
-PAGES += ["Weekly review", "Network"]
+PAGES = ["Calling session", "Contacts", "Companies", "Log a step", "From phone & mail"]
+PAGES += ["Pitch coach", "Import & export", "Dashboard", "Weekly review", "Network"]
 OBSERVE = """() => {
   window.__long = [];
   new PerformanceObserver(list => list.getEntries().forEach(
@@ -200,15 +200,15 @@ def main() -> None:
     print(f"first visits on the 50-person demo, median of {args.runs} (Chromium, fresh cache)")
     print(f"load average (1, 5, 15 min) before: {load_before}; after: {load}")
     print("nothing kept busy by the bench" if args.no_busy else "one core kept busy meanwhile")
-    print(f"{'page':<16} {'first':>7} {'again':>7} {'long tasks':>11} {'JS fetched':>11}")
+    print(f"{'page':<18} {'first':>7} {'again':>7} {'long tasks':>11} {'JS fetched':>11}")
     for label, row in results.items():
         print(
-            f"{label:<16} {row['first']:>6.2f}s {row['again']:>6.2f}s "
+            f"{label:<18} {row['first']:>6.2f}s {row['again']:>6.2f}s "
             f"{row['long_tasks']:>10.2f}s {row['js_kb']:>8.0f} KB"
         )
     today = statistics.median(row["open_today"] for row in results.values())
-    print(f"{'Today (opening)':<16} {today:>6.2f}s")
-    print(f"{'hello world':<16} {floor:>6.2f}s  (a two-line Streamlit app, opened the same way)")
+    print(f"{'Today (opening)':<18} {today:>6.2f}s")
+    print(f"{'hello world':<18} {floor:>6.2f}s  (a two-line Streamlit app, opened the same way)")
 
 
 if __name__ == "__main__":
