@@ -15,10 +15,11 @@ from lib.engine.stats import STAGED_SQL
 from lib.store.db import Database
 
 # What to do next about a company (docs/METHOD.md "Target companies", "The next step").
+# Each names the person to act on ({who}: their name, or "them" when there is nobody yet).
 NEXT_STEPS: dict[str, str] = {
-    "reach": "not reached yet: call them",
-    "follow_up": "follow up and ask who else they know there",
-    "ask_way_in": "ask them for an introduction there",
+    "reach": "call {who} (not reached yet)",
+    "follow_up": "follow up with {who} and ask who else they know there",
+    "ask_way_in": "ask {who} for an introduction there",
     "ask_referral": "no way in yet: ask each person you talk to who they know there",
 }
 
@@ -104,8 +105,7 @@ class TargetCompany:
     @property
     def next_words(self) -> str:
         """The next step in words, naming the person when there is one."""
-        who = f"{self.next_name}: " if self.next_name else ""
-        return who + NEXT_STEPS[self.next_step]
+        return NEXT_STEPS[self.next_step].format(who=self.next_name or "them")
 
 
 def target_list(db: Database, day: date, *, archived: bool = False) -> list[TargetCompany]:

@@ -115,8 +115,8 @@ def test_every_count_per_company_is_the_hand_computed_one(network: Database):
     ]
     assert rows == EXPECTED
     assert [c.next_words for c in target_list(network, TODAY)][:2] == [
-        "Kim: follow up and ask who else they know there",
-        "Ben: not reached yet: call them",
+        "follow up with Kim and ask who else they know there",
+        "call Ben (not reached yet)",
     ]
     assert summarize(target_list(network, TODAY)).line() == (
         "Target companies: 5 · with an advocate 3 · with a way in 5 · no way in yet 0"

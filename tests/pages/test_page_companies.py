@@ -295,11 +295,11 @@ def test_the_scenario_per_company_as_the_page_shows_it(scenario: Path) -> None:
     assert cards(at) == [card for card, _ in SCENARIO]
     assert [texts[texts.index(card) + 1] for card, _ in SCENARIO] == [n for _, n in SCENARIO]
     assert [t for t in texts if t.startswith("**Next:**")] == [
-        "**Next:** Kim: follow up and ask who else they know there",
-        "**Next:** Ben: not reached yet: call them",
-        "**Next:** Pia: not reached yet: call them",
-        "**Next:** Gus: not reached yet: call them",
-        "**Next:** Jon: not reached yet: call them",
+        "**Next:** follow up with Kim and ask who else they know there",
+        "**Next:** call Ben (not reached yet)",
+        "**Next:** call Pia (not reached yet)",
+        "**Next:** call Gus (not reached yet)",
+        "**Next:** call Jon (not reached yet)",
     ]
 
 

@@ -56,7 +56,7 @@ def test_the_full_report_names_the_companies_and_the_next_step(targets: Database
     page = report(targets, redact=False)
     assert f"<h2>Target companies</h2><p>{SUMMARY}</p>" in page
     assert ACME_ROW in page
-    assert "Next: Ana Ruiz: follow up and ask who else they know there" in page
+    assert "Next: follow up with Ana Ruiz and ask who else they know there" in page
     assert "Zebra Dynamics" in page
 
 
