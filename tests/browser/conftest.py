@@ -225,9 +225,18 @@ def open_page(page: Page, url: str, *, timeout: float = 60_000) -> None:
 
 
 def settle(page: Page, *, timeout: float = 60_000) -> None:
-    """Wait for the rerun an interaction started to finish (it may take a moment to start)."""
+    """Wait for the rerun an interaction started to finish (it may take a moment to start).
+
+    Finished means idle twice, a quarter second apart: on a loaded machine a rerun can start
+    late, and a page that calls st.rerun() is idle for a moment between its two runs.
+    """
     page.wait_for_timeout(400)
-    page.wait_for_selector(APP_READY, timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        page.wait_for_selector(APP_READY, timeout=timeout)
+        page.wait_for_timeout(250)
+        if page.locator(APP_READY).count() or time.monotonic() > deadline:
+            return
 
 
 def main_text(page: Page) -> str:
