@@ -16,7 +16,7 @@ from lib.engine import directory
 from lib.records.events import Conversation
 from lib.ui.data import query
 from lib.ui.forms import FieldErrors
-from lib.ui.referrals import asked_label, leads_into, target_names
+from lib.ui.referrals import asked_label, referral_rows
 
 MORE_ROWS = 3
 MAX_ROWS = 15
@@ -77,40 +77,7 @@ def conversation_form(
         )
         asked_now = st.checkbox(asked_label(contact_id), value=asked, key=f"{key}_asked")
         st.markdown("**Referrals given** — one person per row; leave the rest empty.")
-        targets = target_names()
-        referrals = []
-        for row in range(1, rows + 1):
-            name, company, *into, warm = st.columns(
-                [3, 3, 3, 2] if targets else [3, 3, 2], vertical_alignment="bottom"
-            )
-            shown = "visible" if row == 1 else "collapsed"  # one header row for the grid
-            referrals.append(
-                {
-                    "full_name": name.text_input(
-                        f"Referral {row}: name",
-                        key=f"{key}_r{row}n",
-                        placeholder=f"Name {row}",
-                        label_visibility=shown,
-                    ),
-                    "company": company.text_input(
-                        f"Referral {row}: company",
-                        key=f"{key}_r{row}c",
-                        placeholder="Company",
-                        label_visibility=shown,
-                    ),
-                    "leads_into": leads_into(
-                        targets,
-                        row,
-                        f"{key}_r{row}t",
-                        container=into[0] if into else None,
-                        shown=shown,
-                    ),
-                    "may_use_name": warm.checkbox("May use their name", key=f"{key}_r{row}w"),
-                }
-            )
-            errors.slot(
-                f"referral {row} full_name", f"referral {row} company", f"referral {row} leads_into"
-            )
+        referrals = referral_rows(rows, key, errors, grid=True)
         thanked = st.checkbox("Thanked them at the time", key=f"{key}_thanked")
         notes = st.text_area("Notes", key=f"{key}_notes", height=80)
         errors.slot("notes")

@@ -24,7 +24,7 @@ from lib.ui.reach import (
     tel_button,
     tel_href,
 )
-from lib.ui.referrals import aim, asked_label, leads_into, target_names
+from lib.ui.referrals import aim, asked_label, referral_rows
 from lib.ui.text import escape_markdown
 from lib.ui.widgets import add_target_link, contact_link
 
@@ -96,22 +96,7 @@ def conversation_form(person: dict) -> None:
         pitch = st.checkbox("Delivered my pitch", value=True, key=f"{key}_pitch")
         asked = st.checkbox(asked_label(person["id"]), key=f"{key}_asked")
         st.markdown("**Referrals given** — one person per row; leave the rest empty.")
-        targets = target_names()
-        referrals = []
-        for row in range(1, REFERRAL_ROWS + 1):
-            referrals.append(
-                {
-                    "full_name": st.text_input(f"Referral {row}: name", key=f"{key}_r{row}n"),
-                    "company": st.text_input(f"Referral {row}: company", key=f"{key}_r{row}c"),
-                    "leads_into": leads_into(targets, row, f"{key}_r{row}t", container=st),
-                    "may_use_name": st.checkbox(
-                        f"Referral {row}: may use their name", key=f"{key}_r{row}w"
-                    ),
-                }
-            )
-            errors.slot(
-                f"referral {row} full_name", f"referral {row} company", f"referral {row} leads_into"
-            )
+        referrals = referral_rows(REFERRAL_ROWS, key, errors, grid=False)
         thanked = st.checkbox("Thanked them at the time", key=f"{key}_thanked")
         notes = st.text_area("Notes", key=f"{key}_notes", height=80)
         errors.slot("notes")
