@@ -19,7 +19,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,13 +27,15 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_first_visit import READY, start_app  # noqa: E402
+from bench.bench_first_visit import start_app  # noqa: E402
+from bench.page_timing import rerun_seconds  # noqa: E402
 from lib.core.vocab import ATTEMPT_OUTCOME  # noqa: E402
 from lib.io.demo import load_demo  # noqa: E402
 from lib.records.contacts import add_contact  # noqa: E402
 from lib.store.db import open_database  # noqa: E402
 from tests.processes import stop_group  # noqa: E402
 
+READY = "[data-testid=stApp][data-test-script-state=notRunning]"
 OUTCOMES = ("no_answer", "voicemail", "message")
 PHONE = {"width": 390, "height": 844}
 
@@ -79,18 +80,12 @@ def session(url: str, calls: int) -> tuple[list[float], list[float]]:
                 outcome = OUTCOMES[number % len(OUTCOMES)]
                 button = page.get_by_role("button", name=ATTEMPT_OUTCOME.label(outcome))
                 button.wait_for(timeout=60_000)
-                started = time.perf_counter()
-                button.click()
+                logged.append(rerun_seconds(page, button))
                 page.get_by_text(f"Logged: {ATTEMPT_OUTCOME.short(outcome)}").wait_for(
                     timeout=60_000
                 )
-                ready(page)
-                logged.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                page.get_by_role("button", name="Next call").click()
+                moved.append(rerun_seconds(page, page.get_by_role("button", name="Next call")))
                 page.get_by_text(f"Call {number + 2} of ").wait_for(timeout=60_000)
-                ready(page)
-                moved.append(time.perf_counter() - started)
         finally:
             browser.close()
     return logged, moved

@@ -3,8 +3,8 @@
 `python -m bench.bench_first_paint [--runs 5] [--busy]` builds the 50-person demo, then for
 each run starts a fresh server, opens a fresh Chromium on it and times from the request until
 the first page's script has finished (`data-test-script-state=notRunning`) with its title
-drawn. Three servers take turns, alternating within each run so the machine's load falls on
-all of them alike:
+drawn, as the page itself notes it (bench/page_timing.py). Three servers take turns,
+alternating within each run so the machine's load falls on all of them alike:
 
 * `streamlit run app.py` (Today is the first page; the first visit pays the imports);
 * `python run.py` (the README's launcher: it imports before the server starts);
@@ -21,7 +21,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -29,7 +28,8 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_first_visit import READY, busy_core, start_app  # noqa: E402
+from bench.bench_first_visit import busy_core, start_app  # noqa: E402
+from bench.page_timing import first_page_seconds, time_first_pages  # noqa: E402
 from lib.io.demo import load_demo  # noqa: E402
 from lib.store.db import open_database  # noqa: E402
 from tests.processes import stop_group  # noqa: E402
@@ -57,12 +57,9 @@ def first_paint(playwright, url: str) -> float:  # noqa: ANN001 - Playwright's o
         executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
     )
     try:
-        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-        started = time.perf_counter()
-        page.goto(url)
-        page.wait_for_selector("h1", timeout=60_000)
-        page.wait_for_selector(READY, timeout=60_000)
-        return time.perf_counter() - started
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        time_first_pages(context)
+        return first_page_seconds(context.new_page(), url)
     finally:
         browser.close()
 

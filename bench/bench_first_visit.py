@@ -11,7 +11,8 @@ that shows the browser's first chart fetches Streamlit's plotly.js chunk (4.6 MB
 page before loaded it while idle (lib/ui/preload.py). Medians of N runs (default 3).
 
 *Today (opening)* is the app's first page in a fresh browser; *hello world* is the same for a
-two-line Streamlit app on the same machine, the floor any Streamlit page starts from.
+two-line Streamlit app on the same machine, the floor any Streamlit page starts from. Every
+time is the page's own (bench/page_timing.py), not when Playwright next looked.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.page_timing import first_page_seconds, rerun_seconds, time_first_pages  # noqa: E402
 from lib.io.demo import load_demo  # noqa: E402
 from lib.store.db import open_database  # noqa: E402
 from tests.processes import free_port, python_env, stop_group  # noqa: E402
 
-READY = "[data-testid=stApp][data-test-script-state=notRunning]"
 PAGES = ["Calling session", "Contacts", "Companies", "Log a step", "From phone & mail"]
 PAGES += ["Pitch coach", "Import & export", "Dashboard", "Weekly review", "Network"]
 OBSERVE = """() => {
@@ -88,24 +89,9 @@ def busy_core() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
 
 
-def drawn(page: Page) -> None:
-    """Wait for the script to finish and every chart on the page to be drawn."""
-    page.wait_for_timeout(100)
-    page.wait_for_selector(READY, timeout=60_000)
-    charts = page.locator("[data-testid=stPlotlyChart]").count()
-    if charts:
-        page.wait_for_function(
-            f"document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length"
-            f" >= {charts}",
-            timeout=60_000,
-        )
-
-
 def visit(page: Page, label: str) -> float:
-    started = time.perf_counter()
-    page.locator("[data-testid=stSidebarNav] a", has_text=label).first.click()
-    drawn(page)
-    return time.perf_counter() - started
+    """Seconds from the click on `label` in the sidebar until its page is drawn."""
+    return rerun_seconds(page, page.locator("[data-testid=stSidebarNav] a", has_text=label).first)
 
 
 def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
@@ -118,11 +104,9 @@ def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
                     executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
                 )
                 context = browser.new_context(viewport={"width": 1400, "height": 900})
+                time_first_pages(context)
                 page = context.new_page()
-                started = time.perf_counter()
-                page.goto(url)
-                drawn(page)
-                opened = time.perf_counter() - started
+                opened = first_page_seconds(page, url)
                 page.evaluate(OBSERVE)
                 first = visit(page, label)
                 spent = page.evaluate(HARVEST)
@@ -157,12 +141,9 @@ def hello_world(folder: Path, runs: int) -> float:
                 browser = playwright.chromium.launch(
                     executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
                 )
-                page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-                started = time.perf_counter()
-                page.goto(url)
-                drawn(page)
-                page.wait_for_selector("text=A line of text.")
-                times.append(time.perf_counter() - started)
+                context = browser.new_context(viewport={"width": 1400, "height": 900})
+                time_first_pages(context)
+                times.append(first_page_seconds(context.new_page(), url))
                 browser.close()
     finally:
         stop_group(process)
