@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_first_visit import start_app  # noqa: E402
-from bench.page_timing import rerun_seconds  # noqa: E402
+from bench.page_timing import rerun_seconds, time_first_pages  # noqa: E402
 from lib.core.vocab import ATTEMPT_OUTCOME  # noqa: E402
 from lib.io.demo import load_demo  # noqa: E402
 from lib.records.contacts import add_contact  # noqa: E402
@@ -70,6 +70,7 @@ def session(url: str, calls: int) -> tuple[list[float], list[float]]:
         )
         try:
             context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+            time_first_pages(context)
             page = context.new_page()
             page.goto(f"{url}/call")
             ready(page)
