@@ -6,7 +6,7 @@ from lib.ui.data import read_only_banner
 from lib.ui.exposure import close_while_running
 from lib.ui.gate import door_open, forget_requested_page, passphrase_page, return_to_requested_page
 from lib.ui.mode import Mode, ModeError, app_mode, protect_shared_view, refuse_to_start
-from lib.ui.preload import preload_chart_code
+from lib.ui.preload import preload_widget_code
 from lib.ui.problems import show_unexpected_error
 from lib.ui.widgets import page_style
 
@@ -66,7 +66,7 @@ else:
     navigation = st.navigation({"Work": working, "Review": review})
     return_to_requested_page(working + review)
 page_style()
-preload_chart_code()  # while this page sits idle, so the first chart elsewhere opens fast
+preload_widget_code()  # Today's widgets at once; the other pages' and the charts once idle
 try:
     if mode.read_only:
         read_only_banner()  # "Read-only view — data as of …", or why there is nothing to show

@@ -1,43 +1,67 @@
-"""Load the chart code while a page sits idle, so the first page with a chart opens fast.
+"""Fetch Streamlit's widget code ahead of need, so pages open without waiting for it.
 
-Streamlit fetches its plotly.js chunk (`PlotlyChart.*.js`, 4.6 MB) the first time a page
-shows a chart, and compiling it then took most of that visit (Network: 1.50 s, 0.72 s of it
-in main-thread long tasks; bench_first_visit). Once the first page has finished drawing and
-the browser is idle, a script imports the same module, so a later chart finds it ready.
-It waits for the page's script run to end (the app's `data-test-script-state`): on a fresh
-server the first run takes seconds, the browser sits idle meanwhile, and compiling the chunk
-then landed inside the first page's own drawing.
+Streamlit's browser side loads each kind of widget's code the first time a page shows one
+(`Metric.*.js`, `TextInput.*.js`, …), and draws a placeholder until it arrives. On a fresh
+server those fetches wait behind the first script run, so on Today's first opening the metrics,
+phone boxes and pager were filled in 0.26 s after the script had ended (bench_first_paint).
+The script here asks for them as soon as the app's frame is drawn, before the page's own
+elements arrive:
 
-The script is fixed text: only the chunk's file name is put in, and only when it is a name
-Streamlit's build writes. It loads a file of this server's own (no other address is used).
+* `NOW`: the small chunks the first page's widgets need (Today's buttons, page links, pills,
+  metrics, text boxes, pager), at once;
+* `LATER`: the rest, among them plotly.js (`PlotlyChart.*.js`, 4.6 MB; compiling it took
+  0.72 s of Network's first visit) and the data grid, once the page's script run has ended
+  and the browser is idle, so they never land inside the first page's drawing.
+
+The script is fixed text: only chunk file names go in, each one Streamlit's build wrote, and it
+loads files of this server's own (no other address is used). Each is imported from the same
+address Streamlit's bundle uses, so the browser evaluates it once.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from pathlib import Path
 
 import streamlit as st
 
 _CHUNKS = Path(st.__file__).parent / "static" / "static" / "js"
-_CHUNK_NAME = re.compile(r"PlotlyChart\.[A-Za-z0-9_-]+\.js")
+_HASHED = r"\.[A-Za-z0-9_-]+\.js"
 
-# Resolved against Streamlit's own bundle (index.*.js), as its lazy imports are, so both
-# name the same module and the browser evaluates it once.
+# The widgets of the app's first page (Today), fetched at once.
+NOW = ("Button", "ButtonGroup", "LinkButton", "Metric", "PageLink", "Pagination", "TextInput")
+# The other pages' widgets and charts, fetched once the first page is drawn and idle.
+LATER = (
+    "PlotlyChart",
+    "DataFrame",
+    "DateInput",
+    "Selectbox",
+    "Multiselect",
+    "TextArea",
+    "Checkbox",
+    "NumberInput",
+    "Radio",
+    "FileUploader",
+    "DownloadButton",
+)
+
+# Resolved against Streamlit's own bundle (index.*.js), as its lazy imports are.
 # The style hides the line Streamlit draws between the page list and the sidebar's own
 # content: the script is the only content there, and it shows nothing.
 _SCRIPT = """<style>[data-testid=stSidebarNavSeparator] { display: none; }</style>
 <script>
 (() => {
-  if (window.warmLeadsChartCode) return;
-  window.warmLeadsChartCode = true;
+  if (window.warmLeadsWidgetCode) return;
+  window.warmLeadsWidgetCode = true;
   const bundle = document.querySelector('script[type=module][src*="/static/js/index."]');
   if (!bundle) return;
-  const url = new URL("./CHUNK", bundle.src).href;
-  const load = () => import(url).catch(() => {});
+  const load = (names) => names.forEach(
+    (name) => import(new URL("./" + name, bundle.src).href).catch(() => {}));
+  load(NOW_NAMES);
   const idle = window.requestIdleCallback || ((run) => setTimeout(run, 200));
-  const later = () => setTimeout(() => idle(load, {timeout: 5000}), 1500);
+  const later = () => setTimeout(() => idle(() => load(LATER_NAMES), {timeout: 5000}), 1500);
   const app = document.querySelector("[data-testid=stApp]");
   const state = () => app.getAttribute("data-test-script-state");
   if (!app || state() === null || state() === "notRunning") return later();
@@ -50,16 +74,26 @@ _SCRIPT = """<style>[data-testid=stSidebarNavSeparator] { display: none; }</styl
 
 
 @functools.cache
-def chart_chunk() -> str | None:
-    """The file name of Streamlit's plotly chunk, when its build has exactly one."""
-    names = [p.name for p in _CHUNKS.glob("PlotlyChart.*.js") if _CHUNK_NAME.fullmatch(p.name)]
-    return names[0] if len(names) == 1 else None
+def chunk_names(widgets: tuple[str, ...]) -> tuple[str, ...]:
+    """The file names of these widgets' chunks in Streamlit's build (one each, or left out)."""
+    found = []
+    for widget in widgets:
+        pattern = re.compile(re.escape(widget) + _HASHED)
+        names = [p.name for p in _CHUNKS.glob(f"{widget}.*.js") if pattern.fullmatch(p.name)]
+        if len(names) == 1:
+            found.append(names[0])
+    return tuple(found)
 
 
-def preload_chart_code() -> None:
+@functools.cache
+def preload_script() -> str:
+    """The loading script with this Streamlit build's chunk names put in."""
+    return _SCRIPT.replace("NOW_NAMES", json.dumps(chunk_names(NOW))).replace(
+        "LATER_NAMES", json.dumps(chunk_names(LATER))
+    )
+
+
+def preload_widget_code() -> None:
     """Put the loading script at the foot of the sidebar (it shows nothing)."""
-    name = chart_chunk()
-    if name is None:
-        return
     with st.sidebar:
-        st.html(_SCRIPT.replace("CHUNK", name), unsafe_allow_javascript=True)
+        st.html(preload_script(), unsafe_allow_javascript=True)
