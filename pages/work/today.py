@@ -53,7 +53,7 @@ QUICK = {
 CALLED = ("to_contact", "follow_up_due", "follow_up_overdue")
 # Rows each list (and "Coming up") shows until its "Show all" is pressed: every element costs
 # the browser time, and a first visit draws them all before it is ready.
-FIRST_ROWS = 5
+FIRST_ROWS = 3
 
 
 def undo(event_ids: list[int]) -> None:

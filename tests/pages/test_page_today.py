@@ -147,7 +147,7 @@ def test_follow_up_sent_logs_a_follow_up(small_app: dict[str, int], app_env: Pat
     assert rows == [(small_app["ana"], "contacted"), (small_app["ana"], "follow_up")]
 
 
-def test_long_lists_show_their_first_5_then_all_25_a_page(app_env: Path) -> None:
+def test_long_lists_show_their_first_3_then_all_25_a_page(app_env: Path) -> None:
     database = open_database(app_env)
     for number in range(27):
         add_contact(
@@ -160,7 +160,7 @@ def test_long_lists_show_their_first_5_then_all_25_a_page(app_env: Path) -> None
     database.close()
     at = open_page("pages/work/today.py")
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
-    assert names == [f"**Target {n}**" for n in range(5)]
+    assert names == [f"**Target {n}**" for n in range(3)]
     assert len(at.get("pagination")) == 0
     at = click(at, "Show more (27 in all)")
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
@@ -186,10 +186,10 @@ def test_show_all_adds_the_rest_of_a_list_below_its_first_rows(app_env: Path) ->
     database.close()
     at = open_page("pages/work/today.py")
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
-    assert names == [f"**Target {n}**" for n in range(5)]
+    assert names == [f"**Target {n}**" for n in range(3)]
     at = click(at, "Show all 7")
     names = [link.value for link in at.get("page_link") if "Target" in link.value]
-    assert names == [f"**Target {n}**" for n in range(7)]  # the first five stay where they were
+    assert names == [f"**Target {n}**" for n in range(7)]  # the first three stay where they were
     assert [b.label for b in at.button if b.label.startswith("Show")] == []
     assert len(at.get("pagination")) == 0
 
@@ -422,7 +422,7 @@ def test_coming_up_lists_follow_ups_and_thank_yous_with_their_days(app_env: Path
     assert "Follow-up falls due" in captions and "Thank-you becomes late" in captions
 
 
-def test_coming_up_shows_its_first_5_then_all(app_env: Path) -> None:
+def test_coming_up_shows_its_first_3_then_all(app_env: Path) -> None:
     database = open_database(app_env)
     today = date.today()
     for number in range(6):
@@ -437,7 +437,7 @@ def test_coming_up_shows_its_first_5_then_all(app_env: Path) -> None:
     database.close()
     at = open_page("pages/work/today.py")
     names = [link.value for link in at.get("page_link") if link.value.startswith("Soon")]
-    assert names == [f"Soon {n}" for n in range(5)]
+    assert names == [f"Soon {n}" for n in range(3)]
     at = click(at, "Show all 6")
     names = [link.value for link in at.get("page_link") if link.value.startswith("Soon")]
     assert names == [f"Soon {n}" for n in range(6)]
