@@ -177,6 +177,8 @@ def test_a_calling_session_over_three_people_with_the_keyboard(
         "Overdue": "0",
         "To update": "0",
     }
+    page.get_by_role("button", name="Show all 4").click()  # Today shows the first 3
+    settle(page)
     text = main_text(page)
     assert f"Tried 1× · last {today:%a} {today.day} {today:%b} (no answer)" in text
     assert f"Tried 1× · last {today:%a} {today.day} {today:%b} (voicemail)" in text
