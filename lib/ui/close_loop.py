@@ -15,6 +15,7 @@ from lib.core.errors import WarmLeadsError
 from lib.core.vocab import DUE_COUNTED, DUE_LIST, EVENT_KIND, LOOPS_CLOSED, UPDATE_KINDS
 from lib.core.words import counted, human_date
 from lib.engine import loops
+from lib.engine.due import PAGE_SIZE  # a page of any of Today's lists, once "Show all" is pressed
 from lib.engine.stats import Scope
 from lib.present import pitch
 from lib.records import settings
@@ -24,7 +25,7 @@ from lib.ui.forms import flash
 from lib.ui.reach import links_line
 from lib.ui.referrals import aim
 from lib.ui.text import escape_markdown
-from lib.ui.widgets import contact_link, current_page, pager
+from lib.ui.widgets import contact_link, current_page, pager, show_all_button, shows_all
 
 LIST = "close_loop"
 
@@ -113,9 +114,13 @@ def _update_message(loop: loops.OpenLoop, day: date, your_name: str) -> None:
     )
 
 
-def close_loop_section(day: date) -> None:
-    """Today's list of referrers to tell how it went (nothing when nobody is owed an update)."""
-    found, total = query(loops.open_loops, day, page=current_page(LIST))
+def close_loop_section(day: date, first: int) -> None:
+    """Today's list of referrers to tell how it went (nothing when nobody is owed an update):
+    its `first` rows until its "Show all" is pressed, like Today's other lists."""
+    if shows_all(LIST):
+        found, total = query(loops.open_loops, day, page=current_page(LIST), page_size=PAGE_SIZE)
+    else:
+        found, total = query(loops.open_loops, day, page=1, page_size=first)
     if not total:
         return
     st.subheader(counted(total, *DUE_COUNTED[LIST]), anchor=LIST)
@@ -123,7 +128,9 @@ def close_loop_section(day: date) -> None:
     your_name = query(settings.get_your_name)
     for loop in found:
         _loop_row(loop, day, your_name)
-    pager(LIST, total, loops.PAGE_SIZE)
+    if shows_all(LIST):
+        pager(LIST, total, PAGE_SIZE)
+    show_all_button(LIST, total, first, PAGE_SIZE)
 
 
 def loops_closed_card(scope: Scope) -> None:

@@ -8,7 +8,7 @@ The script here asks for them as soon as the app's frame is drawn, before the pa
 elements arrive:
 
 * `NOW`: the small chunks the first page's widgets need (Today's buttons, page links, pills,
-  metrics, text boxes, pager), at once;
+  metrics, text boxes), at once;
 * `LATER`: the rest, among them plotly.js (`PlotlyChart.*.js`, 4.6 MB; compiling it took
   0.72 s of Network's first visit) and the data grid, once the page's script run has ended
   and the browser is idle, so they never land inside the first page's drawing.
@@ -31,10 +31,11 @@ _CHUNKS = Path(st.__file__).parent / "static" / "static" / "js"
 _HASHED = r"\.[A-Za-z0-9_-]+\.js"
 
 # The widgets of the app's first page (Today), fetched at once.
-NOW = ("Button", "ButtonGroup", "LinkButton", "Metric", "PageLink", "Pagination", "TextInput")
+NOW = ("Button", "ButtonGroup", "LinkButton", "Metric", "PageLink", "TextInput")
 # The other pages' widgets and charts, fetched once the first page is drawn and idle.
 LATER = (
     "PlotlyChart",
+    "Pagination",
     "DataFrame",
     "DateInput",
     "Selectbox",

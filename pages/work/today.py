@@ -190,6 +190,6 @@ rows, counts, soon = query(today_lists, day, {name: current_page(name) for name 
 header()
 today_line(day)  # "From your phone and mail · N to confirm" (lib/ui/suggestions.py), when N > 0
 due_lists(rows, counts)
-close_loop_section(day)
+close_loop_section(day, FIRST_ROWS)
 coming_up_section(soon)
 logged_timer()
