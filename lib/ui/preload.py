@@ -9,9 +9,10 @@ elements arrive:
 
 * `NOW`: the small chunks the first page's widgets need (Today's buttons, page links, pills,
   metrics, text boxes), at once;
-* `LATER`: the rest, among them plotly.js (`PlotlyChart.*.js`, 4.6 MB; compiling it took
-  0.72 s of Network's first visit) and the data grid, once the page's script run has ended
-  and the browser is idle, so they never land inside the first page's drawing.
+* `LATER`: the other pages' widgets and plotly.js (`PlotlyChart.*.js`, 4.6 MB; compiling it
+  took 0.72 s of Network's first visit), once the app has had no script run for 1.5 s and the
+  browser is idle: a page opened or a button pressed meanwhile puts them off, so they never
+  start inside a page's drawing. The data grid's 2 MB is left to the Contacts page.
 
 The script is fixed text: only chunk file names go in, each one Streamlit's build wrote, and it
 loads files of this server's own (no other address is used). Each is imported from the same
@@ -32,11 +33,10 @@ _HASHED = r"\.[A-Za-z0-9_-]+\.js"
 
 # The widgets of the app's first page (Today), fetched at once.
 NOW = ("Button", "ButtonGroup", "LinkButton", "Metric", "PageLink", "TextInput")
-# The other pages' widgets and charts, fetched once the first page is drawn and idle.
+# The other pages' widgets and charts, fetched once the app has been idle a moment.
 LATER = (
     "PlotlyChart",
     "Pagination",
-    "DataFrame",
     "DateInput",
     "Selectbox",
     "Multiselect",
@@ -61,15 +61,25 @@ _SCRIPT = """<style>[data-testid=stSidebarNavSeparator] { display: none; }</styl
   const load = (names) => names.forEach(
     (name) => import(new URL("./" + name, bundle.src).href).catch(() => {}));
   load(NOW_NAMES);
-  const idle = window.requestIdleCallback || ((run) => setTimeout(run, 200));
-  const later = () => setTimeout(() => idle(() => load(LATER_NAMES), {timeout: 5000}), 1500);
+  // The rest once the app has had no script run for 1.5 s and the browser is idle: a page
+  // opened or a button pressed meanwhile puts it off until that run has ended.
   const app = document.querySelector("[data-testid=stApp]");
-  const state = () => app.getAttribute("data-test-script-state");
-  if (!app || state() === null || state() === "notRunning") return later();
-  const watch = new MutationObserver(() => {
-    if (state() === "notRunning") { watch.disconnect(); later(); }
-  });
+  if (!app) return;
+  const busy = () => app.getAttribute("data-test-script-state") !== "notRunning";
+  const idle = window.requestIdleCallback || ((run) => setTimeout(run, 200));
+  let timer = null;
+  const wait = () => {
+    clearTimeout(timer);
+    if (busy()) return;
+    timer = setTimeout(() => idle(() => {
+      if (busy()) return;
+      watch.disconnect();
+      load(LATER_NAMES);
+    }, {timeout: 5000}), 1500);
+  };
+  const watch = new MutationObserver(wait);
   watch.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+  wait();
 })();
 </script>"""
 
