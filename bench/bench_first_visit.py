@@ -1,18 +1,16 @@
 """Each page's first visit in Debian's Chromium on the 50-person demo, and where the time goes.
 
-`python -m bench.bench_first_visit [--runs N] [--pages "Dashboard,Network"]` builds the demo
-network, starts the app the README's way (`run.py`), and for every page opens Today in a fresh
-browser (empty cache), then clicks the page in the sidebar, while a second process keeps one
-core busy (as a laptop doing other things would; `--no-busy` leaves it out). *first*: from the
-click until the script has finished and every chart is drawn. *again*: the same page after going to
-Today and back. *long tasks*: main-thread tasks over 50 ms during the first visit (script
-parsing, chart drawing). *JS fetched*: JavaScript downloaded for the first visit — the page
-that shows the browser's first chart fetches Streamlit's plotly.js chunk (4.6 MB), unless the
-page before loaded it while idle (lib/ui/preload.py). Medians of N runs (default 3).
-
-*Today (opening)* is the app's first page in a fresh browser; *hello world* is the same for a
-two-line Streamlit app on the same machine, the floor any Streamlit page starts from. Every
-time is the page's own (bench/page_timing.py), not when Playwright next looked.
+`python -m bench.bench_first_visit [--runs N] [--pages "Dashboard,Network"] [--pause S]` builds
+the demo network, starts the app the README's way (`run.py`), and for every page opens Today
+in a fresh browser (empty cache), then clicks the page in the sidebar (as soon as Today is
+drawn, or `--pause` seconds later, as a person reading it first would), while a second
+process keeps one core busy (as a laptop doing other things would; `--no-busy` leaves it
+out). *first*: from the click until the page is drawn, every chart included (the page notes
+the moment: bench/page_timing.py). *again*: the same page after going to Today and back.
+*long tasks*: main-thread tasks over 50 ms during the first visit (script parsing, chart
+drawing). *JS fetched*: JavaScript downloaded for the first visit — a page with the
+browser's first chart fetches Streamlit's plotly.js chunk (4.6 MB) unless the app loaded it
+while idle (lib/ui/preload.py). Medians of N runs (default 3).
 """
 
 from __future__ import annotations
@@ -94,7 +92,7 @@ def visit(page: Page, label: str) -> float:
     return rerun_seconds(page, page.locator("[data-testid=stSidebarNav] a", has_text=label).first)
 
 
-def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
+def measure(url: str, runs: int, pause: float) -> dict[str, dict[str, float]]:
     found: dict[str, dict[str, list[float]]] = {}
     with sync_playwright() as playwright:
         for _ in range(runs):
@@ -107,6 +105,7 @@ def measure(url: str, runs: int) -> dict[str, dict[str, float]]:
                 time_first_pages(context)
                 page = context.new_page()
                 opened = first_page_seconds(page, url)
+                page.wait_for_timeout(pause * 1000)  # a person reading Today before clicking
                 page.evaluate(OBSERVE)
                 first = visit(page, label)
                 spent = page.evaluate(HARVEST)
@@ -155,6 +154,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", help="comma-separated labels (default: every page)")
     parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds on Today before the click (default 0: as soon as it is drawn)",
+    )
+    parser.add_argument(
         "--no-busy", action="store_true", help="measure without the process keeping a core busy"
     )
     args = parser.parse_args()
@@ -170,7 +175,7 @@ def main() -> None:
         try:
             process, url = start_app(db_path, Path(folder) / "app.log")
             try:
-                results = measure(url, args.runs)
+                results = measure(url, args.runs, args.pause)
             finally:
                 stop_group(process)
             floor = hello_world(Path(folder), max(args.runs, 3))
@@ -181,6 +186,7 @@ def main() -> None:
     print(f"first visits on the 50-person demo, median of {args.runs} (Chromium, fresh cache)")
     print(f"load average (1, 5, 15 min) before: {load_before}; after: {load}")
     print("nothing kept busy by the bench" if args.no_busy else "one core kept busy meanwhile")
+    print(f"each click {args.pause:g} s after Today was drawn")
     print(f"{'page':<18} {'first':>7} {'again':>7} {'long tasks':>11} {'JS fetched':>11}")
     for label, row in results.items():
         print(

@@ -9,10 +9,10 @@ elements arrive:
 
 * `NOW`: the small chunks the first page's widgets need (Today's buttons, page links, pills,
   metrics, text boxes), at once;
-* `LATER`: the other pages' widgets and plotly.js (`PlotlyChart.*.js`, 4.6 MB; compiling it
-  took 0.72 s of Network's first visit), once the app has had no script run for 1.5 s and the
-  browser is idle: a page opened or a button pressed meanwhile puts them off, so they never
-  start inside a page's drawing. The data grid's 2 MB is left to the Contacts page.
+* `LATER`: the other pages' widgets, plotly.js (`PlotlyChart.*.js`, 4.6 MB; compiling it
+  took 0.72 s of Network's first visit) and the data grid (1.6 MB: Contacts, Weekly review),
+  once the app has had no script run for 1.5 s and the browser is idle: a page opened or a
+  button pressed meanwhile puts them off, so they never start inside a page's drawing.
 
 The script is fixed text: only chunk file names go in, each one Streamlit's build wrote, and it
 loads files of this server's own (no other address is used). Each is imported from the same
@@ -36,6 +36,7 @@ NOW = ("Button", "ButtonGroup", "LinkButton", "Metric", "PageLink", "TextInput")
 # The other pages' widgets and charts, fetched once the app has been idle a moment.
 LATER = (
     "PlotlyChart",
+    "DataFrame",
     "Pagination",
     "DateInput",
     "Selectbox",
