@@ -2,9 +2,9 @@
 
 `python -m bench.bench_first_paint [--runs 5] [--busy]` builds the 50-person demo, then for
 each run starts a fresh server, opens a fresh Chromium on it and times from the request until
-the first page's script has finished (`data-test-script-state=notRunning`) with its title
-drawn, as the page itself notes it (bench/page_timing.py). Three servers take turns,
-alternating within each run so the machine's load falls on all of them alike:
+the first page is drawn: its script has ended, its title is there, and the figure is the
+moment of its last change, noted by the page itself (bench/page_timing.py). Three servers
+take turns, alternating within each run so the machine's load falls on all of them alike:
 
 * `streamlit run app.py` (Today is the first page; the first visit pays the imports);
 * `python run.py` (the README's launcher: it imports before the server starts);
