@@ -25,7 +25,7 @@ from lib.ui.forms import flash
 from lib.ui.reach import links_line
 from lib.ui.referrals import aim
 from lib.ui.text import escape_markdown
-from lib.ui.widgets import contact_link, current_page, pager, show_all_button, shows_all
+from lib.ui.widgets import contact_link, current_page, list_foot, shows_all
 
 LIST = "close_loop"
 
@@ -117,10 +117,8 @@ def _update_message(loop: loops.OpenLoop, day: date, your_name: str) -> None:
 def close_loop_section(day: date, first: int) -> None:
     """Today's list of referrers to tell how it went (nothing when nobody is owed an update):
     its `first` rows until its "Show all" is pressed, like Today's other lists."""
-    if shows_all(LIST):
-        found, total = query(loops.open_loops, day, page=current_page(LIST), page_size=PAGE_SIZE)
-    else:
-        found, total = query(loops.open_loops, day, page=1, page_size=first)
+    page, size = (current_page(LIST), PAGE_SIZE) if shows_all(LIST) else (1, first)
+    found, total = query(loops.open_loops, day, page=page, page_size=size)
     if not total:
         return
     st.subheader(counted(total, *DUE_COUNTED[LIST]), anchor=LIST)
@@ -128,9 +126,7 @@ def close_loop_section(day: date, first: int) -> None:
     your_name = query(settings.get_your_name)
     for loop in found:
         _loop_row(loop, day, your_name)
-    if shows_all(LIST):
-        pager(LIST, total, PAGE_SIZE)
-    show_all_button(LIST, total, first, PAGE_SIZE)
+    list_foot(LIST, total, first, PAGE_SIZE)
 
 
 def loops_closed_card(scope: Scope) -> None:

@@ -137,6 +137,14 @@ def shows_all(key: str) -> bool:
     return bool(st.session_state.get(f"{key}_all"))
 
 
+def list_foot(key: str, total: int, first: int, page_size: int) -> None:
+    """Under a list cut to its `first` rows, "Show all 14"; once pressed, its pager."""
+    if shows_all(key):
+        pager(key, total, page_size)
+    else:
+        show_all_button(key, total, first, page_size)
+
+
 def show_all_button(key: str, total: int, first: int, page_size: int) -> None:
     """ "Show all 14" under a list cut to its `first` rows (its rows above do not move)."""
     if shows_all(key) or total <= first:

@@ -38,7 +38,7 @@ from lib.ui.widgets import (
     add_target_link,
     contact_link,
     current_page,
-    pager,
+    list_foot,
     show_all_button,
     shows_all,
 )
@@ -155,9 +155,7 @@ def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
         listed = [r for r in rows if r["list"] == name]
         for row in listed if shows_all(name) else listed[:FIRST_ROWS]:
             due_row(name, row)
-        if shows_all(name):
-            pager(name, counts[name], PAGE_SIZE)
-        show_all_button(name, counts[name], FIRST_ROWS, PAGE_SIZE)
+        list_foot(name, counts[name], FIRST_ROWS, PAGE_SIZE)
 
 
 def coming_up_section(soon: list[dict]) -> None:
