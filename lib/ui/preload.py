@@ -10,7 +10,7 @@ elements arrive:
 * `NOW`: the small chunks the first page's widgets need (Today's buttons, page links, pills,
   metrics, text boxes), at once;
 * `LATER`: the other pages' widgets, plotly.js (`PlotlyChart.*.js`, 4.6 MB; compiling it
-  took 0.72 s of Network's first visit) and the data grid (1.6 MB: Contacts, Weekly review),
+  took 0.72 s of Network's first visit) and the data grid (1.6 MB: Contacts, Import & export),
   once the app has had no script run for 1.5 s and the browser is idle: a page opened or a
   button pressed meanwhile puts them off, so they never start inside a page's drawing.
 
@@ -37,6 +37,7 @@ NOW = ("Button", "ButtonGroup", "LinkButton", "Metric", "PageLink", "TextInput")
 LATER = (
     "PlotlyChart",
     "DataFrame",
+    "Table",
     "Pagination",
     "DateInput",
     "Selectbox",

@@ -9,7 +9,11 @@ from lib.core.errors import ValidationError
 from lib.core.vocab import REACH_RATE, WEEKLY
 from lib.core.words import counted, human_date
 from lib.engine import review, scorecard
-from lib.present.figures.weekly import conversation_trend_figure, weekly_goals_figure
+from lib.present.figures.weekly import (
+    WRITTEN_WEEKS,
+    conversation_trend_figure,
+    weekly_goals_figure,
+)
 from lib.records import settings
 from lib.ui.data import get_db, query
 from lib.ui.mode import app_mode
@@ -32,36 +36,46 @@ def save_goals(goals: dict) -> None:
         st.success("Weekly goals saved.")
 
 
+def set_goals() -> None:
+    """Presets and a box per goal."""
+    st.caption("Start from a preset, or set each goal yourself. A goal of 0 is always met.")
+    presets = st.columns(2)
+    for column, (preset, words) in zip(
+        presets,
+        (
+            ("searching", "Preset: actively searching"),
+            ("employed", "Preset: searching while employed"),
+        ),
+        strict=True,
+    ):
+        goals = settings.GOAL_PRESETS[preset]
+        if column.button(words, help=scorecard.goals_summary(goals), width="stretch"):
+            save_goals(goals)
+    current = query(settings.weekly_goals)
+    with st.form("weekly_goals", border=False):
+        columns = st.columns(3)
+        entered = {
+            key: columns[k % 3].number_input(
+                scorecard.STEP_LABELS[key],
+                min_value=0,
+                max_value=500,
+                step=1,
+                value=current[key],
+            )
+            for k, key in enumerate(settings.GOAL_KEYS)
+        }
+        if st.form_submit_button("Save goals", type="primary"):
+            save_goals(entered)
+
+
 if not app_mode().read_only:
-    with st.expander("Set your weekly goals", icon=":material/flag:"):
-        st.caption("Start from a preset, or set each goal yourself. A goal of 0 is always met.")
-        presets = st.columns(2)
-        for column, (preset, words) in zip(
-            presets,
-            (
-                ("searching", "Preset: actively searching"),
-                ("employed", "Preset: searching while employed"),
-            ),
-            strict=True,
-        ):
-            goals = settings.GOAL_PRESETS[preset]
-            if column.button(words, help=scorecard.goals_summary(goals), width="stretch"):
-                save_goals(goals)
-        current = query(settings.weekly_goals)
-        with st.form("weekly_goals", border=False):
-            columns = st.columns(3)
-            entered = {
-                key: columns[k % 3].number_input(
-                    scorecard.STEP_LABELS[key],
-                    min_value=0,
-                    max_value=500,
-                    step=1,
-                    value=current[key],
-                )
-                for k, key in enumerate(settings.GOAL_KEYS)
-            }
-            if st.form_submit_button("Save goals", type="primary"):
-                save_goals(entered)
+    # Built only while open: closed, an expander's form is drawn all the same (bench_first_visit).
+    editor = st.expander(
+        "Set your weekly goals", icon=":material/flag:", key="set_goals", on_change="rerun"
+    )
+    if editor.open:
+        with editor:
+            set_goals()
 
 goals = query(settings.weekly_goals)
 weeks = query(scorecard.weekly_rows, day)
@@ -110,6 +124,15 @@ with wrapping("weeks_shown"):
 recent = weeks.tail(shown)
 progress = scorecard.goal_progress(recent, goals)
 chart(weekly_goals_figure(progress, weeks_shown=shown))
+st.caption(
+    "Each cell is a week's count: green once it meets the goal, pale green part of the way."
+    + (
+        ""
+        if shown <= WRITTEN_WEEKS
+        else f" Over {WRITTEN_WEEKS} weeks the cells are too narrow for their numbers: "
+        "point at a cell, or show fewer weeks."
+    )
+)
 trend = scorecard.conversation_trend(recent)
 chart(conversation_trend_figure(trend, weeks_shown=shown))
 
@@ -118,16 +141,18 @@ st.caption(f"{WEEKLY['calls'].help.capitalize()}; {REACH_RATE.label.lower()} = {
 calls = scorecard.calls_by_week(recent).iloc[::-1]
 # A week with no calls has no reach rate: "—", as on the Dashboard (a blank cell read "None").
 calls["reach_rate"] = ["—" if pd.isna(rate) else f"{rate:.0%}" for rate in calls["reach_rate"]]
-st.dataframe(
-    calls[["week", "calls", "phone_talks", "attempt", "reach_rate"]],
+# A static table: a dozen rows need no data grid, whose drawing cost this page's first visit
+# a third of a second (bench_first_visit).
+st.table(
+    calls[["week", "calls", "phone_talks", "attempt", "reach_rate"]].rename(
+        columns={
+            "week": "Week",
+            "calls": WEEKLY.short("calls"),
+            "phone_talks": WEEKLY.short("phone_talks"),
+            "attempt": WEEKLY.short("attempt"),
+            "reach_rate": REACH_RATE.label,
+        }
+    ),
     hide_index=True,
-    column_config={
-        "week": "Week",
-        "calls": st.column_config.NumberColumn(WEEKLY.short("calls")),
-        "phone_talks": st.column_config.NumberColumn(WEEKLY.short("phone_talks")),
-        "attempt": st.column_config.NumberColumn(WEEKLY.short("attempt")),
-        "reach_rate": st.column_config.TextColumn(REACH_RATE.label),
-    },
-    width="stretch",
 )
 st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {human_date(day)}.")

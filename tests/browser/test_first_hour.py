@@ -190,8 +190,12 @@ def test_the_first_week_draws_goals_and_keeps_twelve_weeks(first_week: dict, pag
     charts.nth(1).locator(".xtick").first.wait_for(timeout=WAIT)
     page.wait_for_timeout(1000)
     goals, trend = charts.nth(0), charts.nth(1)
-    # One goal dash per panel (one per step with a goal), drawn for a single week.
-    assert goals.locator(".scatterlayer .point").count() == len(GOAL_KEYS)
+    # The goals grid: one column for the single week, a count written for each step, on an
+    # axis of the 12 weeks shown.
+    columns = goals.locator(".js-plotly-plot").evaluate("gd => gd._fullLayout.xaxis._categories")
+    assert len(columns) == 12 and columns[-1] == f"W{TODAY.isocalendar().week:02d}", columns
+    written = goals.locator(".heatmaplayer text").all_text_contents()
+    assert len(written) == len(GOAL_KEYS), written
     # The trend's axis keeps the 12 weeks shown, the user's one week on the right and labelled
     # (a few weeks are labelled, counted back from this one, so they fit on a phone too).
     weeks = trend.locator(".js-plotly-plot").evaluate("gd => gd._fullLayout.xaxis._categories")

@@ -234,6 +234,10 @@ def test_moving_between_the_review_pages_keeps_each_period_picker(demo_file: Pat
 
 
 def goal_inputs(at: AppTest) -> dict:
+    """The goal boxes, with "Set your weekly goals" opened first (closed, it builds none)."""
+    if not at.number_input:
+        at.session_state["set_goals"] = True
+        at.run()
     by_label = {box.label: box for box in at.number_input}
     return {key: by_label[scorecard.STEP_LABELS[key]] for key in GOAL_KEYS}
 
@@ -243,7 +247,9 @@ def test_weekly_review_on_an_empty_database_explains_and_offers_goals(app_env: P
     assert not at.exception
     assert at.info[0].value.startswith("**No weeks to review yet.**")
     assert not at.get("plotly_chart")
-    assert len(at.number_input) == len(GOAL_KEYS)
+    assert [box.label for box in at.expander] == ["Set your weekly goals"]
+    assert not at.number_input  # built only once opened
+    assert len(goal_inputs(at)) == len(GOAL_KEYS)
 
 
 def test_weekly_review_shows_this_week_against_goals(
@@ -261,9 +267,11 @@ def test_weekly_review_shows_this_week_against_goals(
     assert shown["Conversations"][0] == f"{done} of {goals['contacted']}{tick}"
     assert shown["Follow-ups"][1].endswith(f"vs last week ({last['follow_up']})")
     goal_chart, trend = charts(at)
-    bars = [t for t in goal_chart["data"] if t["type"] == "bar"]
+    (cells,) = goal_chart["data"]
+    assert cells["type"] == "heatmap"
+    counts = {key: [int(n) for n in row] for key, row in zip(GOAL_KEYS, cells["text"], strict=True)}
     spec_keys = [key for key in GOAL_KEYS if key != "calls"]
-    assert [chart_values(b["y"]) for b in bars[: len(spec_keys)]] == [
+    assert [counts[key] for key in spec_keys] == [
         [week[key] for week in weeks[-12:]] for key in spec_keys
     ]
     # Calls made: attempts plus conversations by phone (docs/METHOD.md "Weekly counts").
@@ -275,7 +283,7 @@ def test_weekly_review_shows_this_week_against_goals(
         ).fetchall()
     finally:
         db.close()
-    assert chart_values(bars[-1]["y"]) == [dict(phone).get(w["week"], 0) for w in weeks[-12:]]
+    assert counts["calls"] == [dict(phone).get(w["week"], 0) for w in weeks[-12:]]
     assert chart_values(trend["data"][0]["y"]) == [week["contacted"] for week in weeks[-12:]]
 
 
@@ -306,6 +314,7 @@ def test_saving_weekly_goals_stores_exactly_what_was_entered(demo_file: Path) ->
 
 def test_a_preset_sets_every_goal(demo_file: Path) -> None:
     at = run(WEEKLY, as_of=AS_OF)
+    goal_inputs(at)  # opens "Set your weekly goals"
     (employed,) = [b for b in at.button if b.label == "Preset: searching while employed"]
     employed.click().run()
     assert at.success[0].value == "Weekly goals saved."
@@ -441,11 +450,12 @@ def test_pages_on_100k_contacts(
 
 def test_weekly_reach_rate_of_a_week_without_calls_is_a_dash(demo_file: Path) -> None:
     at = run(WEEKLY, as_of=AS_OF)
-    (calls,) = at.dataframe
+    (calls,) = at.table
     table = calls.value
-    no_calls = table[table["calls"] == 0]
+    assert list(table.columns) == ["Week", "Calls", "By phone", "Attempts", "Reach rate"]
+    no_calls = table[table["Calls"] == 0]
     assert len(no_calls) > 0  # the demo has quiet weeks
-    assert set(no_calls["reach_rate"]) == {"—"}
-    called = table[table["calls"] > 0]
-    assert all(rate.endswith("%") for rate in called["reach_rate"])
+    assert set(no_calls["Reach rate"]) == {"—"}
+    called = table[table["Calls"] > 0]
+    assert all(rate.endswith("%") for rate in called["Reach rate"])
     assert "None" not in table.to_string() and "nan" not in table.to_string()

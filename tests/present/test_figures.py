@@ -9,7 +9,7 @@ import pytest
 from review_fixtures import TODAY, build_tiny
 
 from lib import cli
-from lib.core.vocab import GOAL_KEYS, STAGE_COLORS, STAGE_LABELS, STAGES
+from lib.core.vocab import GOAL_KEYS, STAGE_COLORS, STAGE_LABELS, STAGES, WEEKLY
 from lib.engine import network, scorecard, stats
 from lib.engine.stats import Scope
 from lib.present.figures.funnel import funnel_figure
@@ -22,7 +22,8 @@ from lib.present.figures.network import (
 )
 from lib.present.figures.trend import TREND_SERIES, TREND_WEEKS, weekly_trend_figure
 from lib.present.figures.weekly import (
-    BELOW_GOAL_OPACITY,
+    MET_COLOR,
+    WRITTEN_WEEKS,
     conversation_trend_figure,
     weekly_goals_figure,
 )
@@ -58,25 +59,43 @@ def test_the_funnel_figure_equals_the_stats_command(
     assert "of targets" in trace.texttemplate[1]
 
 
-def test_the_weekly_goals_figure_has_a_panel_per_step(demo_db: Database) -> None:
+def test_the_weekly_goals_figure_writes_each_week_against_each_goal(demo_db: Database) -> None:
     goals = GOAL_PRESETS["searching"]
     weeks = scorecard.weekly_rows(demo_db, TODAY).tail(8)
     figure = weekly_goals_figure(scorecard.goal_progress(weeks, goals))
-    bars = [t for t in figure.data if t.type == "bar"]
-    lines = [t for t in figure.data if t.type == "scatter"]
-    assert len(bars) == len(lines) == len(GOAL_KEYS)
-    for key, bar, line in zip(GOAL_KEYS, bars, lines, strict=True):
-        assert bar.name == scorecard.STEP_LABELS[key]
-        assert list(bar.y) == weeks[key].astype(int).tolist()
-        assert list(line.y) == [goals[key]] * len(weeks)
-        assert bar.marker.color == STAGE_COLORS[scorecard.STEP_STAGES[key]]
-        assert list(bar.marker.opacity) == [
-            1.0 if n >= goals[key] else BELOW_GOAL_OPACITY for n in weeks[key]
-        ]
-    assert bars[0].x[-1] == weeks["week"].iloc[-1][-3:]
-    assert [a.text for a in figure.layout.annotations] == [
-        scorecard.STEP_LABELS[k] for k in GOAL_KEYS
+    (cells,) = figure.data  # one chart, a row per step: seven bar charts cost 0.4 s to draw
+    assert cells.type == "heatmap" and cells.showscale is False
+    assert list(cells.y) == [f"{WEEKLY.short(key)}<br>goal {goals[key]}" for key in GOAL_KEYS]
+    assert [list(row) for row in cells.text] == [
+        [f"{n:,}" for n in weeks[key].astype(int)] for key in GOAL_KEYS
     ]
+    assert [list(row) for row in cells.z] == [
+        [1.0 if goals[key] == 0 else min(n / goals[key], 1.0) for n in weeks[key]]
+        for key in GOAL_KEYS
+    ]
+    assert cells.texttemplate == "%{text}"  # written in the cell: a phone has no hover
+    assert cells.x[-1] == weeks["week"].iloc[-1][-3:]
+    thanks = cells.hovertext[GOAL_KEYS.index("thank_you")][-1]
+    assert thanks.startswith(f"<b>Thank-yous</b><br>{weeks['week'].iloc[-1]} (week of ")
+    assert f"{int(weeks['thank_you'].iloc[-1])} done · goal {goals['thank_you']}" in thanks
+    assert figure.layout.yaxis.autorange == "reversed"  # in the order of the cards above it
+
+
+def test_a_met_goal_is_the_full_colour_and_a_long_view_leaves_the_numbers_out() -> None:
+    weeks = pd.DataFrame(
+        {"week": [f"2026-W{n}" for n in range(30, 50)]}
+        | {"week_start": pd.date_range("2026-07-20", periods=20, freq="W-MON")}
+        | {key: [5] * 20 for key in GOAL_KEYS}
+    )
+    goals = {key: 5 for key in GOAL_KEYS} | {"calls": 0, "targets": 10}
+    cells = weekly_goals_figure(scorecard.goal_progress(weeks, goals), weeks_shown=12).data[0]
+    assert cells.colorscale[-1][1] == MET_COLOR
+    assert (cells.zmin, cells.zmax) == (0, 1)
+    shares = {key: set(row) for key, row in zip(GOAL_KEYS, cells.z, strict=True)}
+    assert shares["contacted"] == shares["calls"] == {1.0}  # met, and a goal of 0 always met
+    assert shares["targets"] == {0.5}
+    wide = weekly_goals_figure(scorecard.goal_progress(weeks, goals), weeks_shown=26).data[0]
+    assert WRITTEN_WEEKS == 12 and wide.texttemplate is None
 
 
 def test_the_conversation_trend_marks_the_unfinished_week(demo_db: Database) -> None:
@@ -249,7 +268,7 @@ def test_a_narrow_funnel_bar_keeps_a_readable_label_beside_it() -> None:
     assert STAGE_COLORS["followed_up"] == "#2F8F89"  # the best stage is not alarm-red
 
 
-def test_a_first_week_draws_goals_as_marks_on_the_weeks_chosen(db: Database) -> None:
+def test_a_first_week_is_drawn_on_the_weeks_chosen(db: Database) -> None:
     weeks = pd.DataFrame(
         {"week": ["2026-W48"], "week_start": [pd.Timestamp("2026-11-23")]}
         | {key: [1] for key in GOAL_KEYS}
@@ -257,8 +276,10 @@ def test_a_first_week_draws_goals_as_marks_on_the_weeks_chosen(db: Database) -> 
     figure = weekly_goals_figure(
         scorecard.goal_progress(weeks, GOAL_PRESETS["searching"]), weeks_shown=4
     )
-    goal = next(t for t in figure.data if t.type == "scatter")
-    assert goal.mode == "lines+markers" and goal.marker.symbol == "line-ew"
+    cells = figure.data[0]  # the week on the right, empty cells before it (not a lone column)
+    assert list(cells.x) == ["W45", "W46", "W47", "W48"]
+    assert [list(row) for row in cells.text] == [["", "", "", "1"]] * len(GOAL_KEYS)
+    assert list(cells.z[0]) == [None, None, None, 0.1] and cells.hoverongaps is False
     assert list(figure.layout.xaxis.categoryarray) == ["W45", "W46", "W47", "W48"]
     assert list(figure.layout.xaxis.range) == [-0.5, 3.5]
     trend = conversation_trend_figure(scorecard.conversation_trend(weeks), weeks_shown=4)

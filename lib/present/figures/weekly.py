@@ -7,10 +7,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.core.vocab import STAGE_COLORS
+from lib.core.vocab import STAGE_COLORS, WEEKLY
 from lib.present.figures.style import NEUTRAL, styled, whole_numbers
-
-BELOW_GOAL_OPACITY = 0.4
 
 
 def _week_label(week: str, start: object, *, last: bool = False, date: bool = True) -> str:
@@ -59,120 +57,75 @@ def _week_axis(categories: list[str], *, labels: int = 6) -> dict[str, object]:
     }
 
 
-def _goal_marker() -> dict[str, object]:
-    """A goal drawn as a short bar-wide dash: it shows even for one week (a line needs two)."""
-    return {"symbol": "line-ew", "size": 26, "line": {"width": 3, "color": NEUTRAL}}
+# A cell's colour: grey with nothing done, pale green part of the way, green once the goal is met.
+MET_COLOR = "#54A24B"
+GOAL_SCALE = [
+    [0.0, "rgba(140, 140, 140, 0.10)"],
+    [0.999, "rgba(84, 162, 75, 0.35)"],
+    [1.0, MET_COLOR],
+]
+# Counts are written in the cells up to this many weeks; beyond, cells are too narrow on a phone.
+WRITTEN_WEEKS = 12
 
 
-def _grid(
-    titles: list[str], tops: list[int], columns: int, *, gap_x: float = 0.06, gap_y: float = 0.12
-) -> dict[str, object]:
-    """Layout for small multiples: axes x1/y1… in rows of `columns`, a title above each."""
-    rows = math.ceil(len(titles) / columns)
-    width = (1 - gap_x * (columns - 1)) / columns
-    height = (1 - gap_y * (rows - 1)) / rows
-    layout: dict[str, object] = {"annotations": []}
-    for index, (title, top) in enumerate(zip(titles, tops, strict=True)):
-        row, col = divmod(index, columns)
-        left = col * (width + gap_x)
-        bottom = max(0.0, 1 - row * (height + gap_y) - height)  # no -5e-17 from rounding
-        suffix = str(index + 1) if index else ""
-        layout[f"xaxis{suffix}"] = {
-            "domain": [left, left + width],
-            "anchor": f"y{index + 1}",
-            "tickangle": 0,
-            "showticklabels": row == rows - 1 or index + columns >= len(titles),
-        }
-        layout[f"yaxis{suffix}"] = {
-            "domain": [bottom, bottom + height],
-            "anchor": f"x{index + 1}",
-            **whole_numbers(top),
-        }
-        layout["annotations"].append(
-            {
-                "text": title,
-                "x": left + width / 2,
-                "y": bottom + height,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 15},
-            }
-        )
-    return layout
-
-
-def weekly_goals_figure(
-    progress: pd.DataFrame, *, columns: int = 2, weeks_shown: int | None = None
-) -> go.Figure:
-    """One panel of weekly bars per step, each against its goal (a dash per week, joined).
+def weekly_goals_figure(progress: pd.DataFrame, *, weeks_shown: int | None = None) -> go.Figure:
+    """A row per step and a cell per week: the count written in it, green once the goal is met.
 
     `progress` is `lib.engine.scorecard.goal_progress`: week, week_start, step, label, stage,
-    done, goal, met. Bars below the goal are faded. With `weeks_shown`, the axis holds that
-    many weeks even when there are fewer (a first week stays one bar wide, on the right).
+    done, goal, met. One chart of 7 × 12 cells, every count readable without hovering (on a
+    phone there is no hover); it replaced seven small bar charts, which cost a first visit of
+    the Weekly review 0.4 s more to draw (bench_first_visit). With `weeks_shown`, the axis
+    holds that many weeks even when there are fewer: the weeks before the first are empty
+    cells (plotly draws no cell at all for a lone column), so a first week is one on the right.
     """
     steps = list(dict.fromkeys(progress["step"]))
-    rows = math.ceil(len(steps) / columns)
-    labels = [progress.loc[progress["step"] == s, "label"].iloc[0] for s in steps]
-    traces: list[go.BaseTraceType] = []
-    tops: list[int] = []
-    for index, step in enumerate(steps):
-        part = progress[progress["step"] == step]
-        x = _week_labels(part, date=False)
-        color = STAGE_COLORS[part["stage"].iloc[0]]
-        axis = index + 1
-        traces.append(
-            go.Bar(
-                x=x,
-                y=list(part["done"].astype(int)),
-                xaxis=f"x{axis}",
-                yaxis=f"y{axis}",
-                name=labels[index],
-                marker={
-                    "color": color,
-                    "opacity": [1.0 if met else BELOW_GOAL_OPACITY for met in part["met"]],
-                },
-                customdata=list(
-                    zip(
-                        part["week"],
-                        [f"{pd.Timestamp(d):%-d %b}" for d in part["week_start"]],
-                        part["goal"].astype(int),
-                        strict=True,
-                    )
-                ),
-                hovertemplate=f"<b>{labels[index]}</b><br>%{{customdata[0]}} "
-                "(week of %{customdata[1]})<br>%{y} done · goal %{customdata[2]}<extra></extra>",
-                showlegend=False,
-            )
+    parts = [progress[progress["step"] == step] for step in steps]
+    first = parts[0] if parts else progress
+    x = _padded_weeks(first, weeks_shown, date=False)
+    blank = len(x) - len(first)
+    rows, shares, counts, hover = [], [], [], []
+    for step, part in zip(steps, parts, strict=True):
+        goal = int(part["goal"].iloc[-1])
+        rows.append(f"{WEEKLY.short(step)}<br>goal {goal:,}")
+        done = [int(n) for n in part["done"]]
+        targets = [int(n) for n in part["goal"]]
+        shares.append(
+            [None] * blank
+            + [1.0 if g == 0 else min(n / g, 1.0) for n, g in zip(done, targets, strict=True)]
         )
-        traces.append(
-            go.Scatter(
-                x=x,
-                y=list(part["goal"].astype(int)),
-                xaxis=f"x{axis}",
-                yaxis=f"y{axis}",
-                name="Weekly goal (a faded bar missed it)",
-                mode="lines+markers",
-                line={"color": NEUTRAL, "dash": "dash", "width": 2},
-                marker=_goal_marker(),
-                hovertemplate="goal %{y}<extra></extra>",
-                showlegend=index == 0,
-                legendgroup="goal",
-            )
+        counts.append([""] * blank + [f"{n:,}" for n in done])
+        hover.append(
+            [""] * blank
+            + [
+                f"<b>{part['label'].iloc[0]}</b><br>{week} (week of {pd.Timestamp(start):%-d %b})"
+                f"<br>{n:,} done · goal {g:,}" + (" · met" if met else "")
+                for week, start, n, g, met in zip(
+                    part["week"], part["week_start"], done, targets, part["met"], strict=True
+                )
+            ]
         )
-        tops.append(max([*part["done"].astype(int), *part["goal"].astype(int), 1]))
-    # A hand-made grid: make_subplots and per-trace add_trace cost ~0.1 s per figure.
-    layout = _grid(labels, tops, columns)
-    first = progress[progress["step"] == steps[0]] if steps else progress
-    axis = _week_axis(_padded_weeks(first, weeks_shown, date=False))
-    for index in range(len(steps)):
-        layout[f"xaxis{index + 1 if index else ''}"].update(axis)
-    figure = go.Figure(data=traces, layout=layout)
-    styled(figure, "Each week against your goals", 230 * rows + 120, bargap=0.25)
-    # The first row's step names sit above its axes, in the top margin: room below the title.
-    return figure.update_layout(margin={"t": 80})
+    shown = weeks_shown or len(x)
+    figure = go.Figure(
+        go.Heatmap(
+            x=x,
+            y=rows,
+            z=shares,
+            zmin=0,
+            zmax=1,
+            colorscale=GOAL_SCALE,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            text=counts,
+            texttemplate="%{text}" if shown <= WRITTEN_WEEKS else None,
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            hoverongaps=False,
+        )
+    )
+    figure.update_yaxes(autorange="reversed", showgrid=False)
+    figure.update_xaxes(showgrid=False, **_week_axis(x))
+    return styled(figure, "Each week against your goals", 44 * len(steps) + 110)
 
 
 def conversation_trend_figure(trend: pd.DataFrame, *, weeks_shown: int | None = None) -> go.Figure:
