@@ -18,7 +18,7 @@ from lib.records import settings
 from lib.ui.data import get_db, query
 from lib.ui.mode import app_mode
 from lib.ui.text import escape_markdown, literal
-from lib.ui.widgets import chart, wrapping
+from lib.ui.widgets import chart, plain_table, wrapping
 
 st.title("Weekly review")
 day, problem = review.link_as_of(st.query_params.to_dict())
@@ -141,9 +141,7 @@ st.caption(f"{WEEKLY['calls'].help.capitalize()}; {REACH_RATE.label.lower()} = {
 calls = scorecard.calls_by_week(recent).iloc[::-1]
 # A week with no calls has no reach rate: "—", as on the Dashboard (a blank cell read "None").
 calls["reach_rate"] = ["—" if pd.isna(rate) else f"{rate:.0%}" for rate in calls["reach_rate"]]
-# A static table: a dozen rows need no data grid, whose drawing cost this page's first visit
-# a third of a second (bench_first_visit).
-st.table(
+plain_table(
     calls[["week", "calls", "phone_talks", "attempt", "reach_rate"]].rename(
         columns={
             "week": "Week",
@@ -152,7 +150,6 @@ st.table(
             "attempt": WEEKLY.short("attempt"),
             "reach_rate": REACH_RATE.label,
         }
-    ),
-    hide_index=True,
+    )
 )
 st.caption(f"Weeks run Monday to Sunday (ISO weeks); {this_week} runs up to {human_date(day)}.")

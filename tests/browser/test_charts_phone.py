@@ -24,13 +24,7 @@ PHONE = {"width": 390, "height": 844}
 PAGES = {
     "dashboard": ["From target to follow-up"],
     "weekly": ["Each week against your goals", "Conversations per week"],
-    "network": [
-        "The multiplier",
-        "Warm vs cold",
-        "Who referred whom",
-        "Top referrers",
-        "Results by source",
-    ],
+    "network": ["The multiplier", "Who referred whom", "Top referrers"],
 }
 # Per chart: the title's box and the boxes that must stay off it, as the browser lays them out.
 BOXES = """chart => {

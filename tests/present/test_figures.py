@@ -14,11 +14,9 @@ from lib.engine import network, scorecard, stats
 from lib.engine.stats import Scope
 from lib.present.figures.funnel import funnel_figure
 from lib.present.figures.network import (
-    by_source_figure,
     multiplier_figure,
     referral_tree_figure,
     top_referrers_figure,
-    warm_cold_figure,
 )
 from lib.present.figures.trend import TREND_SERIES, TREND_WEEKS, weekly_trend_figure
 from lib.present.figures.weekly import (
@@ -235,29 +233,6 @@ def test_the_top_referrers_figure_stacks_warm_and_other(tiny: dict[str, int], db
     assert "Atlas Freight" in warm.customdata[1][0]
 
 
-def test_the_warm_cold_figure_shows_shares(tiny: dict[str, int], db: Database) -> None:
-    figure = warm_cold_figure(network.warm_vs_cold(db, ALL_TIME))
-    contacted, referred = figure.data
-    assert list(contacted.x) == list(network.WARM_COLD_LABELS.values())
-    assert list(contacted.y) == [0.5, 0.0, 0.667]
-    assert list(referred.y) == [0.5, 0.0, 0.333]
-    assert list(contacted.text) == ["50%<br>1 of 2", "0%<br>0 of 1", "67%<br>2 of 3"]
-    assert contacted.marker.color == STAGE_COLORS["contacted"]
-    assert referred.marker.color == STAGE_COLORS["asked"]
-
-
-def test_the_by_source_figure_has_three_bars_per_source(tiny: dict[str, int], db: Database) -> None:
-    figure = by_source_figure(network.by_source(db, ALL_TIME))
-    targets, talked, referrals = figure.data
-    assert list(targets.x) == ["Association", "Chamber", "LinkedIn", "Referral"]
-    assert list(targets.y) == [1, 1, 1, 3]
-    assert list(talked.y) == [1, 0, 1, 1]
-    assert list(referrals.y) == [2, 0, 0, 1]
-    assert [t.marker.color for t in figure.data] == [
-        STAGE_COLORS[s] for s in ("targeted", "contacted", "asked")
-    ]
-
-
 def test_a_narrow_funnel_bar_keeps_a_readable_label_beside_it() -> None:
     funnel = pd.DataFrame({"stage": list(STAGES), "contacts": [7, 1, 1, 0, 0]})
     (trace,) = funnel_figure(funnel).data
@@ -287,11 +262,7 @@ def test_a_first_week_is_drawn_on_the_weeks_chosen(db: Database) -> None:
     assert len(trend.layout.xaxis.categoryarray) == 4
 
 
-def test_count_axes_tick_whole_numbers_and_legends_differ(
-    tiny: dict[str, int], db: Database
-) -> None:
-    by_source = by_source_figure(network.by_source(db, ALL_TIME))
-    assert (by_source.layout.yaxis.dtick, by_source.layout.yaxis.tickformat) == (1, ",d")
+def test_the_top_referrers_legend_tells_warm_from_other(tiny: dict[str, int], db: Database) -> None:
     referrers = top_referrers_figure(network.top_referrers(db, ALL_TIME))
     warm, other = referrers.data[:2]  # the third trace is the text at each bar's end
     assert warm.marker.color != other.marker.color and other.marker.opacity is None

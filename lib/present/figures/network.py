@@ -16,10 +16,6 @@ OTHER_COLOR = "#C9A66B"  # a sand colour: neither grey nor one of CATEGORY_COLOR
 MORE_COLOR = "#D3D3D3"  # "+N more" branches when grey already means "no target company"
 
 
-def _percent(part: float, whole: float) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "—"
-
-
 def multiplier_figure(generations: pd.DataFrame) -> go.Figure:
     """People per referral generation (bars) beside the ideal ×3 (grey marks, values written).
 
@@ -275,68 +271,3 @@ def loop_words(reached: int, told: int) -> str:
         return "none reached yet"
     untold = reached - told
     return f"{reached:,} reached · " + ("told" if not untold else f"{untold:,} not told yet")
-
-
-def warm_cold_figure(groups: pd.DataFrame) -> go.Figure:
-    """Warm referrals vs cold targets: the share contacted and the share who referred someone."""
-    labels = list(groups["label"])
-    traces = []
-    for column, name, stage, verb in (
-        ("contacted", "Contacted", "contacted", "contacted"),
-        ("referred_someone", "Referred someone", "asked", "referred someone"),
-    ):
-        shares = [float(s) for s in groups[f"{column}_share"]]
-        custom = list(zip(groups[column].astype(int), groups["targets"].astype(int), strict=True))
-        traces.append(
-            go.Bar(
-                x=labels,
-                y=shares,
-                name=name,
-                marker={"color": STAGE_COLORS[stage]},
-                text=[
-                    f"{share:.0%}<br>{n:,} of {total:,}"
-                    for share, (n, total) in zip(shares, custom, strict=True)
-                ],
-                textposition="outside",
-                cliponaxis=False,
-                customdata=custom,
-                hovertemplate=f"%{{x}}<br>%{{customdata[0]:,}} of %{{customdata[1]:,}} {verb}"
-                "<extra></extra>",
-            )
-        )
-    figure = go.Figure(traces)
-    figure.update_yaxes(title="share of targets", tickformat=".0%", range=[0, 1.12])
-    return styled(figure, "Warm vs cold", 380, barmode="group")
-
-
-def by_source_figure(sources: pd.DataFrame) -> go.Figure:
-    """Targets, people talked to and referrals given, per source."""
-    labels = list(sources["short_label"])
-    targets = [int(n) for n in sources["targets"]]
-    traces = []
-    for column, name, stage in (
-        ("targets", "Targets", "targeted"),
-        ("contacted", "Talked to", "contacted"),
-        ("referrals", "Referrals they gave", "asked"),
-    ):
-        values = [int(n) for n in sources[column]]
-        rates = [
-            _percent(v, t) + " of targets" if column == "contacted" else f"{v / t:.2f} per target"
-            for v, t in zip(values, targets, strict=True)
-        ]
-        traces.append(
-            go.Bar(
-                x=labels,
-                y=values,
-                name=name,
-                marker={"color": STAGE_COLORS[stage]},
-                customdata=list(zip(sources["label"], rates, strict=True)),
-                hovertemplate=f"<b>%{{customdata[0]}}</b><br>{name}: %{{y:,}}"
-                + ("" if column == "targets" else " (%{customdata[1]})")
-                + "<extra></extra>",
-            )
-        )
-    figure = go.Figure(traces)
-    top = max([1, *(int(n) for c in ("targets", "contacted", "referrals") for n in sources[c])])
-    figure.update_yaxes(title="people", **whole_numbers(top))
-    return styled(figure, "Results by source", 400, barmode="group")
