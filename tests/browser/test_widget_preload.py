@@ -1,5 +1,6 @@
 """The widget-code preload in Chromium: Today's widget code comes with the first page, the
-other pages' code and plotly.js only once the app has been idle, all from this server."""
+other pages' code and plotly.js only once the app has been idle, all from this server; then
+each kind of chart is drawn once off screen and thrown away."""
 
 from __future__ import annotations
 
@@ -38,4 +39,10 @@ def test_todays_widget_code_comes_first_and_the_rest_once_idle(
     # Each chunk was fetched once (from the address Streamlit's own imports use).
     names = page.evaluate(FETCHED)
     assert all(names.count(name) == 1 for name in (*now, *later))
+
+    # Then each kind of chart the pages draw, once, off screen, and nothing of it is left.
+    page.wait_for_function("window.warmLeadsChartsDrawn?.length === 5", timeout=WAIT)
+    drawn = page.evaluate("window.warmLeadsChartsDrawn")
+    assert drawn == ["bar", "bar", "heatmap", "sunburst", "funnel"]
+    assert page.locator(".js-plotly-plot").count() == 0  # Today has no chart of its own
     guard.assert_clean()  # nothing from any other address, no console errors
