@@ -194,7 +194,7 @@ def test_the_first_week_draws_goals_and_keeps_twelve_weeks(first_week: dict, pag
     # axis of the 12 weeks shown.
     columns = goals.locator(".js-plotly-plot").evaluate("gd => gd._fullLayout.xaxis._categories")
     assert len(columns) == 12 and columns[-1] == f"W{TODAY.isocalendar().week:02d}", columns
-    written = goals.locator(".heatmaplayer text").all_text_contents()
+    written = goals.locator(".scatterlayer .textpoint text").all_text_contents()
     assert len(written) == len(GOAL_KEYS), written
     # The trend's axis keeps the 12 weeks shown, the user's one week on the right and labelled
     # (a few weeks are labelled, counted back from this one, so they fit on a phone too).

@@ -267,7 +267,7 @@ def test_weekly_review_shows_this_week_against_goals(
     assert shown["Conversations"][0] == f"{done} of {goals['contacted']}{tick}"
     assert shown["Follow-ups"][1].endswith(f"vs last week ({last['follow_up']})")
     goal_chart, trend = charts(at)
-    (cells,) = goal_chart["data"]
+    cells = goal_chart["data"][0]
     assert cells["type"] == "heatmap"
     counts = {key: [int(n) for n in row] for key, row in zip(GOAL_KEYS, cells["text"], strict=True)}
     spec_keys = [key for key in GOAL_KEYS if key != "calls"]

@@ -83,7 +83,7 @@ def weekly_goals_figure(progress: pd.DataFrame, *, weeks_shown: int | None = Non
     first = parts[0] if parts else progress
     x = _padded_weeks(first, weeks_shown, date=False)
     blank = len(x) - len(first)
-    rows, shares, counts, hover = [], [], [], []
+    rows, shares, counts, hover, met_cells = [], [], [], [], []
     for step, part in zip(steps, parts, strict=True):
         goal = int(part["goal"].iloc[-1])
         rows.append(f"{WEEKLY.short(step)}<br>goal {goal:,}")
@@ -94,6 +94,7 @@ def weekly_goals_figure(progress: pd.DataFrame, *, weeks_shown: int | None = Non
             + [1.0 if g == 0 else min(n / g, 1.0) for n, g in zip(done, targets, strict=True)]
         )
         counts.append([""] * blank + [f"{n:,}" for n in done])
+        met_cells.append([False] * blank + [bool(m) for m in part["met"]])
         hover.append(
             [""] * blank
             + [
@@ -117,12 +118,34 @@ def weekly_goals_figure(progress: pd.DataFrame, *, weeks_shown: int | None = Non
             xgap=2,
             ygap=2,
             text=counts,
-            texttemplate="%{text}" if shown <= WRITTEN_WEEKS else None,
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
             hoverongaps=False,
         )
     )
+    if shown <= WRITTEN_WEEKS:
+        # The counts as text of their own: white on a met (green) cell, the theme's own text
+        # colour elsewhere. The heatmap's own text picks black or white against the cell's
+        # colour without its transparency, which left black on a dark theme's pale cells.
+        for met in (False, True):
+            cells = [
+                (week, row, count)
+                for row, row_counts, row_met in zip(rows, counts, met_cells, strict=True)
+                for week, count, is_met in zip(x, row_counts, row_met, strict=True)
+                if count and is_met == met
+            ]
+            figure.add_trace(
+                go.Scatter(
+                    x=[week for week, _, _ in cells],
+                    y=[row for _, row, _ in cells],
+                    text=[count for _, _, count in cells],
+                    mode="text",
+                    textfont={"color": "white"} if met else {},
+                    name="met" if met else "not met",
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
     figure.update_yaxes(autorange="reversed", showgrid=False)
     figure.update_xaxes(showgrid=False, **_week_axis(x))
     return styled(figure, "Each week against your goals", 44 * len(steps) + 110)
