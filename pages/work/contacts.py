@@ -54,8 +54,8 @@ def show_directory() -> None:
     if just_added := st.session_state.pop("just_added", None):
         card = query(directory.contact_card, just_added, day)
         contact_link(just_added, f"Open {card['full_name']}", icon=":material/person:")
-    # The form is built only while open: closed, its dozen fields cost the first visit a
-    # third of its drawing (bench_first_visit) for a form most visits never use.
+    # The form is built only while open: closed, its dozen fields were drawn all the same on
+    # every visit, for a form most visits never use (bench_first_visit: 1.23 -> 1.02-1.12 s).
     adding = st.expander(
         "Add a target",
         icon=":material/person_add:",
