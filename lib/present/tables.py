@@ -52,10 +52,8 @@ def by_source_table(sources: pd.DataFrame) -> pd.DataFrame:
                 "Source": row.short_label,
                 "Targets": f"{targets:,}",
                 "Talked to": _share(int(row.contacted), targets),
-                "Referrals they gave": f"{referrals:,}",
+                "Referrals": f"{referrals:,}",
                 "Per target": f"{referrals / targets:.1f}" if targets else NONE,
             }
         )
-    return pd.DataFrame(
-        rows, columns=["Source", "Targets", "Talked to", "Referrals they gave", "Per target"]
-    )
+    return pd.DataFrame(rows, columns=["Source", "Targets", "Talked to", "Referrals", "Per target"])

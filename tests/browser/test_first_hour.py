@@ -220,7 +220,7 @@ def test_network_writes_its_counts_and_legends_differ(demo: dict, page: Page) ->
     warm, by_source = page.locator("[data-testid=stTable]").all()
     assert warm.locator("th").all_text_contents()[:2] == ["Kind of target", "Targets"]
     assert by_source.locator("th").all_text_contents() == [
-        "Source", "Targets", "Talked to", "Referrals they gave", "Per target"
+        "Source", "Targets", "Talked to", "Referrals", "Per target"
     ]  # fmt: skip
     talked = by_source.locator("tbody tr td:nth-child(3)").all_text_contents()
     assert talked and all(re.fullmatch(r"[\d,]+ \(\d+%\)", t) for t in talked), talked

@@ -350,7 +350,7 @@ def test_network_charts_equal_the_stats_command(
     assert drawn >= 1
     funnel = [row["contacts"] for row in expected["funnel"]]
     assert list(sources.columns) == [
-        "Source", "Targets", "Talked to", "Referrals they gave", "Per target"
+        "Source", "Targets", "Talked to", "Referrals", "Per target"
     ]  # fmt: skip
     assert sum(int(n) for n in sources["Targets"]) == funnel[0]
     assert sum(int(cell.split(" (")[0]) for cell in sources["Talked to"]) == funnel[1]

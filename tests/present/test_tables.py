@@ -52,7 +52,7 @@ def test_results_by_source_write_talks_and_referrals_per_target(
         "Source": "Association",  # the short label: the table shares half the page
         "Targets": "1",
         "Talked to": "1 (100%)",
-        "Referrals they gave": "2",
+        "Referrals": "2",
         "Per target": "2.0",
     }
     assert list(table["Targets"]) == ["1", "1", "1", "3"]
@@ -62,7 +62,7 @@ def test_results_by_source_write_talks_and_referrals_per_target(
         "1 (100%)",
         "1 (33%)",
     ]
-    assert list(table["Referrals they gave"]) == ["2", "0", "0", "1"]
+    assert list(table["Referrals"]) == ["2", "0", "0", "1"]
     assert list(table["Per target"]) == ["2.0", "0.0", "0.0", "0.3"]
 
 
