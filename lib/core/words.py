@@ -42,6 +42,11 @@ def days_phrase(days: int | None) -> str:
     return f"{days} days ago"
 
 
+def percent(part: int, whole: int) -> str:
+    """`part` as a whole-number share of `whole` ("67%"), or "—" when there is no whole."""
+    return f"{round(100 * part / whole)}%" if whole else "—"
+
+
 def counted(number: int, singular: str, plural: str | None = None) -> str:
     """`1 logged step`, `3 logged steps`, `2 people`."""
     return f"{number:,} {singular if number == 1 else plural or singular + 's'}"

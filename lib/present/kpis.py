@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from lib.core.vocab import FOLLOW_UP_MAX_DAYS, FOLLOW_UP_MIN_DAYS, WEEKLY
-from lib.core.words import short_date
+from lib.core.words import percent, short_date
 from lib.engine.scorecard import THANK_YOU_DAYS
 
 
@@ -21,14 +21,10 @@ class Card:
     delta_color: str = "normal"  # "off": a note rather than a change
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "—"
-
-
 def _referrals_note(now: dict[str, int], filtered: bool) -> str:
     """The warm share; with none, the method's nudge only for someone who never got a name."""
     if now["referrals"]:
-        return f"{_share(now['warm'], now['referrals'])} warm"
+        return f"{percent(now['warm'], now['referrals'])} warm"
     if not now.get("referrals_by_t"):
         return "none yet: ask in every conversation"
     return "none given by these people" if filtered else "none in this period"
@@ -102,7 +98,7 @@ def kpi_cards(
         ),
         Card(
             "Thank-you on time",
-            _share(now["thanks_on_time"], now["thanks_judged"]),
+            percent(now["thanks_on_time"], now["thanks_judged"]),
             thanks_note,
             f"Conversations thanked within {THANK_YOU_DAYS} days. Conversations from the "
             f"last {THANK_YOU_DAYS} days count once thanked or once the window closes.",
@@ -110,7 +106,7 @@ def kpi_cards(
         ),
         Card(
             "Follow-ups on schedule",
-            _share(now["follow_ups_on_schedule"], now["follow_ups"]),
+            percent(now["follow_ups_on_schedule"], now["follow_ups"]),
             follow_note,
             f"Follow-ups sent {FOLLOW_UP_MIN_DAYS}–{FOLLOW_UP_MAX_DAYS} days after the last "
             "touch. Sooner can become a nuisance; later lets the contact go cold.",

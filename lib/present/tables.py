@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib.core.words import percent
+
 NONE = "—"
 
 
 def _share(part: int, whole: int) -> str:
     """'8 (80%)', or '—' when there is nothing to take a share of."""
-    return f"{part:,} ({part / whole:.0%})" if whole else NONE
+    return f"{part:,} ({percent(part, whole)})" if whole else NONE
 
 
 def warm_cold_table(groups: pd.DataFrame) -> pd.DataFrame:

@@ -83,10 +83,12 @@ def weekly_goals_figure(progress: pd.DataFrame, *, weeks_shown: int | None = Non
     first = parts[0] if parts else progress
     x = _padded_weeks(first, weeks_shown, date=False)
     blank = len(x) - len(first)
-    rows, shares, counts, hover, met_cells = [], [], [], [], []
+    rows, shares, counts, hover = [], [], [], []
+    written: dict[bool, list[tuple[str, str, str]]] = {False: [], True: []}  # by goal met
     for step, part in zip(steps, parts, strict=True):
         goal = int(part["goal"].iloc[-1])
-        rows.append(f"{WEEKLY.short(step)}<br>goal {goal:,}")
+        row = f"{WEEKLY.short(step)}<br>goal {goal:,}"
+        rows.append(row)
         done = [int(n) for n in part["done"]]
         targets = [int(n) for n in part["goal"]]
         shares.append(
@@ -94,7 +96,8 @@ def weekly_goals_figure(progress: pd.DataFrame, *, weeks_shown: int | None = Non
             + [1.0 if g == 0 else min(n / g, 1.0) for n, g in zip(done, targets, strict=True)]
         )
         counts.append([""] * blank + [f"{n:,}" for n in done])
-        met_cells.append([False] * blank + [bool(m) for m in part["met"]])
+        for week, n, met in zip(x[blank:], done, part["met"], strict=True):
+            written[bool(met)].append((week, row, f"{n:,}"))
         hover.append(
             [""] * blank
             + [
@@ -105,7 +108,6 @@ def weekly_goals_figure(progress: pd.DataFrame, *, weeks_shown: int | None = Non
                 )
             ]
         )
-    shown = weeks_shown or len(x)
     figure = go.Figure(
         go.Heatmap(
             x=x,
@@ -123,17 +125,11 @@ def weekly_goals_figure(progress: pd.DataFrame, *, weeks_shown: int | None = Non
             hoverongaps=False,
         )
     )
-    if shown <= WRITTEN_WEEKS:
+    if len(x) <= WRITTEN_WEEKS:
         # The counts as text of their own: white on a met (green) cell, the theme's own text
         # colour elsewhere. The heatmap's own text picks black or white against the cell's
         # colour without its transparency, which left black on a dark theme's pale cells.
-        for met in (False, True):
-            cells = [
-                (week, row, count)
-                for row, row_counts, row_met in zip(rows, counts, met_cells, strict=True)
-                for week, count, is_met in zip(x, row_counts, row_met, strict=True)
-                if count and is_met == met
-            ]
+        for met, cells in written.items():
             figure.add_trace(
                 go.Scatter(
                     x=[week for week, _, _ in cells],
