@@ -227,9 +227,10 @@ def test_hostile_names_are_shown_literally_where_names_are_shown(
 
     open_page(page, f"{url}/contacts?contact={referrer + 1}")
     expect(page.get_by_role("heading", name=LITERAL[1])).to_be_visible(timeout=WAIT)
-    view = main_text(page)
-    assert LITERAL[0] in view  # "Referred by": the referrer's hostile name, as a link label
-    expect(page.get_by_role("link", name=shown_as(LITERAL[0]))).to_be_visible()
+    # "Referred by": the referrer's hostile name, as a link label. The page streams in, so
+    # wait for the link before reading the text (the heading alone came first once in CI)
+    expect(page.get_by_role("link", name=shown_as(LITERAL[0]))).to_be_visible(timeout=WAIT)
+    assert LITERAL[0] in main_text(page)
     screenshot(page, "hostile-literal-contact-view")
 
     open_page(page, f"{url}/network")
