@@ -13,8 +13,9 @@ Fixtures and helpers:
 * `guard`: records every request, websocket and dialog of the test's page; fails the
   test when anything leaves 127.0.0.1 (such requests are also blocked) or a dialog opens.
   `streamlit_app.stop(url)` stops one early; `streamlit_app.app(url).process` is its leader.
-* `open_page(page, url)`, `settle(page)`, `main_text(page)`, `metrics(page)`,
-  `funnel_counts(page)`, `nav_links(page)`, `screenshot(page, name)`.
+* `open_page(page, url)`, `settle(page)`: wait for the script's end and for every element
+  to be drawn (`drawn(page)`); `main_text(page)`, `metrics(page)`, `funnel_counts(page)`,
+  `nav_links(page)`, `screenshot(page, name)`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 APP_READY = "[data-testid=stApp][data-test-script-state=notRunning]"
+PLACEHOLDER = "[data-testid=stSkeleton]"  # an element whose widget code has not arrived yet
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 WAIT = 30_000  # ms: long enough for a rerun on a busy 2-core machine
@@ -219,9 +221,22 @@ def streamlit_app(tmp_path: Path) -> Iterator[AppServers]:
 
 
 def open_page(page: Page, url: str, *, timeout: float = 60_000) -> None:
-    """Load `url` and wait until the app's script has run to the end."""
+    """Load `url` and wait until the app's script has run to the end and all of it is drawn."""
     page.goto(url)
     page.wait_for_selector(APP_READY, timeout=timeout)
+    drawn(page, timeout=timeout)
+
+
+def drawn(page: Page, *, timeout: float = 60_000) -> None:
+    """Wait until no element waits for its widget code (Streamlit loads each kind's on first use).
+
+    Until a kind's code arrives, Streamlit draws a placeholder in its place: a page link, a
+    metric or a button can still be missing after the script has ended (CI once read a
+    contact's page without its "Referred by" link).
+    """
+    page.wait_for_function(
+        f"() => !document.querySelector({PLACEHOLDER!r})", timeout=timeout, polling=100
+    )
 
 
 def settle(page: Page, *, timeout: float = 60_000) -> None:
@@ -236,6 +251,7 @@ def settle(page: Page, *, timeout: float = 60_000) -> None:
         page.wait_for_selector(APP_READY, timeout=timeout)
         page.wait_for_timeout(250)
         if page.locator(APP_READY).count() or time.monotonic() > deadline:
+            drawn(page, timeout=timeout)
             return
 
 
