@@ -270,6 +270,7 @@ def attempt_pills(contact_id: int, key: str) -> None:
         format_func=lambda outcome: ATTEMPT_OUTCOME.label(outcome),
         key=key,
         on_change=picked,
+        required=True,  # a second tap on the pill keeps it picked: a double tap logs once
         help="Logs a call attempt dated today with how it ended.",
     )
     outcome = st.session_state.get(asking)

@@ -332,6 +332,7 @@ def _suggestion(db: Database, day: date, row: dict[str, Any], *, coming: bool) -
             format_func=ATTEMPT_OUTCOME.label,  # the words of Today's call cards
             key=key,
             label_visibility="collapsed",
+            required=True,  # a tap on the picked outcome keeps it (never shows none picked)
             on_change=_set_outcome,
             args=(row, key),
         )
@@ -397,6 +398,7 @@ def _change_form(db: Database, day: date, row: dict[str, Any]) -> None:
                 OUTCOMES,
                 default=row["outcome"] if row["outcome"] in OUTCOMES else "no_answer",
                 format_func=ATTEMPT_OUTCOME.label,
+                required=True,
             )
         errors.slot("outcome", "*")
         buttons = st.container(horizontal=True)

@@ -91,9 +91,8 @@ def test_a_second_tap_at_the_same_spot_logs_nothing_more_and_undo_sits_elsewhere
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.click(x, y)
-    settle(page)
     logged = page.get_by_text("Logged: no answer")
-    expect(logged).to_be_visible(timeout=WAIT)
+    expect(logged).to_be_visible(timeout=WAIT)  # not settle(): the seconds "Logged" shows count
     screenshot(page, "call-cards-phone-1-logged-in-place")
     undo = page.get_by_role("button", name="Undo")
     undo_box = undo.bounding_box()
@@ -105,7 +104,7 @@ def test_a_second_tap_at_the_same_spot_logs_nothing_more_and_undo_sits_elsewhere
         page.mouse.click(x, y)
         page.wait_for_timeout(300)
         page.wait_for_selector(APP_READY, timeout=WAIT)
-    assert "Logged: no answer" in main_text(page)
+    expect(logged).to_have_count(1)
 
     # Undo takes it back; the card is as it was.
     undo.click()
@@ -147,10 +146,14 @@ def test_exactly_one_attempt_for_the_person_tapped_twice(
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.dblclick(x, y)  # a double tap before the page has answered
+    logged = page.get_by_text("Logged: no answer")
+    # Once more as soon as it has answered, within the seconds the card shows "Logged" (not
+    # after settle(): on a loaded machine its wait alone can outlast them, and then the list
+    # has moved on under the pointer, as it should)
+    expect(logged).to_have_count(1, timeout=WAIT)
+    page.mouse.click(x, y)
+    expect(logged).to_have_count(1)
     settle(page)
-    page.mouse.click(x, y)  # and once more after it has
-    settle(page)
-    expect(page.get_by_text("Logged: no answer")).to_have_count(1, timeout=WAIT)
     guard.assert_clean()
     streamlit_app.stop(url)
     assert attempts(path) == [(ids[6], "no_answer")]
