@@ -230,6 +230,26 @@ def _referral_words(
     return f"{full_name} ({company + ', ' if company else ''}{warm})"
 
 
+# A repeat within this many seconds is the same click (docs/METHOD.md "Undo and corrections").
+SAME_CLICK_SECONDS = 5
+
+
+def _same_click(db: Database, clean: Mapping[str, Any], same: Sequence[str]) -> int | None:
+    """The id of the contact's latest step of this kind when it is this one again (the `same`
+    fields equal) and was logged under SAME_CLICK_SECONDS ago: a double click, or the same tap
+    in a second tab. None otherwise."""
+    fields = EVENTS.names(entered=True)
+    latest = db.execute(
+        f"SELECT id, {', '.join(fields)} FROM events WHERE contact_id = ? AND kind = ? "
+        "AND created_at >= current_timestamp::TIMESTAMP - to_seconds(?) ORDER BY id DESC LIMIT 1",
+        [clean["contact_id"], clean["kind"], SAME_CLICK_SECONDS],
+    ).fetchone()
+    if latest is None:
+        return None
+    stored = dict(zip(fields, latest[1:], strict=True))
+    return int(latest[0]) if all(stored[name] == clean.get(name) for name in same) else None
+
+
 def log_step(
     db: Database,
     kind: str,
@@ -240,7 +260,11 @@ def log_step(
     notes: str | None = None,
     today: date | None = None,
 ) -> Logged:
-    """Log a thank-you, follow-up, opportunity or note; a too-soon follow-up warns but lands."""
+    """Log a thank-you, follow-up, opportunity or note; a too-soon follow-up warns but lands.
+
+    The same step again within SAME_CLICK_SECONDS (a double click) writes nothing and returns
+    the first one, with no warning (the first one said it).
+    """
     if kind not in _SINGLE_KINDS:
         raise ValidationError("kind", f"{kind!r} is not a step logged on its own")
     today = today or date.today()
@@ -252,36 +276,17 @@ def log_step(
     with db.transaction():
         name = _named_contact(db, number)
         on = clean["occurred_on"]
-        warning = follow_up_warning(db, number, on) if kind == "follow_up" else None
-        event_id = _insert_event(db, clean)
+        event_id = _same_click(db, clean, ("occurred_on", "channel", "notes"))  # a double click
+        warning = None
+        if event_id is None:
+            warning = follow_up_warning(db, number, on) if kind == "follow_up" else None
+            event_id = _insert_event(db, clean)
     verb = {"thank_you": "sent to", "follow_up": "sent to", "opportunity": "from"}.get(kind, "on")
     message = (
         f"Logged: {_SINGLE_KINDS[kind]} {verb} {name} on {human_date(on)}"
         f"{channel_words(clean['channel'])}."
     )
     return Logged(message, [event_id], warning=warning)
-
-
-# An attempt repeated within this many seconds is the same click (docs/METHOD.md "Call attempts").
-SAME_CLICK_SECONDS = 5
-
-
-def _same_attempt(db: Database, clean: Mapping[str, Any]) -> int | None:
-    """The contact's latest attempt when it is this one, logged under SAME_CLICK_SECONDS ago."""
-    latest = db.execute(
-        "SELECT id, outcome, occurred_on, call_back_on, "
-        "created_at >= current_timestamp::TIMESTAMP - to_seconds(?) AS recent "
-        "FROM events WHERE contact_id = ? AND kind = 'attempt' ORDER BY id DESC LIMIT 1",
-        [SAME_CLICK_SECONDS, clean["contact_id"]],
-    ).fetchone()
-    if latest is None or not latest[4]:
-        return None
-    same = (latest[1], latest[2], latest[3]) == (
-        clean["outcome"],
-        clean["occurred_on"],
-        clean["call_back_on"],
-    )
-    return int(latest[0]) if same else None
 
 
 def log_attempt(
@@ -298,8 +303,8 @@ def log_attempt(
     """Log a call attempt that did not reach the person (no stage, no touch, no thanks owed).
 
     An archived or missing contact is a field error and nothing is written. The same attempt
-    again within SAME_CLICK_SECONDS (same person, outcome, day and call-back day: a double
-    click, or a second tab) writes nothing and returns the first one.
+    again within SAME_CLICK_SECONDS (same person, outcome, day and call-back day:
+    a double click, or a second tab) writes nothing and returns the first one.
     """
     today = today or date.today()
     clean = clean_attempt(
@@ -324,7 +329,8 @@ def log_attempt(
             raise ValidationError(
                 "contact_id", f"{row[0]} is archived: restore them before logging a call"
             )
-        event_id = _same_attempt(db, clean) or _insert_event(db, clean)
+        same = ("outcome", "occurred_on", "call_back_on")  # a wrong number's notes change
+        event_id = _same_click(db, clean, same) or _insert_event(db, clean)
     outcome_words = ATTEMPT_OUTCOME[clean["outcome"]].label.lower()
     message = f"Logged a call attempt to {row[0]} on {human_date(clean['occurred_on'])}: "
     message += outcome_words

@@ -192,3 +192,42 @@ def test_undo_removes_exactly_the_steps_just_logged(db: Database, ana: int) -> N
     undone = log_step(db, "follow_up", ana, today=TODAY).event_ids
     assert undo_events(db, undone) == 1
     assert [row[0] for row in db.execute("SELECT id FROM events").fetchall()] == kept
+
+
+def test_a_double_click_on_a_one_click_step_writes_it_once(db: Database, ana: int) -> None:
+    """Today's "Thank-you sent" tapped twice: one thank-you, the same message and id twice."""
+    first = log_step(db, "thank_you", ana, channel="email", today=TODAY)
+    again = log_step(db, "thank_you", ana, channel="email", today=TODAY)
+    assert again == first
+    assert events(db) == [(ana, "thank_you", TODAY, "email", None)]
+
+
+def test_a_repeated_follow_up_too_soon_warns_once(db: Database, ana: int) -> None:
+    log_event(
+        db,
+        {"contact_id": ana, "kind": "contacted", "occurred_on": TODAY - timedelta(10)},
+        today=TODAY,
+    )
+    first = log_step(db, "follow_up", ana, today=TODAY)
+    again = log_step(db, "follow_up", ana, today=TODAY)
+    assert first.warning is not None and first.warning.startswith("too soon")
+    assert (again.event_ids, again.warning) == (first.event_ids, None)  # not "only 0 days"
+    assert counts(db) == (1, 2)
+
+
+def test_a_different_step_or_a_later_click_is_a_new_step(db: Database, ana: int) -> None:
+    log_step(db, "note", ana, notes="Asked about Q3 hiring", today=TODAY)
+    log_step(db, "note", ana, notes="Sent my CV", today=TODAY)  # other words: a second note
+    log_step(db, "thank_you", ana, channel="email", today=TODAY)
+    log_step(db, "thank_you", ana, channel="phone", today=TODAY)  # another channel
+    log_step(db, "thank_you", ana, channel="phone", occurred_on=TODAY - timedelta(1), today=TODAY)
+    db.execute("UPDATE events SET created_at = created_at - INTERVAL 6 SECOND")
+    log_step(db, "thank_you", ana, channel="email", today=TODAY)  # seconds later: a new one
+    assert events(db) == [
+        (ana, "note", TODAY, None, "Asked about Q3 hiring"),
+        (ana, "note", TODAY, None, "Sent my CV"),
+        (ana, "thank_you", TODAY, "email", None),
+        (ana, "thank_you", TODAY, "phone", None),
+        (ana, "thank_you", TODAY - timedelta(1), "phone", None),
+        (ana, "thank_you", TODAY, "email", None),
+    ]
