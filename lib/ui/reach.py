@@ -3,7 +3,6 @@ so far, one-click attempt outcomes (with Undo) and "Talked" to the conversation 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -20,8 +19,15 @@ from lib.records.calls import log_wrong_number, save_phone, undo_attempt
 from lib.records.events import Logged, log_attempt
 from lib.records.settings import get_your_name
 from lib.ui.data import get_db, query, today
+from lib.ui.logged import (
+    just_logged,
+    logged_line,
+    logged_outcome,
+    remember,
+)
 from lib.ui.text import escape_markdown, field_label, markdown_link
 
+_REFUSED = "reach_refused"  # + contact id: why the last outcome on that card was not logged
 # Outcomes logged with one click (a call-back needs its day, a wrong number the right one).
 QUICK_OUTCOMES: tuple[str, ...] = ("no_answer", "voicemail", "message")
 LOG_CALL_BACK = "Log the call-back"
@@ -86,46 +92,11 @@ def tel_button(row: Mapping[str, Any], *, container: Any = None, width: str = "s
     return True
 
 
-# An outcome just logged shows in place on its card ("Logged: no answer · Undo") for a few
-# seconds, with the outcomes greyed where they were, so nothing moves under the pointer and
-# a second tap at the same spot does nothing. contact id → (outcome, event ids, words, when).
-LOGGED_SECONDS = 4.0
-_LOGGED = "reach_logged"
-
-
-def logged_outcome(contact_id: int) -> str | None:
-    """The outcome logged for this person within the last LOGGED_SECONDS, else None."""
-    entry = st.session_state.get(_LOGGED, {}).get(contact_id)
-    if entry is None or time.monotonic() - entry[3] > LOGGED_SECONDS:
-        return None
-    return entry[0]
-
-
-def forget_logged(contact_id: int) -> None:
-    """Let this person's card show its outcomes again (its "Logged" line goes)."""
-    st.session_state.get(_LOGGED, {}).pop(contact_id, None)
-
-
-def logged_timer() -> None:
-    """While a card shows "Logged", rerun the page once its few seconds are up (call last)."""
-    if any(logged_outcome(contact) for contact in list(st.session_state.get(_LOGGED, {}))):
-        _expire_logged()
-
-
-@st.fragment(run_every=1.0)
-def _expire_logged() -> None:
-    logged = st.session_state.get(_LOGGED, {})
-    if not any(logged_outcome(contact) for contact in list(logged)):
-        logged.clear()
-        st.rerun(scope="app")
-
-
 def _remember(contact_id: int, outcome: str, logged: Logged, call_back_on: date | None) -> None:
     words = ATTEMPT_OUTCOME.short(outcome)
     if call_back_on is not None:
         words += f" {short_date(call_back_on)}"
-    entry = (outcome, logged.event_ids, words, time.monotonic())
-    st.session_state.setdefault(_LOGGED, {})[contact_id] = entry
+    remember(contact_id, logged, words, OUTCOME_ICONS[outcome], undo_attempt, outcome=outcome)
 
 
 def _log(
@@ -144,28 +115,11 @@ def _log(
                 get_db(), contact_id, outcome, call_back_on=call_back_on, today=today()
             )
     except WarmLeadsError as exc:
-        st.session_state[f"{_LOGGED}_error_{contact_id}"] = _reason(exc)
+        st.session_state[f"{_REFUSED}_{contact_id}"] = _reason(exc)
         return False
-    st.session_state.pop(f"{_LOGGED}_error_{contact_id}", None)
+    st.session_state.pop(f"{_REFUSED}_{contact_id}", None)
     _remember(contact_id, outcome, logged, call_back_on)
     return True
-
-
-def _logged_line(contact_id: int, key: str, on_undo: Callable[[], None] | None) -> None:
-    """ "Logged: no answer · Undo", under the greyed outcomes (never where a button was)."""
-    outcome, event_ids, words, _ = st.session_state[_LOGGED][contact_id]
-
-    def undo() -> None:
-        undo_attempt(get_db(), event_ids)
-        forget_logged(contact_id)
-        if on_undo is not None:
-            on_undo()
-
-    line = st.container(horizontal=True, vertical_alignment="center")
-    line.markdown(
-        f"{OUTCOME_ICONS[outcome]} **Logged: {escape_markdown(words)}** ·", width="content"
-    )
-    line.button("Undo", key=f"{key}_undo", type="tertiary", icon=":material/undo:", on_click=undo)
 
 
 def _reason(error: WarmLeadsError) -> str:
@@ -177,7 +131,7 @@ def _reason(error: WarmLeadsError) -> str:
 
 def _refused(contact_id: int) -> None:
     """Why the last outcome on this card was not logged, on the card."""
-    reason = st.session_state.get(f"{_LOGGED}_error_{contact_id}")
+    reason = st.session_state.get(f"{_REFUSED}_{contact_id}")
     if reason:
         st.warning(escape_markdown(reason), icon=":material/error:")
 
@@ -232,7 +186,7 @@ def attempt_buttons(
             _ASK_FORMS[outcome](contact_id, f"{key}_{outcome}", click)
     _refused(contact_id)
     if done is not None:
-        _logged_line(contact_id, key, on_undo)
+        logged_line(contact_id, key, on_undo)
 
 
 def attempt_pills(contact_id: int, key: str) -> None:
@@ -240,20 +194,22 @@ def attempt_pills(contact_id: int, key: str) -> None:
 
     Picking one logs the attempt dated today and shows it in place ("Logged: … · Undo"
     under the greyed pills); "asked to call back later" first asks for the day and "wrong
-    number" for the right number, in a small form under this row only.
+    number" for the right number, in a small form under this row only. While the card says
+    another step was just logged (a follow-up), the pills are greyed with none picked.
     """
     asking = f"{key}_asking"
-    done = logged_outcome(contact_id)
+    done = just_logged(contact_id)
     if done is not None:
         st.pills(
             "Called, did not talk",
             ATTEMPT_OUTCOME.order,
-            default=done,
+            default=done.outcome,
             format_func=lambda outcome: ATTEMPT_OUTCOME.label(outcome),
             key=f"{key}_done",
             disabled=True,
         )
-        _logged_line(contact_id, key, None)
+        if done.outcome is not None:
+            logged_line(contact_id, key)
         return
 
     def picked() -> None:

@@ -11,14 +11,12 @@ from lib.records.events import Conversation, log_conversation
 from lib.records.settings import get_pitch, get_your_name
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import FieldErrors, flash, form_round, show_flash
+from lib.ui.logged import forget_logged, logged_outcome, logged_timer
 from lib.ui.mode import require_writable
 from lib.ui.reach import (
     attempt_buttons,
-    forget_logged,
     intro_and_tries,
     links_line,
-    logged_outcome,
-    logged_timer,
     phone_box,
     switch_channel_hint,
     tel_button,

@@ -18,13 +18,13 @@ from lib.records.events import log_step
 from lib.ui.close_loop import close_loop_count, close_loop_section
 from lib.ui.data import get_db, query, today
 from lib.ui.forms import flash, show_flash
+from lib.ui.logged import just_logged, logged_line, logged_timer, remember_step
 from lib.ui.mode import require_writable
 from lib.ui.phone_link import phone_qr
 from lib.ui.reach import (
     attempt_pills,
     intro_and_tries_lines,
     links_line,
-    logged_timer,
     phone_box,
     switch_channel_hint,
     talked_link,
@@ -51,6 +51,8 @@ QUICK = {
 }
 # The lists whose people you call: call attempts and "Talked" show on their rows.
 CALLED = ("to_contact", "follow_up_due", "follow_up_overdue")
+# Cards whose one-click step was just logged: list name → contact id → (position, row).
+HELD = "today_held"
 # Rows each list (and "Coming up") shows until its "Show all" is pressed: every element costs
 # the browser time, and a first visit draws them all before it is ready.
 FIRST_ROWS = 3
@@ -61,16 +63,30 @@ def undo(event_ids: list[int]) -> None:
     flash("Undone: the step was removed.", kind="info")
 
 
-def log_now(kind: str, contact_id: int, channel: str) -> None:
+def log_now(name: str, position: int, row: dict, kind: str, channel: str) -> None:
+    """The one-click step: logged, its card stays where it was for a few seconds, saying so."""
     try:
-        logged = log_step(get_db(), kind, contact_id, channel=channel, today=today())
+        logged = log_step(get_db(), kind, row["id"], channel=channel, today=today())
     except WarmLeadsError as exc:
         flash(str(exc), kind="warning")
     else:
-        flash(logged.message, undo=logged.event_ids)
+        remember_step(row["id"], kind, logged)
+        st.session_state.setdefault(HELD, {}).setdefault(name, {})[row["id"]] = (position, row)
 
 
-def due_row(name: str, row: dict) -> None:
+def with_held(name: str, listed: list[dict]) -> list[dict]:
+    """The list's rows with each card whose step was just logged back where it was: the step
+    took the person off the list, and the cards below would move up under the pointer."""
+    held = st.session_state.get(HELD, {}).get(name, {})
+    for contact_id in [c for c in held if just_logged(c) is None]:
+        del held[contact_id]  # its few seconds are up (or Undo put the person back)
+    rows = [r for r in listed if r["id"] not in held]
+    for position, row in sorted(held.values(), key=lambda held_row: held_row[0]):
+        rows.insert(position, row)
+    return rows
+
+
+def due_row(name: str, position: int, row: dict) -> None:
     """One person on a due list: who, why, how warm, how to reach them and the step to log.
 
     A row to call has the phone as a big `tel:` button (or a box to add the number), and its
@@ -90,15 +106,18 @@ def due_row(name: str, row: dict) -> None:
             st.caption("  \n".join(notes))
         if called and tel_href(row.get("phone")) is None:
             phone_box(row["id"], f"phone_{name}_{row['id']}")
-        row_actions(name, row)
+        row_actions(name, position, row)
         if called:
             attempt_pills(row["id"], f"try_{name}_{row['id']}")
             switch_channel_hint(row, f"write_{name}_{row['id']}")
+        step = just_logged(row["id"])
+        if step is not None and step.outcome is None:  # "Logged: thank-you sent · Undo"
+            logged_line(row["id"], f"quick_{name}_{row['id']}")
 
 
-def row_actions(name: str, row: dict) -> None:
+def row_actions(name: str, position: int, row: dict) -> None:
     """The phone to tap and the step to log right here: "Talked" for a call, the quick
-    thank-you or follow-up."""
+    thank-you or follow-up (greyed while the card says it was just logged)."""
     actions = st.container(horizontal=True, vertical_alignment="center")
     params = {"contact": str(row["id"])}
     if name in CALLED:
@@ -114,7 +133,8 @@ def row_actions(name: str, row: dict) -> None:
         icon=":material/check:",
         help=f"Logs a {label.lower()} by email, dated today.",
         on_click=log_now,
-        args=(kind, row["id"], channel),
+        args=(name, position, row, kind, channel),
+        disabled=just_logged(row["id"]) is not None,
     )
     actions.page_link(
         "pages/work/log.py",
@@ -148,13 +168,13 @@ def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
     if not any(shown.values()):
         st.success("Nothing is due today. Add new targets or log a conversation to keep going.")
     for name in TODAY_LISTS:
-        if not counts[name]:
+        listed = with_held(name, [r for r in rows if r["list"] == name])
+        if not listed:
             continue
         st.subheader(counted(counts[name], *DUE_COUNTED[name]), anchor=name)
         st.caption(DUE_LIST[name].advice)
-        listed = [r for r in rows if r["list"] == name]
-        for row in listed if shows_all(name) else listed[:FIRST_ROWS]:
-            due_row(name, row)
+        for position, row in enumerate(listed if shows_all(name) else listed[:FIRST_ROWS]):
+            due_row(name, position, row)
         list_foot(name, counts[name], FIRST_ROWS, PAGE_SIZE)
 
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from lib.core.words import human_date, short_date
 from lib.records.contacts import add_contact
-from lib.records.events import log_attempt
+from lib.records.events import log_attempt, log_event
 from lib.store.db import open_database
 from tests.browser.conftest import (
     APP_READY,
@@ -157,6 +157,71 @@ def test_exactly_one_attempt_for_the_person_tapped_twice(
     guard.assert_clean()
     streamlit_app.stop(url)
     assert attempts(path) == [(ids[6], "no_answer")]
+
+
+def four_to_thank(path: Path) -> list[int]:
+    """Four people talked with 10, 9, 8 and 7 days ago, none thanked yet (oldest first)."""
+    today = date.today()
+    db = open_database(path)
+    ids = []
+    for n in range(4):
+        contact_id = add_contact(
+            db,
+            {
+                "full_name": f"Helper {n + 1}",
+                "email": f"helper{n + 1}@example.com",
+                "identified_on": today - timedelta(days=20),
+            },
+        )
+        log_event(
+            db,
+            {
+                "contact_id": contact_id,
+                "kind": "contacted",
+                "occurred_on": today - timedelta(10 - n),
+            },
+        )
+        ids.append(contact_id)
+    db.close()
+    return ids
+
+
+def test_a_thank_you_tapped_twice_and_again_is_logged_once_and_the_card_holds_still(
+    page: Page, guard: Guard, streamlit_app: AppServers, tmp_path: Path
+) -> None:
+    path = tmp_path / "thanks.duckdb"
+    ids = four_to_thank(path)
+    url = streamlit_app(path)
+    open_page(page, url)
+    sent = page.get_by_role("button", name="Thank-you sent")
+    expect(sent).to_have_count(3)  # the first 3 cards
+    second = sent.nth(1)
+    second.scroll_into_view_if_needed()
+    box = second.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.dblclick(x, y)  # a double tap before the page has answered
+    logged = page.get_by_text("Logged: thank-you sent")
+    expect(logged).to_have_count(1, timeout=WAIT)
+    # The card held still: under the tap is its own button, greyed (not the next card's).
+    under = "([x, y]) => { const b = document.elementFromPoint(x, y).closest('button');"
+    under += " return b && [b.innerText.split('\\n').pop().trim(), b.disabled]; }"
+    assert page.evaluate(under, [x, y]) == ["Thank-you sent", True]
+    page.mouse.click(x, y)  # and once more, at once
+    expect(logged).to_have_count(1)
+    undo_box = page.get_by_role("button", name="Undo").bounding_box()
+    assert undo_box is not None
+    assert not (undo_box["y"] <= y <= undo_box["y"] + undo_box["height"]), "Undo under the tap"
+    screenshot(page, "call-cards-phone-7-thanked-in-place")
+    # A few seconds later the card leaves its list by itself.
+    expect(logged).to_have_count(0, timeout=WAIT)
+    expect(page.get_by_role("heading", name="3 thank-yous pending")).to_be_visible(timeout=WAIT)
+    guard.assert_clean()
+    streamlit_app.stop(url)
+    db = open_database(path)
+    thanked = db.execute("SELECT contact_id FROM events WHERE kind = 'thank_you'").fetchall()
+    db.close()
+    assert thanked == [(ids[1],)]
 
 
 def eight_without_numbers(path: Path) -> list[int]:

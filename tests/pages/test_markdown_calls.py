@@ -119,6 +119,7 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("lib/ui/reach.py", "term.label.lower()"): "an attempt outcome's label",
     ("lib/ui/reach.py", "template.title"): "fixed message titles",
     ("lib/ui/reach.py", "links"): "links_line(): markdown_link() for each part",
+    ("lib/ui/logged.py", "entry.icon"): "a Material icon name: OUTCOME_ICONS or the step's check",
     ("pages/work/call.py", "position"): "a count",
     ("pages/work/call.py", "total"): "a count",
     ("pages/work/call.py", "group.label"): "a call group's label",

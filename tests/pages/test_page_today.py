@@ -112,14 +112,17 @@ def test_rows_say_who_why_and_the_warm_intro(small_app: dict[str, int]) -> None:
     ]
 
 
-def test_thank_you_sent_logs_one_thank_you_today_and_leaves_the_list(
+def test_thank_you_sent_logs_one_thank_you_in_place_then_the_card_leaves(
     small_app: dict[str, int], app_env: Path
 ) -> None:
     at = click(open_page("pages/work/today.py"), "Thank-you sent")
+    # In place: the card stays where it was, its button greyed, "Logged" and Undo under it,
+    # and nothing added above the lists (it would push the cards under the pointer).
+    assert ":material/check: **Logged: thank-you sent** ·" in shown(at.markdown)
+    assert [b.disabled for b in at.button if b.label == "Thank-you sent"] == [True]
+    assert "0 thank-yous pending" in [s.value for s in at.subheader]
+    assert shown(at.success) == []
     today = date.today()
-    assert shown(at.success) == [
-        f"Logged: thank-you sent to Ana Ruiz on {today:%a} {today.day} {today:%b %Y} by email."
-    ]
     rows = (
         read_db(app_env)
         .execute(
@@ -128,23 +131,32 @@ def test_thank_you_sent_logs_one_thank_you_today_and_leaves_the_list(
         .fetchall()
     )
     assert rows == [(small_app["ana"], "thank_you", today, "email")]
-    assert "1 thank-you pending" not in [s.value for s in at.subheader]
     assert {m.label: m.value for m in at.metric}["To thank"] == "0"
+    at = expire_logged(at)  # a few seconds later the card has left its list
+    assert "Thank-you sent" not in [b.label for b in at.button]
+    assert "0 thank-yous pending" not in [s.value for s in at.subheader]
 
 
-def test_undo_removes_the_step_just_logged(small_app: dict[str, int], app_env: Path) -> None:
+def test_undo_puts_the_card_back_as_it_was(small_app: dict[str, int], app_env: Path) -> None:
     at = click(click(open_page("pages/work/today.py"), "Thank-you sent"), "Undo")
-    assert shown(at.info) == ["Undone: the step was removed."]
     database = read_db(app_env)
     assert database.scalar("SELECT count(*) FROM events WHERE kind = 'thank_you'") == 0
     assert {m.label: m.value for m in at.metric}["To thank"] == "1"
+    assert [b.disabled for b in at.button if b.label == "Thank-you sent"] == [False]
+    assert not [m.value for m in at.markdown if "Logged:" in m.value]
 
 
-def test_follow_up_sent_logs_a_follow_up(small_app: dict[str, int], app_env: Path) -> None:
+def test_follow_up_sent_logs_a_follow_up_and_greys_the_card(
+    small_app: dict[str, int], app_env: Path
+) -> None:
     at = click(open_page("pages/work/today.py"), "Follow-up sent")
     assert {m.label: m.value for m in at.metric}["Overdue"] == "0"
     rows = read_db(app_env).execute("SELECT contact_id, kind FROM events ORDER BY id").fetchall()
     assert rows == [(small_app["ana"], "contacted"), (small_app["ana"], "follow_up")]
+    # Ana's card (a call card too) stays: its call outcomes greyed with none picked.
+    done = at.pills(key=f"try_follow_up_overdue_{small_app['ana']}_done")
+    assert (done.value, done.disabled) == (None, True)
+    assert ":material/check: **Logged: follow-up sent** ·" in shown(at.markdown)
 
 
 def test_long_lists_show_their_first_3_then_all_25_a_page(app_env: Path) -> None:
