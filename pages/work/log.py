@@ -1,5 +1,7 @@
 """Log a step: one form per real moment of the method, dated today or backfilled."""
 
+import time
+
 import streamlit as st
 
 from lib.core.errors import NotFoundError, WarmLeadsError
@@ -7,7 +9,13 @@ from lib.core.vocab import CHANNELS, LOG_FORM, STAGE_LABELS, STAGES
 from lib.engine import directory, due
 from lib.records.contacts import count_contacts
 from lib.records.corrections import undo_logged
-from lib.records.events import Logged, follow_up_warning, log_conversation, log_step
+from lib.records.events import (
+    SAME_CLICK_SECONDS,
+    Logged,
+    follow_up_warning,
+    log_conversation,
+    log_step,
+)
 from lib.ui.conversation_form import conversation_form as conversation_form_fields
 from lib.ui.conversation_form import when_and_how
 from lib.ui.data import get_db, query, today
@@ -21,12 +29,14 @@ db = get_db()
 day = today()
 
 
-def logged(result: Logged) -> None:
+def logged(result: Logged, step: str, contact_id: int | None) -> None:
     """Confirm (with Undo), clear the form (a fresh key) and rerun so every list reflects it."""
     st.session_state["log_last"] = {
         "message": result.message,
         "events": result.event_ids,
         "referrals": result.referral_ids,
+        "tap": (step, contact_id),
+        "at": time.monotonic(),
     }
     if result.warning:
         flash(f"Logged anyway — {result.warning}.", kind="warning")
@@ -34,6 +44,18 @@ def logged(result: Logged) -> None:
     form_round("log").next()
     st.session_state.pop("referral_rows", None)
     st.rerun()
+
+
+def tapped_again(step: str, contact_id: int | None) -> bool:
+    """The same form for the same person just logged, within seconds: the same tap again on
+    the form it emptied (a double tap), not a new step. The last confirmation stays; nothing
+    is written."""
+    last = st.session_state.get("log_last")
+    return bool(
+        last
+        and last.get("tap") == (step, contact_id)
+        and time.monotonic() - last["at"] < SAME_CLICK_SECONDS
+    )
 
 
 def undo_last() -> None:
@@ -69,13 +91,13 @@ def conversation_form(contact_id: int | None, errors: FieldErrors, key: str) -> 
         day=day,
         channel=wanted_channel if wanted_channel in CHANNELS else "phone",
     )
-    if talk is not None:
+    if talk is not None and not tapped_again("conversation", contact_id):
         try:
             result = log_conversation(db, talk, today=day)
         except WarmLeadsError as exc:
             errors.show(exc)
         else:
-            logged(result)
+            logged(result, "conversation", contact_id)
 
 
 def step_form(step: str, contact_id: int | None, errors: FieldErrors, key: str) -> None:
@@ -100,7 +122,7 @@ def step_form(step: str, contact_id: int | None, errors: FieldErrors, key: str) 
         errors.slot("notes")
         errors.slot("*")
         send = st.form_submit_button(f"Log {LOG_FORM.label(step).lower()}", type="primary")
-    if send:
+    if send and not tapped_again(step, contact_id):
         try:
             result = log_step(
                 db, step, contact_id, occurred_on=on, channel=channel, notes=notes, today=day
@@ -108,7 +130,7 @@ def step_form(step: str, contact_id: int | None, errors: FieldErrors, key: str) 
         except WarmLeadsError as exc:
             errors.show(exc)
         else:
-            logged(result)
+            logged(result, step, contact_id)
 
 
 def summary(contact_id: int) -> None:

@@ -259,6 +259,27 @@ def test_the_undo_is_gone_after_leaving_the_page(app_env: Path, ana: int) -> Non
     assert counts(app_env)[1] == 1  # the step stays
 
 
+def test_a_second_tap_on_the_emptied_form_logs_nothing_more(app_env: Path, ana: int) -> None:
+    """Log conversation tapped again as the form empties: one conversation, one referral."""
+    at = open_page("pages/work/log.py", contact=ana)
+    by_label(at.text_input, "Referral 1: name").input("Ben Okafor")
+    at = click(at, "Log conversation")
+    at = click(at, "Log conversation")  # within seconds: the same tap
+    assert counts(app_env) == (2, 2)
+    assert [b.label for b in at.button if b.label == "Undo"] == ["Undo"]  # the first's, still
+    assert shown(at.success)[0].startswith("Logged for Ana Ruiz on ")
+    at.session_state["log_last"]["at"] -= 6  # seconds later it is a new conversation
+    at = click(at, "Log conversation")
+    assert counts(app_env) == (2, 3)  # a conversation alone this time
+
+
+def test_another_step_for_the_same_person_at_once_is_logged(app_env: Path, ana: int) -> None:
+    at = click(open_page("pages/work/log.py", contact=ana), "Log conversation")
+    at = click(choose_step(at, "thank_you"), "Log thank-you note")
+    rows = read_db(app_env).execute("SELECT kind FROM events ORDER BY id").fetchall()
+    assert rows == [("contacted",), ("thank_you",)]
+
+
 @pytest.fixture
 def targets(app_env: Path, ana: int) -> dict[str, int]:
     """Three target companies (Ana is at Kestrel, not one of them)."""
