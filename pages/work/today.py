@@ -165,10 +165,10 @@ def due_lists(rows: list[dict], counts: dict[str, int]) -> None:
     cards = st.container(horizontal=True)
     for name, count in shown.items():
         cards.metric(DUE_LIST.short(name), f"{count:,}", border=True, width=140)
-    if not any(shown.values()):
+    lists = {name: with_held(name, [r for r in rows if r["list"] == name]) for name in TODAY_LISTS}
+    if not any(shown.values()) and not any(lists.values()):  # (not above a card held still)
         st.success("Nothing is due today. Add new targets or log a conversation to keep going.")
-    for name in TODAY_LISTS:
-        listed = with_held(name, [r for r in rows if r["list"] == name])
+    for name, listed in lists.items():
         if not listed:
             continue
         st.subheader(counted(counts[name], *DUE_COUNTED[name]), anchor=name)

@@ -159,6 +159,23 @@ def test_follow_up_sent_logs_a_follow_up_and_greys_the_card(
     assert ":material/check: **Logged: follow-up sent** ·" in shown(at.markdown)
 
 
+def test_the_last_thank_you_due_adds_nothing_above_its_card_until_it_leaves(
+    app_env: Path,
+) -> None:
+    database = open_database(app_env)
+    today = date.today()
+    ana = add_contact(database, {"full_name": "Ana Ruiz", "identified_on": today - timedelta(9)})
+    log_event(database, {"contact_id": ana, "kind": "contacted", "occurred_on": today})
+    database.close()
+    nothing_due = "Nothing is due today. Add new targets or log a conversation to keep going."
+    at = click(open_page("pages/work/today.py"), "Thank-you sent")
+    assert {m.label: m.value for m in at.metric}["To thank"] == "0"
+    assert nothing_due not in shown(at.success)  # it would push the card down
+    assert ":material/check: **Logged: thank-you sent** ·" in shown(at.markdown)
+    at = expire_logged(at)
+    assert nothing_due in shown(at.success)
+
+
 def test_long_lists_show_their_first_3_then_all_25_a_page(app_env: Path) -> None:
     database = open_database(app_env)
     for number in range(27):
