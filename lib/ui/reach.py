@@ -19,12 +19,7 @@ from lib.records.calls import log_wrong_number, save_phone, undo_attempt
 from lib.records.events import Logged, log_attempt
 from lib.records.settings import get_your_name
 from lib.ui.data import get_db, query, today
-from lib.ui.logged import (
-    just_logged,
-    logged_line,
-    logged_outcome,
-    remember,
-)
+from lib.ui.logged import just_logged, logged_line, logged_outcome, remember
 from lib.ui.text import escape_markdown, field_label, markdown_link
 
 _REFUSED = "reach_refused"  # + contact id: why the last outcome on that card was not logged

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from lib.core.words import human_date, short_date
 from lib.records.contacts import add_contact
@@ -35,6 +35,14 @@ PHONE = {"width": 390, "height": 844}
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """A phone: 390×844, a mobile browser with touch."""
     return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True}
+
+
+def tap_point(target: Locator) -> tuple[float, float]:
+    """The middle of `target`, scrolled into view: where a finger taps it (and taps again)."""
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    assert box is not None
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
 def fifteen_to_call(path: Path) -> list[int]:
@@ -86,10 +94,7 @@ def test_a_second_tap_at_the_same_spot_logs_nothing_more_and_undo_sits_elsewhere
     no_answer = page.get_by_text("No answer", exact=True)  # a pill on each of the 16 cards
     expect(no_answer).to_have_count(16)
     seventh = no_answer.nth(6)
-    seventh.scroll_into_view_if_needed()
-    box = seventh.bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    x, y = tap_point(seventh)
     page.mouse.click(x, y)
     logged = page.get_by_text("Logged: no answer")
     expect(logged).to_be_visible(timeout=WAIT)  # not settle(): the seconds "Logged" shows count
@@ -141,10 +146,7 @@ def test_exactly_one_attempt_for_the_person_tapped_twice(
     open_page(page, url)
     show_all(page, "Show all 16")
     seventh = page.get_by_text("No answer", exact=True).nth(6)
-    seventh.scroll_into_view_if_needed()
-    box = seventh.bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    x, y = tap_point(seventh)
     page.mouse.dblclick(x, y)  # a double tap before the page has answered
     logged = page.get_by_text("Logged: no answer")
     # Once more as soon as it has answered, within the seconds the card shows "Logged" (not
@@ -196,10 +198,7 @@ def test_a_thank_you_tapped_twice_and_again_is_logged_once_and_the_card_holds_st
     sent = page.get_by_role("button", name="Thank-you sent")
     expect(sent).to_have_count(3)  # the first 3 cards
     second = sent.nth(1)
-    second.scroll_into_view_if_needed()
-    box = second.bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    x, y = tap_point(second)
     page.mouse.dblclick(x, y)  # a double tap before the page has answered
     logged = page.get_by_text("Logged: thank-you sent")
     expect(logged).to_have_count(1, timeout=WAIT)

@@ -41,6 +41,12 @@ def events(db: Database) -> list[tuple]:
     ).fetchall()
 
 
+def talked(db: Database, contact_id: int, *, days_ago: int) -> None:
+    """A conversation with them `days_ago` (the last touch a follow-up is measured from)."""
+    day = TODAY - timedelta(days_ago)
+    log_event(db, {"contact_id": contact_id, "kind": "contacted", "occurred_on": day}, today=TODAY)
+
+
 def test_a_full_conversation_writes_its_steps_and_referrals(db: Database, ana: int) -> None:
     day = TODAY - timedelta(2)
     logged = log_talk(
@@ -165,11 +171,7 @@ def test_steps_that_need_words_refuse_to_be_empty(
 
 
 def test_a_follow_up_too_soon_warns_but_is_logged(db: Database, ana: int) -> None:
-    log_event(
-        db,
-        {"contact_id": ana, "kind": "contacted", "occurred_on": TODAY - timedelta(10)},
-        today=TODAY,
-    )
+    talked(db, ana, days_ago=10)
     logged = log_step(db, "follow_up", ana, today=TODAY)
     assert logged.warning == (
         "too soon — could become a nuisance: only 10 days since the last touch "
@@ -179,11 +181,7 @@ def test_a_follow_up_too_soon_warns_but_is_logged(db: Database, ana: int) -> Non
 
 
 def test_a_follow_up_after_three_weeks_does_not_warn(db: Database, ana: int) -> None:
-    log_event(
-        db,
-        {"contact_id": ana, "kind": "contacted", "occurred_on": TODAY - timedelta(21)},
-        today=TODAY,
-    )
+    talked(db, ana, days_ago=21)
     assert log_step(db, "follow_up", ana, today=TODAY).warning is None
 
 
@@ -203,11 +201,7 @@ def test_a_double_click_on_a_one_click_step_writes_it_once(db: Database, ana: in
 
 
 def test_a_repeated_follow_up_too_soon_warns_once(db: Database, ana: int) -> None:
-    log_event(
-        db,
-        {"contact_id": ana, "kind": "contacted", "occurred_on": TODAY - timedelta(10)},
-        today=TODAY,
-    )
+    talked(db, ana, days_ago=10)
     first = log_step(db, "follow_up", ana, today=TODAY)
     again = log_step(db, "follow_up", ana, today=TODAY)
     assert first.warning is not None and first.warning.startswith("too soon")
